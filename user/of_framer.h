@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * of_framer.h - cuts one in-order TCP byte stream into OpenFlow messages
+ * (framing by the header's length field, OpenFlow 1.5.1 §7.1) and counts
+ * each one. Streaming: keeps at most OFX_FRAMER_PEEK bytes of each message,
+ * never the body.
+ */
+#ifndef OFX_OF_FRAMER_H
+#define OFX_OF_FRAMER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stats.h"
+
+/* Bytes of each message kept for decoding: header plus FEATURES_REPLY's
+ * datapath_id (offset 8, 8 bytes). */
+#define OFX_FRAMER_PEEK 16
+
+/**
+ * struct of_framer - framing state of one stream direction.
+ * @peek:        first bytes of the current message (or resync window)
+ * @have:        bytes in @peek
+ * @body_left:   bytes of the current message still to skip after @peek
+ * @synced:      true when the next byte is known to be a message boundary
+ *               or inside a message whose header was seen
+ * @partial:     the current message lost bytes in a gap
+ * @dir:         enum ofx_dir, for the counters
+ * @version:     version of the last valid header seen (0: none yet)
+ * @datapath_id: from a FEATURES_REPLY, host order; @has_dpid says if seen
+ * @msgs:        messages counted on this stream
+ */
+struct of_framer {
+	uint8_t peek[OFX_FRAMER_PEEK];
+	uint8_t have;
+	uint32_t body_left;
+	bool synced;
+	bool partial;
+	uint8_t dir;
+	uint8_t version;
+	bool has_dpid;
+	uint64_t datapath_id;
+	uint64_t msgs;
+};
+
+/**
+ * of_framer_init() - start a stream in direction @dir. @synced = true when
+ * the stream is known to start on a message boundary (SYN seen); false to
+ * search for a plausible header first (joined mid-stream).
+ */
+void of_framer_init(struct of_framer *f, uint8_t dir, bool synced);
+
+/**
+ * of_framer_feed() - consume @len in-order bytes at @data, counting every
+ * message whose header completes into @st (of, of_invalid, of_total,
+ * bad_headers, reasm.resyncs, reasm.resync_skipped_bytes, partial_msgs).
+ */
+void of_framer_feed(struct of_framer *f, const uint8_t *data, size_t len,
+		    struct ofx_stats *st);
+
+/**
+ * of_framer_gap() - @len bytes of the stream were lost. If they fall inside
+ * the current message's body the framer stays in sync (the message is marked
+ * partial); otherwise it drops to resync mode.
+ */
+void of_framer_gap(struct of_framer *f, uint64_t len, struct ofx_stats *st);
+
+#endif
