@@ -4,6 +4,27 @@
  * (framing by the header's length field, OpenFlow 1.5.1 §7.1) and counts
  * each one. Streaming: keeps at most OFX_FRAMER_PEEK bytes of each message,
  * never the body.
+ *
+ * Rules:
+ * - Synced: a message is counted when its 8-byte header is complete:
+ *   of_total[dir] and (valid type) of[version][type][dir] or (invalid type
+ *   for a known version) of_invalid[version][dir], msgs += 1 and
+ *   bytes += the header's length field. The next length - 8 bytes are skipped.
+ * - A header with an unknown version (not 1..6) or length < 8 is not a
+ *   message: bad_headers += 1 and the framer drops to unsynced, scanning
+ *   again from the byte after that header's first byte.
+ * - Unsynced (mid-stream join, bad header, gap): reasm.resyncs += 1 when
+ *   the search starts; the framer looks at each byte offset for a header
+ *   that of_header_plausible() accepts and, if the following header also
+ *   lies in the bytes at hand, whose successor is plausible too; bytes
+ *   passed over are added to reasm.resync_skipped_bytes. Up to 7 bytes at
+ *   the end of a feed are kept for the next feed.
+ * - of_framer_gap(len): inside the current body (len <= body_left) the
+ *   framer stays synced, body_left -= len and the message counts once in
+ *   reasm.partial_msgs; otherwise (in a header, or beyond the body) it
+ *   drops to unsynced.
+ * - FEATURES_REPLY (type 6, any version): datapath_id (bytes 8-15, big
+ *   endian) is recorded when the message's first 16 bytes are seen.
  */
 #ifndef OFX_OF_FRAMER_H
 #define OFX_OF_FRAMER_H

@@ -5,6 +5,37 @@
  * overlaps trimmed (never decoded twice), out-of-order segments held in a
  * bounded queue, seq wraparound, mid-stream joins, FIN/RST/idle cleanup and
  * memory caps. Every gap, resync and drop is counted in struct ofx_stats.
+ *
+ * Rules (what the counters mean, exactly):
+ * - A stream is one direction of a connection, keyed by its 4-tuple. It is
+ *   created by its first segment: with SYN, the next expected seq is seq+1
+ *   and the framer starts synced; without SYN (joined mid-stream) the next
+ *   expected seq is the segment's seq, the framer starts unsynced (searches
+ *   for a plausible header) and midstream_joins is incremented.
+ *   A SYN on an existing stream starts it afresh (connection reuse).
+ * - Payload wholly before the next expected seq (serial arithmetic, so seq
+ *   wraparound works): retrans_segs += 1, retrans_bytes += its length;
+ *   partly before: the old prefix is trimmed and added to retrans_bytes, the
+ *   rest is processed.
+ * - Payload after the next expected seq: copied into the stream's
+ *   out-of-order queue (sorted by seq), ooo_segs += 1. A queued segment
+ *   wholly covered by already queued data is dropped (ooo_dropped_segs).
+ *   When the hole fills, queued data is delivered in order, overlaps trimmed
+ *   (counted in retrans_bytes).
+ * - A hole is given up (gaps += 1, gap_bytes += its size, the framer is
+ *   told via of_framer_gap(), delivery continues with the queued data) when
+ *   the queue would exceed max_ooo_segs / max_ooo_bytes / the global
+ *   max_total_ooo_bytes, when it has been open longer than hole_timeout_ns
+ *   (measured from the ts_ns of the first segment queued behind it, checked
+ *   in ofx_reasm_feed() and ofx_reasm_tick()), on RST, and on flush.
+ * - FIN: once the stream has delivered everything up to the FIN's seq
+ *   (FIN in order) the stream is removed (streams_closed). RST: holes given
+ *   up, queued data delivered, stream removed (streams_closed).
+ * - Segments without payload and without SYN/FIN/RST change nothing but
+ *   may create the stream.
+ * - Streams idle for idle_timeout_ns are removed by ofx_reasm_tick()
+ *   (streams_idle); beyond max_streams the least recently used stream is
+ *   removed (streams_evicted).
  */
 #ifndef OFX_REASM_H
 #define OFX_REASM_H
