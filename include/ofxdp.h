@@ -10,6 +10,10 @@
 #ifndef OFXDP_H
 #define OFXDP_H
 
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
 /* Default OpenFlow ports: IANA 6653 and the pre-IANA 6633. */
 #define OFX_DEFAULT_PORT 6653
 #define OFX_LEGACY_PORT 6633

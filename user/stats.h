@@ -14,7 +14,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
-#include "../include/ofxdp.h"
+#include "ofxdp.h"
 #include "of_proto.h"
 #include "segment.h"
 
