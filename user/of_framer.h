@@ -16,7 +16,8 @@
  * - Unsynced (mid-stream join, bad header, gap): reasm.resyncs += 1 when
  *   the search starts; the framer looks at each byte offset for a header
  *   that of_header_plausible() accepts and, if the following header also
- *   lies in the bytes at hand, whose successor is plausible too; bytes
+ *   lies in the bytes at hand, whose successor is plausible too and has
+ *   the same version; bytes
  *   passed over are added to reasm.resync_skipped_bytes. Up to 7 bytes at
  *   the end of a feed are kept for the next feed.
  * - of_framer_gap(len): inside the current body (len <= body_left) the
@@ -46,6 +47,7 @@
  * @body_left:   bytes of the current message still to skip after @peek
  * @synced:      true when the next byte is known to be a message boundary
  *               or inside a message whose header was seen
+ * @searching:   unsynced and the search was already counted in resyncs
  * @partial:     the current message lost bytes in a gap
  * @dir:         enum ofx_dir, for the counters
  * @version:     version of the last valid header seen (0: none yet)
@@ -57,6 +59,7 @@ struct of_framer {
 	uint8_t have;
 	uint32_t body_left;
 	bool synced;
+	bool searching;
 	bool partial;
 	uint8_t dir;
 	uint8_t version;

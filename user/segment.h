@@ -34,7 +34,9 @@ struct ofx_flow_key {
  * @cap_len:   bytes available at @data (< seg_len when chunked or truncated)
  * @data:      payload bytes; valid only during the feed call
  * @dir:       enum ofx_dir
- * @tcp_flags: OFX_TCP_* bits
+ * @tcp_flags: OFX_TCP_* bits of the segment; when a segment is split into
+ *             chunks, SYN is set on the first chunk only and FIN/RST on the
+ *             last chunk only
  * @first:     true for the first chunk of a segment (counts the segment once)
  */
 struct ofx_segment {

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * rest.c - the REST server: libmicrohttpd with its own polling thread,
+ * serving the oftraf paths (/get_of_counts, /get_of10_counts,
+ * /get_of13_counts, /stop) with oftraf's exact JSON and headers, the same
+ * per-version shape for every other version (/get_of11_counts ...
+ * /get_of15_counts) and ofxdp's full document at /api/v1/stats.
+ *
+ * The listening socket is created, bound and put in listen state here
+ * (SO_REUSEADDR, exactly the host:port asked for) and handed to
+ * libmicrohttpd, so a port in use is reported as -EADDRINUSE with the exact
+ * address before any thread starts.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "report.h"
+#include "rest.h"
+
+#define ERRLEN 256
+
+struct ofx_rest {
+	struct MHD_Daemon *daemon;
+	struct ofx_stats_pub *pub;
+	struct ofx_run_info info;
+	volatile int *stop_flag;
+	int fd;
+};
+
+/* Everything one request reads, copied from the published snapshot. */
+struct snap {
+	struct ofx_stats cur;
+	struct ofx_stats prev;
+	struct ofx_conn_info conns[OFX_PUB_MAX_CONNS];
+	unsigned int nconns;
+};
+
+/* *con_cls of a /stop request: the flag is set once the reply is sent. */
+static char stop_mark;
+
+static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status,
+			     json_t *body, size_t flags, const char *allow)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	char *text = NULL;
+
+	if (body)
+		text = json_dumps(body, flags);
+	json_decref(body);
+	if (!text) {
+		static const char oom[] = "{\"error\": \"out of memory\"}";
+
+		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		resp = MHD_create_response_from_buffer(
+			strlen(oom), (void *)oom, MHD_RESPMEM_PERSISTENT);
+	} else {
+		resp = MHD_create_response_from_buffer(strlen(text), text,
+						       MHD_RESPMEM_MUST_FREE);
+		if (!resp)
+			free(text);
+	}
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				"application/json");
+	MHD_add_response_header(resp,
+				MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN,
+				"*");
+	if (allow)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static json_t *error_doc(const char *msg, const char *url)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	if (json_object_set_new(o, "error", json_string(msg)) ||
+	    json_object_set_new(o, "path", json_string(url))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* Version of "/get_ofNN_counts" (NN = 10..15), or 0. */
+static uint8_t path_version(const char *url)
+{
+	static const char pre[] = "/get_of", suf[] = "_counts";
+
+	if (strncmp(url, pre, sizeof(pre) - 1) != 0)
+		return 0;
+	url += sizeof(pre) - 1;
+	for (uint8_t v = OFP_VERSION_MIN; v <= OFP_VERSION_MAX; v++) {
+		const char *tag = of_version_tag(v);
+		size_t n = tag ? strlen(tag) : 0;
+
+		if (n && strncmp(url, tag, n) == 0 && strcmp(url + n, suf) == 0)
+			return v;
+	}
+	return 0;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
+			      const char *url, const char *method,
+			      const char *version, const char *upload_data,
+			      size_t *upload_data_size, void **con_cls)
+{
+	struct ofx_rest *r = cls;
+	struct snap *s;
+	json_t *doc;
+	size_t flags = JSON_PRESERVE_ORDER;
+	uint8_t v;
+
+	(void)version;
+	(void)upload_data;
+	(void)upload_data_size;
+
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+		return reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+			     error_doc("method not allowed", url), flags,
+			     "GET, HEAD");
+
+	if (strcmp(url, "/stop") == 0) {
+		json_t *o = json_object();
+
+		if (o && json_object_set_new(o, "stopping", json_true())) {
+			json_decref(o);
+			o = NULL;
+		}
+		*con_cls = &stop_mark;
+		return reply(conn, MHD_HTTP_OK, o, flags, NULL);
+	}
+
+	v = path_version(url);
+	if (strcmp(url, "/get_of_counts") != 0 && !v &&
+	    strcmp(url, "/api/v1/stats") != 0)
+		return reply(conn, MHD_HTTP_NOT_FOUND,
+			     error_doc("not found", url), flags, NULL);
+
+	s = malloc(sizeof(*s));
+	if (!s)
+		return reply(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, flags,
+			     NULL);
+	if (v) {
+		ofx_stats_read(r->pub, &s->cur, NULL);
+		doc = ofx_json_version_counts(&s->cur, v);
+	} else if (strcmp(url, "/get_of_counts") == 0) {
+		ofx_stats_read(r->pub, &s->cur, NULL);
+		doc = ofx_json_of_counts(&s->cur);
+	} else {
+		/* Two copies under the lock are a few µs apart at most. */
+		ofx_stats_read(r->pub, &s->cur, &s->prev);
+		s->nconns = ofx_stats_read_conns(r->pub, s->conns,
+						 OFX_PUB_MAX_CONNS);
+		doc = ofx_json_full(&s->cur, &s->prev, r->pub->start_ns,
+				    s->conns, s->nconns, &r->info);
+		flags |= JSON_INDENT(2);
+	}
+	free(s);
+	return reply(conn, MHD_HTTP_OK, doc, flags, NULL);
+}
+
+static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+		      enum MHD_RequestTerminationCode toe)
+{
+	struct ofx_rest *r = cls;
+
+	(void)conn;
+	(void)toe;
+	if (con_cls && *con_cls == &stop_mark) {
+		*con_cls = NULL;
+		if (r->stop_flag)
+			*r->stop_flag = 1;
+	}
+}
+
+/* "127.0.0.1:5555" or "[::1]:5555" for messages. */
+static void fmt_addr(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)sa;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
+		snprintf(buf, len, "[%s]:%u", a, ntohs(s6->sin6_port));
+	} else {
+		const struct sockaddr_in *s4 = (const void *)sa;
+
+		inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a));
+		snprintf(buf, len, "%s:%u", a, ntohs(s4->sin_port));
+	}
+}
+
+/*
+ * Resolve @host (literal, "[v6]" or name; NULL/"" = any address) and
+ * open a listening socket on @port. IPv4 results are preferred, as
+ * oftraf (Python's socketserver, AF_INET) resolves names to IPv4.
+ */
+static int open_listener(const char *host, uint16_t port, char *err,
+			 int *fam)
+{
+	struct addrinfo hints = { 0 }, *res = NULL, *ai, *pick = NULL;
+	char hbuf[256], sport[8], where[INET6_ADDRSTRLEN + 16];
+	int fd, rc, one = 1;
+
+	if (host && host[0] == '[') {
+		size_t n = strlen(host);
+
+		if (n < 3 || host[n - 1] != ']' || n - 2 >= sizeof(hbuf)) {
+			snprintf(err, ERRLEN, "bad REST host '%.160s'", host);
+			return -EINVAL;
+		}
+		memcpy(hbuf, host + 1, n - 2);
+		hbuf[n - 2] = '\0';
+		host = hbuf;
+	}
+	if (host && !*host)
+		host = NULL;
+	snprintf(sport, sizeof(sport), "%u", port);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	rc = getaddrinfo(host, sport, &hints, &res);
+	if (rc) {
+		snprintf(err, ERRLEN, "cannot resolve REST host '%.160s': %s",
+			 host ? host : "", gai_strerror(rc));
+		return rc == EAI_MEMORY ? -ENOMEM : -EINVAL;
+	}
+	for (ai = res; ai && !pick; ai = ai->ai_next)
+		if (ai->ai_family == AF_INET)
+			pick = ai;
+	for (ai = res; ai && !pick; ai = ai->ai_next)
+		if (ai->ai_family == AF_INET6)
+			pick = ai;
+	if (!pick) {
+		freeaddrinfo(res);
+		snprintf(err, ERRLEN, "REST host '%.160s' has no IP address",
+			 host ? host : "");
+		return -EINVAL;
+	}
+	fmt_addr(pick->ai_addr, where, sizeof(where));
+	*fam = pick->ai_family;
+
+	fd = socket(pick->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    0);
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(err, ERRLEN, "REST socket for %s: %s", where,
+			 strerror(-rc));
+		freeaddrinfo(res);
+		return rc;
+	}
+	/* A restart after kill -9 must not wait for TIME_WAIT to expire. */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, pick->ai_addr, pick->ai_addrlen) < 0 ||
+	    listen(fd, 64) < 0) {
+		rc = -errno;
+		if (rc == -EADDRINUSE)
+			snprintf(err, ERRLEN, "REST address %s already in use",
+				 where);
+		else if (rc == -EADDRNOTAVAIL)
+			snprintf(err, ERRLEN,
+				 "REST address %s is not an address of this host",
+				 where);
+		else
+			snprintf(err, ERRLEN, "cannot listen on REST address %s: %s",
+				 where, strerror(-rc));
+		close(fd);
+		freeaddrinfo(res);
+		return rc;
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+int ofx_rest_start(const char *host, uint16_t port, struct ofx_stats_pub *pub,
+		   const struct ofx_run_info *info, volatile int *stop_flag,
+		   struct ofx_rest **out, char *err)
+{
+	char scratch[ERRLEN];
+	unsigned int flags = MHD_USE_AUTO_INTERNAL_THREAD;
+	struct ofx_rest *r;
+	int fam = AF_INET;
+
+	if (!err)
+		err = scratch;
+	err[0] = '\0';
+	*out = NULL;
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		snprintf(err, ERRLEN, "out of memory");
+		return -ENOMEM;
+	}
+	r->pub = pub;
+	if (info)
+		r->info = *info;
+	r->stop_flag = stop_flag;
+	r->fd = open_listener(host, port, err, &fam);
+	if (r->fd < 0) {
+		int rc = r->fd;
+
+		free(r);
+		return rc;
+	}
+	if (fam == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	r->daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, handle, r, MHD_OPTION_LISTEN_SOCKET,
+		(MHD_socket)r->fd, MHD_OPTION_NOTIFY_COMPLETED, completed, r,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)128, MHD_OPTION_END);
+	if (!r->daemon) {
+		snprintf(err, ERRLEN, "cannot start the REST server");
+		close(r->fd);
+		free(r);
+		return -ENOMEM;
+	}
+	*out = r;
+	return 0;
+}
+
+void ofx_rest_stop(struct ofx_rest *r)
+{
+	if (!r)
+		return;
+	/* MHD_stop_daemon() also closes the listening socket it was given. */
+	MHD_stop_daemon(r->daemon);
+	free(r);
+}
