@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * capture_pcap.c - libpcap sources: live capture (--mode pcap, and the
+ * fallback when BPF cannot be loaded) and pcap/pcapng files (ofxdp read).
+ */
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "capture.h"
+#include "frame.h"
+
+#define PCAP_SNAPLEN 262144 /* GSO frames on lo reach ~65.5 KB and more */
+#define PCAP_BUFFER_BYTES (64 << 20)
+#define PCAP_TIMEOUT_MS 100
+#define FILE_BATCH 1024
+
+struct ofx_pcap {
+	pcap_t *p;
+	bool live;
+	int dlt;
+	struct ofx_portset ports;
+	ofx_seg_cb cb;
+	void *ctx;
+	int64_t ts_offset_ns; /* added to packet times (live: to monotonic) */
+	uint64_t frames;
+	uint64_t non_tcp;
+	uint64_t malformed;
+	char err[PCAP_ERRBUF_SIZE];
+};
+
+static int64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void on_packet(u_char *user, const struct pcap_pkthdr *h,
+		      const u_char *bytes)
+{
+	struct ofx_pcap *c = (struct ofx_pcap *)user;
+	struct ofx_segment seg;
+	enum ofx_frame_rc rc;
+
+	c->frames++;
+	rc = ofx_frame_parse(c->dlt, bytes, h->caplen, h->len, &c->ports,
+			     &seg);
+	if (rc == OFX_FRAME_OTHER) {
+		c->non_tcp++;
+		return;
+	}
+	if (rc == OFX_FRAME_MALFORMED) {
+		c->malformed++;
+		return;
+	}
+	/* Timestamps are in ns: both sources open with nanosecond precision. */
+	seg.ts_ns = (uint64_t)((int64_t)h->ts.tv_sec * 1000000000 +
+			       h->ts.tv_usec + c->ts_offset_ns);
+	c->cb(c->ctx, &seg);
+}
+
+static int set_filter(struct ofx_pcap *c, char *err)
+{
+	char expr[1024], ports[600];
+	size_t off = 0;
+	struct bpf_program prog;
+	int rc;
+
+	ports[0] = '\0';
+	for (unsigned int i = 0; i < c->ports.n && off < sizeof(ports); i++)
+		off += (size_t)snprintf(ports + off, sizeof(ports) - off,
+					"%sport %u", i ? " or " : "",
+					c->ports.ports[i]);
+	snprintf(expr, sizeof(expr), "(tcp and (%s)) or (vlan and tcp and (%s))",
+		 ports, ports);
+	if (pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, 256, "pcap filter '%s': %s", expr,
+			 pcap_geterr(c->p));
+		return -EINVAL;
+	}
+	rc = pcap_setfilter(c->p, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0) {
+		snprintf(err, 256, "pcap filter: %s", pcap_geterr(c->p));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct ofx_pcap *new_source(const struct ofx_portset *ports,
+				   ofx_seg_cb cb, void *ctx)
+{
+	struct ofx_pcap *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->ports = *ports;
+	c->cb = cb;
+	c->ctx = ctx;
+	return c;
+}
+
+int ofx_pcap_open_live(const char *ifname, const struct ofx_portset *ports,
+		       ofx_seg_cb cb, void *ctx, struct ofx_pcap **out,
+		       char *err)
+{
+	struct ofx_pcap *c = new_source(ports, cb, ctx);
+	int rc;
+
+	if (!c)
+		return -ENOMEM;
+	c->live = true;
+	c->p = pcap_create(ifname, c->err);
+	if (!c->p) {
+		snprintf(err, 256, "pcap: %s", c->err);
+		free(c);
+		return -ENODEV;
+	}
+	pcap_set_snaplen(c->p, PCAP_SNAPLEN);
+	pcap_set_promisc(c->p, 0);
+	pcap_set_timeout(c->p, PCAP_TIMEOUT_MS);
+	pcap_set_buffer_size(c->p, PCAP_BUFFER_BYTES);
+	pcap_set_tstamp_precision(c->p, PCAP_TSTAMP_PRECISION_NANO);
+	rc = pcap_activate(c->p);
+	if (rc < 0) {
+		snprintf(err, 256, "pcap on %s: %s", ifname,
+			 rc == PCAP_ERROR ? pcap_geterr(c->p) :
+					    pcap_statustostr(rc));
+		pcap_close(c->p);
+		free(c);
+		if (rc == PCAP_ERROR_NO_SUCH_DEVICE)
+			return -ENODEV;
+		if (rc == PCAP_ERROR_PERM_DENIED)
+			return -EPERM;
+		return -EIO;
+	}
+	c->dlt = pcap_datalink(c->p);
+	/* Packet times are CLOCK_REALTIME: shift them onto CLOCK_MONOTONIC
+	 * so that reassembly timeouts use one clock with ofx_now_ns(). */
+	c->ts_offset_ns = clock_ns(CLOCK_MONOTONIC) - clock_ns(CLOCK_REALTIME);
+	rc = set_filter(c, err);
+	if (rc) {
+		pcap_close(c->p);
+		free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+int ofx_pcap_open_file(const char *path, const struct ofx_portset *ports,
+		       ofx_seg_cb cb, void *ctx, struct ofx_pcap **out,
+		       char *err)
+{
+	struct ofx_pcap *c = new_source(ports, cb, ctx);
+
+	if (!c)
+		return -ENOMEM;
+	c->p = pcap_open_offline_with_tstamp_precision(
+		path, PCAP_TSTAMP_PRECISION_NANO, c->err);
+	if (!c->p) {
+		snprintf(err, 256, "%s", c->err);
+		free(c);
+		return -ENOENT;
+	}
+	c->dlt = pcap_datalink(c->p);
+	*out = c;
+	return 0;
+}
+
+int ofx_pcap_poll(struct ofx_pcap *c)
+{
+	int n = pcap_dispatch(c->p, c->live ? -1 : FILE_BATCH, on_packet,
+			      (u_char *)c);
+
+	if (n == PCAP_ERROR) {
+		const char *e = pcap_geterr(c->p);
+
+		if (c->live)
+			fprintf(stderr, "ofxdp: pcap: %s\n", e);
+		else
+			fprintf(stderr, "ofxdp: reading capture: %s\n", e);
+		return c->live ? -ENETDOWN : -EIO;
+	}
+	if (!c->live && n == 0)
+		return -ENODATA;
+	return n;
+}
+
+void ofx_pcap_update_stats(struct ofx_pcap *c, struct ofx_stats *st)
+{
+	struct pcap_stat ps;
+
+	st->src.records = c->frames;
+	st->src.non_tcp = c->non_tcp;
+	st->src.malformed = c->malformed;
+	if (c->live && pcap_stats(c->p, &ps) == 0) {
+		st->src.pcap_recv = ps.ps_recv;
+		st->src.pcap_drop = ps.ps_drop;
+		st->src.pcap_ifdrop = ps.ps_ifdrop;
+	}
+}
+
+void ofx_pcap_close(struct ofx_pcap *c)
+{
+	if (!c)
+		return;
+	pcap_close(c->p);
+	free(c);
+}
