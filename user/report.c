@@ -12,7 +12,7 @@
 
 #include "report.h"
 
-static const char *const dir_name[OFX_NDIRS] = { "in", "out" };
+static const char *const dir_name[OFX_NDIRS] = {"in", "out"};
 
 /* JSON integer from a counter (json_int_t is signed 64-bit; clamp). */
 static json_t *jint(uint64_t v)
@@ -156,8 +156,8 @@ static json_t *jreal(double v)
 }
 
 /* {"msgs","bytes","msgs_per_s","bytes_per_s"} of one counter. */
-static json_t *count_rate(const struct ofx_count *c,
-			  const struct ofx_count *b, double dt, int bytes_rate)
+static json_t *count_rate(const struct ofx_count *c, const struct ofx_count *b,
+			  double dt, int bytes_rate)
 {
 	static const struct ofx_count zero;
 	json_t *o = json_object();
@@ -225,8 +225,8 @@ static json_t *full_versions(const struct ofx_stats *cur,
 				if (!name || !c->msgs)
 					continue;
 				put(dobj, name,
-				    count_rate(c, base ? &base->of[v][t][d] :
-							 NULL,
+				    count_rate(c,
+					       base ? &base->of[v][t][d] : NULL,
 					       dt, 1),
 				    &bad);
 			}
@@ -236,8 +236,8 @@ static json_t *full_versions(const struct ofx_stats *cur,
 		if (inv) {
 			put(inv, "in", jpair(&cur->of_invalid[v][OFX_DIR_IN]),
 			    &bad);
-			put(inv, "out",
-			    jpair(&cur->of_invalid[v][OFX_DIR_OUT]), &bad);
+			put(inv, "out", jpair(&cur->of_invalid[v][OFX_DIR_OUT]),
+			    &bad);
 		}
 		put(vo, "invalid_type", inv, &bad);
 		put(vs, vname, vo, &bad);
@@ -398,8 +398,8 @@ json_t *ofx_json_full(const struct ofx_stats *cur, const struct ofx_stats *prev,
 	put(o, "interface", jstr_or_null(info ? info->ifname : NULL), &bad);
 	put(o, "ports", jstr_or_null(info ? info->ports : NULL), &bad);
 	put(o, "uptime_s",
-	    jreal(cur->ts_ns > start_ns ? (double)(cur->ts_ns - start_ns) / 1e9 :
-					  0.0),
+	    jreal(cur->ts_ns > start_ns ? (double)(cur->ts_ns - start_ns) / 1e9
+					: 0.0),
 	    &bad);
 	put(o, "interval_s", jreal(dt), &bad);
 
@@ -409,8 +409,8 @@ json_t *ofx_json_full(const struct ofx_stats *cur, const struct ofx_stats *prev,
 		json_t *t = json_object();
 
 		put(tot, dir_name[d],
-		    count_rate(&cur->of_total[d], base ? &base->of_total[d] : NULL,
-			       dt, 1),
+		    count_rate(&cur->of_total[d],
+			       base ? &base->of_total[d] : NULL, dt, 1),
 		    &bad);
 		if (t) {
 			put(t, "segments", jint(cur->tcp[d].msgs), &bad);
@@ -489,8 +489,9 @@ static void print_version_table(FILE *out, const struct ofx_stats *cur,
 			}
 			if (!in->msgs && !o->msgs)
 				continue;
-			fprintf(out, "%-32s %10" PRIu64 " %12" PRIu64
-				     " %10" PRIu64 " %12" PRIu64,
+			fprintf(out,
+				"%-32s %10" PRIu64 " %12" PRIu64 " %10" PRIu64
+				" %12" PRIu64,
 				name, in->msgs, in->bytes, o->msgs, o->bytes);
 			if (rates) {
 				uint64_t bi = 0, bo = 0;
@@ -499,7 +500,8 @@ static void print_version_table(FILE *out, const struct ofx_stats *cur,
 					bi = base->of[v][t][OFX_DIR_IN].msgs;
 					bo = base->of[v][t][OFX_DIR_OUT].msgs;
 				} else if (base) {
-					bi = base->of_invalid[v][OFX_DIR_IN].msgs;
+					bi = base->of_invalid[v][OFX_DIR_IN]
+						     .msgs;
 					bo = base->of_invalid[v][OFX_DIR_OUT]
 						     .msgs;
 				}
@@ -522,8 +524,8 @@ static void print_loss(FILE *out, const struct ofx_stats *st)
 		(uint64_t)st->src.kernel.trunc_bytes, st->src.pcap_drop,
 		st->src.pcap_ifdrop);
 	fprintf(out,
-		"reassembly: streams %" PRIu64 "  gaps %" PRIu64
-		" (%" PRIu64 " bytes)  resyncs %" PRIu64 "  retrans %" PRIu64
+		"reassembly: streams %" PRIu64 "  gaps %" PRIu64 " (%" PRIu64
+		" bytes)  resyncs %" PRIu64 "  retrans %" PRIu64
 		"  out-of-order %" PRIu64 "  partial msgs %" PRIu64
 		"  bad headers %" PRIu64 "\n",
 		st->reasm.streams_active, st->reasm.gaps, st->reasm.gap_bytes,

@@ -59,8 +59,8 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status,
 		static const char oom[] = "{\"error\": \"out of memory\"}";
 
 		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-		resp = MHD_create_response_from_buffer(
-			strlen(oom), (void *)oom, MHD_RESPMEM_PERSISTENT);
+		resp = MHD_create_response_from_buffer(strlen(oom), (void *)oom,
+						       MHD_RESPMEM_PERSISTENT);
 	} else {
 		resp = MHD_create_response_from_buffer(strlen(text), text,
 						       MHD_RESPMEM_MUST_FREE);
@@ -71,9 +71,8 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status,
 		return MHD_NO;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 				"application/json");
-	MHD_add_response_header(resp,
-				MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN,
-				"*");
+	MHD_add_response_header(
+		resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, "*");
 	if (allow)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
 	ret = MHD_queue_response(conn, status, resp);
@@ -211,10 +210,9 @@ static void fmt_addr(const struct sockaddr *sa, char *buf, size_t len)
  * open a listening socket on @port. IPv4 results are preferred, as
  * oftraf (Python's socketserver, AF_INET) resolves names to IPv4.
  */
-static int open_listener(const char *host, uint16_t port, char *err,
-			 int *fam)
+static int open_listener(const char *host, uint16_t port, char *err, int *fam)
 {
-	struct addrinfo hints = { 0 }, *res = NULL, *ai, *pick = NULL;
+	struct addrinfo hints = {0}, *res = NULL, *ai, *pick = NULL;
 	char hbuf[256], sport[8], where[INET6_ADDRSTRLEN + 16];
 	int fd, rc, one = 1;
 
@@ -275,11 +273,13 @@ static int open_listener(const char *host, uint16_t port, char *err,
 				 where);
 		else if (rc == -EADDRNOTAVAIL)
 			snprintf(err, ERRLEN,
-				 "REST address %s is not an address of this host",
+				 "REST address %s is not an address of this "
+				 "host",
 				 where);
 		else
-			snprintf(err, ERRLEN, "cannot listen on REST address %s: %s",
-				 where, strerror(-rc));
+			snprintf(err, ERRLEN,
+				 "cannot listen on REST address %s: %s", where,
+				 strerror(-rc));
 		close(fd);
 		freeaddrinfo(res);
 		return rc;
