@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * main.c - ofxdp command line: attach (live), read (pcap file), cleanup,
+ * and oftraf's own flags.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "pipeline.h"
+#include "report.h"
+#include "rest.h"
+
+#define NSEC_PER_SEC 1000000000ull
+#define POLL_TIMEOUT_MS 100
+
+enum cmd { CMD_NONE, CMD_ATTACH, CMD_READ, CMD_CLEANUP };
+
+static struct env {
+	enum cmd cmd;
+	const char *target; /* interface or file */
+	struct ofx_portset ports;
+	bool ports_set;
+	enum ofx_mode mode;
+	const char *rest_host;
+	uint16_t rest_port;
+	bool rest;
+	bool server;
+	bool json;
+	bool verbose;
+	uint32_t ringbuf_bytes;
+	double interval_s;
+	double duration_s;
+} env = {
+	.mode = OFX_MODE_AUTO,
+	.interval_s = 1.0,
+};
+
+static volatile int stop_flag;
+
+const char *argp_program_version = "ofxdp 0.1";
+const char *argp_program_bug_address = "the project's issue tracker";
+
+static const char doc[] =
+	"ofxdp -- count OpenFlow traffic with XDP/TC and a BPF ring buffer.\n"
+	"\n"
+	"  ofxdp attach IFACE [OPTIONS]   live: console, or REST with --server\n"
+	"  ofxdp read FILE [OPTIONS]      offline: pcap/pcapng file, no root\n"
+	"  ofxdp cleanup IFACE            remove programs a killed ofxdp left\n"
+	"  ofxdp --rest-host H --rest-port P --of-port N --ifname IF [--server]\n"
+	"                                 oftraf's command line\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  sudo ofxdp attach eth0\n"
+	"  sudo ofxdp attach lo --of-port 6653,6633 --rest 127.0.0.1:5555 "
+	"--server\n"
+	"  curl localhost:5555/get_of_counts\n"
+	"  ofxdp read capture.pcap --of-port 6653 --json\n"
+	"\n"
+	"Modes: auto (xdp where the driver runs XDP natively, else tc; libpcap "
+	"if BPF cannot be loaded), xdp (XDP ingress + TC egress), tc (TC "
+	"ingress + egress; one TC hook on lo), pcap (libpcap).\n"
+	"\v"
+	"\"in\" counts switch->controller (destination port is an OpenFlow "
+	"port), \"out\" controller->switch.";
+
+static const char args_doc[] = "attach IFACE | read FILE | cleanup IFACE";
+
+enum {
+	OPT_REST_HOST = 0x100,
+	OPT_REST_PORT,
+	OPT_IFNAME,
+	OPT_RING,
+	OPT_DURATION,
+};
+
+static const struct argp_option opts[] = {
+	{ "of-port", 'p', "PORTS", 0,
+	  "OpenFlow TCP ports, comma separated (default 6653,6633)", 0 },
+	{ "mode", 'm', "MODE", 0, "auto, xdp, tc or pcap (default auto)", 0 },
+	{ "rest", 'r', "HOST:PORT", 0,
+	  "serve REST on HOST:PORT ([v6addr]:PORT for IPv6)", 0 },
+	{ "server", 's', NULL, 0, "no console; needs REST", 0 },
+	{ "json", 'j', NULL, 0, "read: print the counters as JSON", 0 },
+	{ "interval", 'i', "SEC", 0, "console refresh interval (default 1)",
+	  0 },
+	{ "duration", OPT_DURATION, "SEC", 0, "stop after SEC seconds", 0 },
+	{ "ring-size", OPT_RING, "BYTES", 0,
+	  "BPF ring buffer size, power of two (default 32 MiB)", 0 },
+	{ "verbose", 'v', NULL, 0, "libbpf debug output", 0 },
+	{ NULL, 0, NULL, 0, "oftraf compatibility:", 1 },
+	{ "rest-host", OPT_REST_HOST, "HOST", 0, "REST address", 1 },
+	{ "rest-port", OPT_REST_PORT, "PORT", 0, "REST port", 1 },
+	{ "ifname", OPT_IFNAME, "IFACE", 0, "interface to attach to", 1 },
+	{ 0 },
+};
+
+static int parse_u16(const char *s, uint16_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v == 0 || v > 65535)
+		return -EINVAL;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+/* "HOST:PORT" or "[V6]:PORT" -> env.rest_host/rest_port. */
+static int parse_rest(char *arg)
+{
+	char *colon = strrchr(arg, ':');
+
+	if (!colon || colon == arg)
+		return -EINVAL;
+	*colon = '\0';
+	if (arg[0] == '[') {
+		size_t n = strlen(arg);
+
+		if (n < 3 || arg[n - 1] != ']')
+			return -EINVAL;
+		arg[n - 1] = '\0';
+		arg++;
+	}
+	env.rest_host = arg;
+	env.rest = true;
+	return parse_u16(colon + 1, &env.rest_port);
+}
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	char *end;
+
+	switch (key) {
+	case 'p':
+		if (ofx_portset_parse(arg, &env.ports))
+			argp_error(state,
+				   "bad port list '%s': want ports 1-65535, "
+				   "comma separated, at most 64",
+				   arg);
+		env.ports_set = true;
+		break;
+	case 'm':
+		if (ofx_mode_parse(arg, &env.mode))
+			argp_error(state, "bad mode '%s': auto, xdp, tc or pcap",
+				   arg);
+		break;
+	case 'r':
+		if (parse_rest(arg))
+			argp_error(state, "bad REST address (want HOST:PORT)");
+		break;
+	case 's':
+		env.server = true;
+		break;
+	case 'j':
+		env.json = true;
+		break;
+	case 'v':
+		env.verbose = true;
+		break;
+	case 'i':
+		env.interval_s = strtod(arg, &end);
+		if (*end || env.interval_s < 0.1)
+			argp_error(state, "bad interval '%s'", arg);
+		break;
+	case OPT_DURATION:
+		env.duration_s = strtod(arg, &end);
+		if (*end || env.duration_s <= 0)
+			argp_error(state, "bad duration '%s'", arg);
+		break;
+	case OPT_RING: {
+		unsigned long v = strtoul(arg, &end, 0);
+
+		if (*end || v < 4096 || v > (1ul << 30) || (v & (v - 1)))
+			argp_error(state,
+				   "bad ring size '%s': a power of two, "
+				   "4096 to 1 GiB",
+				   arg);
+		env.ringbuf_bytes = (uint32_t)v;
+		break;
+	}
+	case OPT_REST_HOST:
+		env.rest_host = arg;
+		env.rest = true;
+		break;
+	case OPT_REST_PORT:
+		if (parse_u16(arg, &env.rest_port))
+			argp_error(state, "bad REST port '%s'", arg);
+		env.rest = true;
+		break;
+	case OPT_IFNAME:
+		env.cmd = CMD_ATTACH;
+		env.target = arg;
+		break;
+	case ARGP_KEY_ARG:
+		if (state->arg_num == 0 && env.cmd == CMD_NONE) {
+			if (!strcmp(arg, "attach"))
+				env.cmd = CMD_ATTACH;
+			else if (!strcmp(arg, "read"))
+				env.cmd = CMD_READ;
+			else if (!strcmp(arg, "cleanup"))
+				env.cmd = CMD_CLEANUP;
+			else
+				argp_error(state, "unknown command '%s'", arg);
+		} else if (state->arg_num == 1 && !env.target) {
+			env.target = arg;
+		} else {
+			argp_error(state, "unexpected argument '%s'", arg);
+		}
+		break;
+	case ARGP_KEY_END:
+		if (env.cmd == CMD_NONE)
+			argp_error(state, "no command given");
+		if (!env.target)
+			argp_error(state, "%s needs %s",
+				   env.cmd == CMD_READ ? "read" : "attach",
+				   env.cmd == CMD_READ ? "a FILE" :
+							 "an IFACE");
+		if (env.rest && (!env.rest_host || !env.rest_port))
+			argp_error(state, "REST needs both a host and a port");
+		if (env.server && !env.rest)
+			argp_error(state, "--server needs a REST address "
+					  "(--rest HOST:PORT)");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void on_segment(void *ctx, const struct ofx_segment *seg)
+{
+	ofx_pipeline_feed(ctx, seg);
+}
+
+static int cmd_read(void)
+{
+	struct ofx_stats_pub *pub = malloc(sizeof(*pub));
+	struct ofx_pipeline pl;
+	struct ofx_pcap *src = NULL;
+	struct ofx_stats *cur = malloc(sizeof(*cur));
+	char err[256] = "", ports[512];
+	struct ofx_run_info info = { .mode = "file", .hooks = "pcap file" };
+	int rc;
+
+	if (!pub || !cur || ofx_pipeline_init(&pl, pub, NULL)) {
+		fprintf(stderr, "ofxdp: out of memory\n");
+		return 1;
+	}
+	ofx_stats_pub_init(pub, ofx_now_ns());
+	rc = ofx_pcap_open_file(env.target, &env.ports, on_segment, &pl, &src,
+				err);
+	if (rc) {
+		fprintf(stderr, "ofxdp: cannot read %s: %s\n", env.target, err);
+		return 1;
+	}
+	while ((rc = ofx_pcap_poll(src)) >= 0)
+		;
+	ofx_pcap_update_stats(src, &pl.live);
+	ofx_pipeline_finish(&pl, ofx_now_ns());
+	ofx_stats_read(pub, cur, NULL);
+	ofx_portset_format(&env.ports, ports, sizeof(ports));
+	info.ifname = env.target;
+	info.ports = ports;
+	if (env.json) {
+		struct ofx_conn_info *conns =
+			calloc(OFX_PUB_MAX_CONNS, sizeof(*conns));
+		unsigned int n =
+			conns ? ofx_stats_read_conns(pub, conns,
+						     OFX_PUB_MAX_CONNS) :
+				0;
+		json_t *j = ofx_json_full(cur, NULL, pub->start_ns, conns, n,
+					  &info);
+
+		if (!j || json_dumpf(j, stdout, JSON_INDENT(2) |
+							JSON_PRESERVE_ORDER)) {
+			fprintf(stderr, "ofxdp: cannot write JSON\n");
+			return 1;
+		}
+		fputc('\n', stdout);
+		json_decref(j);
+		free(conns);
+	} else {
+		ofx_text_report(stdout, cur, &info);
+	}
+	ofx_pcap_close(src);
+	ofx_pipeline_destroy(&pl);
+	free(cur);
+	free(pub);
+	return rc == -ENODATA ? 0 : 1;
+}
+
+/* Live capture state for cmd_attach(). */
+struct live {
+	struct ofx_bpf *bpf;
+	struct ofx_pcap *pcap;
+	const char *mode_name;
+	char hooks[160];
+};
+
+static int open_capture(struct live *lv, struct ofx_pipeline *pl, int ifindex)
+{
+	char err[256] = "";
+	int rc;
+
+	if (env.mode != OFX_MODE_PCAP) {
+		struct ofx_bpf_opts o = {
+			.ifname = env.target,
+			.ifindex = ifindex,
+			.mode = env.mode,
+			.ports = &env.ports,
+			.ringbuf_bytes = env.ringbuf_bytes,
+			.cb = on_segment,
+			.ctx = pl,
+			.verbose = env.verbose,
+		};
+
+		rc = ofx_bpf_open(&o, &lv->bpf);
+		if (!rc) {
+			snprintf(lv->hooks, sizeof(lv->hooks), "%s",
+				 ofx_bpf_describe(lv->bpf));
+			lv->mode_name = strncmp(lv->hooks, "xdp", 3) ? "tc" :
+								       "xdp";
+			return 0;
+		}
+		if (env.mode != OFX_MODE_AUTO)
+			return rc;
+		fprintf(stderr,
+			"ofxdp: BPF capture unavailable (%s); falling back to "
+			"libpcap\n",
+			strerror(-rc));
+	}
+	rc = ofx_pcap_open_live(env.target, &env.ports, on_segment, pl,
+				&lv->pcap, err);
+	if (rc) {
+		fprintf(stderr, "ofxdp: %s\n", err);
+		return rc;
+	}
+	lv->mode_name = "pcap";
+	snprintf(lv->hooks, sizeof(lv->hooks), "libpcap on %s", env.target);
+	return 0;
+}
+
+static void console_frame(struct ofx_stats_pub *pub,
+			  const struct ofx_run_info *info, struct ofx_stats *a,
+			  struct ofx_stats *b)
+{
+	ofx_stats_read(pub, a, b);
+	ofx_console_print(stdout, a, b, pub->start_ns, info, isatty(1));
+	fflush(stdout);
+}
+
+static int cmd_attach(void)
+{
+	struct ofx_stats_pub *pub = malloc(sizeof(*pub));
+	struct ofx_stats *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+	struct ofx_pipeline pl;
+	struct ofx_rest *rest = NULL;
+	struct live lv = { 0 };
+	struct ofx_run_info info;
+	char ports[512], err[256] = "";
+	uint64_t start, last_console = 0, last_export = 0;
+	int ifindex, rc = 0, exit_code = 0;
+
+	if (!pub || !a || !b || ofx_pipeline_init(&pl, pub, NULL)) {
+		fprintf(stderr, "ofxdp: out of memory\n");
+		return 1;
+	}
+	ifindex = (int)if_nametoindex(env.target);
+	if (!ifindex) {
+		fprintf(stderr, "ofxdp: no such interface: %s\n", env.target);
+		return 1;
+	}
+	start = ofx_now_ns();
+	ofx_stats_pub_init(pub, start);
+	ofx_portset_format(&env.ports, ports, sizeof(ports));
+	info = (struct ofx_run_info){ .mode = "starting",
+				      .hooks = "",
+				      .ifname = env.target,
+				      .ports = ports };
+	if (env.rest) {
+		rc = ofx_rest_start(env.rest_host, env.rest_port, pub, &info,
+				    &stop_flag, &rest, err);
+		if (rc) {
+			fprintf(stderr, "ofxdp: REST: %s\n", err);
+			return 1;
+		}
+	}
+	rc = open_capture(&lv, &pl, ifindex);
+	if (rc) {
+		if (rc == -EPERM || rc == -EACCES)
+			fprintf(stderr,
+				"ofxdp: no permission to capture on %s "
+				"(run as root, or with CAP_BPF+CAP_NET_ADMIN "
+				"for BPF, CAP_NET_RAW for pcap)\n",
+				env.target);
+		ofx_rest_stop(rest);
+		return 1;
+	}
+	/* The REST thread reads info through its pointer: fill it in now. */
+	info.hooks = lv.hooks;
+	info.mode = lv.mode_name;
+	fprintf(stderr, "ofxdp: %s mode: %s; OpenFlow ports %s", lv.mode_name,
+		lv.hooks, ports);
+	if (rest)
+		fprintf(stderr, "; REST on %s:%u", env.rest_host,
+			env.rest_port);
+	fputc('\n', stderr);
+
+	while (!stop_flag) {
+		uint64_t now;
+
+		rc = lv.bpf ? ofx_bpf_poll(lv.bpf, POLL_TIMEOUT_MS) :
+			      ofx_pcap_poll(lv.pcap);
+		if (rc < 0 && rc != -EINTR) {
+			if (rc == -ENODEV || rc == -ENETDOWN)
+				fprintf(stderr,
+					"ofxdp: interface %s went away; "
+					"stopping\n",
+					env.target);
+			else
+				fprintf(stderr, "ofxdp: capture error: %s\n",
+					strerror(-rc));
+			exit_code = 1;
+			break;
+		}
+		now = ofx_now_ns();
+		if (now - pl.last_publish_ns >= OFX_PUBLISH_INTERVAL_NS) {
+			if (lv.bpf)
+				ofx_bpf_update_stats(lv.bpf, &pl.live);
+			else
+				ofx_pcap_update_stats(lv.pcap, &pl.live);
+			ofx_pipeline_tick(&pl, now, true);
+		}
+		if (lv.bpf && now - last_export >= NSEC_PER_SEC) {
+			ofx_bpf_export_counts(lv.bpf, &pl.live);
+			last_export = now;
+		}
+		if (!env.server &&
+		    now - last_console >= env.interval_s * NSEC_PER_SEC) {
+			console_frame(pub, &info, a, b);
+			last_console = now;
+		}
+		if (env.duration_s > 0 &&
+		    now - start >= env.duration_s * NSEC_PER_SEC)
+			break;
+	}
+	/* Final snapshot: what was captured is counted before exit. */
+	if (lv.bpf) {
+		ofx_bpf_poll(lv.bpf, 0);
+		ofx_bpf_update_stats(lv.bpf, &pl.live);
+	} else {
+		ofx_pcap_update_stats(lv.pcap, &pl.live);
+	}
+	ofx_pipeline_tick(&pl, ofx_now_ns(), true);
+	if (!env.server)
+		console_frame(pub, &info, a, b);
+	ofx_rest_stop(rest);
+	ofx_bpf_close(lv.bpf);
+	ofx_pcap_close(lv.pcap);
+	ofx_pipeline_destroy(&pl);
+	free(a);
+	free(b);
+	free(pub);
+	return exit_code;
+}
+
+static int cmd_cleanup(void)
+{
+	int ifindex = (int)if_nametoindex(env.target);
+	int n;
+
+	if (!ifindex) {
+		fprintf(stderr, "ofxdp: no such interface: %s\n", env.target);
+		return 1;
+	}
+	n = ofx_bpf_cleanup(ifindex);
+	if (n < 0) {
+		fprintf(stderr, "ofxdp: cleanup of %s failed: %s\n",
+			env.target, strerror(-n));
+		return 1;
+	}
+	printf("ofxdp: removed %d stale attachment(s) from %s\n", n,
+	       env.target);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = { opts, parse_arg, args_doc, doc,
+					  NULL, NULL, NULL };
+	struct sigaction sa = { .sa_handler = on_signal };
+	int err;
+
+	ofx_portset_parse("6653,6633", &env.ports);
+	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return 1;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	switch (env.cmd) {
+	case CMD_ATTACH:
+		return cmd_attach();
+	case CMD_READ:
+		return cmd_read();
+	case CMD_CLEANUP:
+		return cmd_cleanup();
+	default:
+		return 1;
+	}
+}
