@@ -29,7 +29,7 @@
 struct ofx_rest {
 	struct MHD_Daemon *daemon;
 	struct ofx_stats_pub *pub;
-	struct ofx_run_info info;
+	const struct ofx_run_info *info; /* the caller's: read per request */
 	volatile int *stop_flag;
 	int fd;
 };
@@ -166,7 +166,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		s->nconns = ofx_stats_read_conns(r->pub, s->conns,
 						 OFX_PUB_MAX_CONNS);
 		doc = ofx_json_full(&s->cur, &s->prev, r->pub->start_ns,
-				    s->conns, s->nconns, &r->info);
+				    s->conns, s->nconns, r->info);
 		flags |= JSON_INDENT(2);
 	}
 	free(s);
@@ -307,8 +307,8 @@ int ofx_rest_start(const char *host, uint16_t port, struct ofx_stats_pub *pub,
 		return -ENOMEM;
 	}
 	r->pub = pub;
-	if (info)
-		r->info = *info;
+	/* Not copied: the caller fills in mode and hooks once capture runs. */
+	r->info = info;
 	r->stop_flag = stop_flag;
 	r->fd = open_listener(host, port, err, &fam);
 	if (r->fd < 0) {

@@ -683,6 +683,7 @@ static void test_rest(void **state)
 	static struct ofx_stats_pub pub;
 	struct ofx_stats live, prev;
 	struct ofx_conn_info conn = {0};
+	struct ofx_run_info info;
 	volatile int stop = 0;
 	struct ofx_rest *rest = NULL, *rest2 = (void *)1;
 	struct http_reply r;
@@ -706,8 +707,8 @@ static void test_rest(void **state)
 	ofx_stats_publish(&pub, &live, &conn, 1, ofx_now_ns());
 
 	port = free_port();
-	rc = ofx_rest_start("127.0.0.1", port, &pub, &test_info, &stop, &rest,
-			    err);
+	info = (struct ofx_run_info){.mode = "starting", .ifname = "veth0"};
+	rc = ofx_rest_start("127.0.0.1", port, &pub, &info, &stop, &rest, err);
 	assert_int_equal(rc, 0);
 	assert_non_null(rest);
 
@@ -728,7 +729,15 @@ static void test_rest(void **state)
 	json_decref(j);
 	free(r.body);
 
-	/* Full document */
+	/* Full document; @info is the caller's, filled in after start */
+	get(AF_INET, port, "/api/v1/stats", &r);
+	j = parse(r.body);
+	assert_string_equal(json_string_value(json_object_get(j, "mode")),
+			    "starting");
+	assert_true(json_is_null(json_object_get(j, "hooks")));
+	json_decref(j);
+	free(r.body);
+	info = test_info;
 	get(AF_INET, port, "/api/v1/stats", &r);
 	assert_int_equal(r.status, 200);
 	assert_header(&r, "Content-Type", "application/json");
@@ -736,6 +745,10 @@ static void test_rest(void **state)
 	j = parse(r.body);
 	assert_string_equal(json_string_value(json_object_get(j, "interface")),
 			    "veth0");
+	assert_string_equal(json_string_value(json_object_get(j, "mode")),
+			    "xdp");
+	assert_string_equal(json_string_value(json_object_get(j, "hooks")),
+			    test_info.hooks);
 	assert_int_equal(
 		json_integer_value(json_object_get(
 			json_object_get(json_object_get(j, "totals"), "in"),
