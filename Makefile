@@ -3,7 +3,8 @@
 #
 #   make deps     install the Debian packages (build + tests)
 #   make          build ./ofxdp (BPF object -> skeleton -> daemon)
-#   make test     unit tests, then integration tests (root: veth, OVS, tshark)
+#   make test     unit tests, offline capture tests (tshark oracle), then
+#                 integration tests (root: veth, netns, OVS, tshark)
 #   make demo     live demo: veth pair, Open vSwitch, controller, ofxdp console
 #   make vmlinux  regenerate vmlinux/vmlinux.h from /sys/kernel/btf/vmlinux
 
@@ -32,7 +33,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 OFGEN_SRCS := $(wildcard tools/ofgen/*.c)
 
-.PHONY: all deps test unit integration demo vmlinux clean format bench
+.PHONY: all deps test unit offline integration demo vmlinux clean format bench
 .DELETE_ON_ERROR:
 
 all: ofxdp $(if $(OFGEN_SRCS),$(BUILD)/ofgen)
@@ -73,10 +74,13 @@ $(BUILD):
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
+offline: all
+	tests/offline/run.sh
+
 integration: all
 	tests/integration/run.sh
 
-test: unit integration
+test: unit offline integration
 
 demo: all
 	tools/demo.sh
