@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ofxdp.bpf.c - capture TCP segments on OpenFlow ports at XDP and TC hooks
+ * and hand their payload to userspace through a BPF ring buffer.
+ *
+ * Every program only watches: XDP returns XDP_PASS, TC returns TC_ACT_UNSPEC
+ * so that other programs and the stack see every packet unchanged.
+ *
+ * Parsing: Ethernet, up to two 802.1Q/802.1ad tags, IPv4 (options skipped
+ * via ihl, non-first fragments ignored) or IPv6 (only when the fixed
+ * header's next header is TCP: extension headers are not followed), TCP
+ * (options skipped via doff). Headers are read with bpf_skb_load_bytes /
+ * bpf_xdp_load_bytes so that non-linear skbs and multi-buffer frames work.
+ *
+ * Payload length is the packet length (skb->len, or the XDP buffer length)
+ * minus the header lengths. The IP length field is used only to trim
+ * Ethernet padding, and only when it is non-zero and smaller: GSO skbs on
+ * TC egress can have tot_len 0.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "ofxdp.h"
+
+/* Not in vmlinux.h (macros). */
+#define TC_ACT_UNSPEC (-1)
+#define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86DD
+#define ETH_P_8021Q 0x8100
+#define ETH_P_8021AD 0x88A8
+#define IPPROTO_TCP_NUM 6
+#define IP_OFFSET_MASK 0x1FFF
+#define ETH_HLEN_ 14
+#define VLAN_HLEN_ 4
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* OpenFlow port set: key = TCP port (host byte order), value unused (1). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, OFX_MAX_PORTS);
+	__type(key, __u16);
+	__type(value, __u8);
+} ofx_ports SEC(".maps");
+
+/* Segment records; the size is set by userspace before loading. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, OFX_RINGBUF_DEFAULT);
+} ofx_rb SEC(".maps");
+
+/* Per-CPU counters, one entry at key 0. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ofx_kstats);
+} ofx_kstats SEC(".maps");
+
+/* Global record counter (struct ofx_rec_hdr.rec_seq), one entry at key 0. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} ofx_rec_seq SEC(".maps");
+
+/* OpenFlow counters published by the daemon for bpftool; never written here. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 6 * 36 * 2);
+	__type(key, struct ofx_count_key);
+	__type(value, struct ofx_count_val);
+} ofx_of_counts SEC(".maps");
+
+/* What the parser extracts from one packet. */
+struct pkt {
+	__u32 saddr[4];
+	__u32 daddr[4];
+	__u16 sport;
+	__u16 dport;
+	__u32 seq;
+	__u32 ack;
+	__u64 pay_off; /* offset of the TCP payload in the packet */
+	__u64 pay_len; /* TCP payload bytes */
+	__u8 family;
+	__u8 flags;
+	__u8 dir;
+};
+
+static __always_inline long load(void *ctx, bool xdp, __u32 off, void *to,
+				 __u32 len)
+{
+	if (xdp)
+		return bpf_xdp_load_bytes(ctx, off, to, len);
+	return bpf_skb_load_bytes(ctx, off, to, len);
+}
+
+/* Return 0 if @ctx holds a TCP segment; fills @p (not yet matched). */
+static __always_inline int parse(void *ctx, bool xdp, __u64 pkt_len,
+				 struct pkt *p)
+{
+	struct ethhdr eth;
+	__u16 proto;
+	__u64 off = ETH_HLEN_, l3len, l4len, ip_total = 0, hdrs, by_ip;
+	__u8 tcp[20];
+	int i;
+
+	if (load(ctx, xdp, 0, &eth, sizeof(eth)))
+		return -1;
+	proto = eth.h_proto;
+#pragma unroll
+	for (i = 0; i < 2; i++) {
+		__u16 tag[2];
+
+		if (proto != bpf_htons(ETH_P_8021Q) &&
+		    proto != bpf_htons(ETH_P_8021AD))
+			break;
+		if (load(ctx, xdp, off, tag, sizeof(tag)))
+			return -1;
+		proto = tag[1];
+		off += VLAN_HLEN_;
+	}
+
+	if (proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr ip;
+
+		if (load(ctx, xdp, off, &ip, sizeof(ip)))
+			return -1;
+		if (ip.version != 4 || ip.ihl < 5)
+			return -1;
+		if (ip.protocol != IPPROTO_TCP_NUM)
+			return -1;
+		if (ip.frag_off & bpf_htons(IP_OFFSET_MASK))
+			return -1;
+		l3len = ip.ihl * 4;
+		ip_total = bpf_ntohs(ip.tot_len);
+		p->family = 4;
+		p->saddr[0] = ip.saddr;
+		p->daddr[0] = ip.daddr;
+	} else if (proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr ip6;
+
+		if (load(ctx, xdp, off, &ip6, sizeof(ip6)))
+			return -1;
+		if (ip6.version != 6 || ip6.nexthdr != IPPROTO_TCP_NUM)
+			return -1;
+		l3len = sizeof(ip6);
+		ip_total = bpf_ntohs(ip6.payload_len);
+		if (ip_total)
+			ip_total += sizeof(ip6);
+		p->family = 6;
+		__builtin_memcpy(p->saddr, &ip6.saddr, 16);
+		__builtin_memcpy(p->daddr, &ip6.daddr, 16);
+	} else {
+		return -1;
+	}
+
+	if (load(ctx, xdp, off + l3len, tcp, sizeof(tcp)))
+		return -1;
+	l4len = (tcp[12] >> 4) * 4;
+	if (l4len < 20)
+		return -1;
+	hdrs = off + l3len + l4len;
+	if (pkt_len < hdrs)
+		return -1;
+	p->pay_off = hdrs;
+	p->pay_len = pkt_len - hdrs;
+	if (ip_total) {
+		/* Trim link-layer padding; 0 means unknown (GSO/BIG TCP). */
+		if (ip_total < l3len + l4len)
+			return -1;
+		by_ip = ip_total - l3len - l4len;
+		if (by_ip < p->pay_len)
+			p->pay_len = by_ip;
+	}
+	p->sport = ((__u16)tcp[0] << 8) | tcp[1];
+	p->dport = ((__u16)tcp[2] << 8) | tcp[3];
+	p->seq = bpf_ntohl(*(__u32 *)&tcp[4]);
+	p->ack = bpf_ntohl(*(__u32 *)&tcp[8]);
+	p->flags = tcp[13];
+	return 0;
+}
+
+/* Everything a record needs besides its chunk. */
+struct emit_ctx {
+	void *ctx;
+	struct pkt *p;
+	struct ofx_kstats *ks;
+	__u64 *rec_seq;
+	__u64 ts;
+	__u32 ifindex;
+	__u8 hook;
+	bool xdp;
+};
+
+/*
+ * Reserve a record with room for @size payload bytes (a compile-time
+ * constant once inlined), copy @len (<= @size) bytes from payload offset
+ * @off, and submit it.
+ */
+static __always_inline void emit_rec(struct emit_ctx *e, __u64 off, __u64 len,
+				     __u16 chunk, __u16 nchunks,
+				     const __u32 size)
+{
+	struct ofx_rec_hdr *r;
+	struct pkt *p = e->p;
+
+	r = bpf_ringbuf_reserve(&ofx_rb, sizeof(*r) + size, 0);
+	if (!r) {
+		/* Consume a record number: userspace sees the gap. */
+		__sync_fetch_and_add(e->rec_seq, 1);
+		e->ks->reserve_fail++;
+		e->ks->reserve_fail_bytes += len;
+		return;
+	}
+	if (size) {
+		if (len > size)
+			len = size;
+		if (len > 0 && load(e->ctx, e->xdp, p->pay_off + off,
+				    (void *)(r + 1), len)) {
+			bpf_ringbuf_discard(r, 0);
+			e->ks->trunc_bytes += len;
+			return;
+		}
+	} else {
+		len = 0;
+	}
+	r->ts_ns = e->ts;
+	r->rec_seq = __sync_fetch_and_add(e->rec_seq, 1);
+	__builtin_memcpy(r->saddr, p->saddr, sizeof(r->saddr));
+	__builtin_memcpy(r->daddr, p->daddr, sizeof(r->daddr));
+	r->sport = p->sport;
+	r->dport = p->dport;
+	r->seq = p->seq + (__u32)off;
+	r->ack = p->ack;
+	r->seg_len = p->pay_len;
+	r->cap_len = len;
+	r->ifindex = e->ifindex;
+	r->family = p->family;
+	r->dir = p->dir;
+	r->tcp_flags = p->flags;
+	r->hook = e->hook;
+	r->chunk = chunk;
+	r->nchunks = nchunks;
+	bpf_ringbuf_submit(r, 0);
+	e->ks->records++;
+}
+
+static __always_inline void handle(void *ctx, bool xdp, __u64 pkt_len,
+				   __u32 ifindex, __u8 hook)
+{
+	struct pkt p = {};
+	struct emit_ctx e;
+	struct ofx_kstats *ks;
+	__u64 *rs, nchunks, len, off;
+	__u32 zero = 0;
+	int i;
+
+	if (parse(ctx, xdp, pkt_len, &p))
+		return;
+	if (bpf_map_lookup_elem(&ofx_ports, &p.dport))
+		p.dir = OFX_DIR_IN;
+	else if (bpf_map_lookup_elem(&ofx_ports, &p.sport))
+		p.dir = OFX_DIR_OUT;
+	else
+		return;
+
+	ks = bpf_map_lookup_elem(&ofx_kstats, &zero);
+	rs = bpf_map_lookup_elem(&ofx_rec_seq, &zero);
+	if (!ks || !rs)
+		return;
+	if (p.dir == OFX_DIR_IN) {
+		ks->segs[OFX_DIR_IN]++;
+		ks->bytes[OFX_DIR_IN] += p.pay_len;
+	} else {
+		ks->segs[OFX_DIR_OUT]++;
+		ks->bytes[OFX_DIR_OUT] += p.pay_len;
+	}
+	if (!p.pay_len &&
+	    !(p.flags & (OFX_TCP_SYN | OFX_TCP_FIN | OFX_TCP_RST)))
+		return;
+
+	e.ctx = ctx;
+	e.p = &p;
+	e.ks = ks;
+	e.rec_seq = rs;
+	e.ts = bpf_ktime_get_ns();
+	e.ifindex = ifindex;
+	e.hook = hook;
+	e.xdp = xdp;
+
+	nchunks = (p.pay_len + OFX_CHUNK_MAX - 1) / OFX_CHUNK_MAX;
+	if (nchunks == 0)
+		nchunks = 1;
+	if (nchunks > OFX_MAX_CHUNKS) {
+		ks->trunc_bytes +=
+			p.pay_len - (__u64)OFX_MAX_CHUNKS * OFX_CHUNK_MAX;
+		nchunks = OFX_MAX_CHUNKS;
+	}
+
+	for (i = 0; i < OFX_MAX_CHUNKS; i++) {
+		if (i >= nchunks)
+			break;
+		off = (__u64)i * OFX_CHUNK_MAX;
+		len = p.pay_len > off ? p.pay_len - off : 0;
+		if (len > OFX_CHUNK_MAX)
+			len = OFX_CHUNK_MAX;
+		if (len == 0)
+			emit_rec(&e, off, 0, i, nchunks, 0);
+		else if (len <= OFX_CLASS_S)
+			emit_rec(&e, off, len, i, nchunks, OFX_CLASS_S);
+		else if (len <= OFX_CLASS_M)
+			emit_rec(&e, off, len, i, nchunks, OFX_CLASS_M);
+		else
+			emit_rec(&e, off, len, i, nchunks, OFX_CLASS_L);
+	}
+}
+
+SEC("xdp")
+int ofx_xdp(struct xdp_md *ctx)
+{
+	handle(ctx, true, bpf_xdp_get_buff_len(ctx), ctx->ingress_ifindex,
+	       OFX_HOOK_XDP);
+	return XDP_PASS;
+}
+
+SEC("tc")
+int ofx_tc_ingress(struct __sk_buff *skb)
+{
+	handle(skb, false, skb->len, skb->ifindex, OFX_HOOK_TC_INGRESS);
+	return TC_ACT_UNSPEC;
+}
+
+SEC("tc")
+int ofx_tc_egress(struct __sk_buff *skb)
+{
+	handle(skb, false, skb->len, skb->ifindex, OFX_HOOK_TC_EGRESS);
+	return TC_ACT_UNSPEC;
+}

@@ -1,0 +1,662 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * capture_bpf.c - the BPF capture source: load the ofxdp_bpf skeleton,
+ * attach its XDP/TC programs to one interface, consume the ring buffer and
+ * turn records into struct ofx_segment.
+ *
+ * Attachment (see shared kernel facts):
+ * - lo: one TC hook only (ingress; every segment on lo passes egress and
+ *   ingress), never XDP (generic XDP copies every cloned skb).
+ * - elsewhere: tc mode = TC ingress + TC egress; xdp mode = XDP ingress
+ *   (native if the driver supports it, else generic) + TC egress; auto =
+ *   xdp if native XDP attaches, else tc.
+ * - TC: a tcx link first (kernel >= 6.6); else a clsact filter at our fixed
+ *   handle/priority. XDP: always a link (bpf_link_create).
+ * Links vanish with the process; clsact filters survive a SIGKILL, so
+ * ofx_bpf_cleanup() removes ours (and stale netlink XDP programs named
+ * ofx_*) before attaching.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/bpf.h>
+#include <linux/if_link.h>
+#include <linux/types.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "capture.h"
+#include "ofxdp.skel.h"
+
+/* tcx attach types (kernel 6.6); bookworm's UAPI headers are 6.1. */
+#define OFX_BPF_TCX_INGRESS 46
+#define OFX_BPF_TCX_EGRESS 47
+
+/* Our clsact filter handle and priority (fallback when tcx is missing). */
+#define OFX_TC_HANDLE 0x6653
+#define OFX_TC_PRIO 1
+
+/* Program name prefix used to recognise our stale attachments. */
+#define OFX_PROG_PREFIX "ofx_"
+
+enum { ING = 0, EGR = 1 };
+
+/* How one hook is attached. */
+enum att_kind { ATT_NONE = 0, ATT_TCX, ATT_CLSACT, ATT_XDP_DRV, ATT_XDP_SKB };
+
+struct ofx_bpf {
+	struct ofxdp_bpf *skel;
+	struct ring_buffer *rb;
+	int ifindex;
+	char ifname[IF_NAMESIZE];
+	bool is_lo;
+	enum att_kind att[2]; /* [ING], [EGR] */
+	int link_fd[2]; /* tcx or XDP link, -1 if none */
+	bool hook_created; /* we created the clsact qdisc */
+	ofx_seg_cb cb;
+	void *ctx;
+	uint64_t received; /* records delivered */
+	uint64_t seq_end; /* highest rec_seq received + 1 */
+	uint64_t malformed; /* records too short for their cap_len */
+	uint64_t last_check_ns;
+	int ncpus;
+	struct ofx_kstats *percpu; /* ncpus entries, for update_stats */
+	char desc[160];
+};
+
+static bool g_verbose;
+
+static int print_fn(enum libbpf_print_level level, const char *fmt,
+		    va_list args)
+{
+	(void)level;
+	if (!g_verbose)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static const char *const mode_names[] = {
+	[OFX_MODE_AUTO] = "auto",
+	[OFX_MODE_XDP] = "xdp",
+	[OFX_MODE_TC] = "tc",
+	[OFX_MODE_PCAP] = "pcap",
+};
+
+const char *ofx_mode_name(enum ofx_mode m)
+{
+	if ((unsigned int)m >= sizeof(mode_names) / sizeof(mode_names[0]))
+		return "?";
+	return mode_names[m];
+}
+
+int ofx_mode_parse(const char *s, enum ofx_mode *m)
+{
+	unsigned int i;
+
+	if (!s)
+		return -EINVAL;
+	for (i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++) {
+		if (!strcmp(s, mode_names[i])) {
+			*m = (enum ofx_mode)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* Whether program @id is one of ours (name starts with "ofx_"). */
+static bool prog_is_ours(__u32 id)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	bool ours = false;
+	int fd;
+
+	if (!id)
+		return false;
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return false;
+	memset(&info, 0, sizeof(info));
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+		ours = !strncmp(info.name, OFX_PROG_PREFIX,
+				strlen(OFX_PROG_PREFIX));
+	close(fd);
+	return ours;
+}
+
+static int xdp_detach_if_ours(int ifindex, __u32 id, __u32 mode_flag)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
+	int fd, err;
+
+	if (!prog_is_ours(id))
+		return 0;
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return 0;
+	opts.old_prog_fd = fd;
+	/* Fails with -EBUSY for a link of a live instance: left alone. */
+	err = bpf_xdp_detach(ifindex, mode_flag | XDP_FLAGS_REPLACE, &opts);
+	close(fd);
+	return err ? 0 : 1;
+}
+
+int ofx_bpf_cleanup(int ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, xq);
+	int removed = 0, i;
+
+	if (ifindex <= 0)
+		return -ENODEV;
+	for (i = 0; i < 2; i++) {
+		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+			    .attach_point =
+				    i == ING ? BPF_TC_INGRESS : BPF_TC_EGRESS);
+		LIBBPF_OPTS(bpf_tc_opts, q, .handle = OFX_TC_HANDLE,
+			    .priority = OFX_TC_PRIO);
+
+		if (bpf_tc_query(&hook, &q))
+			continue; /* no clsact qdisc or no such filter */
+		if (!prog_is_ours(q.prog_id))
+			continue;
+		q.prog_id = 0;
+		q.prog_fd = 0;
+		q.flags = 0;
+		if (!bpf_tc_detach(&hook, &q))
+			removed++;
+	}
+	if (!bpf_xdp_query(ifindex, 0, &xq)) {
+		removed += xdp_detach_if_ours(ifindex, xq.drv_prog_id,
+					      XDP_FLAGS_DRV_MODE);
+		removed += xdp_detach_if_ours(ifindex, xq.skb_prog_id,
+					      XDP_FLAGS_SKB_MODE);
+	}
+	return removed;
+}
+
+static bool if_is_loopback(const char *ifname)
+{
+	struct ifreq ifr;
+	bool lo = false;
+	int s;
+
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return !strcmp(ifname, "lo");
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (!ioctl(s, SIOCGIFFLAGS, &ifr))
+		lo = ifr.ifr_flags & IFF_LOOPBACK;
+	else
+		lo = !strcmp(ifname, "lo");
+	close(s);
+	return lo;
+}
+
+/* Attach @prog at TC ingress or egress: tcx link, else clsact filter. */
+static int attach_tc(struct ofx_bpf *b, struct bpf_program *prog, int dir)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = b->ifindex,
+		    .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = OFX_TC_HANDLE,
+		    .priority = OFX_TC_PRIO, .flags = BPF_TC_F_REPLACE);
+	int fd, err;
+
+	fd = bpf_link_create(
+		bpf_program__fd(prog), b->ifindex,
+		dir == ING ? OFX_BPF_TCX_INGRESS : OFX_BPF_TCX_EGRESS, NULL);
+	if (fd >= 0) {
+		b->link_fd[dir] = fd;
+		b->att[dir] = ATT_TCX;
+		return 0;
+	}
+	if (fd == -EPERM || fd == -EACCES)
+		return fd;
+
+	/* Kernel without tcx: clsact qdisc + cls_bpf filter. */
+	err = bpf_tc_hook_create(&hook);
+	if (!err)
+		b->hook_created = true;
+	else if (err != -EEXIST)
+		return err;
+	hook.attach_point = dir == ING ? BPF_TC_INGRESS : BPF_TC_EGRESS;
+	opts.prog_fd = bpf_program__fd(prog);
+	err = bpf_tc_attach(&hook, &opts);
+	if (err)
+		return err;
+	b->att[dir] = ATT_CLSACT;
+	return 0;
+}
+
+/* Attach the XDP program as a link in driver (@native) or generic mode. */
+static int attach_xdp(struct ofx_bpf *b, bool native)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo);
+	int fd;
+
+	lo.flags = native ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
+	fd = bpf_link_create(bpf_program__fd(b->skel->progs.ofx_xdp),
+			     b->ifindex, BPF_XDP, &lo);
+	if (fd < 0)
+		return fd;
+	b->link_fd[ING] = fd;
+	b->att[ING] = native ? ATT_XDP_DRV : ATT_XDP_SKB;
+	return 0;
+}
+
+static void detach_all(struct ofx_bpf *b)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (b->link_fd[i] >= 0)
+			close(b->link_fd[i]);
+		b->link_fd[i] = -1;
+		if (b->att[i] == ATT_CLSACT) {
+			LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = b->ifindex,
+				    .attach_point = i == ING ? BPF_TC_INGRESS
+							     : BPF_TC_EGRESS);
+			LIBBPF_OPTS(bpf_tc_opts, opts, .handle = OFX_TC_HANDLE,
+				    .priority = OFX_TC_PRIO);
+
+			bpf_tc_detach(&hook, &opts);
+		}
+		b->att[i] = ATT_NONE;
+	}
+	if (b->hook_created) {
+		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = b->ifindex,
+			    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
+
+		bpf_tc_hook_destroy(&hook);
+		b->hook_created = false;
+	}
+}
+
+static const char *att_name(enum att_kind k)
+{
+	switch (k) {
+	case ATT_TCX:
+		return "tcx";
+	case ATT_CLSACT:
+		return "tc(clsact)";
+	case ATT_XDP_DRV:
+		return "xdp(native)";
+	case ATT_XDP_SKB:
+		return "xdp(generic)";
+	default:
+		return "none";
+	}
+}
+
+static void make_desc(struct ofx_bpf *b)
+{
+	if (b->att[EGR] == ATT_NONE)
+		snprintf(b->desc, sizeof(b->desc), "%s ingress on %s",
+			 att_name(b->att[ING]), b->ifname);
+	else
+		snprintf(b->desc, sizeof(b->desc),
+			 "%s ingress + %s egress on %s", att_name(b->att[ING]),
+			 att_name(b->att[EGR]), b->ifname);
+}
+
+/* Attach according to @mode; prints one line on failure. */
+static int attach(struct ofx_bpf *b, enum ofx_mode mode)
+{
+	struct ofxdp_bpf *s = b->skel;
+	int err;
+
+	if (b->is_lo) {
+		if (mode == OFX_MODE_XDP) {
+			fprintf(stderr,
+				"ofxdp: XDP is not used on loopback %s "
+				"(generic XDP copies every skb there); use "
+				"--mode tc\n",
+				b->ifname);
+			return -EOPNOTSUPP;
+		}
+		err = attach_tc(b, s->progs.ofx_tc_ingress, ING);
+		if (err)
+			fprintf(stderr,
+				"ofxdp: cannot attach TC ingress on %s: %s\n",
+				b->ifname, strerror(-err));
+		return err;
+	}
+
+	if (mode == OFX_MODE_XDP || mode == OFX_MODE_AUTO) {
+		int nerr = attach_xdp(b, true);
+
+		if (nerr && mode == OFX_MODE_XDP) {
+			err = attach_xdp(b, false);
+			if (err) {
+				fprintf(stderr,
+					"ofxdp: cannot attach XDP on %s: "
+					"native: %s, generic: %s\n",
+					b->ifname, strerror(-nerr),
+					strerror(-err));
+				return err;
+			}
+			fprintf(stderr,
+				"ofxdp: native XDP unavailable on %s (%s); "
+				"using generic (skb) XDP\n",
+				b->ifname, strerror(-nerr));
+		} else if (nerr) {
+			if (g_verbose)
+				fprintf(stderr,
+					"ofxdp: native XDP unavailable on %s "
+					"(%s); using TC\n",
+					b->ifname, strerror(-nerr));
+			mode = OFX_MODE_TC;
+		}
+	}
+	if (mode == OFX_MODE_TC) {
+		err = attach_tc(b, s->progs.ofx_tc_ingress, ING);
+		if (err) {
+			fprintf(stderr,
+				"ofxdp: cannot attach TC ingress on %s: %s\n",
+				b->ifname, strerror(-err));
+			return err;
+		}
+	}
+	err = attach_tc(b, s->progs.ofx_tc_egress, EGR);
+	if (err) {
+		fprintf(stderr, "ofxdp: cannot attach TC egress on %s: %s\n",
+			b->ifname, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct ofx_bpf *b = ctx;
+	const struct ofx_rec_hdr *h = data;
+	struct ofx_segment seg;
+
+	if (size < sizeof(*h) || h->cap_len > size - sizeof(*h)) {
+		b->malformed++;
+		return 0;
+	}
+	b->received++;
+	if (h->rec_seq + 1 > b->seq_end)
+		b->seq_end = h->rec_seq + 1;
+
+	memset(&seg, 0, sizeof(seg));
+	memcpy(seg.key.saddr, h->saddr, sizeof(seg.key.saddr));
+	memcpy(seg.key.daddr, h->daddr, sizeof(seg.key.daddr));
+	seg.key.sport = h->sport;
+	seg.key.dport = h->dport;
+	seg.key.family = h->family;
+	seg.ts_ns = h->ts_ns;
+	seg.seq = h->seq;
+	seg.seg_len = h->seg_len;
+	seg.cap_len = h->cap_len;
+	seg.data = (const uint8_t *)(h + 1);
+	seg.dir = h->dir;
+	seg.tcp_flags = h->tcp_flags;
+	seg.first = h->chunk == 0;
+	if (b->cb)
+		b->cb(b->ctx, &seg);
+	return 0;
+}
+
+static int fill_ports(int fd, const struct ofx_portset *ports)
+{
+	__u8 one = 1;
+	unsigned int i;
+
+	if (!ports)
+		return 0;
+	for (i = 0; i < ports->n && i < OFX_MAX_PORTS; i++) {
+		__u16 p = ports->ports[i];
+
+		if (bpf_map_update_elem(fd, &p, &one, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+int ofx_bpf_open(const struct ofx_bpf_opts *o, struct ofx_bpf **out)
+{
+	uint32_t rb_bytes =
+		o->ringbuf_bytes ? o->ringbuf_bytes : OFX_RINGBUF_DEFAULT;
+	long page = sysconf(_SC_PAGESIZE);
+	struct ofx_bpf *b;
+	int err;
+
+	*out = NULL;
+	g_verbose = o->verbose;
+	libbpf_set_print(print_fn);
+
+	if (o->mode == OFX_MODE_PCAP) {
+		fprintf(stderr, "ofxdp: BPF capture opened in pcap mode\n");
+		return -EINVAL;
+	}
+	if (rb_bytes & (rb_bytes - 1) || rb_bytes % page) {
+		fprintf(stderr,
+			"ofxdp: ring buffer size %u is not a power of two "
+			"multiple of the page size\n",
+			rb_bytes);
+		return -EINVAL;
+	}
+
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	b->link_fd[ING] = b->link_fd[EGR] = -1;
+	b->cb = o->cb;
+	b->ctx = o->ctx;
+	b->ifindex = o->ifindex;
+	if (!b->ifindex && o->ifname)
+		b->ifindex = (int)if_nametoindex(o->ifname);
+	if (b->ifindex <= 0 || !if_indextoname(b->ifindex, b->ifname)) {
+		fprintf(stderr, "ofxdp: no such interface: %s\n",
+			o->ifname ? o->ifname : "(none)");
+		free(b);
+		return -ENODEV;
+	}
+	b->is_lo = if_is_loopback(b->ifname);
+
+	b->ncpus = libbpf_num_possible_cpus();
+	if (b->ncpus <= 0) {
+		err = b->ncpus ? b->ncpus : -EINVAL;
+		goto fail;
+	}
+	b->percpu = calloc(b->ncpus, sizeof(*b->percpu));
+	if (!b->percpu) {
+		err = -ENOMEM;
+		goto fail;
+	}
+
+	b->skel = ofxdp_bpf__open();
+	if (!b->skel) {
+		err = -errno;
+		fprintf(stderr, "ofxdp: cannot open BPF skeleton: %s\n",
+			strerror(-err));
+		goto fail;
+	}
+	err = bpf_map__set_max_entries(b->skel->maps.ofx_rb, rb_bytes);
+	if (err)
+		goto fail;
+	err = ofxdp_bpf__load(b->skel);
+	if (err) {
+		if (err == -EPERM || err == -EACCES) {
+			fprintf(stderr,
+				"ofxdp: not permitted to load BPF programs "
+				"(%s): need root or CAP_BPF+CAP_NET_ADMIN\n",
+				strerror(-err));
+			err = -EPERM;
+		} else {
+			fprintf(stderr,
+				"ofxdp: cannot load BPF programs: %s (run with "
+				"-v for the libbpf log)\n",
+				strerror(-err));
+		}
+		goto fail;
+	}
+	err = fill_ports(bpf_map__fd(b->skel->maps.ofx_ports), o->ports);
+	if (err) {
+		fprintf(stderr, "ofxdp: cannot fill the port map: %s\n",
+			strerror(-err));
+		goto fail;
+	}
+
+	ofx_bpf_cleanup(b->ifindex);
+	err = attach(b, o->mode);
+	if (err) {
+		if (err == -EACCES)
+			err = -EPERM;
+		goto fail;
+	}
+	make_desc(b);
+
+	b->rb = ring_buffer__new(bpf_map__fd(b->skel->maps.ofx_rb), on_record,
+				 b, NULL);
+	if (!b->rb) {
+		err = -errno;
+		fprintf(stderr, "ofxdp: cannot set up the ring buffer: %s\n",
+			strerror(-err));
+		goto fail;
+	}
+	b->last_check_ns = mono_ns();
+	*out = b;
+	return 0;
+
+fail:
+	ofx_bpf_close(b);
+	return err;
+}
+
+int ofx_bpf_poll(struct ofx_bpf *b, int timeout_ms)
+{
+	uint64_t before = b->received, now;
+	char name[IF_NAMESIZE];
+	int err;
+
+	err = ring_buffer__poll(b->rb, timeout_ms);
+	if (err < 0 && err != -EINTR)
+		return err;
+	/* libbpf 1.1 may miss a wakeup: drain after a quiet poll too. */
+	if (err == 0)
+		ring_buffer__consume(b->rb);
+
+	now = mono_ns();
+	if (now - b->last_check_ns >= 1000000000ull) {
+		b->last_check_ns = now;
+		if (!if_indextoname(b->ifindex, name)) {
+			fprintf(stderr, "ofxdp: interface %s disappeared\n",
+				b->ifname);
+			return -ENODEV;
+		}
+	}
+	return (int)(b->received - before);
+}
+
+const char *ofx_bpf_describe(const struct ofx_bpf *b)
+{
+	return b->desc;
+}
+
+void ofx_bpf_update_stats(struct ofx_bpf *b, struct ofx_stats *st)
+{
+	struct ofx_kstats *k = &st->src.kernel;
+	__u32 zero = 0;
+	int i, d;
+
+	st->src.records = b->received;
+	st->src.records_lost = b->seq_end - b->received;
+	if (bpf_map_lookup_elem(bpf_map__fd(b->skel->maps.ofx_kstats), &zero,
+				b->percpu))
+		return;
+	memset(k, 0, sizeof(*k));
+	for (i = 0; i < b->ncpus; i++) {
+		const struct ofx_kstats *c = &b->percpu[i];
+
+		for (d = 0; d < OFX_NDIRS; d++) {
+			k->segs[d] += c->segs[d];
+			k->bytes[d] += c->bytes[d];
+		}
+		k->records += c->records;
+		k->reserve_fail += c->reserve_fail;
+		k->reserve_fail_bytes += c->reserve_fail_bytes;
+		k->trunc_bytes += c->trunc_bytes;
+	}
+}
+
+int ofx_bpf_set_ports(struct ofx_bpf *b, const struct ofx_portset *ports)
+{
+	int fd = bpf_map__fd(b->skel->maps.ofx_ports);
+	__u16 key, next, stale[OFX_MAX_PORTS];
+	unsigned int nstale = 0, i;
+	__u16 *prev = NULL;
+
+	if (ports && ports->n > OFX_MAX_PORTS)
+		return -EINVAL;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		if (!ports || !ofx_portset_has(ports, next)) {
+			if (nstale < OFX_MAX_PORTS)
+				stale[nstale++] = next;
+		}
+		key = next;
+		prev = &key;
+	}
+	for (i = 0; i < nstale; i++)
+		bpf_map_delete_elem(fd, &stale[i]);
+	return fill_ports(fd, ports);
+}
+
+int ofx_bpf_export_counts(struct ofx_bpf *b, const struct ofx_stats *st)
+{
+	int fd = bpf_map__fd(b->skel->maps.ofx_of_counts);
+	struct ofx_count_key k;
+	struct ofx_count_val v;
+	int ver, t, d;
+
+	memset(&k, 0, sizeof(k));
+	for (ver = 1; ver < OFX_NVERSIONS; ver++) {
+		for (t = 0; t < OFX_NTYPES; t++) {
+			for (d = 0; d < OFX_NDIRS; d++) {
+				const struct ofx_count *c = &st->of[ver][t][d];
+
+				if (!c->msgs)
+					continue;
+				k.version = ver;
+				k.type = t;
+				k.dir = d;
+				v.msgs = c->msgs;
+				v.bytes = c->bytes;
+				if (bpf_map_update_elem(fd, &k, &v, BPF_ANY))
+					return -errno;
+			}
+		}
+	}
+	return 0;
+}
+
+void ofx_bpf_close(struct ofx_bpf *b)
+{
+	if (!b)
+		return;
+	ring_buffer__free(b->rb);
+	detach_all(b);
+	ofxdp_bpf__destroy(b->skel);
+	free(b->percpu);
+	free(b);
+}
