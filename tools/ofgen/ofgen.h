@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * ofgen - OpenFlow load generator (emulated switches and a controller).
+ *
+ * Shared declarations: configuration, message builders (ofgen_msg.c),
+ * send/receive counters and JSON output (ofgen_stats.c), connection
+ * buffers with exact "sent only when fully written" accounting
+ * (ofgen_conn.c) and the two roles (ofgen_switch.c, ofgen_ctl.c).
+ */
+#ifndef OFGEN_H
+#define OFGEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define OFG_NVER 7 /* wire versions 0..6 index the counter tables */
+#define OFG_HDR_LEN 8
+#define OFG_MAX_MSG 65535
+#define OFG_NO_BUFFER 0xffffffffu
+
+/* Wire version numbers. */
+#define OFG_V10 0x01
+#define OFG_V13 0x04
+#define OFG_V14 0x05
+#define OFG_V15 0x06
+
+/* Logical messages ofgen builds; ofg_type() maps them to wire types. */
+enum ofg_msg {
+	OFG_HELLO,
+	OFG_ERROR,
+	OFG_ECHO_REQUEST,
+	OFG_ECHO_REPLY,
+	OFG_FEATURES_REQUEST,
+	OFG_FEATURES_REPLY,
+	OFG_PACKET_IN,
+	OFG_PORT_STATUS,
+	OFG_PACKET_OUT,
+	OFG_FLOW_MOD,
+	OFG_STATS_REQUEST, /* STATS_REQUEST (1.0) / MULTIPART_REQUEST (1.3+) */
+	OFG_STATS_REPLY, /* STATS_REPLY (1.0) / MULTIPART_REPLY (1.3+) */
+	OFG_BARRIER_REQUEST,
+	OFG_BARRIER_REPLY,
+	OFG_MSG_MAX
+};
+
+/* Switch-side traffic mix entries (what each emulated switch generates). */
+enum ofg_mix {
+	OFG_MIX_PACKET_IN,
+	OFG_MIX_ECHO,
+	OFG_MIX_BARRIER,
+	OFG_MIX_PORT_STATUS,
+	OFG_MIX_ERROR,
+	OFG_MIX_MAX
+};
+
+/* Command-line configuration of either role. */
+struct ofg_cfg {
+	bool controller; /* role */
+	char addr[256]; /* --listen / --connect host */
+	char port[16];
+	uint8_t versions[OFG_NVER]; /* wire versions, in the given order */
+	int nversions;
+	const char *json_out; /* NULL = stdout */
+	double duration_s; /* switches: generation time; controller: limit */
+	bool progress; /* per-second rates on stderr */
+	/* switches */
+	int nconn;
+	double rate; /* msgs/s over all connections, 0 = unlimited */
+	int batch; /* generated messages per write() */
+	int pin_data; /* PACKET_IN data bytes */
+	int pin_len; /* PACKET_IN total length (overrides pin_data), 0 = off */
+	int stats_reply_size; /* flow stats reply bytes (all parts) */
+	int mix[OFG_MIX_MAX]; /* percentages (weights) */
+	int drain_ms;
+	/* controller */
+	const char *port_file;
+	int flow_mod_pct; /* PACKET_IN answers that are FLOW_MODs, percent */
+	int stats_interval_ms; /* per connection, 0 = off */
+	int echo_interval_ms;
+	int barrier_interval_ms;
+	int expect; /* exit after this many connections were seen+closed */
+};
+
+/* ---- ofgen_msg.c: message builders (all big endian, well-formed) ---- */
+
+/* Wire type of @m for version @ver (1, 4, 5, 6); -1 if unsupported. */
+int ofg_type(uint8_t ver, enum ofg_msg m);
+/* True if ofgen can build messages for wire version @ver. */
+bool ofg_version_supported(uint8_t ver);
+
+/*
+ * Builders write one message at @b (caller provides enough room: at most
+ * OFG_MAX_MSG bytes) and return its length in bytes. @xid is the header xid.
+ */
+size_t ofg_build_hello(uint8_t *b, uint8_t ver, uint32_t bitmap, uint32_t xid);
+size_t ofg_build_simple(uint8_t *b, uint8_t ver, enum ofg_msg m, uint32_t xid);
+size_t ofg_build_features_reply(uint8_t *b, uint8_t ver, uint64_t dpid,
+				uint32_t xid);
+size_t ofg_build_packet_in(uint8_t *b, uint8_t ver, uint32_t in_port,
+			   size_t data_len, uint32_t xid);
+/* PACKET_IN length for @data_len bytes of data. */
+size_t ofg_packet_in_len(uint8_t ver, size_t data_len);
+size_t ofg_build_packet_out(uint8_t *b, uint8_t ver, uint32_t in_port,
+			    const uint8_t *data, size_t data_len, uint32_t xid);
+size_t ofg_build_flow_mod(uint8_t *b, uint8_t ver, uint32_t in_port,
+			  uint32_t xid);
+size_t ofg_build_port_status(uint8_t *b, uint8_t ver, uint32_t port,
+			     uint32_t xid);
+size_t ofg_build_error(uint8_t *b, uint8_t ver, uint16_t type, uint16_t code,
+		       const uint8_t *data, size_t data_len, uint32_t xid);
+size_t ofg_build_flow_stats_request(uint8_t *b, uint8_t ver, uint32_t xid);
+
+/*
+ * Flow stats (1.0) / flow multipart (1.3, 1.4) / flow desc (1.5) reply of
+ * about @total bytes, split into messages of at most OFG_MAX_MSG bytes with
+ * the REPLY_MORE flag on all but the last. Returns a malloc'd buffer holding
+ * the consecutive messages (xid 0, patch with ofg_set_xid() per part),
+ * stores its length in @len; NULL on allocation failure.
+ */
+uint8_t *ofg_build_flow_stats_reply(uint8_t ver, size_t total, size_t *len);
+
+/*
+ * Parse a PACKET_IN: in_port and data. Returns 0, -EINVAL if malformed.
+ */
+int ofg_parse_packet_in(const uint8_t *m, size_t len, uint32_t *in_port,
+			const uint8_t **data, size_t *data_len);
+
+static inline uint16_t ofg_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t ofg_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void ofg_set_xid(uint8_t *m, uint32_t xid)
+{
+	m[4] = xid >> 24;
+	m[5] = xid >> 16;
+	m[6] = xid >> 8;
+	m[7] = xid;
+}
+
+/* ---- ofgen_stats.c: counters and JSON output ---- */
+
+enum ofg_dir { OFG_SENT, OFG_RECEIVED };
+
+struct ofg_counter {
+	uint64_t msgs;
+	uint64_t bytes;
+};
+
+/* Per direction, wire version and wire type counters (process global). */
+struct ofg_stats {
+	struct ofg_counter c[2][OFG_NVER][256];
+	struct ofg_counter other[2]; /* versions > 6 */
+};
+
+extern struct ofg_stats ofg_stats;
+
+static inline void ofg_count(enum ofg_dir d, uint8_t ver, uint8_t type,
+			     size_t len)
+{
+	struct ofg_counter *c = ver < OFG_NVER ? &ofg_stats.c[d][ver][type]
+					       : &ofg_stats.other[d];
+	c->msgs++;
+	c->bytes += len;
+}
+
+/* OFPT_* spec name of @type in version @ver, NULL if not defined. */
+const char *ofg_type_name(uint8_t ver, uint8_t type);
+/* "1.0".."1.5" for wire versions 1..6, NULL otherwise. */
+const char *ofg_version_name(uint8_t ver);
+/* Parse "1.0" / "1.3" / ... to a wire version; -1 if unknown. */
+int ofg_version_parse(const char *s);
+/* Sum of msgs and bytes over direction @d. */
+struct ofg_counter ofg_stats_total(enum ofg_dir d);
+
+/* Run summary besides the counters, for the JSON document. */
+struct ofg_summary {
+	const char *role; /* "switches" / "controller" */
+	double duration_s; /* active period the rates refer to */
+	double elapsed_s; /* wall time of the whole run */
+	int connections; /* connections that completed the handshake */
+	int connections_clean; /* closed after a full FIN exchange */
+	int connections_failed; /* connect/handshake/IO errors */
+};
+
+/*
+ * Write the JSON result document for @sum and the global counters to
+ * @path (NULL or "-" = stdout). Returns 0 or a negative errno.
+ */
+int ofg_stats_write_json(const struct ofg_cfg *cfg,
+			 const struct ofg_summary *sum, const char *path);
+
+/* ---- ofgen_conn.c: one TCP connection with framing and exact tx counts ---- */
+
+struct ofg_txrec {
+	uint64_t end; /* absolute tx byte offset just past this message */
+	uint16_t len;
+	uint8_t ver;
+	uint8_t type;
+};
+
+struct ofg_conn {
+	int fd;
+	int idx; /* switch index (dpid - 1) or accept order */
+	uint8_t ver; /* negotiated (controller) / configured (switch) */
+	int state; /* role specific */
+	uint32_t events; /* epoll events currently registered */
+	bool rd_eof; /* peer sent FIN */
+	bool wr_shut; /* we sent FIN (shutdown(SHUT_WR)) */
+	bool closing; /* orderly close under way: no new messages */
+	bool closed;
+	bool failed;
+	bool rx_paused; /* controller: backpressure, stop reading */
+
+	uint8_t *rx; /* framing buffer */
+	size_t rx_len, rx_cap;
+
+	uint8_t *tx; /* pending output, [tx_head, tx_tail) */
+	size_t tx_head, tx_tail, tx_cap;
+	uint64_t tx_enq; /* absolute bytes queued so far */
+	uint64_t tx_done; /* absolute bytes written so far */
+	struct ofg_txrec *recs; /* ring of queued messages not yet written */
+	uint64_t rec_head, rec_tail; /* ring indices, count = tail - head */
+	size_t rec_mask;
+
+	uint32_t xid;
+	/* role state */
+	uint64_t start_ns; /* switch: generation start (handshake done) */
+	uint64_t generated; /* switch: generated mix messages */
+	uint64_t outstanding; /* switch: requests awaiting an answer */
+	uint32_t mix_pos;
+	uint64_t pin_seen; /* controller: PACKET_INs answered */
+	uint64_t next_stats_ns, next_echo_ns, next_barrier_ns;
+	bool got_hello;
+};
+
+/* Initialise @c for socket @fd; allocates buffers. 0 or -ENOMEM. */
+int ofg_conn_init(struct ofg_conn *c, int fd, int idx);
+/* Free buffers (does not close the socket). */
+void ofg_conn_free(struct ofg_conn *c);
+
+/* Bytes queued but not yet written. */
+static inline size_t ofg_tx_pending(const struct ofg_conn *c)
+{
+	return c->tx_tail - c->tx_head;
+}
+
+/*
+ * Reserve @len bytes (<= OFG_MAX_MSG) at the tail of the tx buffer and
+ * return a pointer to them, NULL on allocation failure. Follow with
+ * ofg_tx_commit() once a message was built there.
+ */
+uint8_t *ofg_tx_reserve(struct ofg_conn *c, size_t len);
+/* Queue the message built at the reserved tail; @len from its header. */
+int ofg_tx_commit(struct ofg_conn *c, size_t len);
+/* Copy and queue a built message. 0 or -ENOMEM. */
+int ofg_tx_queue(struct ofg_conn *c, const uint8_t *m, size_t len);
+
+/*
+ * Write queued bytes until the queue is empty or the socket would block.
+ * Messages are counted as sent once their last byte has been written.
+ * Returns 0 when empty, 1 when bytes remain (wait for EPOLLOUT), negative
+ * errno on a socket error.
+ */
+int ofg_tx_flush(struct ofg_conn *c);
+
+/* Message handler: return 0 to continue, 1 to pause framing, <0 error. */
+typedef int (*ofg_msg_fn)(struct ofg_conn *c, const uint8_t *m, size_t len,
+			  void *ctx);
+
+/*
+ * Read once from the socket into the framing buffer and hand every
+ * complete message to @fn (received messages are counted before @fn).
+ * Returns 0 on progress, EAGAIN or EOF (then rd_eof is set), 1 if @fn
+ * paused framing, negative errno on a socket error or malformed framing
+ * (-EPROTO).
+ */
+int ofg_rx_read(struct ofg_conn *c, ofg_msg_fn fn, void *ctx);
+/* Frame and dispatch already buffered bytes (after a pause). */
+int ofg_rx_process(struct ofg_conn *c, ofg_msg_fn fn, void *ctx);
+
+/*
+ * Advance an orderly close (sets closing): flush the tx queue, then
+ * shutdown(SHUT_WR), then close() once the peer's FIN was read too.
+ * Returns 1 once the socket is closed, 0 while waiting.
+ */
+int ofg_conn_close_step(struct ofg_conn *c);
+/* Close the socket now (unclean: counted as not clean by the roles). */
+void ofg_conn_abort(struct ofg_conn *c);
+
+/* Non-blocking TCP socket with TCP_NODELAY for @family; fd or -errno. */
+int ofg_socket(int family);
+
+/* ---- helpers in ofgen.c ---- */
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t ofg_now_ns(void);
+/* Set by SIGINT/SIGTERM handlers: number of signals received. */
+extern volatile int ofg_stop_signals;
+/* Print a per-second progress line if enabled (both roles). */
+void ofg_progress(const struct ofg_cfg *cfg, uint64_t now_ns);
+
+/* ---- roles ---- */
+int ofg_run_switches(const struct ofg_cfg *cfg);
+int ofg_run_controller(const struct ofg_cfg *cfg);
+
+#endif /* OFGEN_H */
