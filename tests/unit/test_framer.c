@@ -1,0 +1,858 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * test_framer.c - OpenFlow message framing of one in-order byte stream
+ * (user/of_framer.c), with the exact counts the rules in of_framer.h
+ * promise: real messages from Ryu's test data (tests/fixtures), split at
+ * every kind of boundary, bad headers, resynchronisation and gaps.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <inttypes.h>
+
+#include "ofx_test_util.h"
+#include "of_framer.h"
+
+/* ------------------------------------------------------------------ */
+/* fixtures */
+
+struct ctx {
+	struct of_framer f;
+	struct ofx_stats *st;
+};
+
+static int setup(void **state)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return -1;
+	c->st = ofxt_stats_new();
+	*state = c;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct ctx *c = *state;
+
+	free(c->st);
+	free(c);
+	return 0;
+}
+
+static void feed(struct ctx *c, const uint8_t *p, size_t len)
+{
+	of_framer_feed(&c->f, p, len, c->st);
+}
+
+static void feed_bytewise(struct ctx *c, const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		of_framer_feed(&c->f, p + i, 1, c->st);
+}
+
+/* Feed @len bytes in pieces of 1..@maxpiece bytes chosen by xorshift(@seed). */
+static void feed_random(struct ctx *c, const uint8_t *p, size_t len,
+			uint32_t seed, uint32_t maxpiece)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		size_t n = 1 + ofxt_rng(&seed) % maxpiece;
+
+		if (n > len - off)
+			n = len - off;
+		of_framer_feed(&c->f, p + off, n, c->st);
+		off += n;
+	}
+}
+
+static void assert_total(const struct ctx *c, int dir, uint64_t msgs,
+			 uint64_t bytes)
+{
+	assert_int_equal(c->st->of_total[dir].msgs, msgs);
+	assert_int_equal(c->st->of_total[dir].bytes, bytes);
+}
+
+static void assert_of(const struct ctx *c, int v, int t, int dir, uint64_t msgs,
+		      uint64_t bytes)
+{
+	assert_int_equal(c->st->of[v][t][dir].msgs, msgs);
+	assert_int_equal(c->st->of[v][t][dir].bytes, bytes);
+}
+
+static uint64_t invalid_msgs(const struct ofx_stats *st)
+{
+	uint64_t n = 0;
+
+	for (int v = 0; v < OFX_NVERSIONS; v++)
+		for (int d = 0; d < OFX_NDIRS; d++)
+			n += st->of_invalid[v][d].msgs;
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Ryu message corpus */
+
+struct corpus_dir {
+	const char *name;
+	uint8_t version;
+	unsigned int nfiles; /* files in tests/fixtures (see its README) */
+	uint64_t nbytes; /* their total size */
+};
+
+static const struct corpus_dir corpus[] = {
+	{"of10", 1, 13, 1136},	{"of12", 3, 47, 36869}, {"of13", 4, 104, 31690},
+	{"of14", 5, 73, 29133}, {"of15", 6, 76, 6077},
+};
+
+struct corpus {
+	uint8_t *buf; /* all messages of one version, concatenated */
+	size_t len;
+	unsigned int nfiles;
+	/* expected counts, from each file's header */
+	struct ofx_count per_type[OFX_NTYPES];
+};
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Load every *.packet of @d, in name order. For each one, @each (if not
+ * NULL) is called with the file's bytes before it is appended.
+ */
+static void load_corpus(const struct corpus_dir *d, struct corpus *out,
+			void (*each)(const struct corpus_dir *, const char *,
+				     const uint8_t *, size_t, void *),
+			void *arg)
+{
+	char path[512];
+	char *names[512];
+	unsigned int n = 0;
+	struct dirent *de;
+	DIR *dir;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(path, sizeof(path), "%s/ryu-packet_data/%s",
+		 ofxt_fixture_dir(), d->name);
+	dir = opendir(path);
+	if (!dir)
+		fail_msg("cannot open fixture directory %s (run from the "
+			 "repository root or set OFX_FIXTURES)",
+			 path);
+	while ((de = readdir(dir))) {
+		if (!ends_with(de->d_name, ".packet"))
+			continue;
+		assert_true(n < 512);
+		names[n++] = strdup(de->d_name);
+	}
+	closedir(dir);
+	qsort(names, n, sizeof(names[0]), name_cmp);
+
+	for (unsigned int i = 0; i < n; i++) {
+		size_t len = 0;
+		uint8_t *b;
+
+		snprintf(path, sizeof(path), "%s/ryu-packet_data/%s/%s",
+			 ofxt_fixture_dir(), d->name, names[i]);
+		b = ofxt_read_file(path, &len);
+		if (!b)
+			fail_msg("cannot read %s", path);
+		/* Fixture sanity: one whole message of this version. */
+		assert_true(len >= 8);
+		assert_int_equal(b[0], d->version);
+		assert_int_equal(((size_t)b[2] << 8 | b[3]), len);
+		if (each)
+			each(d, names[i], b, len, arg);
+		out->buf = realloc(out->buf, out->len + len);
+		assert_non_null(out->buf);
+		memcpy(out->buf + out->len, b, len);
+		out->len += len;
+		out->per_type[b[1]].msgs++;
+		out->per_type[b[1]].bytes += len;
+		free(b);
+		free(names[i]);
+	}
+	out->nfiles = n;
+	assert_int_equal(out->nfiles, d->nfiles);
+	assert_int_equal(out->len, d->nbytes);
+}
+
+/* Each file alone through a fresh synced framer: exactly one message. */
+static void one_file(const struct corpus_dir *d, const char *name,
+		     const uint8_t *b, size_t len, void *arg)
+{
+	struct ofx_stats *st = ofxt_stats_new();
+	unsigned int *idx = arg;
+	int dir = (*idx)++ % 2 ? OFX_DIR_OUT : OFX_DIR_IN;
+	struct of_framer f;
+	uint8_t type = b[1];
+
+	if (!of_type_valid(d->version, type))
+		fail_msg("%s/%s: type %u not valid in version %u", d->name,
+			 name, type, d->version);
+	of_framer_init(&f, dir, true);
+	of_framer_feed(&f, b, len, st);
+	if (st->of_total[dir].msgs != 1 || st->of_total[dir].bytes != len)
+		fail_msg("%s/%s: of_total %" PRIu64 " msgs %" PRIu64
+			 " bytes, want 1 msg %zu bytes",
+			 d->name, name, st->of_total[dir].msgs,
+			 st->of_total[dir].bytes, len);
+	assert_int_equal(st->of[d->version][type][dir].msgs, 1);
+	assert_int_equal(st->of[d->version][type][dir].bytes, len);
+	assert_int_equal(ofxt_of_msgs(st, dir), 1);
+	assert_int_equal(ofxt_of_msgs(st, !dir), 0);
+	assert_int_equal(st->of_total[!dir].msgs, 0);
+	assert_int_equal(invalid_msgs(st), 0);
+	assert_int_equal(st->bad_headers, 0);
+	assert_int_equal(st->reasm.resyncs, 0);
+	assert_int_equal(st->reasm.resync_skipped_bytes, 0);
+	assert_int_equal(f.msgs, 1);
+	assert_int_equal(f.version, d->version);
+	assert_true(f.synced);
+	free(st);
+}
+
+static void test_ryu_each_file(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(corpus) / sizeof(corpus[0]); i++) {
+		struct corpus c;
+		unsigned int idx = 0;
+
+		load_corpus(&corpus[i], &c, one_file, &idx);
+		assert_int_equal(idx, corpus[i].nfiles);
+		free(c.buf);
+	}
+}
+
+/* After feeding a whole corpus: the counts equal the per-file sum. */
+static void assert_corpus_counts(const struct ctx *c, const struct corpus *k,
+				 uint8_t version, int dir)
+{
+	for (int t = 0; t < OFX_NTYPES; t++) {
+		if (c->st->of[version][t][dir].msgs != k->per_type[t].msgs ||
+		    c->st->of[version][t][dir].bytes != k->per_type[t].bytes)
+			fail_msg("v%u type %d: %" PRIu64 " msgs %" PRIu64
+				 " bytes, want %" PRIu64 " / %" PRIu64,
+				 version, t, c->st->of[version][t][dir].msgs,
+				 c->st->of[version][t][dir].bytes,
+				 k->per_type[t].msgs, k->per_type[t].bytes);
+	}
+	assert_total(c, dir, k->nfiles, k->len);
+	assert_int_equal(ofxt_of_msgs(c->st, dir), k->nfiles);
+	assert_int_equal(ofxt_of_bytes(c->st, dir), k->len);
+	assert_int_equal(c->st->of_total[!dir].msgs, 0);
+	assert_int_equal(invalid_msgs(c->st), 0);
+	assert_int_equal(c->st->bad_headers, 0);
+	assert_int_equal(c->f.msgs, k->nfiles);
+	assert_int_equal(c->f.version, version);
+}
+
+enum feed_mode { ONE_FEED, BYTEWISE, RANDOM_SMALL, RANDOM_LARGE, NMODES };
+
+static void test_ryu_concat(void **state)
+{
+	struct ctx *c = *state;
+
+	for (size_t i = 0; i < sizeof(corpus) / sizeof(corpus[0]); i++) {
+		struct corpus k;
+
+		load_corpus(&corpus[i], &k, NULL, NULL);
+		for (int mode = 0; mode < NMODES; mode++) {
+			for (int synced = 1; synced >= 0; synced--) {
+				memset(c->st, 0, sizeof(*c->st));
+				of_framer_init(&c->f, OFX_DIR_OUT, synced);
+				switch (mode) {
+				case ONE_FEED:
+					feed(c, k.buf, k.len);
+					break;
+				case BYTEWISE:
+					feed_bytewise(c, k.buf, k.len);
+					break;
+				case RANDOM_SMALL:
+					feed_random(c, k.buf, k.len, 12345, 23);
+					break;
+				case RANDOM_LARGE:
+					feed_random(c, k.buf, k.len, 777, 3000);
+					break;
+				}
+				assert_corpus_counts(c, &k, corpus[i].version,
+						     OFX_DIR_OUT);
+				/* Unsynced start at a real boundary: one
+				 * search, nothing skipped. */
+				assert_int_equal(c->st->reasm.resyncs,
+						 synced ? 0 : 1);
+				assert_int_equal(
+					c->st->reasm.resync_skipped_bytes, 0);
+			}
+		}
+		free(k.buf);
+	}
+}
+
+/* All versions in one stream (e.g. a 1.5 HELLO, then 1.3): counted per version. */
+static void test_ryu_mixed_versions(void **state)
+{
+	struct ctx *c = *state;
+	struct corpus k[5];
+	uint8_t *all = NULL;
+	size_t len = 0;
+	uint64_t nmsgs = 0;
+
+	for (int i = 0; i < 5; i++) {
+		load_corpus(&corpus[i], &k[i], NULL, NULL);
+		all = realloc(all, len + k[i].len);
+		assert_non_null(all);
+		memcpy(all + len, k[i].buf, k[i].len);
+		len += k[i].len;
+		nmsgs += k[i].nfiles;
+	}
+	of_framer_init(&c->f, OFX_DIR_IN, true);
+	feed_random(c, all, len, 99, 700);
+	assert_total(c, OFX_DIR_IN, nmsgs, len);
+	for (int i = 0; i < 5; i++)
+		for (int t = 0; t < OFX_NTYPES; t++)
+			assert_of(c, corpus[i].version, t, OFX_DIR_IN,
+				  k[i].per_type[t].msgs,
+				  k[i].per_type[t].bytes);
+	assert_int_equal(c->st->bad_headers, 0);
+	assert_int_equal(c->f.version, 6);
+	for (int i = 0; i < 5; i++)
+		free(k[i].buf);
+	free(all);
+}
+
+/* ------------------------------------------------------------------ */
+/* synthetic streams */
+
+static void test_many_per_feed(void **state)
+{
+	struct ctx *c = *state;
+	static uint8_t buf[100 * 300];
+	size_t off = 0;
+	uint64_t bytes = 0, pin = 0, pin_bytes = 0;
+
+	for (int i = 0; i < 100; i++) {
+		uint8_t type = i % 3 == 0 ? 10 : (i % 3 == 1 ? 13 : 2);
+		uint16_t len = 8 + (i * 37) % 250;
+
+		off += ofxt_msg(buf + off, 4, type, len, i);
+		bytes += len;
+		if (type == 10) {
+			pin++;
+			pin_bytes += len;
+		}
+	}
+	of_framer_init(&c->f, OFX_DIR_IN, true);
+	feed(c, buf, off);
+	assert_total(c, OFX_DIR_IN, 100, bytes);
+	assert_of(c, 4, 10, OFX_DIR_IN, pin, pin_bytes);
+	assert_int_equal(c->st->of[4][13][OFX_DIR_IN].msgs +
+				 c->st->of[4][2][OFX_DIR_IN].msgs,
+			 100 - pin);
+	assert_int_equal(c->f.msgs, 100);
+	assert_int_equal(c->st->bad_headers, 0);
+	assert_int_equal(c->st->reasm.resyncs, 0);
+}
+
+/* Split inside the header after 1..7 bytes: counted once the 8th arrives. */
+static void test_split_in_header(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t buf[64];
+	size_t a = ofxt_msg(buf, 4, 10, 24, 1);
+	size_t b = ofxt_msg(buf + a, 4, 2, 8, 2);
+
+	for (size_t k = 1; k <= 7; k++) {
+		memset(c->st, 0, sizeof(*c->st));
+		of_framer_init(&c->f, OFX_DIR_IN, true);
+		feed(c, buf, k);
+		assert_total(c, OFX_DIR_IN, 0, 0);
+		feed(c, buf + k, 8 - k);
+		/* counted when the header completes */
+		assert_total(c, OFX_DIR_IN, 1, 24);
+		feed(c, buf + 8, a + b - 8);
+		assert_total(c, OFX_DIR_IN, 2, 32);
+		assert_of(c, 4, 10, OFX_DIR_IN, 1, 24);
+		assert_of(c, 4, 2, OFX_DIR_IN, 1, 8);
+
+		/* Second message's header split k / 8-k too. */
+		memset(c->st, 0, sizeof(*c->st));
+		of_framer_init(&c->f, OFX_DIR_IN, true);
+		feed(c, buf, a + k);
+		assert_total(c, OFX_DIR_IN, 1, 24);
+		feed(c, buf + a + k, b - k);
+		assert_total(c, OFX_DIR_IN, 2, 32);
+		assert_int_equal(c->st->bad_headers, 0);
+		assert_int_equal(c->st->reasm.resyncs, 0);
+	}
+}
+
+static void test_split_in_body(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t buf[200];
+	size_t a = ofxt_msg(buf, 1, 17, 100, 1); /* 1.0 STATS_REPLY */
+	size_t b = ofxt_msg(buf + a, 1, 18, 8, 2); /* 1.0 BARRIER_REQUEST */
+
+	of_framer_init(&c->f, OFX_DIR_IN, true);
+	feed(c, buf, 8);
+	assert_total(c, OFX_DIR_IN, 1, 100);
+	feed(c, buf + 8, 50);
+	assert_total(c, OFX_DIR_IN, 1, 100);
+	feed(c, buf + 58, 41);
+	assert_total(c, OFX_DIR_IN, 1, 100);
+	feed(c, buf + 99, 1 + 3); /* last body byte + 3 header bytes */
+	assert_total(c, OFX_DIR_IN, 1, 100);
+	feed(c, buf + 103, a + b - 103);
+	assert_total(c, OFX_DIR_IN, 2, 108);
+	assert_of(c, 1, 17, OFX_DIR_IN, 1, 100);
+	assert_of(c, 1, 18, OFX_DIR_IN, 1, 8);
+	assert_int_equal(c->st->of[1][20][OFX_DIR_IN].msgs, 0);
+	assert_int_equal(c->st->reasm.partial_msgs, 0);
+}
+
+static void test_max_length_message(void **state)
+{
+	struct ctx *c = *state;
+	size_t len = 65535 + 8 + 16;
+	uint8_t *buf = malloc(len);
+	size_t a, b, off;
+
+	assert_non_null(buf);
+	a = ofxt_msg(buf, 4, 19, 65535, 7); /* MULTIPART_REPLY */
+	b = ofxt_msg(buf + a, 4, 2, 8, 8);
+	b += ofxt_msg(buf + a + b, 4, 3, 16, 9);
+	of_framer_init(&c->f, OFX_DIR_IN, true);
+	for (off = 0; off < a + b; off += 1460)
+		feed(c, buf + off, a + b - off < 1460 ? a + b - off : 1460);
+	assert_total(c, OFX_DIR_IN, 3, 65535 + 8 + 16);
+	assert_of(c, 4, 19, OFX_DIR_IN, 1, 65535);
+	assert_of(c, 4, 2, OFX_DIR_IN, 1, 8);
+	assert_of(c, 4, 3, OFX_DIR_IN, 1, 16);
+	assert_int_equal(c->st->bad_headers, 0);
+
+	/* Same in one feed. */
+	memset(c->st, 0, sizeof(*c->st));
+	of_framer_init(&c->f, OFX_DIR_OUT, true);
+	feed(c, buf, a + b);
+	assert_total(c, OFX_DIR_OUT, 3, 65535 + 8 + 16);
+	assert_of(c, 4, 19, OFX_DIR_OUT, 1, 65535);
+	free(buf);
+}
+
+static void test_invalid_type(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t buf[512];
+	size_t off = 0;
+
+	off += ofxt_msg(buf + off, 1, 22, 16, 1); /* 1.0: max 21 */
+	off += ofxt_msg(buf + off, 1, 0, 8, 2);
+	off += ofxt_msg(buf + off, 5, 23, 12, 3); /* 1.4: 22/23 unused */
+	off += ofxt_msg(buf + off, 4, 200, 100, 4);
+	off += ofxt_msg(buf + off, 6, 36, 20, 5); /* 1.5: max 35 */
+	off += ofxt_msg(buf + off, 6, 35, 24, 6); /* CONTROLLER_STATUS */
+	of_framer_init(&c->f, OFX_DIR_OUT, true);
+	feed(c, buf, off);
+
+	assert_total(c, OFX_DIR_OUT, 6, 16 + 8 + 12 + 100 + 20 + 24);
+	assert_int_equal(c->st->of_invalid[1][OFX_DIR_OUT].msgs, 1);
+	assert_int_equal(c->st->of_invalid[1][OFX_DIR_OUT].bytes, 16);
+	assert_int_equal(c->st->of_invalid[5][OFX_DIR_OUT].msgs, 1);
+	assert_int_equal(c->st->of_invalid[5][OFX_DIR_OUT].bytes, 12);
+	assert_int_equal(c->st->of_invalid[4][OFX_DIR_OUT].msgs, 1);
+	assert_int_equal(c->st->of_invalid[4][OFX_DIR_OUT].bytes, 100);
+	assert_int_equal(c->st->of_invalid[6][OFX_DIR_OUT].msgs, 1);
+	assert_int_equal(c->st->of_invalid[6][OFX_DIR_OUT].bytes, 20);
+	assert_int_equal(invalid_msgs(c->st), 4);
+	assert_of(c, 1, 0, OFX_DIR_OUT, 1, 8);
+	assert_of(c, 6, 35, OFX_DIR_OUT, 1, 24);
+	assert_int_equal(ofxt_of_msgs(c->st, OFX_DIR_OUT), 2);
+	/* invalid types are still messages: no bad header, no resync */
+	assert_int_equal(c->st->bad_headers, 0);
+	assert_int_equal(c->st->reasm.resyncs, 0);
+	assert_int_equal(c->f.msgs, 6);
+	assert_true(c->f.synced);
+}
+
+/*
+ * [A 8][bad header + body, 16 bytes][B 8][C 8]: the bad header is not a
+ * message; the search restarts at its second byte and passes over the
+ * bad 16 bytes (all of them: none of them starts a plausible header).
+ */
+static void check_bad_header(struct ctx *c, const uint8_t *bad, size_t badlen,
+			     size_t split)
+{
+	uint8_t buf[128];
+	size_t off = 0;
+
+	off += ofxt_msg(buf + off, 4, 0, 8, 1);
+	memcpy(buf + off, bad, badlen);
+	off += badlen;
+	off += ofxt_msg(buf + off, 4, 2, 8, 2);
+	off += ofxt_msg(buf + off, 4, 3, 8, 3);
+
+	memset(c->st, 0, sizeof(*c->st));
+	of_framer_init(&c->f, OFX_DIR_IN, true);
+	if (split) {
+		feed(c, buf, split);
+		feed(c, buf + split, off - split);
+	} else {
+		feed(c, buf, off);
+	}
+	assert_int_equal(c->st->bad_headers, 1);
+	assert_total(c, OFX_DIR_IN, 3, 24);
+	assert_of(c, 4, 0, OFX_DIR_IN, 1, 8);
+	assert_of(c, 4, 2, OFX_DIR_IN, 1, 8);
+	assert_of(c, 4, 3, OFX_DIR_IN, 1, 8);
+	assert_int_equal(invalid_msgs(c->st), 0);
+	assert_int_equal(c->st->reasm.resyncs, 1);
+	/* The bad header's first byte is passed over too. */
+	assert_int_equal(c->st->reasm.resync_skipped_bytes, badlen);
+	assert_true(c->f.synced);
+}
+
+static void test_bad_version(void **state)
+{
+	uint8_t bad[16] = {0x09, 0x00, 0x00, 0x10};
+
+	for (size_t split = 0; split < 40; split += 3)
+		check_bad_header(*state, bad, sizeof(bad), split);
+	/* version 0 and 7, length 8 */
+	uint8_t bad0[8] = {0x00, 0x00, 0x00, 0x08};
+	uint8_t bad7[8] = {0x07, 0x00, 0x00, 0x08};
+
+	check_bad_header(*state, bad0, sizeof(bad0), 0);
+	check_bad_header(*state, bad7, sizeof(bad7), 11);
+}
+
+static void test_bad_length(void **state)
+{
+	/* version 4 HELLO with length 4 (< 8), then 4 more zero bytes */
+	uint8_t bad[8] = {0x04, 0x00, 0x00, 0x04};
+	uint8_t bad0[8] = {0x01, 0x02, 0x00, 0x00};
+
+	for (size_t split = 0; split < 32; split++)
+		check_bad_header(*state, bad, sizeof(bad), split);
+	check_bad_header(*state, bad0, sizeof(bad0), 0);
+}
+
+/* Stream joined 37 bytes before the end of a message. */
+static size_t build_midstream(uint8_t *buf, size_t junk)
+{
+	size_t off = junk;
+
+	memset(buf, 0, junk); /* tail of a body: never plausible */
+	off += ofxt_msg(buf + off, 4, 10, 60, 1);
+	off += ofxt_msg(buf + off, 4, 13, 40, 2);
+	off += ofxt_msg(buf + off, 4, 2, 8, 3);
+	return off;
+}
+
+static void check_midstream(struct ctx *c, size_t junk)
+{
+	assert_total(c, OFX_DIR_IN, 3, 108);
+	assert_of(c, 4, 10, OFX_DIR_IN, 1, 60);
+	assert_of(c, 4, 13, OFX_DIR_IN, 1, 40);
+	assert_of(c, 4, 2, OFX_DIR_IN, 1, 8);
+	assert_int_equal(c->st->reasm.resyncs, 1);
+	assert_int_equal(c->st->reasm.resync_skipped_bytes, junk);
+	assert_int_equal(c->st->bad_headers, 0);
+	assert_true(c->f.synced);
+}
+
+static void test_unsynced_midstream(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t buf[256];
+	size_t junk, len;
+
+	for (junk = 0; junk <= 37; junk += 37) {
+		len = build_midstream(buf, junk);
+
+		memset(c->st, 0, sizeof(*c->st));
+		of_framer_init(&c->f, OFX_DIR_IN, false);
+		feed(c, buf, len);
+		check_midstream(c, junk);
+
+		memset(c->st, 0, sizeof(*c->st));
+		of_framer_init(&c->f, OFX_DIR_IN, false);
+		feed_bytewise(c, buf, len);
+		check_midstream(c, junk);
+
+		for (uint32_t seed = 1; seed < 20; seed++) {
+			memset(c->st, 0, sizeof(*c->st));
+			of_framer_init(&c->f, OFX_DIR_IN, false);
+			feed_random(c, buf, len, seed, 30);
+			check_midstream(c, junk);
+		}
+	}
+}
+
+/*
+ * A plausible-looking header inside the junk whose successor is not
+ * plausible is rejected (the successor lies in the bytes at hand).
+ */
+static void test_unsynced_false_candidate(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t buf[256];
+	size_t len;
+
+	len = build_midstream(buf, 20);
+	/* v1.3 HELLO, length 12: successor at +12 is zeros. */
+	ofxt_hdr(buf, 4, 0, 12, 0);
+	of_framer_init(&c->f, OFX_DIR_IN, false);
+	feed(c, buf, len);
+	check_midstream(c, 20);
+}
+
+/* A candidate whose plausible successor has another version is rejected. */
+static void test_unsynced_version_mismatch(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t buf[256];
+	size_t off = 0;
+
+	memset(buf, 0, sizeof(buf));
+	ofxt_hdr(buf, 4, 0, 12, 0); /* fake 1.3 header, next at 12 */
+	off = 12;
+	off += ofxt_msg(buf + off, 1, 2, 8, 1); /* real 1.0 stream */
+	off += ofxt_msg(buf + off, 1, 10, 30, 2);
+	off += ofxt_msg(buf + off, 1, 3, 8, 3);
+	of_framer_init(&c->f, OFX_DIR_OUT, false);
+	feed(c, buf, off);
+	assert_total(c, OFX_DIR_OUT, 3, 46);
+	assert_of(c, 1, 2, OFX_DIR_OUT, 1, 8);
+	assert_of(c, 1, 10, OFX_DIR_OUT, 1, 30);
+	assert_of(c, 1, 3, OFX_DIR_OUT, 1, 8);
+	assert_of(c, 4, 0, OFX_DIR_OUT, 0, 0);
+	assert_int_equal(c->st->reasm.resyncs, 1);
+	assert_int_equal(c->st->reasm.resync_skipped_bytes, 12);
+}
+
+static void test_gap_in_body(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t buf[1100];
+	size_t a = ofxt_msg(buf, 4, 19, 1000, 1);
+	size_t b = ofxt_msg(buf + a, 4, 2, 8, 2);
+
+	of_framer_init(&c->f, OFX_DIR_IN, true);
+	feed(c, buf, 108);
+	assert_total(c, OFX_DIR_IN, 1, 1000);
+	of_framer_gap(&c->f, 500, c->st);
+	assert_true(c->f.synced);
+	assert_int_equal(c->st->reasm.partial_msgs, 1);
+	of_framer_gap(&c->f, 100, c->st); /* same message: counted once */
+	assert_int_equal(c->st->reasm.partial_msgs, 1);
+	assert_true(c->f.synced);
+	feed(c, buf + 708, a + b - 708);
+	assert_total(c, OFX_DIR_IN, 2, 1008);
+	assert_of(c, 4, 19, OFX_DIR_IN, 1, 1000);
+	assert_of(c, 4, 2, OFX_DIR_IN, 1, 8);
+	assert_int_equal(c->st->reasm.partial_msgs, 1);
+	assert_int_equal(c->st->reasm.resyncs, 0);
+	assert_int_equal(c->st->reasm.resync_skipped_bytes, 0);
+	assert_int_equal(c->st->bad_headers, 0);
+	assert_true(c->f.synced);
+}
+
+/* Gap of exactly the rest of the body: still synced on the next header. */
+static void test_gap_to_body_end(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t buf[300];
+	size_t a = ofxt_msg(buf, 4, 14, 200, 1);
+	size_t b = ofxt_msg(buf + a, 4, 14, 80, 2);
+
+	of_framer_init(&c->f, OFX_DIR_OUT, true);
+	feed(c, buf, 8);
+	of_framer_gap(&c->f, 192, c->st);
+	assert_true(c->f.synced);
+	assert_int_equal(c->st->reasm.partial_msgs, 1);
+	feed(c, buf + a, 18);
+	assert_total(c, OFX_DIR_OUT, 2, 280);
+	/* a second message with its own gap counts again */
+	of_framer_gap(&c->f, 10, c->st);
+	assert_true(c->f.synced);
+	assert_int_equal(c->st->reasm.partial_msgs, 2);
+	feed(c, buf + a + 28, b - 28);
+	ofxt_msg(buf, 4, 2, 8, 3);
+	feed(c, buf, 8);
+	assert_total(c, OFX_DIR_OUT, 3, 288);
+	assert_of(c, 4, 14, OFX_DIR_OUT, 2, 280);
+	assert_of(c, 4, 2, OFX_DIR_OUT, 1, 8);
+	assert_int_equal(c->st->reasm.partial_msgs, 2);
+	assert_int_equal(c->st->reasm.resyncs, 0);
+	assert_true(c->f.synced);
+}
+
+static void test_gap_beyond_body(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t buf[300];
+	uint8_t more[256];
+	size_t len;
+
+	ofxt_msg(buf, 4, 10, 200, 1);
+	of_framer_init(&c->f, OFX_DIR_IN, true);
+	feed(c, buf, 50);
+	assert_total(c, OFX_DIR_IN, 1, 200);
+	of_framer_gap(&c->f, 300, c->st); /* body_left was 150 */
+	assert_false(c->f.synced);
+	/* resumes 20 bytes before the next message: 60 + 40 + 8 */
+	len = build_midstream(more, 20);
+	feed(c, more, len);
+	assert_total(c, OFX_DIR_IN, 4, 200 + 108);
+	assert_of(c, 4, 10, OFX_DIR_IN, 2, 260);
+	assert_of(c, 4, 13, OFX_DIR_IN, 1, 40);
+	assert_of(c, 4, 2, OFX_DIR_IN, 1, 8);
+	assert_int_equal(c->st->reasm.resyncs, 1);
+	assert_int_equal(c->st->reasm.resync_skipped_bytes, 20);
+	assert_true(c->f.synced);
+}
+
+static void test_gap_in_header(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t buf[300];
+	size_t len;
+
+	ofxt_msg(buf, 4, 10, 200, 1);
+	of_framer_init(&c->f, OFX_DIR_IN, true);
+	feed(c, buf, 5);
+	of_framer_gap(&c->f, 10, c->st);
+	assert_false(c->f.synced);
+	len = build_midstream(buf, 0);
+	feed(c, buf, len);
+	/* the message whose header was cut is never counted */
+	assert_total(c, OFX_DIR_IN, 3, 108);
+	assert_int_equal(c->st->reasm.resyncs, 1);
+	assert_int_equal(c->st->reasm.partial_msgs, 0);
+	assert_true(c->f.synced);
+}
+
+/* A gap at a message boundary is "not inside a body": resync. */
+static void test_gap_at_boundary(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t buf[300];
+	size_t a = ofxt_msg(buf, 4, 10, 40, 1);
+	size_t len;
+
+	of_framer_init(&c->f, OFX_DIR_IN, true);
+	feed(c, buf, a);
+	of_framer_gap(&c->f, 50, c->st);
+	assert_false(c->f.synced);
+	len = build_midstream(buf, 0);
+	feed(c, buf, len);
+	assert_total(c, OFX_DIR_IN, 4, 148);
+	assert_int_equal(c->st->reasm.resyncs, 1);
+	assert_int_equal(c->st->reasm.resync_skipped_bytes, 0);
+	assert_int_equal(c->st->reasm.partial_msgs, 0);
+}
+
+static void check_dpid_file(struct ctx *c, const char *rel, uint8_t version,
+			    uint64_t dpid)
+{
+	char path[512];
+	size_t len = 0;
+	uint8_t *b;
+
+	snprintf(path, sizeof(path), "%s/ryu-packet_data/%s",
+		 ofxt_fixture_dir(), rel);
+	b = ofxt_read_file(path, &len);
+	if (!b)
+		fail_msg("cannot read %s", path);
+	for (size_t split = 1; split <= 17; split++) {
+		memset(c->st, 0, sizeof(*c->st));
+		of_framer_init(&c->f, OFX_DIR_IN, true);
+		assert_false(c->f.has_dpid);
+		feed(c, b, split);
+		if (split < 16)
+			assert_false(c->f.has_dpid);
+		feed(c, b + split, len - split);
+		assert_true(c->f.has_dpid);
+		assert_int_equal(c->f.datapath_id, dpid);
+		assert_int_equal(c->f.version, version);
+		assert_of(c, version, 6, OFX_DIR_IN, 1, len);
+	}
+	free(b);
+}
+
+static void test_datapath_id(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t buf[64];
+
+	check_dpid_file(c, "of10/1-6-ofp_switch_features.packet", 1,
+			0x000000ff12345678ull);
+	check_dpid_file(c, "of13/4-6-ofp_features_reply.packet", 4,
+			0x000008606e7f74e7ull);
+	check_dpid_file(c, "of13/libofproto-OFP13-features_reply.packet", 4, 1);
+	check_dpid_file(c, "of15/libofproto-OFP15-features_reply.packet", 6, 1);
+
+	/* synthetic, byte by byte, dpid with the top bit set */
+	ofxt_msg(buf, 4, 6, 32, 9);
+	for (int i = 0; i < 8; i++)
+		buf[8 + i] = 0xf1 + i;
+	memset(c->st, 0, sizeof(*c->st));
+	of_framer_init(&c->f, OFX_DIR_IN, true);
+	feed_bytewise(c, buf, 32);
+	assert_true(c->f.has_dpid);
+	assert_int_equal(c->f.datapath_id, 0xf1f2f3f4f5f6f7f8ull);
+
+	/* Same bytes in a non-FEATURES_REPLY (PACKET_IN): no dpid. */
+	buf[1] = 10;
+	memset(c->st, 0, sizeof(*c->st));
+	of_framer_init(&c->f, OFX_DIR_IN, true);
+	feed(c, buf, 32);
+	assert_false(c->f.has_dpid);
+	assert_of(c, 4, 10, OFX_DIR_IN, 1, 32);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_ryu_each_file),
+		T(test_ryu_concat),
+		T(test_ryu_mixed_versions),
+		T(test_many_per_feed),
+		T(test_split_in_header),
+		T(test_split_in_body),
+		T(test_max_length_message),
+		T(test_invalid_type),
+		T(test_bad_version),
+		T(test_bad_length),
+		T(test_unsynced_midstream),
+		T(test_unsynced_false_candidate),
+		T(test_unsynced_version_mismatch),
+		T(test_gap_in_body),
+		T(test_gap_to_body_end),
+		T(test_gap_beyond_body),
+		T(test_gap_in_header),
+		T(test_gap_at_boundary),
+		T(test_datapath_id),
+	};
+#undef T
+
+	return cmocka_run_group_tests_name("of_framer", tests, NULL, NULL);
+}
