@@ -1,0 +1,514 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# Integration tests: ofxdp on a real Open vSwitch <-> controller connection
+# in network namespaces (tools/netns-lib.sh), every count compared with
+# tshark's dissection of a tcpdump capture of the same traffic.
+#
+# Usage: tests/integration/run.sh [CASE...]     (default: every case)
+#        tests/integration/run.sh --list
+# Env:   OFXDP=path (default ./ofxdp), OFXDP_IT_LOG=file (default
+#        build/integration.log), OFXDP_IT_TIMEOUT=seconds per case (90)
+#
+# Prints "PASS name", "FAIL name: reason" or "SKIP name: reason" per case
+# and ends with "N passed, M failed"; exit status 1 on any failure. The
+# side-by-side tables (type, dir, ofxdp, tshark) go to the log.
+#
+# Direction: "in" = destination port is an OpenFlow port (switch ->
+# controller on the switch-initiated connection), "out" otherwise. In the
+# big_* cases ovs-ofctl also connects to a passive listener of the switch on
+# a second OpenFlow port: on that connection the switch's replies have the
+# OpenFlow port as *source* port and count as "out" (for ofxdp and for the
+# tshark oracle alike).
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 2
+SELF="$ROOT/tests/integration/run.sh"
+OFXDP=${OFXDP:-$ROOT/ofxdp}
+LOG=${OFXDP_IT_LOG:-$ROOT/build/integration.log}
+CASE_TIMEOUT=${OFXDP_IT_TIMEOUT:-90}
+TSCOUNT="$ROOT/tools/tshark-ofcount.py"
+OFCMP="$ROOT/tools/ofcompare.py"
+REST_PORT=18080
+OF_PORT=16653
+OF_PORT2=16654 # the switch's passive listener (big_* cases)
+
+ALL_CASES=(
+	of10_tc of10_xdp of10_pcap
+	of13_tc of13_xdp of13_pcap
+	big_of13_tc big_of13_xdp big_of13_pcap big_of10_tc
+	midstream_of13_tc midstream_of13_xdp midstream_of13_pcap
+	errors
+	sigkill_tc sigkill_xdp
+)
+
+# ---------------------------------------------------------------------------
+# Helpers used inside one case (a child process of the runner).
+
+# fail REASON - record the case's failure reason and end the case.
+fail() {
+	echo "FAIL: $*"
+	echo "$*" >"$RESULT"
+	exit 1
+}
+
+# note MSG - log line with a timestamp.
+note() { echo "[$(date +%T.%N | cut -c1-12)] $*"; }
+
+# start_ofxdp MODE PORTS - `ofxdp attach` on the controller-side veth,
+# REST on the controller namespace's 127.0.0.1:REST_PORT; waits until REST
+# answers and checks that the requested mode is the one running.
+start_ofxdp() {
+	local mode=$1 ports=$2
+	ip netns exec "$NL_NS_C" "$OFXDP" attach "$NL_VETH_C" --of-port "$ports" --mode "$mode" \
+		--rest "127.0.0.1:$REST_PORT" --server >"$W/ofxdp.out" 2>&1 &
+	OFX_PID=$!
+	nl_track_pid "$OFX_PID"
+	if ! nl_wait_for 15 rest_get /get_of_counts; then
+		cat "$W/ofxdp.out"
+		kill -0 "$OFX_PID" 2>/dev/null ||
+			fail "ofxdp attach --mode $mode exited: $(head -1 "$W/ofxdp.out")"
+		fail "ofxdp REST did not answer within 15 s"
+	fi
+	nl_wait_for 5 grep -q " mode: " "$W/ofxdp.out"
+	note "ofxdp: $(grep " mode: " "$W/ofxdp.out")"
+	grep -q "^ofxdp: $mode mode: " "$W/ofxdp.out" ||
+		fail "asked for --mode $mode, ofxdp says: $(head -1 "$W/ofxdp.out")"
+}
+
+# stop_ofxdp - SIGTERM, wait up to 5 s; fails the case if it does not exit 0.
+stop_ofxdp() {
+	kill -TERM "$OFX_PID" 2>/dev/null
+	local rc
+	if ! nl_wait_for 5 nl_not kill -0 "$OFX_PID"; then
+		fail "ofxdp did not exit within 5 s of SIGTERM"
+	fi
+	wait "$OFX_PID"
+	rc=$?
+	[ "$rc" = 0 ] || fail "ofxdp exited with status $rc after SIGTERM"
+}
+
+# rest_get PATH - GET from ofxdp's REST server in the controller namespace.
+rest_get() {
+	nl_c curl -sf --max-time 3 "http://127.0.0.1:$REST_PORT$1"
+}
+
+# start_tcpdump PORT... - capture the OpenFlow ports on the controller veth.
+start_tcpdump() {
+	local filter="" p
+	for p in "$@"; do
+		filter="${filter:+$filter or }tcp port $p"
+	done
+	ip netns exec "$NL_NS_C" tcpdump -i "$NL_VETH_C" -s 0 -U -n -w "$W/cap.pcap" "$filter" \
+		2>"$W/tcpdump.err" &
+	TD_PID=$!
+	nl_track_pid "$TD_PID"
+	nl_wait_for 10 grep -q "listening on" "$W/tcpdump.err" ||
+		fail "tcpdump did not start: $(head -1 "$W/tcpdump.err")"
+}
+
+# stop_tcpdump - SIGTERM (a background job ignores SIGINT), wait.
+stop_tcpdump() {
+	kill -TERM "$TD_PID" 2>/dev/null
+	nl_wait_for 5 nl_not kill -0 "$TD_PID" || fail "tcpdump did not stop"
+	wait "$TD_PID" 2>/dev/null
+	note "tcpdump: $(grep -h "captured\|dropped by kernel" "$W/tcpdump.err" | tr '\n' ' ')"
+	grep -q "^0 packets dropped by kernel" "$W/tcpdump.err" ||
+		fail "tcpdump dropped packets: the oracle is incomplete"
+}
+
+# wait_rest_stable - poll /get_of_counts until two reads 0.6 s apart agree
+# (the daemon publishes its counters periodically).
+wait_rest_stable() {
+	local a b i
+	a=$(rest_get /get_of_counts)
+	for i in $(seq 20); do
+		sleep 0.6
+		b=$(rest_get /get_of_counts)
+		[ -n "$a" ] && [ "$a" = "$b" ] && return 0
+		a=$b
+	done
+	fail "ofxdp counters still changing after $((i * 6 / 10)) s of silence"
+}
+
+# py CODE ARGS... - run a small python3 program (python3 is a dependency of
+# openvswitch-switch).
+py() {
+	local code=$1
+	shift
+	python3 -c "$code" "$@"
+}
+
+# tcp_payload_bytes PCAP PORTS DIR - TCP payload bytes in one direction.
+tcp_payload_bytes() {
+	local ports=$2 dir=$3
+	tshark -r "$1" -T fields -e tcp.dstport -e tcp.len 2>/dev/null |
+		awk -v ports=",$ports," -v dir="$dir" '
+			{ d = index(ports, "," $1 ",") ? "in" : "out" }
+			d == dir { s += $2 }
+			END { print s + 0 }'
+}
+
+# ts_get TS_JSON VER DIR TYPE FIELD - one number from tshark-ofcount output.
+ts_get() {
+	py 'import json,sys
+d = json.load(open(sys.argv[1]))
+print(d.get(sys.argv[2], {}).get(sys.argv[3], {}).get(sys.argv[4], {}).get(sys.argv[5], 0))' "$@"
+}
+
+# ts_total TS_JSON DIR FIELD - sum over all versions and types.
+ts_total() {
+	py 'import json,sys
+d = json.load(open(sys.argv[1]))
+print(sum(c[sys.argv[3]] for v in d.values() for c in v.get(sys.argv[2], {}).values()))' "$@"
+}
+
+# compare_all PCAP PORTS VER FROM_SYN - every ofxdp view vs the tshark oracle:
+#   oracle self-check: OpenFlow lengths add up to the TCP payload (FROM_SYN=1)
+#   REST /get_of1X_counts (oftraf shape, version VER) and /api/v1/stats
+#   REST /get_of_counts totals: OF messages/bytes and TCP payload bytes
+#   `ofxdp read PCAP --json`
+compare_all() {
+	local pcap=$1 ports=$2 ver=$3 from_syn=$4 tag bad=0 d
+	tag=1${ver#1.}
+	"$TSCOUNT" "$pcap" "$ports" >"$W/ts.json" || fail "tshark-ofcount failed"
+	rest_get "/get_of${tag}_counts" >"$W/rest_v.json" || fail "GET /get_of${tag}_counts failed"
+	rest_get /api/v1/stats >"$W/rest_full.json" || fail "GET /api/v1/stats failed"
+	rest_get /get_of_counts >"$W/rest_tot.json" || fail "GET /get_of_counts failed"
+	note "REST /get_of_counts: $(cat "$W/rest_tot.json")"
+	for d in in out; do
+		local tsm tsb tcpb ofm ofb ofseg_b
+		tsm=$(ts_total "$W/ts.json" $d msgs)
+		tsb=$(ts_total "$W/ts.json" $d bytes)
+		tcpb=$(tcp_payload_bytes "$pcap" "$ports" $d)
+		read -r ofm ofb ofseg_b < <(py 'import json,sys
+d = json.load(open(sys.argv[1])); k = sys.argv[2]
+print(d["OF_%s_counts" % k][0], d["OF_%s_counts" % k][1], d["TCP_OF_%s_counts" % k][1])' \
+			"$W/rest_tot.json" $d)
+		note "dir $d: tshark $tsm msgs $tsb bytes, TCP payload $tcpb bytes; ofxdp $ofm msgs $ofb bytes, TCP payload $ofseg_b bytes"
+		if [ "$from_syn" = 1 ] && [ "$tsb" != "$tcpb" ]; then
+			fail "oracle self-check: tshark OpenFlow bytes $tsb != TCP payload $tcpb ($d)"
+		fi
+		if [ "$ofm" != "$tsm" ] || [ "$ofb" != "$tsb" ]; then
+			note "MISMATCH /get_of_counts OF_${d}_counts"
+			bad=1
+		fi
+		[ "$ofseg_b" = "$tcpb" ] ||
+			{ note "MISMATCH /get_of_counts TCP_OF_${d}_counts bytes"; bad=1; }
+	done
+	note "side by side: REST /get_of${tag}_counts vs tshark (OpenFlow $ver)"
+	"$OFCMP" "$W/ts.json" "$W/rest_v.json" --versions "$ver" \
+		--label "REST /get_of${tag}_counts" || bad=1
+	note "side by side: REST /api/v1/stats vs tshark (all versions)"
+	"$OFCMP" "$W/ts.json" "$W/rest_full.json" --label "REST /api/v1/stats" || bad=1
+	note "side by side: ofxdp read --json vs tshark (all versions)"
+	if "$OFXDP" read "$pcap" --of-port "$ports" --json >"$W/read.json" 2>"$W/read.err"; then
+		"$OFCMP" "$W/ts.json" "$W/read.json" --label "ofxdp read" || bad=1
+	else
+		note "ofxdp read failed: $(head -1 "$W/read.err")"
+		bad=1
+	fi
+	[ "$bad" = 0 ] || fail "counts differ from tshark (see the table in the log)"
+}
+
+# require_ts TS_JSON VER DIR TYPE MIN - the traffic really contained MIN+
+# messages of TYPE (so a case cannot pass on an empty capture).
+require_ts() {
+	local n
+	n=$(ts_get "$1" "$2" "$3" "$4" msgs)
+	[ "$n" -ge "$5" ] || fail "traffic check: tshark saw $n $4 ($2 $3), want >= $5"
+}
+
+# proto_of VER - ovs protocol name for "1.0"/"1.3".
+proto_of() {
+	case $1 in
+	1.0) echo OpenFlow10 ;;
+	1.3) echo OpenFlow13 ;;
+	esac
+}
+
+# setup_ovs VER - topology, OVS and a no-flow ovs-testcontroller.
+setup_ovs() {
+	nl_topology || fail "topology setup failed"
+	nl_ovs_start "$(proto_of "$1")" || fail "Open vSwitch did not start"
+	nl_controller_start "$(proto_of "$1")" -n || fail "ovs-testcontroller did not start"
+}
+
+# ---------------------------------------------------------------------------
+# Cases.
+
+# case_live VER MODE - capture from the SYN: handshake, PACKET_IN/OUT from
+# data-plane traffic, echo probes from an idle period, FIN.
+case_live() {
+	local ver=$1 mode=$2
+	setup_ovs "$ver"
+	start_ofxdp "$mode" "$OF_PORT"
+	start_tcpdump "$OF_PORT"
+	note "connecting the switch (inactivity_probe 1 s)"
+	nl_connect 1000 || fail "switch did not connect"
+	nl_ping 30 0.05 || fail "data-plane traffic failed"
+	note "idle 6 s (echo probes; OVS probes after >= 5 s of silence)"
+	sleep 6
+	nl_ping 20 0.02 || fail "data-plane traffic failed"
+	nl_disconnect || fail "disconnect failed"
+	sleep 1
+	stop_tcpdump
+	wait_rest_stable
+	compare_all "$W/cap.pcap" "$OF_PORT" "$ver" 1
+	require_ts "$W/ts.json" "$ver" in OFPT_HELLO 1
+	require_ts "$W/ts.json" "$ver" out OFPT_HELLO 1
+	require_ts "$W/ts.json" "$ver" in OFPT_PACKET_IN 20
+	require_ts "$W/ts.json" "$ver" out OFPT_PACKET_OUT 20
+	require_ts "$W/ts.json" "$ver" in OFPT_ECHO_REQUEST 1
+	require_ts "$W/ts.json" "$ver" out OFPT_ECHO_REPLY 1
+	stop_ofxdp
+}
+
+# case_big VER MODE - messages larger than the MTU in both directions:
+# 2000 flows dumped by ovs-ofctl over the veth from the switch's passive
+# listener (multipart/stats replies of up to 64 KB), then deleted, so the
+# switch sends 2000 FLOW_REMOVED to the controller in large batched
+# segments.
+case_big() {
+	local ver=$1 mode=$2 proto nflows=2000 n
+	proto=$(proto_of "$ver")
+	setup_ovs "$ver"
+	start_ofxdp "$mode" "$OF_PORT,$OF_PORT2"
+	start_tcpdump "$OF_PORT" "$OF_PORT2"
+	nl_connect 5000 "ptcp:$OF_PORT2:$NL_SW_IP" || fail "switch did not connect"
+	nl_wait_for 10 nl_listening "$NL_NS_S" "$OF_PORT2" || fail "no passive listener"
+	nl_ping 5 0.05 || fail "data-plane traffic failed"
+	py 'import sys
+for i in range(int(sys.argv[1])):
+    print("priority=100,udp,nw_dst=10.9.%d.%d,tp_dst=%d,actions=drop" % (i // 250, i % 250 + 1, 1000 + i))' \
+		"$nflows" >"$W/flows.txt"
+	sed -i 's/^/send_flow_rem,/' "$W/flows.txt"
+	nl_ofctl -O "$proto" add-flows "$NL_BR" "$W/flows.txt" || fail "add-flows failed"
+	note "dumping $nflows flows over the veth"
+	nl_c ovs-ofctl --timeout=20 -O "$proto" dump-flows "tcp:$NL_SW_IP:$OF_PORT2" >"$W/dump.txt" ||
+		fail "ovs-ofctl dump-flows over TCP failed"
+	n=$(grep -c "priority=100" "$W/dump.txt")
+	[ "$n" = "$nflows" ] || fail "dump-flows listed $n flows, want $nflows"
+	note "deleting the flows (FLOW_REMOVED to the controller)"
+	nl_ofctl -O "$proto" del-flows "$NL_BR" udp || fail "del-flows failed"
+	sleep 1
+	nl_disconnect || fail "disconnect failed"
+	sleep 1
+	stop_tcpdump
+	wait_rest_stable
+	compare_all "$W/cap.pcap" "$OF_PORT,$OF_PORT2" "$ver" 1
+	local reply
+	if [ "$ver" = 1.0 ]; then reply=OFPT_STATS_REPLY; else reply=OFPT_MULTIPART_REPLY; fi
+	require_ts "$W/ts.json" "$ver" out "$reply" 2
+	require_ts "$W/ts.json" "$ver" in OFPT_FLOW_REMOVED "$nflows"
+	local maxlen
+	maxlen=$(tshark -r "$W/cap.pcap" -d "tcp.port==$OF_PORT,openflow" \
+		-d "tcp.port==$OF_PORT2,openflow" -T fields -E occurrence=a \
+		-e openflow.length -e openflow_v4.length 2>/dev/null |
+		tr ',\t' '\n' | sort -n | tail -1)
+	note "largest OpenFlow message: $maxlen bytes"
+	[ "${maxlen:-0}" -gt 1500 ] || fail "no message larger than the MTU (max $maxlen)"
+	stop_ofxdp
+}
+
+# case_midstream VER MODE - ofxdp and tcpdump start on a connection that is
+# already up (after traffic), at a quiet moment, so both see the same
+# messages from a message boundary on; tshark dissects a stream without its
+# SYN as well. Exact comparison, minus the oracle self-check on TCP bytes
+# (which holds too, since nothing is in flight when the captures start).
+case_midstream() {
+	local ver=$1 mode=$2
+	setup_ovs "$ver"
+	nl_connect 5000 || fail "switch did not connect"
+	nl_ping 20 0.02 || fail "data-plane traffic failed"
+	sleep 0.5
+	note "attaching to the running connection"
+	start_tcpdump "$OF_PORT"
+	start_ofxdp "$mode" "$OF_PORT"
+	nl_ping 30 0.05 || fail "data-plane traffic failed"
+	nl_disconnect || fail "disconnect failed"
+	sleep 1
+	stop_tcpdump
+	wait_rest_stable
+	compare_all "$W/cap.pcap" "$OF_PORT" "$ver" 1
+	require_ts "$W/ts.json" "$ver" in OFPT_PACKET_IN 20
+	require_ts "$W/ts.json" "$ver" out OFPT_PACKET_OUT 20
+	local hello
+	hello=$(ts_get "$W/ts.json" "$ver" in OFPT_HELLO msgs)
+	[ "$hello" = 0 ] || fail "capture was meant to start after the handshake"
+	stop_ofxdp
+}
+
+# expect_error NAME ONE_LINE CMD... - CMD must exit non-zero within 10 s
+# with a message; ONE_LINE=1: exactly one line of output.
+expect_error() {
+	local name=$1 one=$2 rc lines
+	shift 2
+	timeout 10 "$@" >"$W/err.out" 2>&1
+	rc=$?
+	lines=$(wc -l <"$W/err.out")
+	note "$name: exit $rc, $lines line(s): $(head -2 "$W/err.out" | tr '\n' '|')"
+	[ "$rc" = 124 ] && fail "$name: still running after 10 s"
+	[ "$rc" != 0 ] || fail "$name: exit status 0"
+	[ "$lines" -ge 1 ] || fail "$name: no message"
+	[ "$one" = 1 ] && [ "$lines" != 1 ] && fail "$name: $lines lines of output, want 1"
+	return 0
+}
+
+case_errors() {
+	nl_topology || fail "topology setup failed"
+	expect_error "unknown interface" 1 \
+		nl_c "$OFXDP" attach nosuch0 --mode tc --rest "127.0.0.1:$REST_PORT" --server
+	expect_error "bad port list" 0 \
+		nl_c "$OFXDP" attach "$NL_VETH_C" --of-port 70000 --rest "127.0.0.1:$REST_PORT" --server
+	expect_error "missing file" 0 "$OFXDP" read "$W/no-such-file.pcap" --json
+	# REST address in use: a plain listener holds 127.0.0.1:REST_PORT.
+	ip netns exec "$NL_NS_C" python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); time.sleep(60)' \
+		"$REST_PORT" &
+	local lpid=$!
+	nl_track_pid "$lpid"
+	nl_wait_for 5 nl_listening "$NL_NS_C" "$REST_PORT" || fail "test listener did not start"
+	local m
+	for m in tc pcap; do
+		expect_error "REST address in use ($m)" 0 \
+			nl_c "$OFXDP" attach "$NL_VETH_C" --mode "$m" --rest "127.0.0.1:$REST_PORT" --server
+	done
+	kill "$lpid"
+	# Nothing may stay attached after those failures.
+	local left
+	left=$(nl_c bpftool net show dev "$NL_VETH_C" | grep -c " id ")
+	[ "$left" = 0 ] || fail "programs left on $NL_VETH_C after failed starts"
+}
+
+# bpf_attached - programs bpftool sees on the veth (netlink XDP, clsact
+# filters; tcx needs a newer bpftool) plus an "xdp" flag from ip link.
+bpf_attached() {
+	{
+		nl_c bpftool net show dev "$NL_VETH_C" | grep " id "
+		nl_c ip -d link show dev "$NL_VETH_C" | grep -o "prog/xdp id [0-9]*"
+	} 2>/dev/null
+}
+
+# our_links - ids of BPF links attached to the veth's ifindex in this ns.
+our_links() {
+	local ifindex
+	ifindex=$(nl_c cat "/sys/class/net/$NL_VETH_C/ifindex")
+	bpftool -j link show 2>/dev/null | py 'import json, sys
+ids = [str(l["id"]) for l in json.load(sys.stdin) if l.get("ifindex") == int(sys.argv[1])]
+print(" ".join(ids))' "$ifindex"
+}
+
+case_sigkill() {
+	local mode=$1 before links_run
+	nl_topology || fail "topology setup failed"
+	before=$(our_links)
+	start_ofxdp "$mode" "$OF_PORT"
+	links_run=$(our_links)
+	note "while running: bpftool net/ip link: $(bpf_attached | tr '\n' ' '); links on ifindex: $links_run (before: $before)"
+	if [ -z "$(bpf_attached)" ] && [ "$links_run" = "$before" ]; then
+		fail "positive control: nothing of ofxdp visible on $NL_VETH_C while running"
+	fi
+	kill -9 "$OFX_PID"
+	wait "$OFX_PID" 2>/dev/null
+	sleep 0.5
+	local after
+	after=$(bpf_attached)
+	[ -z "$after" ] || fail "after SIGKILL still attached: $(echo "$after" | tr '\n' ' ')"
+	local l
+	for l in $links_run; do
+		bpftool link show id "$l" >/dev/null 2>&1 && fail "after SIGKILL BPF link $l still exists"
+	done
+	nl_listening "$NL_NS_C" "$REST_PORT" && fail "REST port still listening after SIGKILL"
+	note "after SIGKILL: nothing attached to $NL_VETH_C"
+}
+
+# run_case NAME - body of one case (child process).
+run_case() {
+	local name=$1
+	# shellcheck source=tools/netns-lib.sh
+	. "$ROOT/tools/netns-lib.sh"
+	NL_OF_PORT=$OF_PORT
+	nl_init "$$" || fail "nl_init failed"
+	W=$NL_DIR/work
+	mkdir -p "$W"
+	trap 'nl_cleanup' EXIT
+	trap 'exit 143' TERM INT
+	note "case $name: netns $NL_NS_C/$NL_NS_S, veth $NL_VETH_C, dir $NL_DIR"
+	[ -x "$OFXDP" ] || fail "$OFXDP not built (make)"
+	case $name in
+	of10_tc | of10_xdp | of10_pcap) case_live 1.0 "${name#of10_}" ;;
+	of13_tc | of13_xdp | of13_pcap) case_live 1.3 "${name#of13_}" ;;
+	big_of13_*) case_big 1.3 "${name#big_of13_}" ;;
+	big_of10_*) case_big 1.0 "${name#big_of10_}" ;;
+	midstream_of13_*) case_midstream 1.3 "${name#midstream_of13_}" ;;
+	errors) case_errors ;;
+	sigkill_tc | sigkill_xdp) case_sigkill "${name#sigkill_}" ;;
+	*) fail "unknown case $name" ;;
+	esac
+	echo PASS >"$RESULT"
+}
+
+# ---------------------------------------------------------------------------
+# Runner.
+
+if [ "${1:-}" = "--case" ]; then
+	RESULT=$3
+	run_case "$2"
+	exit 0
+fi
+if [ "${1:-}" = "--list" ]; then
+	printf '%s\n' "${ALL_CASES[@]}"
+	exit 0
+fi
+
+cases=("$@")
+[ ${#cases[@]} -gt 0 ] || cases=("${ALL_CASES[@]}")
+pass=0
+fail=0
+
+if [ "$(id -u)" != 0 ]; then
+	for c in "${cases[@]}"; do
+		echo "SKIP $c: needs root (network namespaces, BPF, Open vSwitch)"
+	done
+	echo "$pass passed, $fail failed"
+	exit 0
+fi
+for tool in ip ovs-vsctl ovs-vswitchd ovsdb-server ovs-testcontroller tshark tcpdump curl bpftool python3; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "FAIL setup: $tool is missing (make deps)"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+done
+
+mkdir -p "$(dirname "$LOG")"
+: >"$LOG"
+echo "log: $LOG"
+RESDIR=$(mktemp -d)
+trap 'rm -rf "$RESDIR"' EXIT
+suite_start=$SECONDS
+for c in "${cases[@]}"; do
+	start=$SECONDS
+	{
+		echo
+		echo "===== $c"
+	} >>"$LOG"
+	timeout -k 5 "$CASE_TIMEOUT" "$SELF" --case "$c" "$RESDIR/$c" >>"$LOG" 2>&1
+	rc=$?
+	secs=$((SECONDS - start))
+	res=$(cat "$RESDIR/$c" 2>/dev/null)
+	if [ "$rc" = 0 ] && [ "$res" = PASS ]; then
+		echo "PASS $c (${secs}s)"
+		pass=$((pass + 1))
+	else
+		[ "$rc" = 124 ] && res="timed out after ${CASE_TIMEOUT}s"
+		echo "FAIL $c: ${res:-exit status $rc} (${secs}s)"
+		fail=$((fail + 1))
+	fi
+	echo "===== $c: rc $rc, ${secs}s, ${res:-no result}" >>"$LOG"
+done
+echo "suite time: $((SECONDS - suite_start))s" >>"$LOG"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
