@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +145,10 @@ int ofx_pcap_open_live(const char *ifname, const struct ofx_portset *ports,
 	 * so that reassembly timeouts use one clock with ofx_now_ns(). */
 	c->ts_offset_ns = clock_ns(CLOCK_MONOTONIC) - clock_ns(CLOCK_REALTIME);
 	rc = set_filter(c, err);
+	if (!rc && pcap_setnonblock(c->p, 1, c->err) < 0) {
+		snprintf(err, 256, "pcap: %s", c->err);
+		rc = -EIO;
+	}
 	if (rc) {
 		pcap_close(c->p);
 		free(c);
@@ -175,8 +180,22 @@ int ofx_pcap_open_file(const char *path, const struct ofx_portset *ports,
 
 int ofx_pcap_poll(struct ofx_pcap *c)
 {
-	int n = pcap_dispatch(c->p, c->live ? -1 : FILE_BATCH, on_packet,
-			      (u_char *)c);
+	int n;
+
+	if (c->live) {
+		/* With TPACKET_V3 the read timeout may not fire while no
+		 * packet arrives: wait on the descriptor ourselves. */
+		struct pollfd pfd = { .fd = pcap_get_selectable_fd(c->p),
+				      .events = POLLIN };
+		int prc = poll(&pfd, 1, PCAP_TIMEOUT_MS);
+
+		if (prc < 0)
+			return errno == EINTR ? 0 : -errno;
+		if (prc == 0)
+			return 0;
+	}
+	n = pcap_dispatch(c->p, c->live ? -1 : FILE_BATCH, on_packet,
+			  (u_char *)c);
 
 	if (n == PCAP_ERROR) {
 		const char *e = pcap_geterr(c->p);
