@@ -58,7 +58,7 @@ $(BUILD)/ofxdp: $(BUILD)/user/main.o $(BUILD)/libofx.a
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 ofxdp: $(BUILD)/ofxdp
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/ofgen: $(OFGEN_SRCS) $(wildcard tools/ofgen/*.h) | $(BUILD)
 	$(CC) $(CFLAGS) $(OFGEN_SRCS) -o $@ -ljansson
