@@ -15,6 +15,9 @@
  * Links vanish with the process; clsact filters survive a SIGKILL, so
  * ofx_bpf_cleanup() removes ours (and stale netlink XDP programs named
  * ofx_*) before attaching.
+ *
+ * Environment: OFXDP_FORCE_CLSACT=1 skips the tcx attempt (tests of the
+ * clsact fallback on kernels that have tcx).
  */
 #include <errno.h>
 #include <net/if.h>
@@ -218,11 +221,14 @@ static int attach_tc(struct ofx_bpf *b, struct bpf_program *prog, int dir)
 		    .attach_point = BPF_TC_INGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = OFX_TC_HANDLE,
 		    .priority = OFX_TC_PRIO, .flags = BPF_TC_F_REPLACE);
-	int fd, err;
+	const char *force = getenv("OFXDP_FORCE_CLSACT");
+	int fd = -EOPNOTSUPP, err;
 
-	fd = bpf_link_create(
-		bpf_program__fd(prog), b->ifindex,
-		dir == ING ? OFX_BPF_TCX_INGRESS : OFX_BPF_TCX_EGRESS, NULL);
+	if (!force || strcmp(force, "1"))
+		fd = bpf_link_create(bpf_program__fd(prog), b->ifindex,
+				     dir == ING ? OFX_BPF_TCX_INGRESS
+						: OFX_BPF_TCX_EGRESS,
+				     NULL);
 	if (fd >= 0) {
 		b->link_fd[dir] = fd;
 		b->att[dir] = ATT_TCX;
