@@ -80,6 +80,7 @@ static size_t feed_synced(struct of_framer *f, const uint8_t *data, size_t len,
 				/* Not a message: search again from the byte
 				 * after this header's first byte. */
 				st->bad_headers++;
+				st->reasm.resync_skipped_bytes++;
 				memmove(f->peek, f->peek + 1,
 					OFP_HEADER_LEN - 1);
 				f->have = OFP_HEADER_LEN - 1;
