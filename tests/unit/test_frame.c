@@ -36,6 +36,10 @@ struct spec {
 	int tot_len_zero; /* IPv4 tot_len / IPv6 payload_len = 0 (GSO) */
 	uint16_t frag; /* IPv4 frag_off field (host order) */
 	uint32_t null_family; /* DLT_NULL family (host order), 0: AF_INET */
+	uint8_t v6_ext; /* IPv6 extension header before TCP: 0 (hop-by-hop
+			 * if v6_ext_set), 44 fragment, 60 destination opts */
+	int v6_ext_set;
+	uint16_t v6_frag; /* fragment header offset/flags field */
 };
 
 struct built {
@@ -132,11 +136,20 @@ static void build(const struct spec *s, struct built *b)
 	} else {
 		ip_hl = 40;
 		p[off] = 0x60;
-		put16(p + off + 4, s->tot_len_zero ? 0 : l4len);
 		p[off + 6] = s->proto;
 		p[off + 7] = 64;
 		memcpy(p + off + 8, v6src, 16);
 		memcpy(p + off + 24, v6dst, 16);
+		if (s->v6_ext_set) {
+			p[off + 6] = s->v6_ext;
+			p[off + 40] = s->proto; /* next header */
+			p[off + 41] = 0; /* 8 bytes */
+			if (s->v6_ext == 44)
+				put16(p + off + 42, s->v6_frag);
+			ip_hl += 8;
+			l4len += 8;
+		}
+		put16(p + off + 4, s->tot_len_zero ? 0 : l4len);
 	}
 	off += ip_hl;
 
@@ -179,6 +192,9 @@ static int dlt_of(enum l2 l2)
 }
 
 static struct ofx_portset ports; /* 6653,6633 */
+
+static void assert_rc(const struct spec *s, struct built *b, size_t caplen,
+		      size_t wirelen, enum ofx_frame_rc want);
 
 static int setup(void **state)
 {
@@ -323,6 +339,34 @@ static void test_ipv6(void **state)
 	s.dport = 33333;
 	build(&s, b);
 	check_ok(&s, b, b->len, b->len, 1000, 1000, OFX_DIR_OUT);
+}
+
+/* IPv6 extension headers before TCP. */
+static void test_ipv6_ext(void **state)
+{
+	struct built *b = *state;
+	struct spec s = tcp_in();
+
+	s.ipv6 = 1;
+	s.v6_ext_set = 1;
+	s.v6_ext = 0; /* hop-by-hop */
+	build(&s, b);
+	assert_int_equal(b->payload_off, 14 + 48 + 20);
+	check_ok(&s, b, b->len, b->len, 24, 24, OFX_DIR_IN);
+	s.v6_ext = 60; /* destination options */
+	build(&s, b);
+	check_ok(&s, b, b->len, b->len, 24, 24, OFX_DIR_IN);
+	s.v6_ext = 44; /* first fragment (offset 0, M set): TCP follows */
+	s.v6_frag = 1;
+	build(&s, b);
+	check_ok(&s, b, b->len, b->len, 24, 24, OFX_DIR_IN);
+	s.v6_frag = 185 << 3; /* non-first fragment */
+	build(&s, b);
+	assert_rc(&s, b, b->len, b->len, OFX_FRAME_OTHER);
+	/* extension header cut off */
+	s.v6_ext = 0;
+	build(&s, b);
+	assert_rc(&s, b, 14 + 40 + 4, b->len, OFX_FRAME_MALFORMED);
 }
 
 static void test_linux_sll(void **state)
@@ -570,6 +614,7 @@ int main(void)
 		cmocka_unit_test(test_eth_ipv4_in_out),
 		cmocka_unit_test(test_vlan),
 		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_ipv6_ext),
 		cmocka_unit_test(test_linux_sll),
 		cmocka_unit_test(test_bsd_loopback),
 		cmocka_unit_test(test_raw_ip),

@@ -305,6 +305,94 @@ static void test_ryu_concat(void **state)
 	}
 }
 
+/*
+ * The documented resync rule, evaluated on @n bytes at @p: offset @o holds
+ * a plausible header and, if its successor's header lies within the @n
+ * bytes, that one is plausible too and has the same version.
+ */
+static bool ref_candidate(const uint8_t *p, size_t n, size_t o)
+{
+	size_t next;
+
+	if (o + 8 > n || !of_header_plausible(p + o))
+		return false;
+	next = o + ((size_t)p[o + 2] << 8 | p[o + 3]);
+	if (next + 8 > n)
+		return true;
+	return of_header_plausible(p + next) && p[next] == p[o];
+}
+
+/*
+ * Join each Ryu corpus inside a message (several offsets in every
+ * message): where no false candidate precedes the next real boundary, the
+ * framer skips exactly up to it and counts every later message.
+ */
+static void test_ryu_unsynced_join(void **state)
+{
+	struct ctx *c = *state;
+	unsigned int tested = 0, ambiguous = 0;
+
+	for (size_t i = 0; i < sizeof(corpus) / sizeof(corpus[0]); i++) {
+		struct corpus k;
+		size_t bounds[512], nb = 0, o;
+
+		load_corpus(&corpus[i], &k, NULL, NULL);
+		for (o = 0; o < k.len;
+		     o += (size_t)k.buf[o + 2] << 8 | k.buf[o + 3])
+			bounds[nb++] = o;
+		assert_int_equal(nb, k.nfiles);
+		for (size_t m = 0; m + 1 < nb; m++) {
+			size_t mlen = bounds[m + 1] - bounds[m];
+			size_t offs[] = {1, 3, 8, mlen / 2, mlen - 1};
+
+			for (size_t j = 0; j < 5; j++) {
+				size_t start = bounds[m] + offs[j];
+				size_t b = bounds[m + 1], skip;
+				bool clean = true;
+
+				if (offs[j] == 0 || offs[j] >= mlen)
+					continue;
+				for (o = start; o < b; o++)
+					if (ref_candidate(k.buf + start,
+							  k.len - start,
+							  o - start))
+						clean = false;
+				if (!clean) {
+					ambiguous++;
+					continue;
+				}
+				skip = b - start;
+				memset(c->st, 0, sizeof(*c->st));
+				of_framer_init(&c->f, OFX_DIR_IN, false);
+				feed(c, k.buf + start, k.len - start);
+				if (c->st->reasm.resync_skipped_bytes != skip ||
+				    c->st->of_total[OFX_DIR_IN].msgs !=
+					    nb - (m + 1))
+					fail_msg("%s: join at %zu: skipped "
+						 "%" PRIu64 " msgs %" PRIu64
+						 ", want %zu / %zu",
+						 corpus[i].name, start,
+						 c->st->reasm
+							 .resync_skipped_bytes,
+						 c->st->of_total[OFX_DIR_IN]
+							 .msgs,
+						 skip, nb - (m + 1));
+				assert_int_equal(
+					c->st->of_total[OFX_DIR_IN].bytes,
+					k.len - b);
+				assert_int_equal(c->st->reasm.resyncs, 1);
+				assert_int_equal(c->st->bad_headers, 0);
+				tested++;
+			}
+		}
+		free(k.buf);
+	}
+	print_message("unsynced joins checked: %u (skipped %u with a false "
+		      "candidate before the boundary)\n",
+		      tested, ambiguous);
+	assert_true(tested > 1000);
+}
+
 /* All versions in one stream (e.g. a 1.5 HELLO, then 1.3): counted per version. */
 static void test_ryu_mixed_versions(void **state)
 {
@@ -837,6 +925,7 @@ int main(void)
 		T(test_ryu_each_file),
 		T(test_ryu_concat),
 		T(test_ryu_mixed_versions),
+		T(test_ryu_unsynced_join),
 		T(test_many_per_feed),
 		T(test_split_in_header),
 		T(test_split_in_body),
