@@ -31,7 +31,62 @@ struct ctl {
 	uint32_t bitmap;
 	uint64_t t0, first, last_close, now;
 	uint8_t *buf; /* scratch for one message */
+	/* pre-built answers per version: PACKET_OUT without data, FLOW_MOD */
+	uint8_t po[OFG_NVER][64], fm[OFG_NVER][128];
+	uint8_t po_len[OFG_NVER], fm_len[OFG_NVER];
 };
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v);
+}
+
+static void build_answers(struct ctl *s, uint8_t ver)
+{
+	s->po_len[ver] =
+		(uint8_t)ofg_build_packet_out(s->po[ver], ver, 0, NULL, 0, 0);
+	s->fm_len[ver] = (uint8_t)ofg_build_flow_mod(s->fm[ver], ver, 0, 0);
+}
+
+/*
+ * Copy a pre-built PACKET_OUT (+ @data) or FLOW_MOD and patch in_port and
+ * xid. in_port offsets: PACKET_OUT 12 (1.0 u16, 1.3/1.4 u32), 24 (1.5, in
+ * the OXM match); FLOW_MOD 12 (1.0 ofp_match u16), 56 (1.3+, OXM value).
+ */
+static size_t answer_pin(struct ctl *s, uint8_t *p, uint8_t ver, bool fm,
+			 uint32_t in_port, const uint8_t *data, size_t dlen,
+			 uint32_t xid)
+{
+	size_t n;
+
+	if (fm) {
+		n = s->fm_len[ver];
+		memcpy(p, s->fm[ver], n);
+		if (ver == OFG_V10)
+			put16(p + 12, (uint16_t)in_port);
+		else
+			put32(p + 56, in_port);
+	} else {
+		n = s->po_len[ver];
+		memcpy(p, s->po[ver], n);
+		if (ver == OFG_V10)
+			put16(p + 12, (uint16_t)in_port);
+		else
+			put32(p + (ver == OFG_V15 ? 24 : 12), in_port);
+		memcpy(p + n, data, dlen);
+		n += dlen;
+		put16(p + 2, (uint16_t)n);
+	}
+	ofg_set_xid(p, xid);
+	return n;
+}
 
 static void ep_update(struct ctl *s, struct ofg_conn *c)
 {
@@ -162,7 +217,8 @@ static int ctl_on_msg(struct ofg_conn *c, const uint8_t *m, size_t len,
 			p = ofg_tx_reserve(c, 128);
 			if (!p)
 				return -ENOMEM;
-			n = ofg_build_flow_mod(p, ver, in_port, ++c->xid);
+			n = answer_pin(s, p, ver, true, in_port, NULL, 0,
+				       ++c->xid);
 		} else {
 			room = OFG_MAX_MSG - 48;
 			if (dlen > room)
@@ -170,8 +226,8 @@ static int ctl_on_msg(struct ofg_conn *c, const uint8_t *m, size_t len,
 			p = ofg_tx_reserve(c, 48 + dlen);
 			if (!p)
 				return -ENOMEM;
-			n = ofg_build_packet_out(p, ver, in_port, data, dlen,
-						 ++c->xid);
+			n = answer_pin(s, p, ver, false, in_port, data, dlen,
+				       ++c->xid);
 		}
 		if (ofg_tx_commit(c, n))
 			return -ENOMEM;
@@ -416,6 +472,7 @@ int ofg_run_controller(const struct ofg_cfg *cfg)
 		if (cfg->versions[i] > s.hello_ver)
 			s.hello_ver = cfg->versions[i];
 		s.bitmap |= 1u << cfg->versions[i];
+		build_answers(&s, cfg->versions[i]);
 	}
 	if (s.hello_ver < OFG_V13)
 		s.bitmap = 0;

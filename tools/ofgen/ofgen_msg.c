@@ -46,36 +46,36 @@ struct w {
 	size_t n;
 };
 
-static void p8(struct w *w, uint8_t v)
+static inline void p8(struct w *w, uint8_t v)
 {
 	w->p[w->n++] = v;
 }
 
-static void p16(struct w *w, uint16_t v)
+static inline void p16(struct w *w, uint16_t v)
 {
 	p8(w, v >> 8);
 	p8(w, v);
 }
 
-static void p32(struct w *w, uint32_t v)
+static inline void p32(struct w *w, uint32_t v)
 {
 	p16(w, v >> 16);
 	p16(w, v);
 }
 
-static void p64(struct w *w, uint64_t v)
+static inline void p64(struct w *w, uint64_t v)
 {
 	p32(w, v >> 32);
 	p32(w, v);
 }
 
-static void pz(struct w *w, size_t n)
+static inline void pz(struct w *w, size_t n)
 {
 	memset(w->p + w->n, 0, n);
 	w->n += n;
 }
 
-static void pb(struct w *w, const void *d, size_t n)
+static inline void pb(struct w *w, const void *d, size_t n)
 {
 	memcpy(w->p + w->n, d, n);
 	w->n += n;
