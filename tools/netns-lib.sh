@@ -208,8 +208,11 @@ nl_connect() {
 	shift || true
 	nl_vsctl set-controller "$NL_BR" "tcp:$NL_CTL_IP:$NL_OF_PORT" "$@" || return 1
 	if [ -n "$probe" ]; then
-		nl_vsctl set controller "$NL_BR" inactivity_probe="$probe" ||
-			return 1
+		local uuid
+		for uuid in $(nl_vsctl --bare --columns=_uuid list controller); do
+			nl_vsctl set controller "$uuid" inactivity_probe="$probe" ||
+				return 1
+		done
 	fi
 	nl_wait_for 15 nl_is_connected ||
 		nl_err "switch did not connect to the controller"
