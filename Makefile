@@ -35,6 +35,7 @@ OFGEN_SRCS := $(wildcard tools/ofgen/*.c)
 
 .PHONY: all deps test unit offline integration demo vmlinux clean format bench
 .DELETE_ON_ERROR:
+.SECONDARY: $(BPF_OBJS) $(SKELS)
 
 all: ofxdp $(if $(OFGEN_SRCS),$(BUILD)/ofgen)
 
@@ -63,7 +64,7 @@ ofxdp: $(BUILD)/ofxdp
 $(BUILD)/ofgen: $(OFGEN_SRCS) $(wildcard tools/ofgen/*.h) | $(BUILD)
 	$(CC) $(CFLAGS) $(OFGEN_SRCS) -o $@ -ljansson
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libofx.a $(wildcard tests/unit/*.h)
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libofx.a $(SKELS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Iuser -Itests/unit $< $(BUILD)/libofx.a -o $@ \
 		$(LDLIBS) -lcmocka
