@@ -109,6 +109,12 @@ nl_topology() {
 	for ns in "$NL_NS_C" "$NL_NS_S" "$NL_NS_H1" "$NL_NS_H2"; do
 		nl_add_netns "$ns" || return 1
 	done
+	# No IPv6 on the hosts: no router solicitations or MLD reports
+	# reaching the bridge (and the controller) at random moments.
+	for ns in "$NL_NS_H1" "$NL_NS_H2"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1
+	done
 	ip link add "$NL_VETH_C" netns "$NL_NS_C" type veth \
 		peer name "$NL_VETH_S" netns "$NL_NS_S" || return 1
 	ip link add a1-"$NL_ID" netns "$NL_NS_H1" type veth \

@@ -328,9 +328,26 @@ case_midstream() {
 	nl_connect 5000 || fail "switch did not connect"
 	nl_ping 20 0.02 || fail "data-plane traffic failed"
 	sleep 0.5
-	note "attaching to the running connection"
-	start_tcpdump "$OF_PORT"
-	start_ofxdp "$mode" "$OF_PORT"
+	# Attach both, then make sure the attach window was quiet for both
+	# (hosts' ARP refreshes can trigger a PACKET_IN at any moment): no
+	# packet in the capture yet and all ofxdp counters zero; else retry.
+	local try quiet=0
+	for try in 1 2 3; do
+		note "attaching to the running connection (try $try)"
+		start_ofxdp "$mode" "$OF_PORT"
+		start_tcpdump "$OF_PORT"
+		sleep 1.2
+		if [ "$(stat -c %s "$W/cap.pcap")" = 24 ] &&
+			rest_get /get_of_counts | py 'import json, sys
+sys.exit(any(any(v) for v in json.load(sys.stdin).values()))'; then
+			quiet=1
+			break
+		fi
+		note "traffic during the attach window: retrying"
+		stop_tcpdump
+		stop_ofxdp
+	done
+	[ "$quiet" = 1 ] || fail "connection never quiet for 1.2 s"
 	nl_ping 30 0.05 || fail "data-plane traffic failed"
 	nl_disconnect || fail "disconnect failed"
 	sleep 1
