@@ -169,6 +169,8 @@ int ofx_bpf_cleanup(int ifindex)
 
 	if (ifindex <= 0)
 		return -ENODEV;
+	/* Queries on a device without clsact make libbpf warn: stay quiet. */
+	libbpf_set_print(print_fn);
 	for (i = 0; i < 2; i++) {
 		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
 			    .attach_point =
