@@ -1,0 +1,429 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+"""Helpers for tools/bench/run.sh.
+
+  bench.py tshark-count PORT[,PORT...]   read `tshark -T fields` lines on
+      stdin (see TSHARK_FIELDS), print per version/direction/type counts as
+      JSON (same shape as tools/tshark-ofcount.py) when stdin closes.
+  bench.py summarize WORKDIR OUTDIR      one row per capture and step from
+      the step directories in WORKDIR; writes OUTDIR/bench.json and
+      OUTDIR/bench.md and prints the table.
+  bench.py smoke WORKDIR                 checks of the smoke run: zero loss
+      and ofgen's truth == ofxdp's counts per version/direction/type; prints
+      "N passed, M failed", exit status 1 on any failure.
+
+A step directory holds: meta (KEY=VALUE lines written by run.sh), ctl.json
+and sw.json (ofgen controller / switches results), and per capture
+stats.json (ofxdp /api/v1/stats), tshark.json (tshark-count output),
+mon.err (tcpdump/tshark exit summary), bpf-before / bpf-after (one
+`bpftool -j prog show id N` object per line).
+"""
+import json
+import os
+import re
+import sys
+
+# tshark -T fields -E occurrence=a -E separator=';' -e <these>
+TSHARK_FIELDS = ["tcp.dstport",
+                 "openflow_1_0.type", "openflow.length",
+                 "openflow_v4.type", "openflow_v4.length",
+                 "openflow_v5.type", "openflow_v5.length",
+                 "openflow_v6.type", "openflow_v6.length"]
+
+T10 = ["HELLO", "ERROR", "ECHO_REQUEST", "ECHO_REPLY", "VENDOR",
+       "FEATURES_REQUEST", "FEATURES_REPLY", "GET_CONFIG_REQUEST",
+       "GET_CONFIG_REPLY", "SET_CONFIG", "PACKET_IN", "FLOW_REMOVED",
+       "PORT_STATUS", "PACKET_OUT", "FLOW_MOD", "PORT_MOD", "STATS_REQUEST",
+       "STATS_REPLY", "BARRIER_REQUEST", "BARRIER_REPLY",
+       "QUEUE_GET_CONFIG_REQUEST", "QUEUE_GET_CONFIG_REPLY"]
+T13 = ["HELLO", "ERROR", "ECHO_REQUEST", "ECHO_REPLY", "EXPERIMENTER",
+       "FEATURES_REQUEST", "FEATURES_REPLY", "GET_CONFIG_REQUEST",
+       "GET_CONFIG_REPLY", "SET_CONFIG", "PACKET_IN", "FLOW_REMOVED",
+       "PORT_STATUS", "PACKET_OUT", "FLOW_MOD", "GROUP_MOD", "PORT_MOD",
+       "TABLE_MOD", "MULTIPART_REQUEST", "MULTIPART_REPLY",
+       "BARRIER_REQUEST", "BARRIER_REPLY", "QUEUE_GET_CONFIG_REQUEST",
+       "QUEUE_GET_CONFIG_REPLY", "ROLE_REQUEST", "ROLE_REPLY",
+       "GET_ASYNC_REQUEST", "GET_ASYNC_REPLY", "SET_ASYNC", "METER_MOD",
+       "ROLE_STATUS", "TABLE_STATUS", "REQUESTFORWARD", "BUNDLE_CONTROL",
+       "BUNDLE_ADD_MESSAGE", "CONTROLLER_STATUS"]
+# (version label, type column, length column, type names, nested ERROR hdr)
+TSHARK_VERS = [("1.0", 1, 2, T10, False), ("1.3", 3, 4, T13, True),
+               ("1.4", 5, 6, T13, True), ("1.5", 7, 8, T13, True)]
+
+
+def tname(names, t):
+    return "OFPT_" + names[t] if 0 <= t < len(names) else "OFPT_%d" % t
+
+
+def tshark_count(ports):
+    """Count top-level OpenFlow messages from tshark field lines.
+
+    With -E occurrence=a every header in a frame is listed, including the
+    copy of the failed request's header that tshark dissects inside an
+    OFPT_ERROR's data (1.3+; not for 1.0): that one is not a message on the
+    wire. An ERROR whose length leaves >= 8 bytes of data is followed by such
+    a nested header, which is skipped.
+    """
+    counts = {}
+    lines = 0
+    for line in sys.stdin:
+        lines += 1
+        cols = line.rstrip("\n").split(";")
+        if len(cols) < len(TSHARK_FIELDS):
+            continue
+        d = "in" if cols[0] in ports else "out"
+        for ver, tc, lc, names, nested in TSHARK_VERS:
+            if not cols[tc]:
+                continue
+            types = [int(x) for x in cols[tc].split(",") if x != ""]
+            lens = [int(x) for x in cols[lc].split(",") if x != ""]
+            i = 0
+            while i < len(types):
+                t = types[i]
+                ln = lens[i] if i < len(lens) else 0
+                c = counts.setdefault(ver, {"in": {}, "out": {}})[d]
+                e = c.setdefault(tname(names, t), {"msgs": 0, "bytes": 0})
+                e["msgs"] += 1
+                e["bytes"] += ln
+                i += 1
+                if nested and t == 1 and ln >= 20:
+                    i += 1
+    json.dump({"frames": lines, "counts": counts}, sys.stdout, indent=1,
+              sort_keys=True)
+    print()
+
+
+def load(path, default=None):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return default
+
+
+def read_meta(path):
+    meta = {}
+    try:
+        with open(path) as f:
+            for line in f:
+                if "=" in line:
+                    k, v = line.rstrip("\n").split("=", 1)
+                    meta[k] = v
+    except OSError:
+        pass
+    return meta
+
+
+def truth(ctl, sw):
+    """ofgen ground truth: {(ver, dir, type): msgs}, switches' sent = in,
+    controller's sent = out."""
+    out = {}
+    for doc, d in ((sw, "in"), (ctl, "out")):
+        for ver, types in (doc or {}).get("sent", {}).items():
+            for name, c in types.items():
+                out[(ver, d, name)] = out.get((ver, d, name), 0) + c["msgs"]
+    return out
+
+
+def ofxdp_counts(stats):
+    out = {}
+    for ver, vd in (stats or {}).get("versions", {}).items():
+        for d in ("in", "out"):
+            for name, c in (vd.get(d) or {}).items():
+                if c["msgs"]:
+                    out[(ver, d, name)] = c["msgs"]
+    return out
+
+
+def tshark_counts(doc):
+    out = {}
+    for ver, vd in ((doc or {}).get("counts") or {}).items():
+        for d, types in vd.items():
+            for name, c in types.items():
+                out[(ver, d, name)] = c["msgs"]
+    return out
+
+
+def bpf_snap(path):
+    progs = {}
+    try:
+        with open(path) as f:
+            for line in f:
+                line = line.strip()
+                if line:
+                    p = json.loads(line)
+                    progs[p["id"]] = p
+    except (OSError, ValueError):
+        pass
+    return progs
+
+
+def type_diff(tr, got):
+    """Per-type differences as 'ver/dir/TYPE truth->got' strings."""
+    diffs = []
+    for k in sorted(set(tr) | set(got)):
+        if tr.get(k, 0) != got.get(k, 0):
+            diffs.append("%s/%s/%s %d->%d" % (k[0], k[1], k[2][5:],
+                                              tr.get(k, 0), got.get(k, 0)))
+    return diffs
+
+
+def step_row(sdir):
+    meta = read_meta(os.path.join(sdir, "meta"))
+    ctl = load(os.path.join(sdir, "ctl.json"))
+    sw = load(os.path.join(sdir, "sw.json"))
+    cap = meta.get("capture", "?")
+    row = {"capture": cap, "rate": int(meta.get("rate", "0")),
+           "dir": os.path.basename(sdir), "ok": bool(ctl and sw)}
+    if not row["ok"]:
+        row["error"] = meta.get("error", "ofgen result missing")
+        return row
+    tr = truth(ctl, sw)
+    sent = sum(tr.values())
+    dur = sw.get("duration_s") or 1
+    row.update({"sent": sent, "achieved_msgs_per_s": round(sent / dur),
+                "duration_s": round(dur, 3),
+                "connections_failed": sw.get("connections_failed", 0) +
+                ctl.get("connections_failed", 0)})
+    clk = float(meta.get("clk_tck", "100"))
+    cpu = (int(meta.get("cpu_after", "0")) -
+           int(meta.get("cpu_before", "0"))) / clk
+    row["cpu_s"] = round(cpu, 3)
+    row["cpu_s_per_M"] = round(cpu / (sent / 1e6), 3) if sent else None
+    row["peak_rss_kb"] = int(meta.get("hwm_kb", "0"))
+    row["drain_s"] = float(meta.get("drain_s", "0"))
+    counted = None
+    diffs = []
+    if cap in ("xdp", "tc", "pcap"):
+        st = load(os.path.join(sdir, "stats.json"))
+        if st is None:
+            row["error"] = "no /api/v1/stats"
+        else:
+            got = ofxdp_counts(st)
+            counted = sum(got.values())
+            diffs = type_diff(tr, got)
+            loss = st.get("loss", {})
+            kern = loss.get("kernel", {})
+            reasm = st.get("reassembly", {})
+            row["reserve_fail"] = kern.get("reserve_fail", 0)
+            row["records_lost"] = loss.get("records_lost", 0)
+            row["pcap_drop"] = loss.get("pcap_drop", 0)
+            row["malformed"] = loss.get("malformed", 0)
+            row["gaps"] = reasm.get("gaps", 0)
+            row["resyncs"] = reasm.get("resyncs", 0)
+            row["mode_hooks"] = st.get("hooks", "")
+        b0 = bpf_snap(os.path.join(sdir, "bpf-before"))
+        b1 = bpf_snap(os.path.join(sdir, "bpf-after"))
+        if b1:
+            rt = cnt = 0
+            per = {}
+            for pid, p in b1.items():
+                q = b0.get(pid, {})
+                drt = p.get("run_time_ns", 0) - q.get("run_time_ns", 0)
+                dcnt = p.get("run_cnt", 0) - q.get("run_cnt", 0)
+                rt += drt
+                cnt += dcnt
+                per[p.get("name", str(pid))] = {
+                    "run_cnt": dcnt, "run_time_ns": drt,
+                    "ns_per_run": round(drt / dcnt) if dcnt else None}
+            row["bpf"] = per
+            row["bpf_runs"] = cnt
+            row["bpf_ns_per_pkt"] = round(rt / cnt) if cnt else None
+            row["bpf_cpu_s"] = round(rt / 1e9, 3)
+    elif cap == "tshark":
+        doc = load(os.path.join(sdir, "tshark.json"))
+        if doc is None:
+            row["error"] = "no tshark count"
+        else:
+            got = tshark_counts(doc)
+            counted = sum(got.values())
+            diffs = type_diff(tr, got)
+            row["frames"] = doc.get("frames", 0)
+        err = _read(os.path.join(sdir, "mon.err"))
+        m = re.search(r"(\d+) packets? dropped", err)
+        row["pcap_drop"] = int(m.group(1)) if m else 0
+        m = re.search(r"(\d+) packets? captured", err)
+        row["pkts_captured"] = int(m.group(1)) if m else None
+        # frames tshark gave up dissecting (tree depth limit)
+        row["dissector_bugs"] = len(re.findall(
+            r"Dissector bug.*in packet (\d+)", err))
+    elif cap == "tcpdump":
+        err = _read(os.path.join(sdir, "mon.err"))
+        m = re.search(r"(\d+) packets? captured", err)
+        row["pkts_captured"] = int(m.group(1)) if m else None
+        m = re.search(r"(\d+) packets? dropped by kernel", err)
+        row["pcap_drop"] = int(m.group(1)) if m else None
+    row["counted"] = counted
+    if counted is not None and sent:
+        # missing messages only; over-counts show up in type_diffs
+        missing = sum(max(0, n - got.get(k, 0)) for k, n in tr.items())
+        row["missing"] = missing
+        row["loss_pct"] = round(100.0 * missing / sent, 4)
+        row["type_diffs"] = diffs
+        row["lossless"] = not diffs and row.get("reserve_fail", 0) == 0 \
+            and row.get("records_lost", 0) == 0
+    elif cap == "tcpdump":
+        cap_, drop = row.get("pkts_captured"), row.get("pcap_drop")
+        if cap_ is not None and drop is not None:
+            row["loss_pct"] = round(100.0 * drop / max(1, cap_ + drop), 4)
+            row["lossless"] = drop == 0
+    return row
+
+
+def _read(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def notes(r):
+    n = []
+    for k in ("records_lost", "gaps", "resyncs", "malformed",
+              "dissector_bugs", "connections_failed"):
+        if r.get(k):
+            n.append("%s=%s" % (k, r[k]))
+    if r.get("pkts_captured") is not None:
+        n.append("pkts=%s" % r["pkts_captured"])
+    return ", ".join(n) or "-"
+
+
+def fmt(v, spec="%s"):
+    return "-" if v is None else spec % v
+
+
+def rate_label(r):
+    if r == 0:
+        return "unlimited"
+    if r >= 1000000 and r % 1000000 == 0:
+        return "%dM" % (r // 1000000)
+    if r >= 1000 and r % 1000 == 0:
+        return "%dk" % (r // 1000)
+    return str(r)
+
+
+def summarize(work, outdir):
+    rows = []
+    for name in sorted(os.listdir(work)):
+        sdir = os.path.join(work, name)
+        if os.path.isfile(os.path.join(sdir, "meta")):
+            rows.append(step_row(sdir))
+    meta = read_meta(os.path.join(work, "run.meta"))
+    order = {c: i for i, c in enumerate(meta.get("captures", "").split())}
+    rows.sort(key=lambda r: (order.get(r["capture"], 99),
+                             r["rate"] if r["rate"] else 1 << 62))
+    best = {}
+    for r in rows:
+        c = r["capture"]
+        best.setdefault(c, None)
+        if r.get("lossless"):
+            a = r.get("achieved_msgs_per_s", 0)
+            if best[c] is None or a > best[c]["achieved_msgs_per_s"]:
+                best[c] = {"rate": r["rate"], "achieved_msgs_per_s": a}
+    hdr = ["capture", "rate", "msgs/s", "sent", "counted", "loss %",
+           "drops", "CPU s", "CPU s/M msgs", "peak RSS MB", "BPF ns/pkt",
+           "BPF CPU s", "reserve_fail", "notes", "type diffs"]
+    lines = ["| " + " | ".join(hdr) + " |",
+             "|" + "---|" * len(hdr)]
+    for r in rows:
+        if not r.get("ok"):
+            lines.append("| %s | %s | error: %s |" % (
+                r["capture"], rate_label(r["rate"]), r.get("error")))
+            continue
+        diffs = r.get("type_diffs")
+        dtxt = "-" if diffs is None else (
+            "none" if not diffs else "; ".join(diffs[:4]) +
+            (" (+%d)" % (len(diffs) - 4) if len(diffs) > 4 else ""))
+        lines.append("| " + " | ".join([
+            r["capture"], rate_label(r["rate"]),
+            fmt(r.get("achieved_msgs_per_s")), fmt(r.get("sent")),
+            fmt(r.get("counted")), fmt(r.get("loss_pct"), "%.3f"),
+            fmt(r.get("pcap_drop")), fmt(r.get("cpu_s"), "%.2f"),
+            fmt(r.get("cpu_s_per_M"), "%.3f"),
+            fmt(r["peak_rss_kb"] / 1024.0 if r.get("peak_rss_kb") else None,
+                "%.1f"),
+            fmt(r.get("bpf_ns_per_pkt")), fmt(r.get("bpf_cpu_s"), "%.3f"),
+            fmt(r.get("reserve_fail")), notes(r), dtxt]) + " |")
+    lines.append("")
+    lines.append("Highest loss-free step per capture (achieved msgs/s, "
+                 "both directions):")
+    lines.append("")
+    for c, b in best.items():
+        lines.append("- %s: %s" % (c, "none" if b is None else
+                                   "%s (requested %s)" % (
+                                       b["achieved_msgs_per_s"],
+                                       rate_label(b["rate"]))))
+    md = "\n".join(lines) + "\n"
+    intro = ("# ofxdp benchmark\n\n%s\n\nsent = ofgen truth (switches' sent "
+             "+ controller's sent); counted = the capture's count of "
+             "top-level OpenFlow messages; loss %% = missing / sent; "
+             "drops = kernel/pcap drop count (tcpdump: packets, from its "
+             "exit summary); CPU = utime+stime of the monitor process "
+             "(tshark: tshark + dumpcap) from start of traffic to idle; "
+             "BPF ns/pkt = run_time_ns/run_cnt of the ofx_* programs "
+             "(kernel.bpf_stats_enabled=1), BPF CPU s is not in CPU s.\n\n"
+             % meta.get("desc", ""))
+    os.makedirs(outdir, exist_ok=True)
+    with open(os.path.join(outdir, "bench.md"), "w") as f:
+        f.write(intro + md)
+    with open(os.path.join(outdir, "bench.json"), "w") as f:
+        json.dump({"run": meta, "steps": rows, "lossless_max": best}, f,
+                  indent=1, sort_keys=True)
+        f.write("\n")
+    print(md, end="")
+
+
+def smoke(work):
+    passed = failed = 0
+
+    def check(ok, what):
+        nonlocal passed, failed
+        print("%s: %s" % ("PASS" if ok else "FAIL", what))
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+
+    steps = [os.path.join(work, n) for n in sorted(os.listdir(work))
+             if os.path.isfile(os.path.join(work, n, "meta"))]
+    check(len(steps) > 0, "smoke step ran")
+    for sdir in steps:
+        r = step_row(sdir)
+        tag = "%s %s" % (r["capture"], rate_label(r["rate"]))
+        check(r.get("ok", False), "%s: ofgen results present (%s)" %
+              (tag, r.get("error", "ok")))
+        if not r.get("ok"):
+            continue
+        check(r.get("sent", 0) > 0 and r.get("connections_failed", 1) == 0,
+              "%s: ofgen sent %s msgs, no failed connection" %
+              (tag, r.get("sent")))
+        check(r.get("counted") is not None, "%s: ofxdp stats read" % tag)
+        check(r.get("loss_pct") == 0, "%s: zero loss (sent %s, counted %s)"
+              % (tag, r.get("sent"), r.get("counted")))
+        check(r.get("type_diffs") == [],
+              "%s: ofgen truth == ofxdp per version/direction/type%s" %
+              (tag, "" if not r.get("type_diffs") else
+               " (" + "; ".join(r["type_diffs"][:8]) + ")"))
+        for k in ("reserve_fail", "records_lost", "gaps", "malformed"):
+            check(r.get(k) == 0, "%s: loss counter %s == 0 (%s)" %
+                  (tag, k, r.get(k)))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+def main():
+    if len(sys.argv) >= 3 and sys.argv[1] == "tshark-count":
+        tshark_count([p for p in sys.argv[2].split(",") if p])
+    elif len(sys.argv) == 4 and sys.argv[1] == "summarize":
+        summarize(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 3 and sys.argv[1] == "smoke":
+        sys.exit(smoke(sys.argv[2]))
+    elif len(sys.argv) == 2 and sys.argv[1] == "fields":
+        print(" ".join("-e " + f for f in TSHARK_FIELDS))
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

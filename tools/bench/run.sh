@@ -1,0 +1,423 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# run.sh - benchmark ofxdp (xdp, tc, pcap modes) against tcpdump and tshark
+# with the ofgen OpenFlow load generator (root).
+#
+#   tools/bench/run.sh           full run: every capture x every rate
+#   tools/bench/run.sh --smoke   CI: tc mode, one modest rate, a few seconds;
+#                                asserts zero loss and ofgen truth == ofxdp
+#                                counts per version/direction/type
+#
+# Two network namespaces joined by a veth pair (names and 10.210.N.0/24
+# addresses carry the run id; nothing leaves the namespaces). `ofgen
+# controller` and the capture run in the controller namespace on its veth end,
+# `ofgen switches` in the other. Captures run one at a time; each step starts
+# a fresh capture, waits until it is ready, records its CPU time
+# (utime+stime, /proc/PID/stat), runs ofgen for BENCH_SECONDS, waits until
+# the capture is idle (it has processed its backlog), records CPU, peak RSS
+# (VmHWM) and, for the BPF modes, run_time_ns/run_cnt of its programs, reads
+# its counts and stops it with SIGTERM. Results: build/bench/bench.md,
+# build/bench/bench.json, raw files in build/bench/raw/.
+#
+# Environment:
+#   BENCH_RATES     generated msgs/s over all connections (ofgen --rate),
+#                   0 = unlimited (default "10000 50000 200000 1000000 0")
+#   BENCH_SECONDS   seconds of generation per step (5)
+#   BENCH_CAPTURES  subset of "xdp tc pcap tcpdump tshark" (all)
+#   BENCH_CONNS     emulated switches (4)
+#   BENCH_VERSIONS  OpenFlow versions round-robin (1.0,1.3,1.4,1.5)
+#   BENCH_BATCH     messages per write() (64)
+#   BENCH_PIN_LEN   PACKET_IN message length in bytes (64)
+#   BENCH_STATS_SIZE  flow stats/multipart reply size in bytes (30000)
+#   BENCH_PORT      OpenFlow port (6653)
+#   BENCH_OUT       output directory (build/bench)
+#   BENCH_TSHARK_OPTS  extra tshark options ("-o gui.max_tree_depth:100000":
+#                   with the default 500, tshark stops dissecting a frame
+#                   after ~500 layers - a 64 KiB GSO/GRO segment holds up to
+#                   1000 small OpenFlow messages - and logs "Dissector bug")
+
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+OFXDP=$ROOT/ofxdp
+OFGEN=$ROOT/build/ofgen
+PY=$ROOT/tools/bench/bench.py
+
+SMOKE=0
+case "${1:-}" in
+--smoke) SMOKE=1 ;;
+"") ;;
+-h | --help)
+	sed -n '3,/^$/p' "$0" | sed 's/^# \{0,1\}//'
+	exit 0
+	;;
+*)
+	echo "usage: $0 [--smoke]" >&2
+	exit 2
+	;;
+esac
+
+if [ "$SMOKE" = 1 ]; then
+	RATES=${BENCH_RATES:-20000}
+	SECS=${BENCH_SECONDS:-3}
+	CAPTURES=${BENCH_CAPTURES:-tc}
+else
+	RATES=${BENCH_RATES:-10000 50000 200000 1000000 0}
+	SECS=${BENCH_SECONDS:-5}
+	CAPTURES=${BENCH_CAPTURES:-xdp tc pcap tcpdump tshark}
+fi
+RATES=${RATES//,/ }
+CAPTURES=${CAPTURES//,/ }
+CONNS=${BENCH_CONNS:-4}
+VERSIONS=${BENCH_VERSIONS:-1.0,1.3,1.4,1.5}
+BATCH=${BENCH_BATCH:-64}
+PIN_LEN=${BENCH_PIN_LEN:-64}
+STATS_SIZE=${BENCH_STATS_SIZE:-30000}
+PORT=${BENCH_PORT:-6653}
+TSHARK_OPTS=${BENCH_TSHARK_OPTS--o gui.max_tree_depth:100000}
+REST_PORT=5599
+OUT=${BENCH_OUT:-$ROOT/build/bench}
+CLK_TCK=$(getconf CLK_TCK)
+DRAIN_MAX=30 # seconds a capture may take to work off its backlog
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+[ "$(id -u)" = 0 ] || die "needs root (network namespaces, BPF)"
+[ -x "$OFXDP" ] || die "$OFXDP missing: run make"
+[ -x "$OFGEN" ] || die "$OFGEN missing: run make"
+for c in $CAPTURES; do
+	case $c in
+	xdp | tc | pcap) ;;
+	tcpdump | tshark) command -v "$c" >/dev/null || die "$c not installed" ;;
+	*) die "unknown capture $c (xdp tc pcap tcpdump tshark)" ;;
+	esac
+done
+case " $CAPTURES " in *" xdp "* | *" tc "*)
+	command -v bpftool >/dev/null || die "bpftool not installed" ;;
+esac
+
+ID=$$
+N=$((ID % 250 + 1))
+NS_C="obc-$ID"
+NS_S="obs-$ID"
+VETH_C="obvc-$ID"
+VETH_S="obvs-$ID"
+CTL_IP="10.210.$N.1"
+SW_IP="10.210.$N.2"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ofxdp-bench.XXXXXX") || die "mktemp"
+PIDS=()
+NETNS=()
+BPF_STATS_OLD=
+
+cleanup() {
+	local pid
+	for pid in "${PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for _ in $(seq 30); do
+		local alive=0
+		for pid in "${PIDS[@]}"; do
+			kill -0 "$pid" 2>/dev/null && alive=1
+		done
+		[ "$alive" = 0 ] && break
+		sleep 0.1
+	done
+	for pid in "${PIDS[@]}"; do
+		kill -9 "$pid" 2>/dev/null
+	done
+	PIDS=()
+	local ns
+	for ns in "${NETNS[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	NETNS=()
+	if [ -n "$BPF_STATS_OLD" ]; then
+		sysctl -q -w kernel.bpf_stats_enabled="$BPF_STATS_OLD" >/dev/null
+		BPF_STATS_OLD=
+	fi
+	[ -d "$WORK" ] && rm -rf "$WORK"
+	return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# untrack PID - forget a pid that has exited (so cleanup never signals a
+# reused pid).
+untrack() {
+	local p keep=()
+	for p in "${PIDS[@]}"; do
+		[ "$p" = "$1" ] || keep+=("$p")
+	done
+	PIDS=("${keep[@]}")
+}
+
+# wait_for SECONDS CMD... - run CMD every 0.1 s until it succeeds.
+wait_for() {
+	local end=$((SECONDS + $1))
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -ge "$end" ] && return 1
+		sleep 0.1
+	done
+}
+
+# wait_pid SECONDS PID - wait for a child to exit, killing it on timeout.
+wait_pid() {
+	local end=$((SECONDS + $1))
+	while kill -0 "$2" 2>/dev/null; do
+		if [ "$SECONDS" -ge "$end" ]; then
+			kill "$2" 2>/dev/null
+			sleep 1
+			kill -9 "$2" 2>/dev/null
+			break
+		fi
+		sleep 0.1
+	done
+	wait "$2" 2>/dev/null
+	local rc=$?
+	untrack "$2"
+	return $rc
+}
+
+# tree_pids PID - PID and its direct children (tshark -> dumpcap).
+tree_pids() {
+	echo "$1"
+	pgrep -P "$1" 2>/dev/null
+}
+
+# cpu_ticks PID... - sum of utime+stime (clock ticks) of the processes.
+cpu_ticks() {
+	local p s t=0
+	for p in "$@"; do
+		s=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+		s=${s##*) }
+		# shellcheck disable=SC2086 # split the fields
+		set -- $s
+		t=$((t + ${12} + ${13}))
+	done
+	echo "$t"
+}
+
+# hwm_kb PID... - sum of VmHWM (kB).
+hwm_kb() {
+	local p t=0 v
+	for p in "$@"; do
+		v=$(awk '/^VmHWM:/ {print $2}' "/proc/$p/status" 2>/dev/null)
+		t=$((t + ${v:-0}))
+	done
+	echo "$t"
+}
+
+# bpf_snapshot PID FILE - one bpftool JSON object per BPF program that PID
+# holds open (prog_id in /proc/PID/fdinfo), programs named ofx_* only.
+bpf_snapshot() {
+	local id
+	: >"$2"
+	for id in $(awk '/^prog_id:/ {print $2}' /proc/"$1"/fdinfo/* 2>/dev/null |
+		sort -un); do
+		bpftool -j prog show id "$id" 2>/dev/null | grep '"name":"ofx_' >>"$2"
+		echo >>"$2"
+	done
+}
+
+rest_up() {
+	ip netns exec "$NS_C" curl -sf -m 2 "http://127.0.0.1:$REST_PORT/api/v1/stats" >/dev/null
+}
+
+listening() {
+	ip netns exec "$NS_C" ss -Hltn "sport = :$PORT" | grep -q .
+}
+
+# ---- topology ---------------------------------------------------------------
+
+ip netns add "$NS_C" || die "ip netns add $NS_C"
+NETNS+=("$NS_C")
+ip netns add "$NS_S" || die "ip netns add $NS_S"
+NETNS+=("$NS_S")
+ip link add "$VETH_C" netns "$NS_C" type veth peer name "$VETH_S" netns "$NS_S" ||
+	die "veth pair"
+ip -n "$NS_C" link set lo up
+ip -n "$NS_S" link set lo up
+ip -n "$NS_C" addr add "$CTL_IP/24" dev "$VETH_C"
+ip -n "$NS_S" addr add "$SW_IP/24" dev "$VETH_S"
+ip -n "$NS_C" link set "$VETH_C" up
+ip -n "$NS_S" link set "$VETH_S" up
+link_up() {
+	[ "$(ip netns exec "$1" cat "/sys/class/net/$2/operstate")" = up ]
+}
+wait_for 10 link_up "$NS_C" "$VETH_C" || die "$VETH_C is not up"
+wait_for 10 link_up "$NS_S" "$VETH_S" || die "$VETH_S is not up"
+
+if [ -r /proc/sys/kernel/bpf_stats_enabled ]; then
+	BPF_STATS_OLD=$(cat /proc/sys/kernel/bpf_stats_enabled)
+	sysctl -q -w kernel.bpf_stats_enabled=1 >/dev/null
+fi
+
+DESC="$(date -u +%Y-%m-%dT%H:%MZ), kernel $(uname -r), $(nproc) CPUs; veth \
+pair between two netns; ofgen: $CONNS connections, versions $VERSIONS, \
+batch $BATCH, PACKET_IN $PIN_LEN bytes, default mix (packet_in=94,echo=2,\
+barrier=2,port_status=1,error=1) plus ${STATS_SIZE}-byte flow stats/multipart \
+replies every 100 ms per connection, controller answers PACKET_IN with \
+PACKET_OUT/FLOW_MOD; $SECS s per step."
+{
+	echo "desc=$DESC"
+	echo "captures=$CAPTURES"
+	echo "rates=$RATES"
+	echo "seconds=$SECS"
+	echo "connections=$CONNS"
+	echo "versions=$VERSIONS"
+	echo "batch=$BATCH"
+	echo "pin_len=$PIN_LEN"
+	echo "stats_reply_size=$STATS_SIZE"
+	echo "tshark_opts=$TSHARK_OPTS"
+	echo "kernel=$(uname -r)"
+	echo "cpus=$(nproc)"
+} >"$WORK/run.meta"
+
+# ---- one step ---------------------------------------------------------------
+
+# run_step CAPTURE RATE INDEX
+run_step() {
+	local cap=$1 rate=$2 dir
+	dir=$WORK/$(printf '%02d' "$3")-$cap-$rate
+	mkdir -p "$dir"
+	local meta=$dir/meta
+	{
+		echo "capture=$cap"
+		echo "rate=$rate"
+		echo "clk_tck=$CLK_TCK"
+	} >"$meta"
+	local mpid='' tpid=''
+	case $cap in
+	xdp | tc | pcap)
+		ip netns exec "$NS_C" "$OFXDP" attach "$VETH_C" --of-port "$PORT" \
+			--mode "$cap" --rest "127.0.0.1:$REST_PORT" --server \
+			>"$dir/mon.out" 2>"$dir/mon.err" &
+		mpid=$!
+		PIDS+=("$mpid")
+		# REST answers (mode "starting") before the hooks are attached:
+		# ready = the "MODE mode: HOOKS" line on stderr, then REST
+		if ! wait_for 15 grep -q " mode: " "$dir/mon.err" ||
+			! wait_for 5 rest_up; then
+			echo "error=ofxdp did not start: $(head -c 300 "$dir/mon.err" | tr '\n' ' ')" >>"$meta"
+			wait_pid 3 "$mpid"
+			return 1
+		fi
+		;;
+	tcpdump)
+		ip netns exec "$NS_C" tcpdump -i "$VETH_C" -n -w /dev/null \
+			"tcp port $PORT" >"$dir/mon.out" 2>"$dir/mon.err" &
+		mpid=$!
+		PIDS+=("$mpid")
+		wait_for 10 grep -q "listening on" "$dir/mon.err" || {
+			echo "error=tcpdump did not start" >>"$meta"
+			wait_pid 3 "$mpid"
+			return 1
+		}
+		;;
+	tshark)
+		mkfifo "$dir/fifo"
+		# shellcheck disable=SC2046,SC2086 # field list, options
+		ip netns exec "$NS_C" tshark -i "$VETH_C" -n -f "tcp port $PORT" \
+			$TSHARK_OPTS \
+			-d "tcp.port==$PORT,openflow" -T fields -E occurrence=a \
+			-E separator=';' $(python3 "$PY" fields) \
+			>"$dir/fifo" 2>"$dir/mon.err" &
+		mpid=$!
+		PIDS+=("$mpid")
+		python3 "$PY" tshark-count "$PORT" <"$dir/fifo" >"$dir/tshark.json" &
+		tpid=$!
+		PIDS+=("$tpid")
+		wait_for 20 grep -q "Capturing on" "$dir/mon.err" || {
+			echo "error=tshark did not start" >>"$meta"
+			wait_pid 3 "$mpid"
+			wait_pid 3 "$tpid"
+			return 1
+		}
+		sleep 0.5 # dumpcap is forked after the banner
+		;;
+	esac
+	local pids
+	# shellcheck disable=SC2207
+	pids=($(tree_pids "$mpid"))
+	case $cap in xdp | tc) bpf_snapshot "$mpid" "$dir/bpf-before" ;; esac
+	echo "cpu_before=$(cpu_ticks "${pids[@]}")" >>"$meta"
+
+	# ofgen: controller first, then the switches
+	ip netns exec "$NS_C" "$OFGEN" controller --listen "$CTL_IP:$PORT" \
+		--versions "$VERSIONS" --expect "$CONNS" --duration $((SECS + 20)) \
+		-o "$dir/ctl.json" >"$dir/ctl.out" 2>"$dir/ctl.err" &
+	local cpid=$!
+	PIDS+=("$cpid")
+	if ! wait_for 10 listening; then
+		echo "error=ofgen controller does not listen" >>"$meta"
+	else
+		ip netns exec "$NS_S" timeout -k 5 $((SECS + 25)) "$OFGEN" switches \
+			--connect "$CTL_IP:$PORT" -n "$CONNS" --versions "$VERSIONS" \
+			--duration "$SECS" --rate "$rate" --batch "$BATCH" \
+			--pin-len "$PIN_LEN" --stats-reply-size "$STATS_SIZE" \
+			-o "$dir/sw.json" >"$dir/sw.out" 2>"$dir/sw.err" &
+		local spid=$!
+		PIDS+=("$spid")
+		wait_pid $((SECS + 30)) "$spid"
+	fi
+	wait_pid 25 "$cpid"
+
+	# wait until the capture has worked off its backlog: CPU time grows by
+	# at most 1 tick in 0.5 s, and at least 1.5 s after traffic (ofxdp
+	# gives a stream hole 1 s)
+	local t0=$SECONDS t1 a b
+	sleep 1.5
+	while :; do
+		a=$(cpu_ticks "${pids[@]}")
+		sleep 0.5
+		b=$(cpu_ticks "${pids[@]}")
+		[ $((b - a)) -le 1 ] && break
+		[ $((SECONDS - t0)) -ge "$DRAIN_MAX" ] && break
+	done
+	t1=$((SECONDS - t0))
+	echo "drain_s=$t1" >>"$meta"
+	echo "cpu_after=$(cpu_ticks "${pids[@]}")" >>"$meta"
+	echo "hwm_kb=$(hwm_kb "${pids[@]}")" >>"$meta"
+	case $cap in xdp | tc) bpf_snapshot "$mpid" "$dir/bpf-after" ;; esac
+	case $cap in
+	xdp | tc | pcap)
+		ip netns exec "$NS_C" curl -sf -m 5 \
+			"http://127.0.0.1:$REST_PORT/api/v1/stats" >"$dir/stats.json" ||
+			rm -f "$dir/stats.json"
+		;;
+	esac
+	kill -TERM "$mpid" 2>/dev/null
+	wait_pid 10 "$mpid"
+	echo "mon_rc=$?" >>"$meta"
+	[ -n "$tpid" ] && wait_pid 10 "$tpid"
+	return 0
+}
+
+# ---- main -------------------------------------------------------------------
+
+i=0
+for cap in $CAPTURES; do
+	for rate in $RATES; do
+		i=$((i + 1))
+		printf 'bench: %-8s rate %-8s ... ' "$cap" "$rate" >&2
+		start=$SECONDS
+		run_step "$cap" "$rate" "$i"
+		echo "$((SECONDS - start)) s" >&2
+	done
+done
+
+mkdir -p "$OUT"
+rm -rf "$OUT/raw"
+cp -r "$WORK" "$OUT/raw"
+find "$OUT/raw" -name fifo -delete
+if [ "$SMOKE" = 1 ]; then
+	python3 "$PY" smoke "$WORK"
+	exit $?
+fi
+python3 "$PY" summarize "$WORK" "$OUT" || exit 1
+echo "bench: wrote $OUT/bench.md and $OUT/bench.json" >&2
