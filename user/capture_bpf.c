@@ -418,7 +418,14 @@ static int on_record(void *ctx, void *data, size_t size)
 	seg.cap_len = h->cap_len;
 	seg.data = (const uint8_t *)(h + 1);
 	seg.dir = h->dir;
+	/* A segment split into chunks: SYN belongs to the first chunk only,
+	 * FIN and RST to the last (segment.h), so that reassembly puts the
+	 * FIN after the segment's last byte. */
 	seg.tcp_flags = h->tcp_flags;
+	if (h->chunk != 0)
+		seg.tcp_flags &= (__u8)~OFX_TCP_SYN;
+	if (h->chunk + 1 < h->nchunks)
+		seg.tcp_flags &= (__u8) ~(OFX_TCP_FIN | OFX_TCP_RST);
 	seg.first = h->chunk == 0;
 	if (b->cb)
 		b->cb(b->ctx, &seg);
