@@ -45,7 +45,8 @@
 
 /** enum ofx_dir - direction of a segment relative to the OpenFlow port. */
 enum ofx_dir {
-	OFX_DIR_IN = 0, /* switch -> controller: destination port is an OF port */
+	OFX_DIR_IN =
+		0, /* switch -> controller: destination port is an OF port */
 	OFX_DIR_OUT = 1, /* controller -> switch: source port is an OF port */
 	OFX_NDIRS = 2,
 };

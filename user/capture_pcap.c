@@ -49,8 +49,7 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 	enum ofx_frame_rc rc;
 
 	c->frames++;
-	rc = ofx_frame_parse(c->dlt, bytes, h->caplen, h->len, &c->ports,
-			     &seg);
+	rc = ofx_frame_parse(c->dlt, bytes, h->caplen, h->len, &c->ports, &seg);
 	if (rc == OFX_FRAME_OTHER) {
 		c->non_tcp++;
 		return;
@@ -77,8 +76,8 @@ static int set_filter(struct ofx_pcap *c, char *err)
 		off += (size_t)snprintf(ports + off, sizeof(ports) - off,
 					"%sport %u", i ? " or " : "",
 					c->ports.ports[i]);
-	snprintf(expr, sizeof(expr), "(tcp and (%s)) or (vlan and tcp and (%s))",
-		 ports, ports);
+	snprintf(expr, sizeof(expr),
+		 "(tcp and (%s)) or (vlan and tcp and (%s))", ports, ports);
 	if (pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 		snprintf(err, 256, "pcap filter '%s': %s", expr,
 			 pcap_geterr(c->p));
@@ -130,8 +129,8 @@ int ofx_pcap_open_live(const char *ifname, const struct ofx_portset *ports,
 	rc = pcap_activate(c->p);
 	if (rc < 0) {
 		snprintf(err, 256, "pcap on %s: %s", ifname,
-			 rc == PCAP_ERROR ? pcap_geterr(c->p) :
-					    pcap_statustostr(rc));
+			 rc == PCAP_ERROR ? pcap_geterr(c->p)
+					  : pcap_statustostr(rc));
 		pcap_close(c->p);
 		free(c);
 		if (rc == PCAP_ERROR_NO_SUCH_DEVICE)
@@ -185,8 +184,8 @@ int ofx_pcap_poll(struct ofx_pcap *c)
 	if (c->live) {
 		/* With TPACKET_V3 the read timeout may not fire while no
 		 * packet arrives: wait on the descriptor ourselves. */
-		struct pollfd pfd = { .fd = pcap_get_selectable_fd(c->p),
-				      .events = POLLIN };
+		struct pollfd pfd = {.fd = pcap_get_selectable_fd(c->p),
+				     .events = POLLIN};
 		int prc = poll(&pfd, 1, PCAP_TIMEOUT_MS);
 
 		if (prc < 0)

@@ -76,7 +76,8 @@ static int link_layer(int dlt, const uint8_t *pkt, size_t caplen,
 		if (dlt == DLT_LOOP) {
 			fam = rd32(pkt);
 		} else {
-			memcpy(&fam, pkt, 4); /* host byte order of the writer */
+			memcpy(&fam, pkt,
+			       4); /* host byte order of the writer */
 			if (fam > 0xffff)
 				fam = __builtin_bswap32(fam);
 		}

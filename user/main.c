@@ -50,10 +50,12 @@ const char *argp_program_bug_address = "the project's issue tracker";
 static const char doc[] =
 	"ofxdp -- count OpenFlow traffic with XDP/TC and a BPF ring buffer.\n"
 	"\n"
-	"  ofxdp attach IFACE [OPTIONS]   live: console, or REST with --server\n"
+	"  ofxdp attach IFACE [OPTIONS]   live: console, or REST with "
+	"--server\n"
 	"  ofxdp read FILE [OPTIONS]      offline: pcap/pcapng file, no root\n"
 	"  ofxdp cleanup IFACE            remove programs a killed ofxdp left\n"
-	"  ofxdp --rest-host H --rest-port P --of-port N --ifname IF [--server]\n"
+	"  ofxdp --rest-host H --rest-port P --of-port N --ifname IF "
+	"[--server]\n"
 	"                                 oftraf's command line\n"
 	"\n"
 	"EXAMPLES:\n"
@@ -81,24 +83,23 @@ enum {
 };
 
 static const struct argp_option opts[] = {
-	{ "of-port", 'p', "PORTS", 0,
-	  "OpenFlow TCP ports, comma separated (default 6653,6633)", 0 },
-	{ "mode", 'm', "MODE", 0, "auto, xdp, tc or pcap (default auto)", 0 },
-	{ "rest", 'r', "HOST:PORT", 0,
-	  "serve REST on HOST:PORT ([v6addr]:PORT for IPv6)", 0 },
-	{ "server", 's', NULL, 0, "no console; needs REST", 0 },
-	{ "json", 'j', NULL, 0, "read: print the counters as JSON", 0 },
-	{ "interval", 'i', "SEC", 0, "console refresh interval (default 1)",
-	  0 },
-	{ "duration", OPT_DURATION, "SEC", 0, "stop after SEC seconds", 0 },
-	{ "ring-size", OPT_RING, "BYTES", 0,
-	  "BPF ring buffer size, power of two (default 32 MiB)", 0 },
-	{ "verbose", 'v', NULL, 0, "libbpf debug output", 0 },
-	{ NULL, 0, NULL, 0, "oftraf compatibility:", 1 },
-	{ "rest-host", OPT_REST_HOST, "HOST", 0, "REST address", 1 },
-	{ "rest-port", OPT_REST_PORT, "PORT", 0, "REST port", 1 },
-	{ "ifname", OPT_IFNAME, "IFACE", 0, "interface to attach to", 1 },
-	{ 0 },
+	{"of-port", 'p', "PORTS", 0,
+	 "OpenFlow TCP ports, comma separated (default 6653,6633)", 0},
+	{"mode", 'm', "MODE", 0, "auto, xdp, tc or pcap (default auto)", 0},
+	{"rest", 'r', "HOST:PORT", 0,
+	 "serve REST on HOST:PORT ([v6addr]:PORT for IPv6)", 0},
+	{"server", 's', NULL, 0, "no console; needs REST", 0},
+	{"json", 'j', NULL, 0, "read: print the counters as JSON", 0},
+	{"interval", 'i', "SEC", 0, "console refresh interval (default 1)", 0},
+	{"duration", OPT_DURATION, "SEC", 0, "stop after SEC seconds", 0},
+	{"ring-size", OPT_RING, "BYTES", 0,
+	 "BPF ring buffer size, power of two (default 32 MiB)", 0},
+	{"verbose", 'v', NULL, 0, "libbpf debug output", 0},
+	{NULL, 0, NULL, 0, "oftraf compatibility:", 1},
+	{"rest-host", OPT_REST_HOST, "HOST", 0, "REST address", 1},
+	{"rest-port", OPT_REST_PORT, "PORT", 0, "REST port", 1},
+	{"ifname", OPT_IFNAME, "IFACE", 0, "interface to attach to", 1},
+	{0},
 };
 
 static int parse_u16(const char *s, uint16_t *out)
@@ -150,8 +151,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'm':
 		if (ofx_mode_parse(arg, &env.mode))
-			argp_error(state, "bad mode '%s': auto, xdp, tc or pcap",
-				   arg);
+			argp_error(state,
+				   "bad mode '%s': auto, xdp, tc or pcap", arg);
 		break;
 	case 'r':
 		if (parse_rest(arg))
@@ -222,8 +223,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (!env.target)
 			argp_error(state, "%s needs %s",
 				   env.cmd == CMD_READ ? "read" : "attach",
-				   env.cmd == CMD_READ ? "a FILE" :
-							 "an IFACE");
+				   env.cmd == CMD_READ ? "a FILE" : "an IFACE");
 		if (env.rest && (!env.rest_host || !env.rest_port))
 			argp_error(state, "REST needs both a host and a port");
 		if (env.server && !env.rest)
@@ -254,7 +254,7 @@ static int cmd_read(void)
 	struct ofx_pcap *src = NULL;
 	struct ofx_stats *cur = malloc(sizeof(*cur));
 	char err[256] = "", ports[512];
-	struct ofx_run_info info = { .mode = "file", .hooks = "pcap file" };
+	struct ofx_run_info info = {.mode = "file", .hooks = "pcap file"};
 	int rc;
 
 	if (!pub || !cur || ofx_pipeline_init(&pl, pub, NULL)) {
@@ -279,15 +279,14 @@ static int cmd_read(void)
 	if (env.json) {
 		struct ofx_conn_info *conns =
 			calloc(OFX_PUB_MAX_CONNS, sizeof(*conns));
-		unsigned int n =
-			conns ? ofx_stats_read_conns(pub, conns,
-						     OFX_PUB_MAX_CONNS) :
-				0;
+		unsigned int n = conns ? ofx_stats_read_conns(pub, conns,
+							      OFX_PUB_MAX_CONNS)
+				       : 0;
 		json_t *j = ofx_json_full(cur, NULL, pub->start_ns, conns, n,
 					  &info);
 
-		if (!j || json_dumpf(j, stdout, JSON_INDENT(2) |
-							JSON_PRESERVE_ORDER)) {
+		if (!j || json_dumpf(j, stdout,
+				     JSON_INDENT(2) | JSON_PRESERVE_ORDER)) {
 			fprintf(stderr, "ofxdp: cannot write JSON\n");
 			return 1;
 		}
@@ -333,8 +332,8 @@ static int open_capture(struct live *lv, struct ofx_pipeline *pl, int ifindex)
 		if (!rc) {
 			snprintf(lv->hooks, sizeof(lv->hooks), "%s",
 				 ofx_bpf_describe(lv->bpf));
-			lv->mode_name = strncmp(lv->hooks, "xdp", 3) ? "tc" :
-								       "xdp";
+			lv->mode_name =
+				strncmp(lv->hooks, "xdp", 3) ? "tc" : "xdp";
 			return 0;
 		}
 		if (env.mode != OFX_MODE_AUTO)
@@ -370,7 +369,7 @@ static int cmd_attach(void)
 	struct ofx_stats *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
 	struct ofx_pipeline pl;
 	struct ofx_rest *rest = NULL;
-	struct live lv = { 0 };
+	struct live lv = {0};
 	struct ofx_run_info info;
 	char ports[512], err[256] = "";
 	uint64_t start, last_console = 0, last_export = 0;
@@ -388,10 +387,10 @@ static int cmd_attach(void)
 	start = ofx_now_ns();
 	ofx_stats_pub_init(pub, start);
 	ofx_portset_format(&env.ports, ports, sizeof(ports));
-	info = (struct ofx_run_info){ .mode = "starting",
-				      .hooks = "",
-				      .ifname = env.target,
-				      .ports = ports };
+	info = (struct ofx_run_info){.mode = "starting",
+				     .hooks = "",
+				     .ifname = env.target,
+				     .ports = ports};
 	if (env.rest) {
 		rc = ofx_rest_start(env.rest_host, env.rest_port, pub, &info,
 				    &stop_flag, &rest, err);
@@ -424,8 +423,8 @@ static int cmd_attach(void)
 	while (!stop_flag) {
 		uint64_t now;
 
-		rc = lv.bpf ? ofx_bpf_poll(lv.bpf, POLL_TIMEOUT_MS) :
-			      ofx_pcap_poll(lv.pcap);
+		rc = lv.bpf ? ofx_bpf_poll(lv.bpf, POLL_TIMEOUT_MS)
+			    : ofx_pcap_poll(lv.pcap);
 		if (rc < 0 && rc != -EINTR) {
 			if (rc == -ENODEV || rc == -ENETDOWN)
 				fprintf(stderr,
@@ -490,8 +489,8 @@ static int cmd_cleanup(void)
 	}
 	n = ofx_bpf_cleanup(ifindex);
 	if (n < 0) {
-		fprintf(stderr, "ofxdp: cleanup of %s failed: %s\n",
-			env.target, strerror(-n));
+		fprintf(stderr, "ofxdp: cleanup of %s failed: %s\n", env.target,
+			strerror(-n));
 		return 1;
 	}
 	printf("ofxdp: removed %d stale attachment(s) from %s\n", n,
@@ -501,9 +500,9 @@ static int cmd_cleanup(void)
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = { opts, parse_arg, args_doc, doc,
-					  NULL, NULL, NULL };
-	struct sigaction sa = { .sa_handler = on_signal };
+	static const struct argp argp = {opts, parse_arg, args_doc, doc,
+					 NULL, NULL,	  NULL};
+	struct sigaction sa = {.sa_handler = on_signal};
 	int err;
 
 	ofx_portset_parse("6653,6633", &env.ports);

@@ -175,8 +175,8 @@ static size_t feed_unsynced(struct of_framer *f, const uint8_t *data,
 	}
 	/* Nothing yet: keep the last 7 bytes for the next feed. */
 	{
-		size_t keep = total < OFP_HEADER_LEN - 1 ? total :
-							   OFP_HEADER_LEN - 1;
+		size_t keep =
+			total < OFP_HEADER_LEN - 1 ? total : OFP_HEADER_LEN - 1;
 		uint8_t tmp[OFP_HEADER_LEN];
 
 		for (size_t k = 0; k < keep; k++)
@@ -192,8 +192,8 @@ void of_framer_feed(struct of_framer *f, const uint8_t *data, size_t len,
 		    struct ofx_stats *st)
 {
 	while (len) {
-		size_t used = f->synced ? feed_synced(f, data, len, st) :
-					  feed_unsynced(f, data, len, st);
+		size_t used = f->synced ? feed_synced(f, data, len, st)
+					: feed_unsynced(f, data, len, st);
 		data += used;
 		len -= used;
 	}

@@ -9,76 +9,75 @@
 #include "of_proto.h"
 
 /* Types 0-14 are the same in every version but 4 (VENDOR in 1.0). */
-#define OF_COMMON_TYPES(t4)                                                   \
-	[0] = "OFPT_HELLO", [1] = "OFPT_ERROR", [2] = "OFPT_ECHO_REQUEST",    \
-	[3] = "OFPT_ECHO_REPLY", [4] = t4, [5] = "OFPT_FEATURES_REQUEST",     \
-	[6] = "OFPT_FEATURES_REPLY", [7] = "OFPT_GET_CONFIG_REQUEST",         \
-	[8] = "OFPT_GET_CONFIG_REPLY", [9] = "OFPT_SET_CONFIG",               \
-	[10] = "OFPT_PACKET_IN", [11] = "OFPT_FLOW_REMOVED",                  \
-	[12] = "OFPT_PORT_STATUS", [13] = "OFPT_PACKET_OUT",                  \
+#define OF_COMMON_TYPES(t4)                                                    \
+	[0] = "OFPT_HELLO", [1] = "OFPT_ERROR", [2] = "OFPT_ECHO_REQUEST",     \
+	[3] = "OFPT_ECHO_REPLY", [4] = t4, [5] = "OFPT_FEATURES_REQUEST",      \
+	[6] = "OFPT_FEATURES_REPLY", [7] = "OFPT_GET_CONFIG_REQUEST",          \
+	[8] = "OFPT_GET_CONFIG_REPLY", [9] = "OFPT_SET_CONFIG",                \
+	[10] = "OFPT_PACKET_IN", [11] = "OFPT_FLOW_REMOVED",                   \
+	[12] = "OFPT_PORT_STATUS", [13] = "OFPT_PACKET_OUT",                   \
 	[14] = "OFPT_FLOW_MOD"
 
 /* Types 15-21 of 1.1 and later (1.2+ rename 18/19 only from 1.3 on). */
-#define OF11_TYPES_15_21(req, rep)                                            \
-	[15] = "OFPT_GROUP_MOD", [16] = "OFPT_PORT_MOD",                      \
-	[17] = "OFPT_TABLE_MOD", [18] = req, [19] = rep,                      \
+#define OF11_TYPES_15_21(req, rep)                                             \
+	[15] = "OFPT_GROUP_MOD", [16] = "OFPT_PORT_MOD",                       \
+	[17] = "OFPT_TABLE_MOD", [18] = req, [19] = rep,                       \
 	[20] = "OFPT_BARRIER_REQUEST", [21] = "OFPT_BARRIER_REPLY"
 
-#define OF13_TYPES_24_29                                                      \
-	[24] = "OFPT_ROLE_REQUEST", [25] = "OFPT_ROLE_REPLY",                 \
-	[26] = "OFPT_GET_ASYNC_REQUEST", [27] = "OFPT_GET_ASYNC_REPLY",       \
+#define OF13_TYPES_24_29                                                       \
+	[24] = "OFPT_ROLE_REQUEST", [25] = "OFPT_ROLE_REPLY",                  \
+	[26] = "OFPT_GET_ASYNC_REQUEST", [27] = "OFPT_GET_ASYNC_REPLY",        \
 	[28] = "OFPT_SET_ASYNC", [29] = "OFPT_METER_MOD"
 
-#define OF14_TYPES_30_34                                                      \
-	[30] = "OFPT_ROLE_STATUS", [31] = "OFPT_TABLE_STATUS",                \
-	[32] = "OFPT_REQUESTFORWARD", [33] = "OFPT_BUNDLE_CONTROL",           \
+#define OF14_TYPES_30_34                                                       \
+	[30] = "OFPT_ROLE_STATUS", [31] = "OFPT_TABLE_STATUS",                 \
+	[32] = "OFPT_REQUESTFORWARD", [33] = "OFPT_BUNDLE_CONTROL",            \
 	[34] = "OFPT_BUNDLE_ADD_MESSAGE"
 
 static const char *const of_types[OFX_NVERSIONS][OFX_NTYPES] = {
-	[1] = { OF_COMMON_TYPES("OFPT_VENDOR"), [15] = "OFPT_PORT_MOD",
-		[16] = "OFPT_STATS_REQUEST", [17] = "OFPT_STATS_REPLY",
-		[18] = "OFPT_BARRIER_REQUEST", [19] = "OFPT_BARRIER_REPLY",
-		[20] = "OFPT_QUEUE_GET_CONFIG_REQUEST",
-		[21] = "OFPT_QUEUE_GET_CONFIG_REPLY" },
-	[2] = { OF_COMMON_TYPES("OFPT_EXPERIMENTER"),
-		OF11_TYPES_15_21("OFPT_STATS_REQUEST", "OFPT_STATS_REPLY"),
-		[22] = "OFPT_QUEUE_GET_CONFIG_REQUEST",
-		[23] = "OFPT_QUEUE_GET_CONFIG_REPLY" },
-	[3] = { OF_COMMON_TYPES("OFPT_EXPERIMENTER"),
-		OF11_TYPES_15_21("OFPT_STATS_REQUEST", "OFPT_STATS_REPLY"),
-		[22] = "OFPT_QUEUE_GET_CONFIG_REQUEST",
-		[23] = "OFPT_QUEUE_GET_CONFIG_REPLY",
-		[24] = "OFPT_ROLE_REQUEST", [25] = "OFPT_ROLE_REPLY" },
-	[4] = { OF_COMMON_TYPES("OFPT_EXPERIMENTER"),
-		OF11_TYPES_15_21("OFPT_MULTIPART_REQUEST",
-				 "OFPT_MULTIPART_REPLY"),
-		[22] = "OFPT_QUEUE_GET_CONFIG_REQUEST",
-		[23] = "OFPT_QUEUE_GET_CONFIG_REPLY", OF13_TYPES_24_29 },
-	[5] = { OF_COMMON_TYPES("OFPT_EXPERIMENTER"),
-		OF11_TYPES_15_21("OFPT_MULTIPART_REQUEST",
-				 "OFPT_MULTIPART_REPLY"),
-		OF13_TYPES_24_29, OF14_TYPES_30_34 },
-	[6] = { OF_COMMON_TYPES("OFPT_EXPERIMENTER"),
-		OF11_TYPES_15_21("OFPT_MULTIPART_REQUEST",
-				 "OFPT_MULTIPART_REPLY"),
-		OF13_TYPES_24_29, OF14_TYPES_30_34,
-		[35] = "OFPT_CONTROLLER_STATUS" },
+	[1] = {OF_COMMON_TYPES("OFPT_VENDOR"), [15] = "OFPT_PORT_MOD",
+	       [16] = "OFPT_STATS_REQUEST", [17] = "OFPT_STATS_REPLY",
+	       [18] = "OFPT_BARRIER_REQUEST", [19] = "OFPT_BARRIER_REPLY",
+	       [20] = "OFPT_QUEUE_GET_CONFIG_REQUEST",
+	       [21] = "OFPT_QUEUE_GET_CONFIG_REPLY"},
+	[2] = {OF_COMMON_TYPES("OFPT_EXPERIMENTER"),
+	       OF11_TYPES_15_21("OFPT_STATS_REQUEST", "OFPT_STATS_REPLY"),
+	       [22] = "OFPT_QUEUE_GET_CONFIG_REQUEST",
+	       [23] = "OFPT_QUEUE_GET_CONFIG_REPLY"},
+	[3] = {OF_COMMON_TYPES("OFPT_EXPERIMENTER"),
+	       OF11_TYPES_15_21("OFPT_STATS_REQUEST", "OFPT_STATS_REPLY"),
+	       [22] = "OFPT_QUEUE_GET_CONFIG_REQUEST",
+	       [23] = "OFPT_QUEUE_GET_CONFIG_REPLY", [24] = "OFPT_ROLE_REQUEST",
+	       [25] = "OFPT_ROLE_REPLY"},
+	[4] = {OF_COMMON_TYPES("OFPT_EXPERIMENTER"),
+	       OF11_TYPES_15_21("OFPT_MULTIPART_REQUEST",
+				"OFPT_MULTIPART_REPLY"),
+	       [22] = "OFPT_QUEUE_GET_CONFIG_REQUEST",
+	       [23] = "OFPT_QUEUE_GET_CONFIG_REPLY", OF13_TYPES_24_29},
+	[5] = {OF_COMMON_TYPES("OFPT_EXPERIMENTER"),
+	       OF11_TYPES_15_21("OFPT_MULTIPART_REQUEST",
+				"OFPT_MULTIPART_REPLY"),
+	       OF13_TYPES_24_29, OF14_TYPES_30_34},
+	[6] = {OF_COMMON_TYPES("OFPT_EXPERIMENTER"),
+	       OF11_TYPES_15_21("OFPT_MULTIPART_REQUEST",
+				"OFPT_MULTIPART_REPLY"),
+	       OF13_TYPES_24_29,
+	       OF14_TYPES_30_34, [35] = "OFPT_CONTROLLER_STATUS"},
 };
 
-static const int of_max_types[OFX_NVERSIONS] = { -1, 21, 23, 25, 29, 34, 35 };
+static const int of_max_types[OFX_NVERSIONS] = {-1, 21, 23, 25, 29, 34, 35};
 
 const char *of_version_name(uint8_t version)
 {
 	static const char *const names[OFX_NVERSIONS] = {
-		NULL, "1.0", "1.1", "1.2", "1.3", "1.4", "1.5"
-	};
+		NULL, "1.0", "1.1", "1.2", "1.3", "1.4", "1.5"};
 	return version < OFX_NVERSIONS ? names[version] : NULL;
 }
 
 const char *of_version_tag(uint8_t version)
 {
-	static const char *const tags[OFX_NVERSIONS] = { NULL, "10", "11", "12",
-							 "13", "14", "15" };
+	static const char *const tags[OFX_NVERSIONS] = {NULL, "10", "11", "12",
+							"13", "14", "15"};
 	return version < OFX_NVERSIONS ? tags[version] : NULL;
 }
 

@@ -357,8 +357,7 @@ static void feed_payload(struct ofx_reasm *r, struct stream *s, uint32_t seq,
 	drain(r, s);
 }
 
-static void expire_holes(struct ofx_reasm *r, struct stream *s,
-			 uint64_t now_ns)
+static void expire_holes(struct ofx_reasm *r, struct stream *s, uint64_t now_ns)
 {
 	while (s->ooo && now_ns > s->hole_since_ns &&
 	       now_ns - s->hole_since_ns > r->o.hole_timeout_ns)
@@ -381,8 +380,7 @@ void ofx_reasm_feed(struct ofx_reasm *r, const struct ofx_segment *seg)
 			return;
 	} else {
 		if ((fl & OFX_TCP_SYN) &&
-		    !(s->has_syn &&
-		      seq_diff(seq, s->syn_seq) >= 0 &&
+		    !(s->has_syn && seq_diff(seq, s->syn_seq) >= 0 &&
 		      seq_diff(seq + 1, s->next_seq) <= 0)) {
 			/* A new connection on the same tuple. */
 			skip_all_holes(r, s);

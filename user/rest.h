@@ -33,8 +33,8 @@ struct ofx_rest;
  * @err (256 bytes) gets a one-line reason.
  */
 int ofx_rest_start(const char *host, uint16_t port, struct ofx_stats_pub *pub,
-		   const struct ofx_run_info *info,
-		   volatile int *stop_flag, struct ofx_rest **out, char *err);
+		   const struct ofx_run_info *info, volatile int *stop_flag,
+		   struct ofx_rest **out, char *err);
 
 /** ofx_rest_stop() - stop the server and free it. NULL is a no-op. */
 void ofx_rest_stop(struct ofx_rest *r);
