@@ -12,7 +12,8 @@
  *   bytes += the header's length field. The next length - 8 bytes are skipped.
  * - A header with an unknown version (not 1..6) or length < 8 is not a
  *   message: bad_headers += 1 and the framer drops to unsynced, scanning
- *   again from the byte after that header's first byte.
+ *   again from the byte after that header's first byte (which counts in
+ *   reasm.resync_skipped_bytes).
  * - Unsynced (mid-stream join, bad header, gap): reasm.resyncs += 1 when
  *   the search starts; the framer looks at each byte offset for a header
  *   that of_header_plausible() accepts and, if the following header also

@@ -12,7 +12,10 @@
  *   and the framer starts synced; without SYN (joined mid-stream) the next
  *   expected seq is the segment's seq, the framer starts unsynced (searches
  *   for a plausible header) and midstream_joins is incremented.
- *   A SYN on an existing stream starts it afresh (connection reuse).
+ *   A SYN on an existing stream that is not a retransmission of its SYN
+ *   starts it afresh (connection reuse): its holes are given up and queued
+ *   data delivered first. A FIN or RST of an untracked stream creates
+ *   nothing.
  * - Payload wholly before the next expected seq (serial arithmetic, so seq
  *   wraparound works): retrans_segs += 1, retrans_bytes += its length;
  *   partly before: the old prefix is trimmed and added to retrans_bytes, the
