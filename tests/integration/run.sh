@@ -39,7 +39,7 @@ ALL_CASES=(
 	of13_tc of13_xdp of13_pcap
 	big_of13_tc big_of13_xdp big_of13_pcap big_of10_tc
 	midstream_of13_tc midstream_of13_xdp midstream_of13_pcap
-	errors
+	errors oftraf
 	sigkill_tc sigkill_xdp
 )
 
@@ -362,7 +362,8 @@ sys.exit(any(any(v) for v in json.load(sys.stdin).values()))'; then
 	stop_ofxdp
 }
 
-# expect_error NAME ONE_LINE CMD... - CMD must exit non-zero within 10 s
+# expect_error NAME ONE_LINE CMD... - CMD (an executable, not a shell
+# function: it runs under timeout) must exit non-zero (1-124) within 10 s
 # with a message; ONE_LINE=1: exactly one line of output.
 expect_error() {
 	local name=$1 one=$2 rc lines
@@ -372,6 +373,7 @@ expect_error() {
 	lines=$(wc -l <"$W/err.out")
 	note "$name: exit $rc, $lines line(s): $(head -2 "$W/err.out" | tr '\n' '|')"
 	[ "$rc" = 124 ] && fail "$name: still running after 10 s"
+	[ "$rc" -ge 125 ] && fail "$name: the command could not be run (exit $rc)"
 	[ "$rc" != 0 ] || fail "$name: exit status 0"
 	[ "$lines" -ge 1 ] || fail "$name: no message"
 	[ "$one" = 1 ] && [ "$lines" != 1 ] && fail "$name: $lines lines of output, want 1"
@@ -381,9 +383,9 @@ expect_error() {
 case_errors() {
 	nl_topology || fail "topology setup failed"
 	expect_error "unknown interface" 1 \
-		nl_c "$OFXDP" attach nosuch0 --mode tc --rest "127.0.0.1:$REST_PORT" --server
+		ip netns exec "$NL_NS_C" "$OFXDP" attach nosuch0 --mode tc --rest "127.0.0.1:$REST_PORT" --server
 	expect_error "bad port list" 0 \
-		nl_c "$OFXDP" attach "$NL_VETH_C" --of-port 70000 --rest "127.0.0.1:$REST_PORT" --server
+		ip netns exec "$NL_NS_C" "$OFXDP" attach "$NL_VETH_C" --of-port 70000 --rest "127.0.0.1:$REST_PORT" --server
 	expect_error "missing file" 0 "$OFXDP" read "$W/no-such-file.pcap" --json
 	# REST address in use: a plain listener holds 127.0.0.1:REST_PORT.
 	ip netns exec "$NL_NS_C" python3 -c 'import socket, sys, time
@@ -395,7 +397,7 @@ s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); time.
 	local m
 	for m in tc pcap; do
 		expect_error "REST address in use ($m)" 0 \
-			nl_c "$OFXDP" attach "$NL_VETH_C" --mode "$m" --rest "127.0.0.1:$REST_PORT" --server
+			ip netns exec "$NL_NS_C" "$OFXDP" attach "$NL_VETH_C" --mode "$m" --rest "127.0.0.1:$REST_PORT" --server
 	done
 	kill "$lpid"
 	# Nothing may stay attached after those failures.
@@ -451,6 +453,50 @@ case_sigkill() {
 	note "after SIGKILL: nothing attached to $NL_VETH_C (bpftool net, ip link, links $links_run gone)"
 }
 
+# case_oftraf - oftraf's command line and REST contract as NSTAT uses it:
+# four flags + --server, /get_of_counts with exactly the four keys as
+# [count, bytes] integer pairs, JSON content type and CORS header, the
+# oftraf shape of /get_of13_counts, and /stop ending the process.
+case_oftraf() {
+	setup_ovs 1.3
+	ip netns exec "$NL_NS_C" "$OFXDP" --rest-host 127.0.0.1 --rest-port "$REST_PORT" \
+		--of-port "$OF_PORT" --ifname "$NL_VETH_C" --server >"$W/ofxdp.out" 2>&1 &
+	OFX_PID=$!
+	nl_track_pid "$OFX_PID"
+	nl_wait_for 15 rest_get /get_of_counts || fail "REST did not answer: $(head -1 "$W/ofxdp.out")"
+	note "ofxdp: $(head -1 "$W/ofxdp.out")"
+	nl_connect 5000 || fail "switch did not connect"
+	nl_ping 10 0.05 || fail "data-plane traffic failed"
+	sleep 1.5
+	nl_c curl -s -D "$W/hdr.txt" --max-time 3 "http://127.0.0.1:$REST_PORT/get_of_counts" \
+		>"$W/tot.json" || fail "GET /get_of_counts failed"
+	note "headers: $(tr -d '\r' <"$W/hdr.txt" | tr '\n' '|')"
+	note "/get_of_counts: $(cat "$W/tot.json")"
+	grep -qi "^HTTP/1.[01] 200" "$W/hdr.txt" || fail "/get_of_counts: status not 200"
+	grep -qi "^Content-Type: application/json" "$W/hdr.txt" || fail "no JSON content type"
+	grep -qi "^Access-Control-Allow-Origin: \*" "$W/hdr.txt" || fail "no CORS header"
+	py 'import json, sys
+d = json.load(open(sys.argv[1]))
+keys = {"OF_in_counts", "OF_out_counts", "TCP_OF_in_counts", "TCP_OF_out_counts"}
+assert set(d) == keys, "keys %s" % sorted(d)
+for k, v in d.items():
+    assert isinstance(v, list) and len(v) == 2 and all(type(x) is int for x in v), k
+assert d["OF_in_counts"][0] >= 10 and d["OF_out_counts"][0] >= 10, "too few messages"' \
+		"$W/tot.json" || fail "/get_of_counts does not have the oftraf shape (or no traffic)"
+	rest_get /get_of13_counts >"$W/v13.json" || fail "GET /get_of13_counts failed"
+	py 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert set(d) == {"OF13_in_counts", "OF13_out_counts"}, sorted(d)
+assert d["OF13_in_counts"]["OFPT_PACKET_IN"][0] >= 10
+assert all(k.startswith("OFPT_") and len(v) == 2 for x in d.values() for k, v in x.items())' \
+		"$W/v13.json" || fail "/get_of13_counts does not have the oftraf shape"
+	nl_c curl -s -o /dev/null -w "%{http_code}" --max-time 3 \
+		"http://127.0.0.1:$REST_PORT/stop" >"$W/stop.txt"
+	note "/stop: HTTP $(cat "$W/stop.txt")"
+	nl_wait_for 5 nl_not kill -0 "$OFX_PID" || fail "/stop did not end ofxdp within 5 s"
+	[ -z "$(bpf_attached)" ] || fail "programs left after /stop"
+}
+
 # run_case NAME - body of one case (child process).
 run_case() {
 	local name=$1
@@ -471,6 +517,7 @@ run_case() {
 	big_of10_*) case_big 1.0 "${name#big_of10_}" ;;
 	midstream_of13_*) case_midstream 1.3 "${name#midstream_of13_}" ;;
 	errors) case_errors ;;
+	oftraf) case_oftraf ;;
 	sigkill_tc | sigkill_xdp) case_sigkill "${name#sigkill_}" ;;
 	*) fail "unknown case $name" ;;
 	esac
