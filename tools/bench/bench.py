@@ -191,7 +191,24 @@ def step_row(sdir):
     row["cpu_s"] = round(cpu, 3)
     row["cpu_s_per_M"] = round(cpu / (sent / 1e6), 3) if sent else None
     row["peak_rss_kb"] = int(meta.get("hwm_kb", "0"))
+    # every CPU's busy time while ofgen ran: generator + kernel + monitor
+    # (+ anything else running on the host)
+    if "host_after" in meta and "host_before" in meta:
+        row["host_cpu_s"] = round((int(meta["host_after"]) -
+                                   int(meta["host_before"])) / clk, 2)
     row["drain_s"] = float(meta.get("drain_s", "0"))
+    net = {}
+    for k, v in meta.items():
+        if k.startswith("after_") and ("before_" + k[6:]) in meta:
+            try:
+                net[k[6:]] = int(v) - int(meta["before_" + k[6:]])
+            except ValueError:
+                pass
+    row["net"] = net
+    row["tcp_retrans"] = sum(v for k, v in net.items()
+                             if k.startswith("retrans_"))
+    row["veth_drops"] = sum(v for k, v in net.items()
+                            if k.endswith("_dropped"))
     counted = None
     diffs = []
     if cap in ("xdp", "tc", "pcap"):
@@ -281,7 +298,8 @@ def _read(path):
 def notes(r):
     n = []
     for k in ("records_lost", "gaps", "resyncs", "malformed",
-              "dissector_bugs", "connections_failed"):
+              "dissector_bugs", "connections_failed", "tcp_retrans",
+              "veth_drops"):
         if r.get(k):
             n.append("%s=%s" % (k, r[k]))
     if r.get("pkts_captured") is not None:
@@ -322,7 +340,7 @@ def summarize(work, outdir):
             if best[c] is None or a > best[c]["achieved_msgs_per_s"]:
                 best[c] = {"rate": r["rate"], "achieved_msgs_per_s": a}
     hdr = ["capture", "rate", "msgs/s", "sent", "counted", "loss %",
-           "drops", "CPU s", "CPU s/M msgs", "peak RSS MB", "BPF ns/pkt",
+           "drops", "host CPU s", "CPU s", "CPU s/M msgs", "peak RSS MB", "BPF ns/pkt",
            "BPF CPU s", "reserve_fail", "notes", "type diffs"]
     lines = ["| " + " | ".join(hdr) + " |",
              "|" + "---|" * len(hdr)]
@@ -339,7 +357,8 @@ def summarize(work, outdir):
             r["capture"], rate_label(r["rate"]),
             fmt(r.get("achieved_msgs_per_s")), fmt(r.get("sent")),
             fmt(r.get("counted")), fmt(r.get("loss_pct"), "%.3f"),
-            fmt(r.get("pcap_drop")), fmt(r.get("cpu_s"), "%.2f"),
+            fmt(r.get("pcap_drop")), fmt(r.get("host_cpu_s"), "%.2f"),
+            fmt(r.get("cpu_s"), "%.2f"),
             fmt(r.get("cpu_s_per_M"), "%.3f"),
             fmt(r["peak_rss_kb"] / 1024.0 if r.get("peak_rss_kb") else None,
                 "%.1f"),
@@ -362,7 +381,11 @@ def summarize(work, outdir):
              "exit summary); CPU = utime+stime of the monitor process "
              "(tshark: tshark + dumpcap) from start of traffic to idle; "
              "BPF ns/pkt = run_time_ns/run_cnt of the ofx_* programs "
-             "(kernel.bpf_stats_enabled=1), BPF CPU s is not in CPU s.\n\n"
+             "(kernel.bpf_stats_enabled=1), BPF CPU s is not in CPU s; "
+             "host CPU s = busy time of all CPUs while ofgen ran "
+             "(generator, kernel, monitor, anything else on the host); "
+             "notes: tcp_retrans / veth_drops = TCP retransmissions and "
+             "veth drop counters in both namespaces during the step.\n\n"
              % meta.get("desc", ""))
     os.makedirs(outdir, exist_ok=True)
     with open(os.path.join(outdir, "bench.md"), "w") as f:

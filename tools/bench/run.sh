@@ -224,6 +224,27 @@ bpf_snapshot() {
 	done
 }
 
+# net_counters TAG - TCP RetransSegs of both namespaces and the veth drop
+# counters (diagnostics: where a loss comes from), as KEY=VALUE lines.
+net_counters() {
+	local ns dev
+	for ns in "$NS_S" "$NS_C"; do
+		echo "$1_retrans_${ns%%-*}=$(ip netns exec "$ns" awk \
+			'/^Tcp:/ {n++} /^Tcp:/ && n == 2 {print $13}' /proc/net/snmp)"
+	done
+	for dev in "$NS_C:$VETH_C" "$NS_S:$VETH_S"; do
+		ip -n "${dev%%:*}" -s -s link show "${dev#*:}" | awk -v t="$1" \
+			-v d="${dev%%-*}" '/RX:/ {r = 1; next} /TX:/ {x = 1; next}
+			r == 1 {print t "_" d "_rx_dropped=" $4; r = 2}
+			x == 1 {print t "_" d "_tx_dropped=" $4; x = 2}'
+	done
+}
+
+# host_busy - busy clock ticks of all CPUs (/proc/stat: all but idle, iowait).
+host_busy() {
+	awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat
+}
+
 rest_up() {
 	ip netns exec "$NS_C" curl -sf -m 2 "http://127.0.0.1:$REST_PORT/api/v1/stats" >/dev/null
 }
@@ -346,6 +367,8 @@ run_step() {
 	pids=($(tree_pids "$mpid"))
 	case $cap in xdp | tc) bpf_snapshot "$mpid" "$dir/bpf-before" ;; esac
 	echo "cpu_before=$(cpu_ticks "${pids[@]}")" >>"$meta"
+	net_counters before >>"$meta"
+	echo "host_before=$(host_busy)" >>"$meta"
 
 	# ofgen: controller first, then the switches
 	ip netns exec "$NS_C" "$OFGEN" controller --listen "$CTL_IP:$PORT" \
@@ -366,6 +389,7 @@ run_step() {
 		wait_pid $((SECS + 30)) "$spid"
 	fi
 	wait_pid 25 "$cpid"
+	echo "host_after=$(host_busy)" >>"$meta"
 
 	# wait until the capture has worked off its backlog: CPU time grows by
 	# at most 1 tick in 0.5 s, and at least 1.5 s after traffic (ofxdp
@@ -380,9 +404,12 @@ run_step() {
 		[ $((SECONDS - t0)) -ge "$DRAIN_MAX" ] && break
 	done
 	t1=$((SECONDS - t0))
-	echo "drain_s=$t1" >>"$meta"
-	echo "cpu_after=$(cpu_ticks "${pids[@]}")" >>"$meta"
-	echo "hwm_kb=$(hwm_kb "${pids[@]}")" >>"$meta"
+	{
+		echo "drain_s=$t1"
+		echo "cpu_after=$(cpu_ticks "${pids[@]}")"
+		echo "hwm_kb=$(hwm_kb "${pids[@]}")"
+		net_counters after
+	} >>"$meta"
 	case $cap in xdp | tc) bpf_snapshot "$mpid" "$dir/bpf-after" ;; esac
 	case $cap in
 	xdp | tc | pcap)
