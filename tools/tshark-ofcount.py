@@ -7,7 +7,12 @@ shows the request that an OFPT_ERROR carries as a nested header: that one is
 not a message on the wire and is not counted). "in" = destination port is
 an OpenFlow port. tshark dissects 1.0, 1.3, 1.4 and 1.5 only.
 
-Usage: tshark-ofcount.py FILE PORT[,PORT...]
+tshark reassembles out-of-order segments (a capture on a veth can hold a
+stream's frames slightly out of order across CPUs); --lossy turns that off
+for captures that really lost segments, where tshark would otherwise wait
+for the missing bytes and count nothing after them.
+
+Usage: tshark-ofcount.py FILE PORT[,PORT...] [--lossy]
 """
 import json
 import subprocess
@@ -22,8 +27,9 @@ PROTOS = {"openflow_v1": ("1.0", "openflow_1_0.type", "openflow.length"),
 
 def main():
     path, ports = sys.argv[1], [p for p in sys.argv[2].split(",") if p]
+    ooo = "FALSE" if "--lossy" in sys.argv[3:] else "TRUE"
     cmd = ["tshark", "-r", path, "-o", "tcp.desegment_tcp_streams:TRUE",
-           "-T", "pdml"]
+           "-o", "tcp.reassemble_out_of_order:" + ooo, "-T", "pdml"]
     for p in ports:
         cmd += ["-d", "tcp.port==%s,openflow" % p]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,

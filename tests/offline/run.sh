@@ -20,14 +20,14 @@ if ! command -v tshark >/dev/null; then
 	exit 2
 fi
 
-# compare NAME FILE PORTS [VERSIONS]: ofxdp read == tshark
+# compare NAME FILE PORTS [VERSIONS [TSHARK_FLAG]]: ofxdp read == tshark
 compare() {
-	local name=$1 file=$2 ports=$3 versions=${4:-1.0,1.3,1.4,1.5}
+	local name=$1 file=$2 ports=$3 versions=${4:-1.0,1.3,1.4,1.5} flag=${5:-}
 	if ! "$OFXDP" read "$file" --of-port "$ports" --json >"$TMP/$name.of.json" 2>"$TMP/$name.err"; then
 		ko "$name" "ofxdp read failed: $(head -1 "$TMP/$name.err")"
 		return
 	fi
-	tools/tshark-ofcount.py "$file" "$ports" >"$TMP/$name.ts.json" || {
+	tools/tshark-ofcount.py "$file" "$ports" $flag >"$TMP/$name.ts.json" || {
 		ko "$name" "tshark failed"
 		return
 	}
@@ -45,7 +45,8 @@ compare of10_pf5240 $FIX/tcpdump-tests/of10_pf5240.pcap 6633
 compare of10_s4810 $FIX/tcpdump-tests/of10_s4810.pcap 6633
 compare of10_7050q_pcapng $FIX/tcpdump-tests/of10_7050q.pcapng 6633
 compare of10_7050sx_bsn $FIX/tcpdump-tests/of10_7050sx_bsn.pcap 6653
-compare of13_ericsson_lossy $FIX/tcpdump-tests/of13_ericsson.pcapng 6633
+compare of13_ericsson_lossy $FIX/tcpdump-tests/of13_ericsson.pcapng 6633 \
+	1.0,1.3,1.4,1.5 --lossy
 compare ryu_replay_all_versions $FIX/ryu-replay/ryu-packet-data-replay.pcap 16692
 
 # OpenFlow 1.2: tshark has no dissector; every .packet file of 1.2 was sent
