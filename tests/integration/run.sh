@@ -193,6 +193,8 @@ print(d["OF_%s_counts" % k][0], d["OF_%s_counts" % k][1], d["TCP_OF_%s_counts" %
 			"$W/rest_tot.json" $d)
 		note "dir $d: tshark $tsm msgs $tsb bytes, TCP payload $tcpb bytes ($tcpu without retransmissions); ofxdp $ofm msgs $ofb bytes, TCP payload $ofseg_b bytes"
 		if [ "$from_syn" = 1 ] && [ "$tsb" != "$tcpu" ]; then
+			cp "$pcap" "$(dirname "$LOG")/integration-$CASE.pcap"
+			note "capture kept as $(dirname "$LOG")/integration-$CASE.pcap"
 			fail "oracle self-check: tshark OpenFlow bytes $tsb != TCP stream bytes $tcpu ($d)"
 		fi
 		if [ "$ofm" != "$tsm" ] || [ "$ofb" != "$tsb" ]; then
@@ -500,6 +502,7 @@ assert all(k.startswith("OFPT_") and len(v) == 2 for x in d.values() for k, v in
 # run_case NAME - body of one case (child process).
 run_case() {
 	local name=$1
+	CASE=$name
 	# shellcheck source=tools/netns-lib.sh
 	. "$ROOT/tools/netns-lib.sh"
 	NL_OF_PORT=$OF_PORT
