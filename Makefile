@@ -61,8 +61,8 @@ $(BUILD)/ofxdp: $(BUILD)/user/main.o $(BUILD)/libofx.a
 ofxdp: $(BUILD)/ofxdp
 	cp $< $@.tmp && mv -f $@.tmp $@
 
-$(BUILD)/ofgen: $(OFGEN_SRCS) $(wildcard tools/ofgen/*.h) | $(BUILD)
-	$(CC) $(CFLAGS) $(OFGEN_SRCS) -o $@ -ljansson
+$(BUILD)/ofgen: $(OFGEN_SRCS) $(wildcard tools/ofgen/*.h) user/of_proto.c user/of_proto.h | $(BUILD)
+	$(CC) $(CFLAGS) -Iuser $(OFGEN_SRCS) user/of_proto.c -o $@ -ljansson
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libofx.a $(SKELS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)

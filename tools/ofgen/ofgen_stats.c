@@ -8,90 +8,15 @@
 #include <string.h>
 
 #include "ofgen.h"
+#include "of_proto.h"
 
 struct ofg_stats ofg_stats;
 
-static const char *const names10[] = {
-	"OFPT_HELLO",
-	"OFPT_ERROR",
-	"OFPT_ECHO_REQUEST",
-	"OFPT_ECHO_REPLY",
-	"OFPT_VENDOR",
-	"OFPT_FEATURES_REQUEST",
-	"OFPT_FEATURES_REPLY",
-	"OFPT_GET_CONFIG_REQUEST",
-	"OFPT_GET_CONFIG_REPLY",
-	"OFPT_SET_CONFIG",
-	"OFPT_PACKET_IN",
-	"OFPT_FLOW_REMOVED",
-	"OFPT_PORT_STATUS",
-	"OFPT_PACKET_OUT",
-	"OFPT_FLOW_MOD",
-	"OFPT_PORT_MOD",
-	"OFPT_STATS_REQUEST",
-	"OFPT_STATS_REPLY",
-	"OFPT_BARRIER_REQUEST",
-	"OFPT_BARRIER_REPLY",
-	"OFPT_QUEUE_GET_CONFIG_REQUEST",
-	"OFPT_QUEUE_GET_CONFIG_REPLY",
-};
-
-/* 1.1 .. 1.5; entries are valid up to the version's highest type. */
-static const char *const names11[] = {
-	"OFPT_HELLO",
-	"OFPT_ERROR",
-	"OFPT_ECHO_REQUEST",
-	"OFPT_ECHO_REPLY",
-	"OFPT_EXPERIMENTER",
-	"OFPT_FEATURES_REQUEST",
-	"OFPT_FEATURES_REPLY",
-	"OFPT_GET_CONFIG_REQUEST",
-	"OFPT_GET_CONFIG_REPLY",
-	"OFPT_SET_CONFIG",
-	"OFPT_PACKET_IN",
-	"OFPT_FLOW_REMOVED",
-	"OFPT_PORT_STATUS",
-	"OFPT_PACKET_OUT",
-	"OFPT_FLOW_MOD",
-	"OFPT_GROUP_MOD",
-	"OFPT_PORT_MOD",
-	"OFPT_TABLE_MOD",
-	"OFPT_STATS_REQUEST", /* MULTIPART_REQUEST from 1.3 */
-	"OFPT_STATS_REPLY", /* MULTIPART_REPLY from 1.3 */
-	"OFPT_BARRIER_REQUEST",
-	"OFPT_BARRIER_REPLY",
-	"OFPT_QUEUE_GET_CONFIG_REQUEST", /* unused from 1.4 */
-	"OFPT_QUEUE_GET_CONFIG_REPLY", /* unused from 1.4 */
-	"OFPT_ROLE_REQUEST",
-	"OFPT_ROLE_REPLY",
-	"OFPT_GET_ASYNC_REQUEST",
-	"OFPT_GET_ASYNC_REPLY",
-	"OFPT_SET_ASYNC",
-	"OFPT_METER_MOD",
-	"OFPT_ROLE_STATUS",
-	"OFPT_TABLE_STATUS",
-	"OFPT_REQUESTFORWARD",
-	"OFPT_BUNDLE_CONTROL",
-	"OFPT_BUNDLE_ADD_MESSAGE",
-	"OFPT_CONTROLLER_STATUS",
-};
-
-/* Highest valid type per wire version (index = version). */
-static const int max_type[OFG_NVER] = {-1, 21, 23, 25, 29, 34, 35};
-
+/* The type names are the monitor's own table (user/of_proto.c, plain C
+ * with no dependency), so ofgen and ofxdp name every type alike. */
 const char *ofg_type_name(uint8_t ver, uint8_t type)
 {
-	if (ver == 0 || ver >= OFG_NVER || type > max_type[ver])
-		return NULL;
-	if (ver == 1)
-		return names10[type];
-	if (ver >= 5 && (type == 22 || type == 23))
-		return NULL;
-	if (ver >= 4 && type == 18)
-		return "OFPT_MULTIPART_REQUEST";
-	if (ver >= 4 && type == 19)
-		return "OFPT_MULTIPART_REPLY";
-	return names11[type];
+	return of_type_name(ver, type);
 }
 
 const char *ofg_version_name(uint8_t ver)
