@@ -33,7 +33,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 OFGEN_SRCS := $(wildcard tools/ofgen/*.c)
 
-.PHONY: all deps test unit offline integration demo vmlinux clean format bench
+.PHONY: all deps test unit offline ofgen-test integration demo vmlinux clean format bench
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS)
 
@@ -78,10 +78,13 @@ unit: $(UNIT_BINS)
 offline: all
 	tests/offline/run.sh
 
+ofgen-test: all
+	tools/ofgen/test_ofgen.sh
+
 integration: all
 	tests/integration/run.sh
 
-test: unit offline integration
+test: unit offline ofgen-test integration
 
 demo: all
 	tools/demo.sh
