@@ -565,6 +565,14 @@ mkdir -p "$(dirname "$LOG")"
 echo "log: $LOG"
 RESDIR=$(mktemp -d)
 trap 'rm -rf "$RESDIR"' EXIT
+# tshark stops dissecting a frame after gui.max_tree_depth (default 256)
+# nested layers ("Dissector bug ... saved_layers_len <
+# prefs.gui_max_tree_depth"): a 50 KB GRO'd segment carries ~600
+# FLOW_REMOVED messages. A private preferences file lifts the limit for
+# every tshark the cases run.
+mkdir -p "$RESDIR/wireshark"
+echo "gui.max_tree_depth: 100000" >"$RESDIR/wireshark/preferences"
+export WIRESHARK_CONFIG_DIR="$RESDIR/wireshark"
 suite_start=$SECONDS
 for c in "${cases[@]}"; do
 	start=$SECONDS
