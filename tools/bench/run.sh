@@ -32,6 +32,7 @@
 #   BENCH_STATS_SIZE  flow stats/multipart reply size in bytes (30000)
 #   BENCH_PORT      OpenFlow port (6653)
 #   BENCH_OUT       output directory (build/bench)
+#   BENCH_OFXDP     ofxdp binary (./ofxdp)
 #   BENCH_TSHARK_OPTS  extra tshark options ("-o gui.max_tree_depth:100000":
 #                   with the default 500, tshark stops dissecting a frame
 #                   after ~500 layers - a 64 KiB GSO/GRO segment holds up to
@@ -40,7 +41,7 @@
 set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-OFXDP=$ROOT/ofxdp
+OFXDP=${BENCH_OFXDP:-$ROOT/ofxdp}
 OFGEN=$ROOT/build/ofgen
 PY=$ROOT/tools/bench/bench.py
 
