@@ -32,6 +32,8 @@
 
 #include <linux/bpf.h>
 #include <linux/if_link.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 #include <linux/types.h>
 
 #include <bpf/bpf.h>
@@ -325,6 +327,24 @@ static void make_desc(struct ofx_bpf *b)
 			 att_name(b->att[EGR]), b->ifname);
 }
 
+/* Whether @ifname's driver is veth (ETHTOOL_GDRVINFO). */
+static bool is_veth(const char *ifname)
+{
+	struct ethtool_drvinfo di = {.cmd = ETHTOOL_GDRVINFO};
+	struct ifreq ifr = {0};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool veth = false;
+
+	if (fd < 0)
+		return false;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (void *)&di;
+	if (ioctl(fd, SIOCETHTOOL, &ifr) == 0)
+		veth = !strcmp(di.driver, "veth");
+	close(fd);
+	return veth;
+}
+
 /* Attach according to @mode; prints one line on failure. */
 static int attach(struct ofx_bpf *b, enum ofx_mode mode)
 {
@@ -348,6 +368,11 @@ static int attach(struct ofx_bpf *b, enum ofx_mode mode)
 		return err;
 	}
 
+	/* Native XDP on veth switches off GSO on the peer and queues frames
+	 * in a small ring that overflows under load: it would change the
+	 * traffic it watches. auto uses TC there; --mode xdp still can. */
+	if (mode == OFX_MODE_AUTO && is_veth(b->ifname))
+		mode = OFX_MODE_TC;
 	if (mode == OFX_MODE_XDP || mode == OFX_MODE_AUTO) {
 		int nerr = attach_xdp(b, true);
 

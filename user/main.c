@@ -391,14 +391,6 @@ static int cmd_attach(void)
 				     .hooks = "",
 				     .ifname = env.target,
 				     .ports = ports};
-	if (env.rest) {
-		rc = ofx_rest_start(env.rest_host, env.rest_port, pub, &info,
-				    &stop_flag, &rest, err);
-		if (rc) {
-			fprintf(stderr, "ofxdp: REST: %s\n", err);
-			return 1;
-		}
-	}
 	rc = open_capture(&lv, &pl, ifindex);
 	if (rc) {
 		if (rc == -EPERM || rc == -EACCES)
@@ -407,12 +399,23 @@ static int cmd_attach(void)
 				"(run as root, or with CAP_BPF+CAP_NET_ADMIN "
 				"for BPF, CAP_NET_RAW for pcap)\n",
 				env.target);
-		ofx_rest_stop(rest);
 		return 1;
 	}
-	/* The REST thread reads info through its pointer: fill it in now. */
 	info.hooks = lv.hooks;
 	info.mode = lv.mode_name;
+	/* REST starts once the capture is attached, so a client that waits
+	 * for it to answer misses no traffic, and info is complete before
+	 * the REST thread reads it. */
+	if (env.rest) {
+		rc = ofx_rest_start(env.rest_host, env.rest_port, pub, &info,
+				    &stop_flag, &rest, err);
+		if (rc) {
+			fprintf(stderr, "ofxdp: %s\n", err);
+			ofx_bpf_close(lv.bpf);
+			ofx_pcap_close(lv.pcap);
+			return 1;
+		}
+	}
 	fprintf(stderr, "ofxdp: %s mode: %s; OpenFlow ports %s", lv.mode_name,
 		lv.hooks, ports);
 	if (rest)
