@@ -5,6 +5,7 @@
 #   make          build ./ofxdp (BPF object -> skeleton -> daemon)
 #   make test     unit tests, offline capture tests (tshark oracle), then
 #                 integration tests (root: veth, netns, OVS, tshark)
+#   make bench    benchmark: ofxdp vs tcpdump and tshark under ofgen load (root)
 #   make demo     live demo: veth pair, Open vSwitch, controller, ofxdp console
 #   make vmlinux  regenerate vmlinux/vmlinux.h from /sys/kernel/btf/vmlinux
 
@@ -33,7 +34,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 OFGEN_SRCS := $(wildcard tools/ofgen/*.c)
 
-.PHONY: all deps test unit offline ofgen-test integration demo vmlinux clean format bench
+.PHONY: all deps test unit offline ofgen-test bench-smoke integration demo vmlinux clean format bench
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS)
 
@@ -84,7 +85,10 @@ ofgen-test: all
 integration: all
 	tests/integration/run.sh
 
-test: unit offline ofgen-test integration
+bench-smoke: all
+	tools/bench/run.sh --smoke
+
+test: unit offline ofgen-test bench-smoke integration
 
 demo: all
 	tools/demo.sh
