@@ -265,7 +265,7 @@ static int cmd_read(void)
 	rc = ofx_pcap_open_file(env.target, &env.ports, on_segment, &pl, &src,
 				err);
 	if (rc) {
-		fprintf(stderr, "ofxdp: cannot read %s: %s\n", env.target, err);
+		fprintf(stderr, "ofxdp: cannot read capture: %s\n", err);
 		return 1;
 	}
 	while ((rc = ofx_pcap_poll(src)) >= 0)
