@@ -29,7 +29,10 @@ def main():
     path, ports = sys.argv[1], [p for p in sys.argv[2].split(",") if p]
     ooo = "FALSE" if "--lossy" in sys.argv[3:] else "TRUE"
     cmd = ["tshark", "-r", path, "-o", "tcp.desegment_tcp_streams:TRUE",
-           "-o", "tcp.reassemble_out_of_order:" + ooo, "-T", "pdml"]
+           "-o", "tcp.reassemble_out_of_order:" + ooo,
+           # A segment with hundreds of messages exceeds the default tree
+           # depth (500): tshark then silently stops dissecting it.
+           "-o", "gui.max_tree_depth:100000", "-T", "pdml"]
     for p in ports:
         cmd += ["-d", "tcp.port==%s,openflow" % p]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
