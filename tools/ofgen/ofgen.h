@@ -296,6 +296,19 @@ int ofg_conn_close_step(struct ofg_conn *c);
 /* Close the socket now (unclean: counted as not clean by the roles). */
 void ofg_conn_abort(struct ofg_conn *c);
 
+/*
+ * Register interest in @want (EPOLLIN/EPOLLOUT bits) for @c on epoll
+ * instance @ep, with a syscall only when it changes.
+ */
+void ofg_conn_set_events(int ep, struct ofg_conn *c, uint32_t want);
+
+/*
+ * A connection failed: print "ofgen: @role @id: @what: strerror(@err)"
+ * (err as errno or -errno), mark it failed and close it now.
+ */
+void ofg_conn_fail(struct ofg_conn *c, const char *role, int id,
+		   const char *what, int err);
+
 /* Non-blocking TCP socket with TCP_NODELAY for @family; fd or -errno. */
 int ofg_socket(int family);
 

@@ -6,7 +6,9 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -245,4 +247,25 @@ int ofg_socket(int family)
 		return -errno;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	return fd;
+}
+
+void ofg_conn_set_events(int ep, struct ofg_conn *c, uint32_t want)
+{
+	struct epoll_event ev = {0};
+
+	if (want == c->events)
+		return;
+	ev.events = want;
+	ev.data.ptr = c;
+	epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+	c->events = want;
+}
+
+void ofg_conn_fail(struct ofg_conn *c, const char *role, int id,
+		   const char *what, int err)
+{
+	fprintf(stderr, "ofgen: %s %d: %s: %s\n", role, id, what,
+		strerror(err > 0 ? err : -err));
+	c->failed = true;
+	ofg_conn_abort(c);
 }

@@ -90,7 +90,6 @@ static size_t answer_pin(struct ctl *s, uint8_t *p, uint8_t ver, bool fm,
 
 static void ep_update(struct ctl *s, struct ofg_conn *c)
 {
-	struct epoll_event ev = {0};
 	uint32_t want = 0;
 
 	if (c->closed)
@@ -99,12 +98,7 @@ static void ep_update(struct ctl *s, struct ofg_conn *c)
 		want |= EPOLLIN;
 	if (ofg_tx_pending(c))
 		want |= EPOLLOUT;
-	if (want == c->events)
-		return;
-	ev.events = want;
-	ev.data.ptr = c;
-	epoll_ctl(s->ep, EPOLL_CTL_MOD, c->fd, &ev);
-	c->events = want;
+	ofg_conn_set_events(s->ep, c, want);
 }
 
 static void conn_closed(struct ctl *s, struct ofg_conn *c)
@@ -119,10 +113,7 @@ static void conn_fail(struct ctl *s, struct ofg_conn *c, const char *what,
 {
 	if (c->closed)
 		return;
-	fprintf(stderr, "ofgen: controller conn %d: %s: %s\n", c->idx, what,
-		strerror(err > 0 ? err : -err));
-	c->failed = true;
-	ofg_conn_abort(c);
+	ofg_conn_fail(c, "controller conn", c->idx, what, err);
 	conn_closed(s, c);
 }
 

@@ -115,7 +115,6 @@ static int build_schedule(struct sw *s)
 
 static void ep_update(struct sw *s, struct ofg_conn *c)
 {
-	struct epoll_event ev = {0};
 	uint32_t want = 0;
 
 	if (c->closed)
@@ -128,12 +127,7 @@ static void ep_update(struct sw *s, struct ofg_conn *c)
 		if (ofg_tx_pending(c))
 			want |= EPOLLOUT;
 	}
-	if (want == c->events)
-		return;
-	ev.events = want;
-	ev.data.ptr = c;
-	epoll_ctl(s->ep, EPOLL_CTL_MOD, c->fd, &ev);
-	c->events = want;
+	ofg_conn_set_events(s->ep, c, want);
 }
 
 static void conn_closed(struct sw *s, struct ofg_conn *c)
@@ -147,10 +141,7 @@ static void conn_fail(struct sw *s, struct ofg_conn *c, const char *what,
 {
 	if (c->closed)
 		return;
-	fprintf(stderr, "ofgen: switch %d: %s: %s\n", c->idx + 1, what,
-		strerror(err > 0 ? err : -err));
-	c->failed = true;
-	ofg_conn_abort(c);
+	ofg_conn_fail(c, "switch", c->idx + 1, what, err);
 	conn_closed(s, c);
 }
 
