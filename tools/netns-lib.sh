@@ -267,22 +267,29 @@ nl_ping() {
 
 # nl_cleanup - stop every tracked process (TERM, then KILL after 3 s), delete
 # the namespaces and the temp dir. Safe to call more than once.
-nl_cleanup() {
-	local pid ns
-	for pid in "${NL_PIDS[@]}"; do
+# nl_kill_pids PID... - SIGTERM each, wait up to 3 s, then SIGKILL the rest.
+nl_kill_pids() {
+	local pid
+	for pid in "$@"; do
 		kill "$pid" 2>/dev/null
 	done
 	for _ in $(seq 30); do
 		local alive=0
-		for pid in "${NL_PIDS[@]}"; do
+		for pid in "$@"; do
 			kill -0 "$pid" 2>/dev/null && alive=1
 		done
 		[ "$alive" = 0 ] && break
 		sleep 0.1
 	done
-	for pid in "${NL_PIDS[@]}"; do
+	for pid in "$@"; do
 		kill -9 "$pid" 2>/dev/null
 	done
+	return 0
+}
+
+nl_cleanup() {
+	local ns
+	nl_kill_pids "${NL_PIDS[@]}"
 	NL_PIDS=()
 	for ns in "${NL_NETNS[@]}"; do
 		ip netns del "$ns" 2>/dev/null

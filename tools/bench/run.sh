@@ -41,6 +41,8 @@
 set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tools/netns-lib.sh
+. "$ROOT/tools/netns-lib.sh"
 OFXDP=${BENCH_OFXDP:-$ROOT/ofxdp}
 OFGEN=$ROOT/build/ofgen
 PY=$ROOT/tools/bench/bench.py
@@ -115,21 +117,7 @@ NETNS=()
 BPF_STATS_OLD=
 
 cleanup() {
-	local pid
-	for pid in "${PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
-	done
-	for _ in $(seq 30); do
-		local alive=0
-		for pid in "${PIDS[@]}"; do
-			kill -0 "$pid" 2>/dev/null && alive=1
-		done
-		[ "$alive" = 0 ] && break
-		sleep 0.1
-	done
-	for pid in "${PIDS[@]}"; do
-		kill -9 "$pid" 2>/dev/null
-	done
+	nl_kill_pids "${PIDS[@]}"
 	PIDS=()
 	local ns
 	for ns in "${NETNS[@]}"; do
