@@ -38,7 +38,7 @@ OFGEN_SRCS := $(wildcard tools/ofgen/*.c)
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS)
 
-all: ofxdp $(if $(OFGEN_SRCS),$(BUILD)/ofgen)
+all: ofxdp $(BUILD)/ofgen $(BUILD)/bpfbench
 
 deps:
 	tools/install-deps.sh
@@ -64,6 +64,9 @@ ofxdp: $(BUILD)/ofxdp
 
 $(BUILD)/ofgen: $(OFGEN_SRCS) $(wildcard tools/ofgen/*.h) user/of_proto.c user/of_proto.h | $(BUILD)
 	$(CC) $(CFLAGS) -Iuser $(OFGEN_SRCS) user/of_proto.c -o $@ -ljansson
+
+$(BUILD)/bpfbench: tools/bench/bpfbench.c include/ofxdp.h $(SKELS) | $(BUILD)
+	$(CC) $(CFLAGS) $< -o $@ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libofx.a $(SKELS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)

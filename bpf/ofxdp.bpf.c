@@ -36,6 +36,15 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/*
+ * Consumer wake-up policy, set by userspace before loading (bytes).
+ * 0: wake the consumer whenever it has caught up (libbpf's default; one
+ * wake-up, i.e. an irq_work and a self-IPI, per record at low load).
+ * N > 0: never wake it until at least N bytes wait in the ring; the
+ * consumer then also drains on a timer (see ofx_bpf_poll()).
+ */
+const volatile __u64 ofx_wakeup_bytes = 0;
+
 /* OpenFlow port set: key = TCP port (host byte order), value unused (1). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -244,8 +253,14 @@ static __always_inline void emit_rec(struct emit_ctx *e, __u64 off, __u64 len,
 	r->hook = e->hook;
 	r->chunk = chunk;
 	r->nchunks = nchunks;
-	bpf_ringbuf_submit(r, 0);
 	e->ks->records++;
+	if (!ofx_wakeup_bytes)
+		bpf_ringbuf_submit(r, 0);
+	else if (bpf_ringbuf_query(&ofx_rb, BPF_RB_AVAIL_DATA) >=
+		 ofx_wakeup_bytes)
+		bpf_ringbuf_submit(r, BPF_RB_FORCE_WAKEUP);
+	else
+		bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
 }
 
 static __always_inline void handle(void *ctx, bool xdp, __u64 pkt_len,

@@ -40,6 +40,12 @@
 #define OFX_CLASS_M 2048
 #define OFX_CLASS_L OFX_CHUNK_MAX
 
+/*
+ * Default consumer wake-up threshold in bytes waiting in the ring (the BPF
+ * rodata ofx_wakeup_bytes); below it the consumer drains on its timer.
+ */
+#define OFX_WAKEUP_BYTES_DEFAULT (1u << 20)
+
 /* Default ring buffer size in bytes (power of two, multiple of page size). */
 #define OFX_RINGBUF_DEFAULT (32u << 20)
 

@@ -37,6 +37,10 @@ typedef void (*ofx_seg_cb)(void *ctx, const struct ofx_segment *seg);
  * @mode:          OFX_MODE_XDP or OFX_MODE_TC (AUTO picks; PCAP invalid)
  * @ports:         initial OpenFlow port set
  * @ringbuf_bytes: ring size in bytes, power of two (0: OFX_RINGBUF_DEFAULT)
+ * @wakeup_bytes:  wake the consumer only when this many bytes wait in the
+ *                 ring (0: the smaller of OFX_WAKEUP_BYTES_DEFAULT and an
+ *                 eighth of the ring); below it records wait for the next
+ *                 ofx_bpf_poll() timeout
  * @cb/@ctx:       segment consumer
  * @verbose:       print libbpf debug output
  */
@@ -46,6 +50,7 @@ struct ofx_bpf_opts {
 	enum ofx_mode mode;
 	const struct ofx_portset *ports;
 	uint32_t ringbuf_bytes;
+	uint32_t wakeup_bytes;
 	ofx_seg_cb cb;
 	void *ctx;
 	bool verbose;
@@ -66,6 +71,8 @@ int ofx_bpf_open(const struct ofx_bpf_opts *o, struct ofx_bpf **out);
 
 /**
  * ofx_bpf_poll() - wait up to @timeout_ms for records and deliver them all.
+ * Records below the wake-up threshold (struct ofx_bpf_opts.wakeup_bytes)
+ * are delivered when the timeout expires, so @timeout_ms bounds their delay.
  * Return: records delivered, or a negative errno (-ENODEV if the interface
  * disappeared).
  */

@@ -10,7 +10,7 @@
 #include "reasm.h"
 
 #define DEF_MAX_STREAMS 4096u
-#define DEF_MAX_OOO_SEGS 256u
+#define DEF_MAX_OOO_SEGS 4096u
 #define DEF_MAX_OOO_BYTES (4u << 20)
 #define DEF_MAX_TOTAL_OOO_BYTES (64ull << 20)
 #define DEF_HOLE_TIMEOUT_NS 1000000000ull
@@ -35,6 +35,7 @@ struct stream {
 	bool fin_pending;
 	uint32_t fin_seq; /* seq just after the last data byte */
 	struct ooo_seg *ooo; /* sorted by seq */
+	struct ooo_seg *ooo_tail; /* last of ooo: appends need no scan */
 	uint32_t ooo_n;
 	uint32_t ooo_bytes;
 	uint64_t hole_since_ns;
@@ -155,6 +156,8 @@ static void ooo_pop(struct ofx_reasm *r, struct stream *s)
 	r->st->reasm.ooo_bytes_queued = r->ooo_total;
 	if (s->ooo)
 		s->hole_since_ns = s->ooo->ts_ns;
+	else
+		s->ooo_tail = NULL;
 	free(q);
 }
 
@@ -303,6 +306,10 @@ static void enqueue(struct ofx_reasm *r, struct stream *s, uint32_t seq,
 			return;
 		}
 	}
+	/* Segments after a hole mostly arrive in order: append directly. */
+	if (s->ooo_tail &&
+	    seq_diff(seq, s->ooo_tail->seq + s->ooo_tail->len) >= 0)
+		pp = &s->ooo_tail->next;
 	for (; *pp; pp = &(*pp)->next) {
 		struct ooo_seg *c = *pp;
 
@@ -325,6 +332,8 @@ static void enqueue(struct ofx_reasm *r, struct stream *s, uint32_t seq,
 	memcpy(q->data, data, len);
 	q->next = *pp;
 	*pp = q;
+	if (!q->next)
+		s->ooo_tail = q;
 	if (!s->ooo_n || ts_ns < s->hole_since_ns)
 		s->hole_since_ns = ts_ns;
 	s->ooo_n++;

@@ -53,7 +53,7 @@
  * struct ofx_reasm_opts - limits; 0 in a field selects the default.
  * @max_streams:        connection directions tracked at once (4096); the
  *                      least recently used is evicted beyond it
- * @max_ooo_segs:       out-of-order segments held per stream (256)
+ * @max_ooo_segs:       out-of-order segments held per stream (4096)
  * @max_ooo_bytes:      out-of-order payload bytes held per stream (4 MiB)
  * @max_total_ooo_bytes: out-of-order payload bytes held in all (64 MiB)
  * @hole_timeout_ns:    a hole not filled for this long is given up (1 s)

@@ -75,8 +75,11 @@ static int quiet(enum libbpf_print_level l, const char *fmt, va_list ap)
 	return 0;
 }
 
-/* Load the skeleton; @xdp_frags: load ofx_xdp with BPF_F_XDP_HAS_FRAGS. */
-static int load(void **state, bool xdp_frags)
+/*
+ * Load the skeleton; @xdp_frags: load ofx_xdp with BPF_F_XDP_HAS_FRAGS;
+ * @wakeup_bytes: the programs' consumer wake-up threshold (0: every record).
+ */
+static int load(void **state, bool xdp_frags, uint64_t wakeup_bytes)
 {
 	struct fix *f;
 	__u16 port = OFX_DEFAULT_PORT;
@@ -99,6 +102,7 @@ static int load(void **state, bool xdp_frags)
 		assert_int_equal(bpf_program__set_flags(f->skel->progs.ofx_xdp,
 							BPF_F_XDP_HAS_FRAGS),
 				 0);
+	f->skel->rodata->ofx_wakeup_bytes = wakeup_bytes;
 	assert_int_equal(ofxdp_bpf__load(f->skel), 0);
 	assert_int_equal(
 		bpf_map_update_elem(bpf_map__fd(f->skel->maps.ofx_ports), &port,
@@ -121,12 +125,17 @@ static struct fix *fixture(void **state)
 
 static int setup(void **state)
 {
-	return load(state, false);
+	return load(state, false, 0);
+}
+
+static int setup_wake(void **state)
+{
+	return load(state, false, 1024);
 }
 
 static int setup_frags(void **state)
 {
-	return load(state, true);
+	return load(state, true, 0);
 }
 
 static int teardown(void **state)
@@ -651,6 +660,58 @@ static void test_xdp_frags_chunks(void **state)
 	assert_int_equal(ks.trunc_bytes, 0);
 }
 
+/*
+ * Without a threshold every record wakes the consumer; with one, records
+ * wait silently (a drain on the timer gets them) until the threshold.
+ */
+static void test_wakeup_threshold(void **state, bool batched)
+{
+	struct fix *f = fixture(state);
+	struct pkt_spec s = hello_spec(4, 0);
+	static uint8_t big[3000];
+	uint8_t buf[4096];
+	size_t len = build(&s, buf, sizeof(buf));
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = buf, .data_size_in = len,
+		    .repeat = 1);
+
+	assert_int_equal(
+		bpf_prog_test_run_opts(
+			bpf_program__fd(f->skel->progs.ofx_tc_ingress), &o),
+		0);
+	/* One small record (< 1024 bytes in the ring). */
+	assert_int_equal(ring_buffer__poll(f->rb, 0), batched ? 0 : 1);
+	assert_int_equal(f->nrecs, batched ? 0 : 1);
+	assert_int_equal(ring_buffer__consume(f->rb), batched ? 1 : 0);
+	assert_int_equal(f->nrecs, 1);
+
+	/* A 16 KiB-class record crosses the threshold: a forced wake-up. */
+	s.pay = big;
+	s.pay_len = sizeof(big);
+	len = build(&s, buf, sizeof(buf));
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	o.data_in = buf;
+	o.data_size_in = len;
+	o.repeat = 1;
+	assert_int_equal(
+		bpf_prog_test_run_opts(
+			bpf_program__fd(f->skel->progs.ofx_tc_ingress), &o),
+		0);
+	assert_int_equal(ring_buffer__poll(f->rb, 0), 1);
+	assert_int_equal(f->nrecs, 2);
+	assert_int_equal(f->recs[1].h.cap_len, sizeof(big));
+}
+
+static void test_wakeup_every_record(void **state)
+{
+	test_wakeup_threshold(state, false);
+}
+
+static void test_wakeup_batched(void **state)
+{
+	test_wakeup_threshold(state, true);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 #define TF(fn) cmocka_unit_test_setup_teardown(fn, setup_frags, teardown)
 
@@ -666,6 +727,9 @@ int main(void)
 		T(test_flags_no_payload),  T(test_fragment_skipped),
 		T(test_tc_3000),	   T(test_xdp_1000),
 		TF(test_xdp_frags_chunks),
+		T(test_wakeup_every_record),
+		cmocka_unit_test_setup_teardown(test_wakeup_batched,
+						setup_wake, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * bpfbench.c - time the ofxdp BPF programs per packet with
+ * BPF_PROG_TEST_RUN, by payload size, while a consumer thread drains the
+ * ring buffer as the daemon does.
+ *
+ * The kernel runs the program @repeat times on the same frame and reports
+ * the mean run time (ns); this removes the network, the generator and the
+ * scheduler from the figure, so it isolates what the program itself costs:
+ * parsing, map lookups, ring reservations, payload copies and consumer
+ * wakeups. Cost = fixed part + per-byte part; the table shows both.
+ *
+ * Usage: bpfbench [-r REPEAT] [-c poll|spin|none] [-j JSON]
+ *   -c poll  consumer sleeps in epoll (ring_buffer__poll), as the daemon
+ *   -c spin  consumer busy-drains (ring_buffer__consume): no sleeps
+ *   -c none  no consumer: the ring fills, then reservations fail
+ * Needs root (BPF). Prints a markdown table to stdout.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/bpf.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "ofxdp.h"
+#include "ofxdp.skel.h"
+
+#define MAX_FRAME 70000
+
+enum consumer { C_POLL, C_SPIN, C_NONE };
+
+static atomic_int stop;
+static atomic_ullong consumed;
+
+static int on_rec(void *ctx, void *data, size_t size)
+{
+	(void)ctx;
+	(void)data;
+	(void)size;
+	atomic_fetch_add_explicit(&consumed, 1, memory_order_relaxed);
+	return 0;
+}
+
+struct cons_arg {
+	struct ring_buffer *rb;
+	enum consumer mode;
+};
+
+static void *consumer(void *p)
+{
+	struct cons_arg *a = p;
+
+	while (!atomic_load(&stop)) {
+		if (a->mode == C_POLL) {
+			if (ring_buffer__poll(a->rb, 10) == 0)
+				ring_buffer__consume(a->rb);
+		} else
+			ring_buffer__consume(a->rb);
+	}
+	ring_buffer__consume(a->rb);
+	return NULL;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v & 0xffff);
+}
+
+/*
+ * Build Ethernet + IPv4 + TCP (20 B) + @pay_len bytes of back-to-back
+ * 64-byte OpenFlow 1.3 PACKET_INs into @buf; return the frame length.
+ * @dport: TCP destination port (6653 matches, anything else does not).
+ */
+static size_t build(uint8_t *buf, size_t pay_len, uint16_t dport)
+{
+	uint8_t *ip = buf + 14, *tcp = ip + 20, *pay = tcp + 20;
+	size_t i;
+
+	memset(buf, 0, 54);
+	memcpy(buf, "\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01", 12);
+	put16(buf + 12, 0x0800);
+	ip[0] = 0x45;
+	put16(ip + 2, pay_len + 40 > 0xffff ? 0 : pay_len + 40);
+	ip[8] = 64;
+	ip[9] = 6;
+	memcpy(ip + 12, "\x0a\x00\x00\x01\x0a\x00\x00\x02", 8);
+	put16(tcp, 40000);
+	put16(tcp + 2, dport);
+	put32(tcp + 4, 1000);
+	put32(tcp + 8, 1);
+	tcp[12] = 5 << 4;
+	tcp[13] = 0x18; /* PSH|ACK */
+	for (i = 0; i < pay_len; i++) {
+		size_t m = i % 64;
+
+		pay[i] = m == 0 ? 4 : m == 1 ? 10 : m == 3 ? 64 : (uint8_t)i;
+	}
+	return 54 + pay_len;
+}
+
+struct result {
+	const char *prog;
+	size_t pay;
+	int match;
+	double ns;
+	double recs_per_run;
+	unsigned long long reserve_fail;
+};
+
+static unsigned long long kstat_sum(int fd, size_t field_off)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct ofx_kstats *v = calloc(ncpu, sizeof(*v));
+	unsigned long long s = 0;
+	__u32 zero = 0;
+	int i;
+
+	if (v && !bpf_map_lookup_elem(fd, &zero, v))
+		for (i = 0; i < ncpu; i++)
+			s += *(__u64 *)((char *)&v[i] + field_off);
+	free(v);
+	return s;
+}
+
+static int run_one(struct ofxdp_bpf *skel, struct bpf_program *prog,
+		   uint8_t *frame, size_t len, int repeat, struct result *r)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame,
+		    .data_size_in = len, .repeat = repeat);
+	int kfd = bpf_map__fd(skel->maps.ofx_kstats);
+	unsigned long long c0, f0;
+	int err;
+
+	c0 = kstat_sum(kfd, offsetof(struct ofx_kstats, records));
+	f0 = kstat_sum(kfd, offsetof(struct ofx_kstats, reserve_fail));
+	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &o);
+	if (err)
+		return -errno;
+	r->ns = o.duration;
+	r->recs_per_run =
+		(double)(kstat_sum(kfd, offsetof(struct ofx_kstats, records)) -
+			 c0) /
+		repeat;
+	r->reserve_fail =
+		kstat_sum(kfd, offsetof(struct ofx_kstats, reserve_fail)) - f0;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const size_t pays[] = {0, 64, 512, 1448, 4096, 16384, 65000};
+	enum consumer mode = C_POLL;
+	int repeat = 20000, opt, i, n = 0, nres = 0;
+	unsigned long long wake = 0;
+	struct result res[64];
+	const char *json = NULL;
+	struct ofxdp_bpf *skel;
+	struct cons_arg ca;
+	pthread_t th;
+	uint16_t port = OFX_DEFAULT_PORT;
+	uint8_t one = 1, *frame;
+	FILE *jf;
+
+	while ((opt = getopt(argc, argv, "r:c:j:w:h")) != -1) {
+		switch (opt) {
+		case 'r':
+			repeat = atoi(optarg);
+			break;
+		case 'c':
+			mode = !strcmp(optarg, "spin")	 ? C_SPIN :
+			       !strcmp(optarg, "none") ? C_NONE :
+							 C_POLL;
+			break;
+		case 'w':
+			wake = strtoull(optarg, NULL, 0);
+			break;
+		case 'j':
+			json = optarg;
+			break;
+		default:
+			fprintf(stderr,
+				"usage: %s [-r REPEAT] [-c poll|spin|none] "
+				"[-j FILE.json]\n",
+				argv[0]);
+			return opt == 'h' ? 0 : 2;
+		}
+	}
+	if (repeat < 1)
+		repeat = 1;
+
+	frame = malloc(MAX_FRAME);
+	skel = ofxdp_bpf__open();
+	if (!frame || !skel) {
+		fprintf(stderr, "bpfbench: cannot open the skeleton\n");
+		return 1;
+	}
+	bpf_program__set_flags(skel->progs.ofx_xdp, BPF_F_XDP_HAS_FRAGS);
+	skel->rodata->ofx_wakeup_bytes = wake;
+	if (ofxdp_bpf__load(skel)) {
+		fprintf(stderr, "bpfbench: cannot load BPF (root?)\n");
+		return 1;
+	}
+	bpf_map_update_elem(bpf_map__fd(skel->maps.ofx_ports), &port, &one,
+			    BPF_ANY);
+	ca.rb = ring_buffer__new(bpf_map__fd(skel->maps.ofx_rb), on_rec, NULL,
+				 NULL);
+	ca.mode = mode;
+	if (!ca.rb) {
+		fprintf(stderr, "bpfbench: cannot open the ring buffer\n");
+		return 1;
+	}
+	if (mode != C_NONE)
+		pthread_create(&th, NULL, consumer, &ca);
+
+	for (i = 0; i < 2; i++) {
+		struct bpf_program *prog =
+			i ? skel->progs.ofx_xdp : skel->progs.ofx_tc_ingress;
+		size_t k;
+
+		for (k = 0; k < sizeof(pays) / sizeof(pays[0]) + 1; k++) {
+			/* The extra last step: a non-matching port. */
+			int match = k < sizeof(pays) / sizeof(pays[0]);
+			size_t pay = match ? pays[k] : 1448;
+			size_t len = build(frame, pay, match ? port : 80);
+			struct result *r = &res[nres];
+			int err;
+
+			r->prog = i ? "xdp" : "tc";
+			r->pay = pay;
+			r->match = match;
+			err = run_one(skel, prog, frame, len, repeat, r);
+			if (err) {
+				fprintf(stderr, "bpfbench: %s %zu B: %s\n",
+					r->prog, pay, strerror(-err));
+				continue;
+			}
+			nres++;
+		}
+	}
+	atomic_store(&stop, 1);
+	if (mode != C_NONE)
+		pthread_join(th, NULL);
+
+	printf("| prog | payload B | port | ns/run | records/run | "
+	       "ns/KiB payload | reserve_fail |\n|---|---|---|---|---|---|---|\n");
+	for (i = 0; i < nres; i++) {
+		struct result *r = &res[i];
+
+		printf("| %s | %zu | %s | %.0f | %.2f | %s%.0f | %llu |\n",
+		       r->prog, r->pay, r->match ? "6653" : "80 (no match)",
+		       r->ns, r->recs_per_run, "",
+		       r->pay ? r->ns * 1024.0 / r->pay : 0.0,
+		       r->reserve_fail);
+		n++;
+	}
+	if (json && (jf = fopen(json, "w"))) {
+		fprintf(jf, "{\"repeat\": %d, \"consumer\": \"%s\", "
+			    "\"results\": [",
+			repeat,
+			mode == C_POLL ? "poll" :
+			mode == C_SPIN ? "spin" :
+					 "none");
+		for (i = 0; i < nres; i++)
+			fprintf(jf,
+				"%s{\"prog\": \"%s\", \"payload\": %zu, "
+				"\"match\": %s, \"ns_per_run\": %.1f, "
+				"\"records_per_run\": %.3f, "
+				"\"reserve_fail\": %llu}",
+				i ? ", " : "", res[i].prog, res[i].pay,
+				res[i].match ? "true" : "false", res[i].ns,
+				res[i].recs_per_run, res[i].reserve_fail);
+		fprintf(jf, "]}\n");
+		fclose(jf);
+	}
+	ring_buffer__free(ca.rb);
+	ofxdp_bpf__destroy(skel);
+	free(frame);
+	return n ? 0 : 1;
+}
