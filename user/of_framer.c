@@ -134,6 +134,9 @@ static void read8(const struct of_framer *f, const uint8_t *data, size_t i,
 		out[k] = byte_at(f, data, i + (size_t)k);
 }
 
+/* Successor headers checked before a resync candidate is accepted. */
+#define RESYNC_CHAIN 3
+
 /* Unsynced: search for a plausible header. Return: bytes of @data used. */
 static size_t feed_unsynced(struct of_framer *f, const uint8_t *data,
 			    size_t len, struct ofx_stats *st)
@@ -141,6 +144,7 @@ static size_t feed_unsynced(struct of_framer *f, const uint8_t *data,
 	size_t total = f->have + len;
 	uint8_t h[OFP_HEADER_LEN], nh[OFP_HEADER_LEN];
 	size_t c;
+	int k;
 
 	start_search(f, st);
 	for (c = 0; c + OFP_HEADER_LEN <= total; c++) {
@@ -150,14 +154,22 @@ static size_t feed_unsynced(struct of_framer *f, const uint8_t *data,
 		    byte_at(f, data, c) > OFP_VERSION_MAX)
 			continue;
 		read8(f, data, c, h);
-		if (!of_header_plausible(h))
+		if (!of_header_plausible(h) ||
+		    (f->version && h[0] != f->version))
 			continue;
+		/* Each successor at hand (up to RESYNC_CHAIN) must be a
+		 * plausible header of the same version. */
 		next = c + (size_t)(h[2] << 8 | h[3]);
-		if (next + OFP_HEADER_LEN <= total) {
+		for (k = 0; k < RESYNC_CHAIN; k++) {
+			if (next + OFP_HEADER_LEN > total)
+				break;
 			read8(f, data, next, nh);
 			if (!of_header_plausible(nh) || nh[0] != h[0])
-				continue;
+				break;
+			next += (size_t)(nh[2] << 8 | nh[3]);
 		}
+		if (k < RESYNC_CHAIN && next + OFP_HEADER_LEN <= total)
+			continue;
 		/* Found: resume synced framing at offset c. */
 		st->reasm.resync_skipped_bytes += c;
 		f->synced = true;

@@ -16,11 +16,11 @@
  *   reasm.resync_skipped_bytes).
  * - Unsynced (mid-stream join, bad header, gap): reasm.resyncs += 1 when
  *   the search starts; the framer looks at each byte offset for a header
- *   that of_header_plausible() accepts and, if the following header also
- *   lies in the bytes at hand, whose successor is plausible too and has
- *   the same version; bytes
- *   passed over are added to reasm.resync_skipped_bytes. Up to 7 bytes at
- *   the end of a feed are kept for the next feed.
+ *   that of_header_plausible() accepts, of the stream's version once one
+ *   is known, and whose successors - up to 3, as many as lie in the bytes
+ *   at hand - are plausible headers of the same version; bytes passed
+ *   over are added to reasm.resync_skipped_bytes. Up to 7 bytes at the
+ *   end of a feed are kept for the next feed.
  * - of_framer_gap(len): inside the current body (len <= body_left) the
  *   framer stays synced, body_left -= len and the message counts once in
  *   reasm.partial_msgs; otherwise (in a header, or beyond the body) it

@@ -306,9 +306,9 @@ static void test_ryu_concat(void **state)
 }
 
 /*
- * The documented resync rule, evaluated on @n bytes at @p: offset @o holds
- * a plausible header and, if its successor's header lies within the @n
- * bytes, that one is plausible too and has the same version.
+ * The documented resync rule, evaluated on @n bytes at @p (version not yet
+ * known): offset @o holds a plausible header and each of its successors,
+ * up to 3, that lies within the @n bytes is plausible with the same version.
  */
 static bool ref_candidate(const uint8_t *p, size_t n, size_t o)
 {
@@ -317,9 +317,14 @@ static bool ref_candidate(const uint8_t *p, size_t n, size_t o)
 	if (o + 8 > n || !of_header_plausible(p + o))
 		return false;
 	next = o + ((size_t)p[o + 2] << 8 | p[o + 3]);
-	if (next + 8 > n)
-		return true;
-	return of_header_plausible(p + next) && p[next] == p[o];
+	for (int k = 0; k < 3; k++) {
+		if (next + 8 > n)
+			return true;
+		if (!of_header_plausible(p + next) || p[next] != p[o])
+			return false;
+		next += (size_t)p[next + 2] << 8 | p[next + 3];
+	}
+	return true;
 }
 
 /*
