@@ -67,14 +67,6 @@ struct {
 	__type(value, struct ofx_kstats);
 } ofx_kstats SEC(".maps");
 
-/* Global record counter (struct ofx_rec_hdr.rec_seq), one entry at key 0. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} ofx_rec_seq SEC(".maps");
-
 /* OpenFlow counters published by the daemon for bpftool; never written here. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -197,7 +189,6 @@ struct emit_ctx {
 	void *ctx;
 	struct pkt *p;
 	struct ofx_kstats *ks;
-	__u64 *rec_seq;
 	__u64 ts;
 	__u32 ifindex;
 	__u8 hook;
@@ -219,7 +210,7 @@ static __always_inline void emit_rec(struct emit_ctx *e, __u64 off, __u64 len,
 	r = bpf_ringbuf_reserve(&ofx_rb, sizeof(*r) + size, 0);
 	if (!r) {
 		/* Consume a record number: userspace sees the gap. */
-		__sync_fetch_and_add(e->rec_seq, 1);
+		__sync_fetch_and_add(&e->ks->rec_seq, 1);
 		e->ks->reserve_fail++;
 		e->ks->reserve_fail_bytes += len;
 		return;
@@ -237,7 +228,10 @@ static __always_inline void emit_rec(struct emit_ctx *e, __u64 off, __u64 len,
 		len = 0;
 	}
 	r->ts_ns = e->ts;
-	r->rec_seq = __sync_fetch_and_add(e->rec_seq, 1);
+	/* Per-CPU: an uncontended atomic (programs can be preempted on
+	 * PREEMPT_RT kernels). */
+	r->rec_seq = __sync_fetch_and_add(&e->ks->rec_seq, 1);
+	r->cpu = bpf_get_smp_processor_id();
 	__builtin_memcpy(r->saddr, p->saddr, sizeof(r->saddr));
 	__builtin_memcpy(r->daddr, p->daddr, sizeof(r->daddr));
 	r->sport = p->sport;
@@ -269,7 +263,7 @@ static __always_inline void handle(void *ctx, bool xdp, __u64 pkt_len,
 	struct pkt p = {};
 	struct emit_ctx e;
 	struct ofx_kstats *ks;
-	__u64 *rs, nchunks, len, off;
+	__u64 nchunks, len, off;
 	__u32 zero = 0;
 	int i;
 
@@ -283,8 +277,7 @@ static __always_inline void handle(void *ctx, bool xdp, __u64 pkt_len,
 		return;
 
 	ks = bpf_map_lookup_elem(&ofx_kstats, &zero);
-	rs = bpf_map_lookup_elem(&ofx_rec_seq, &zero);
-	if (!ks || !rs)
+	if (!ks)
 		return;
 	if (p.dir == OFX_DIR_IN) {
 		ks->segs[OFX_DIR_IN]++;
@@ -300,7 +293,6 @@ static __always_inline void handle(void *ctx, bool xdp, __u64 pkt_len,
 	e.ctx = ctx;
 	e.p = &p;
 	e.ks = ks;
-	e.rec_seq = rs;
 	e.ts = bpf_ktime_get_ns();
 	e.ifindex = ifindex;
 	e.hook = hook;

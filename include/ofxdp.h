@@ -82,8 +82,9 @@ enum ofx_hook {
  * can track connection state.
  *
  * @ts_ns:     bpf_ktime_get_ns() at capture (CLOCK_MONOTONIC, ns)
- * @rec_seq:   global record number (0, 1, 2, ...) taken before reserving;
- *             a number never received means a record was lost
+ * @rec_seq:   record number on CPU @cpu (0, 1, 2, ...), taken before
+ *             reserving; a number never received means a record was lost.
+ *             Per CPU, so that CPUs never contend on one counter
  * @saddr:     source address, network byte order; IPv4 uses saddr[0] only
  * @daddr:     destination address, as @saddr
  * @sport:     TCP source port, host byte order
@@ -99,6 +100,7 @@ enum ofx_hook {
  * @hook:      enum ofx_hook
  * @chunk:     index of this record within its segment (0 = first)
  * @nchunks:   number of records the segment was split into
+ * @cpu:       CPU the program ran on (numbers @rec_seq)
  */
 struct ofx_rec_hdr {
 	__u64 ts_ns;
@@ -118,6 +120,7 @@ struct ofx_rec_hdr {
 	__u8 hook;
 	__u16 chunk;
 	__u16 nchunks;
+	__u32 cpu;
 };
 
 /**
@@ -131,6 +134,7 @@ struct ofx_rec_hdr {
  * @reserve_fail_bytes: payload bytes in the records that were lost
  * @trunc_bytes:   payload bytes beyond OFX_MAX_CHUNKS * OFX_CHUNK_MAX, or
  *                 not loadable from the packet: never sent to userspace
+ * @rec_seq:       record numbers taken on this CPU (struct ofx_rec_hdr.rec_seq)
  */
 struct ofx_kstats {
 	__u64 segs[OFX_NDIRS];
@@ -139,6 +143,7 @@ struct ofx_kstats {
 	__u64 reserve_fail;
 	__u64 reserve_fail_bytes;
 	__u64 trunc_bytes;
+	__u64 rec_seq;
 };
 
 /**

@@ -70,7 +70,7 @@ struct ofx_bpf {
 	ofx_seg_cb cb;
 	void *ctx;
 	uint64_t received; /* records delivered */
-	uint64_t seq_end; /* highest rec_seq received + 1 */
+	uint64_t *seq_end; /* per CPU: highest rec_seq received + 1 */
 	uint64_t malformed; /* records too short for their cap_len */
 	uint64_t last_check_ns;
 	int ncpus;
@@ -390,6 +390,15 @@ static int attach(struct ofx_bpf *b, enum ofx_mode mode)
 				"ofxdp: native XDP unavailable on %s (%s); "
 				"using generic (skb) XDP\n",
 				b->ifname, strerror(-nerr));
+		} else if (!nerr && mode == OFX_MODE_XDP &&
+			   is_veth(b->ifname)) {
+			fprintf(stderr,
+				"ofxdp: note: native XDP on veth %s turns off "
+				"GSO on its peer and queues frames in a "
+				"256-slot ring; under load the peer drops "
+				"frames (TCP retransmits them). --mode tc does "
+				"not change the traffic\n",
+				b->ifname);
 		} else if (nerr) {
 			if (g_verbose)
 				fprintf(stderr,
@@ -427,9 +436,13 @@ static int on_record(void *ctx, void *data, size_t size)
 		b->malformed++;
 		return 0;
 	}
+	if (h->cpu >= (uint32_t)b->ncpus) {
+		b->malformed++;
+		return 0;
+	}
 	b->received++;
-	if (h->rec_seq + 1 > b->seq_end)
-		b->seq_end = h->rec_seq + 1;
+	if (h->rec_seq + 1 > b->seq_end[h->cpu])
+		b->seq_end[h->cpu] = h->rec_seq + 1;
 
 	memset(&seg, 0, sizeof(seg));
 	memcpy(seg.key.saddr, h->saddr, sizeof(seg.key.saddr));
@@ -520,7 +533,8 @@ int ofx_bpf_open(const struct ofx_bpf_opts *o, struct ofx_bpf **out)
 		goto fail;
 	}
 	b->percpu = calloc(b->ncpus, sizeof(*b->percpu));
-	if (!b->percpu) {
+	b->seq_end = calloc(b->ncpus, sizeof(*b->seq_end));
+	if (!b->percpu || !b->seq_end) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -631,11 +645,14 @@ const char *ofx_bpf_describe(const struct ofx_bpf *b)
 void ofx_bpf_update_stats(struct ofx_bpf *b, struct ofx_stats *st)
 {
 	struct ofx_kstats *k = &st->src.kernel;
+	uint64_t numbered = 0;
 	__u32 zero = 0;
 	int i, d;
 
+	for (i = 0; i < b->ncpus; i++)
+		numbered += b->seq_end[i];
 	st->src.records = b->received;
-	st->src.records_lost = b->seq_end - b->received;
+	st->src.records_lost = numbered - b->received;
 	if (bpf_map_lookup_elem(bpf_map__fd(b->skel->maps.ofx_kstats), &zero,
 				b->percpu))
 		return;
@@ -712,5 +729,6 @@ void ofx_bpf_close(struct ofx_bpf *b)
 	detach_all(b);
 	ofxdp_bpf__destroy(b->skel);
 	free(b->percpu);
+	free(b->seq_end);
 	free(b);
 }

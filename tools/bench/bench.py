@@ -190,6 +190,7 @@ def step_row(sdir):
            int(meta.get("cpu_before", "0"))) / clk
     row["cpu_s"] = round(cpu, 3)
     row["cpu_s_per_M"] = round(cpu / (sent / 1e6), 3) if sent else None
+    row["cpu_ns_per_msg"] = round(cpu * 1e9 / sent, 1) if sent else None
     row["peak_rss_kb"] = int(meta.get("hwm_kb", "0"))
     # every CPU's busy time while ofgen ran: generator + kernel + monitor
     # (+ anything else running on the host)
@@ -247,6 +248,7 @@ def step_row(sdir):
             row["bpf_runs"] = cnt
             row["bpf_ns_per_pkt"] = round(rt / cnt) if cnt else None
             row["bpf_cpu_s"] = round(rt / 1e9, 3)
+            row["bpf_ns_per_msg"] = round(rt / sent, 1) if sent else None
     elif cap == "tshark":
         doc = load(os.path.join(sdir, "tshark.json"))
         if doc is None:
@@ -321,6 +323,35 @@ def rate_label(r):
     return str(r)
 
 
+def ratio_lines(rows, best):
+    """Loss-free rate of each capture over tshark's and tcpdump's.
+
+    A capture that lost nothing even at the unlimited step only gives a
+    lower bound (the generator, not the capture, was the limit): ">=".
+    """
+    out = []
+    top = {}
+    for r in rows:
+        if r.get("ok") and r["rate"] == 0:
+            top[r["capture"]] = r
+    for peer in ("tshark", "tcpdump"):
+        pb = best.get(peer)
+        if not pb or not pb["achieved_msgs_per_s"]:
+            continue
+        if not out:
+            out += ["", "Loss-free rate ratios (same run; \">=\": no loss "
+                    "even at the unlimited step, so the generator was the "
+                    "limit):", ""]
+        for c, b in best.items():
+            if c == peer or b is None:
+                continue
+            bound = ">=" if (c in top and top[c].get("lossless")) else ""
+            out.append("- %s / %s: %s%.1fx" % (
+                c, peer, bound,
+                b["achieved_msgs_per_s"] / pb["achieved_msgs_per_s"]))
+    return out
+
+
 def summarize(work, outdir):
     rows = []
     for name in sorted(os.listdir(work)):
@@ -340,8 +371,8 @@ def summarize(work, outdir):
             if best[c] is None or a > best[c]["achieved_msgs_per_s"]:
                 best[c] = {"rate": r["rate"], "achieved_msgs_per_s": a}
     hdr = ["capture", "rate", "msgs/s", "sent", "counted", "loss %",
-           "drops", "host CPU s", "CPU s", "CPU s/M msgs", "peak RSS MB", "BPF ns/pkt",
-           "BPF CPU s", "reserve_fail", "notes", "type diffs"]
+           "drops", "host CPU s", "CPU s", "CPU ns/msg", "peak RSS MB", "BPF ns/pkt",
+           "BPF ns/msg", "BPF CPU s", "reserve_fail", "notes", "type diffs"]
     lines = ["| " + " | ".join(hdr) + " |",
              "|" + "---|" * len(hdr)]
     for r in rows:
@@ -359,10 +390,11 @@ def summarize(work, outdir):
             fmt(r.get("counted")), fmt(r.get("loss_pct"), "%.3f"),
             fmt(r.get("pcap_drop")), fmt(r.get("host_cpu_s"), "%.2f"),
             fmt(r.get("cpu_s"), "%.2f"),
-            fmt(r.get("cpu_s_per_M"), "%.3f"),
+            fmt(r.get("cpu_ns_per_msg"), "%.1f"),
             fmt(r["peak_rss_kb"] / 1024.0 if r.get("peak_rss_kb") else None,
                 "%.1f"),
-            fmt(r.get("bpf_ns_per_pkt")), fmt(r.get("bpf_cpu_s"), "%.3f"),
+            fmt(r.get("bpf_ns_per_pkt")), fmt(r.get("bpf_ns_per_msg"), "%.1f"),
+            fmt(r.get("bpf_cpu_s"), "%.3f"),
             fmt(r.get("reserve_fail")), notes(r), dtxt]) + " |")
     lines.append("")
     lines.append("Highest loss-free step per capture (achieved msgs/s, "
@@ -373,15 +405,26 @@ def summarize(work, outdir):
                                    "%s (requested %s)" % (
                                        b["achieved_msgs_per_s"],
                                        rate_label(b["rate"]))))
+    lines += ratio_lines(rows, best)
+    bb = os.path.join(outdir, "bpfbench.md")
+    if os.path.isfile(bb):
+        lines += ["", "BPF program cost by payload size (tools/bench/bpfbench: "
+                  "BPF_PROG_TEST_RUN, mean of many runs on one frame of "
+                  "64-byte PACKET_INs, consumer thread draining the ring as "
+                  "the daemon does; \"no match\" = parse + port lookup only):",
+                  "", _read(bb).rstrip()]
     md = "\n".join(lines) + "\n"
     intro = ("# ofxdp benchmark\n\n%s\n\nsent = ofgen truth (switches' sent "
              "+ controller's sent); counted = the capture's count of "
              "top-level OpenFlow messages; loss %% = missing / sent; "
              "drops = kernel/pcap drop count (tcpdump: packets, from its "
              "exit summary); CPU = utime+stime of the monitor process "
-             "(tshark: tshark + dumpcap) from start of traffic to idle; "
+             "(tshark: tshark + dumpcap) from start of traffic to idle, "
+             "CPU ns/msg = that per message sent; "
              "BPF ns/pkt = run_time_ns/run_cnt of the ofx_* programs "
-             "(kernel.bpf_stats_enabled=1), BPF CPU s is not in CPU s; "
+             "(kernel.bpf_stats_enabled=1; every packet on the interface, "
+             "ACKs included), BPF ns/msg = run_time_ns per message sent, "
+             "BPF CPU s is not in CPU s; "
              "host CPU s = busy time of all CPUs while ofgen ran "
              "(generator, kernel, monitor, anything else on the host); "
              "notes: tcp_retrans / veth_drops = TCP retransmissions and "

@@ -10,10 +10,15 @@
  * parsing, map lookups, ring reservations, payload copies and consumer
  * wakeups. Cost = fixed part + per-byte part; the table shows both.
  *
- * Usage: bpfbench [-r REPEAT] [-c poll|spin|none] [-j JSON]
+ * Usage: bpfbench [-r REPEAT] [-c poll|spin|none] [-w BYTES] [-j JSON]
+ *   -r N     runs per step (20000)
  *   -c poll  consumer sleeps in epoll (ring_buffer__poll), as the daemon
  *   -c spin  consumer busy-drains (ring_buffer__consume): no sleeps
  *   -c none  no consumer: the ring fills, then reservations fail
+ *   -w N     ofx_wakeup_bytes (default OFX_WAKEUP_BYTES_DEFAULT, as the
+ *            daemon; 0 = wake the consumer at every record)
+ *   -j FILE  also write the results as JSON
+ * The first step of each hook runs an empty program: the harness floor.
  * Needs root (BPF). Prints a markdown table to stdout.
  */
 #include <errno.h>
@@ -114,10 +119,27 @@ static size_t build(uint8_t *buf, size_t pay_len, uint16_t dport)
 	return 54 + pay_len;
 }
 
+/*
+ * Load a program that only returns @ret: its test-run time is the harness
+ * floor (the BPF_PROG_TEST_RUN loop itself), to subtract from the others.
+ * Return: the program fd, or a negative errno.
+ */
+static int load_floor(enum bpf_prog_type type, int ret)
+{
+	struct bpf_insn insns[] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		 .imm = ret},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	int fd = bpf_prog_load(type, "ofx_floor", "GPL", insns, 2, NULL);
+
+	return fd < 0 ? -errno : fd;
+}
+
 struct result {
 	const char *prog;
 	size_t pay;
-	int match;
+	int kind; /* 0: empty program (harness floor), 1: match, 2: no match */
 	double ns;
 	double recs_per_run;
 	unsigned long long reserve_fail;
@@ -138,8 +160,8 @@ static unsigned long long kstat_sum(int fd, size_t field_off)
 	return s;
 }
 
-static int run_one(struct ofxdp_bpf *skel, struct bpf_program *prog,
-		   uint8_t *frame, size_t len, int repeat, struct result *r)
+static int run_one(struct ofxdp_bpf *skel, int prog_fd, uint8_t *frame,
+		   size_t len, int repeat, struct result *r)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame,
 		    .data_size_in = len, .repeat = repeat);
@@ -149,7 +171,7 @@ static int run_one(struct ofxdp_bpf *skel, struct bpf_program *prog,
 
 	c0 = kstat_sum(kfd, offsetof(struct ofx_kstats, records));
 	f0 = kstat_sum(kfd, offsetof(struct ofx_kstats, reserve_fail));
-	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &o);
+	err = bpf_prog_test_run_opts(prog_fd, &o);
 	if (err)
 		return -errno;
 	r->ns = o.duration;
@@ -167,7 +189,7 @@ int main(int argc, char **argv)
 	static const size_t pays[] = {0, 64, 512, 1448, 4096, 16384, 65000};
 	enum consumer mode = C_POLL;
 	int repeat = 20000, opt, i, n = 0, nres = 0;
-	unsigned long long wake = 0;
+	unsigned long long wake = OFX_WAKEUP_BYTES_DEFAULT;
 	struct result res[64];
 	const char *json = NULL;
 	struct ofxdp_bpf *skel;
@@ -196,7 +218,7 @@ int main(int argc, char **argv)
 		default:
 			fprintf(stderr,
 				"usage: %s [-r REPEAT] [-c poll|spin|none] "
-				"[-j FILE.json]\n",
+				"[-w WAKEUP_BYTES] [-j FILE.json]\n",
 				argv[0]);
 			return opt == 'h' ? 0 : 2;
 		}
@@ -229,22 +251,29 @@ int main(int argc, char **argv)
 		pthread_create(&th, NULL, consumer, &ca);
 
 	for (i = 0; i < 2; i++) {
-		struct bpf_program *prog =
-			i ? skel->progs.ofx_xdp : skel->progs.ofx_tc_ingress;
-		size_t k;
+		int prog_fd = bpf_program__fd(i ? skel->progs.ofx_xdp :
+						  skel->progs.ofx_tc_ingress);
+		int floor_fd = load_floor(i ? BPF_PROG_TYPE_XDP :
+					      BPF_PROG_TYPE_SCHED_CLS,
+					  i ? 2 /* XDP_PASS */ : -1);
+		size_t k, npays = sizeof(pays) / sizeof(pays[0]);
 
-		for (k = 0; k < sizeof(pays) / sizeof(pays[0]) + 1; k++) {
-			/* The extra last step: a non-matching port. */
-			int match = k < sizeof(pays) / sizeof(pays[0]);
-			size_t pay = match ? pays[k] : 1448;
-			size_t len = build(frame, pay, match ? port : 80);
+		/* Steps: the empty program, each payload size, a 1448-byte
+		 * payload on a port that does not match. */
+		for (k = 0; k < npays + 2; k++) {
+			int kind = k == 0 ? 0 : k <= npays ? 1 : 2;
+			size_t pay = kind == 1 ? pays[k - 1] : 1448;
+			size_t len = build(frame, pay, kind == 2 ? 80 : port);
 			struct result *r = &res[nres];
 			int err;
 
+			if (kind == 0 && floor_fd < 0)
+				continue;
 			r->prog = i ? "xdp" : "tc";
 			r->pay = pay;
-			r->match = match;
-			err = run_one(skel, prog, frame, len, repeat, r);
+			r->kind = kind;
+			err = run_one(skel, kind ? prog_fd : floor_fd, frame,
+				      len, repeat, r);
 			if (err) {
 				fprintf(stderr, "bpfbench: %s %zu B: %s\n",
 					r->prog, pay, strerror(-err));
@@ -252,38 +281,49 @@ int main(int argc, char **argv)
 			}
 			nres++;
 		}
+		if (floor_fd >= 0)
+			close(floor_fd);
 	}
 	atomic_store(&stop, 1);
 	if (mode != C_NONE)
 		pthread_join(th, NULL);
 
-	printf("| prog | payload B | port | ns/run | records/run | "
-	       "ns/KiB payload | reserve_fail |\n|---|---|---|---|---|---|---|\n");
+	printf("| prog | payload B | case | ns/run | records/run | "
+	       "ns/KiB payload | reserve_fail |\n"
+	       "|---|---|---|---|---|---|---|\n");
 	for (i = 0; i < nres; i++) {
 		struct result *r = &res[i];
+		static const char *const kinds[] = {
+			"empty program (harness floor)", "port 6653",
+			"port 80 (no match)"};
+		char per_kib[32] = "-";
 
-		printf("| %s | %zu | %s | %.0f | %.2f | %s%.0f | %llu |\n",
-		       r->prog, r->pay, r->match ? "6653" : "80 (no match)",
-		       r->ns, r->recs_per_run, "",
-		       r->pay ? r->ns * 1024.0 / r->pay : 0.0,
-		       r->reserve_fail);
+		if (r->kind == 1 && r->pay)
+			snprintf(per_kib, sizeof(per_kib), "%.0f",
+				 r->ns * 1024.0 / r->pay);
+		printf("| %s | %zu | %s | %.0f | %.2f | %s | %llu |\n",
+		       r->prog, r->pay, kinds[r->kind], r->ns,
+		       r->recs_per_run, per_kib, r->reserve_fail);
 		n++;
 	}
 	if (json && (jf = fopen(json, "w"))) {
-		fprintf(jf, "{\"repeat\": %d, \"consumer\": \"%s\", "
-			    "\"results\": [",
-			repeat,
+		fprintf(jf, "{\"repeat\": %d, \"wakeup_bytes\": %llu, "
+			    "\"consumer\": \"%s\", \"results\": [",
+			repeat, wake,
 			mode == C_POLL ? "poll" :
 			mode == C_SPIN ? "spin" :
 					 "none");
 		for (i = 0; i < nres; i++)
 			fprintf(jf,
 				"%s{\"prog\": \"%s\", \"payload\": %zu, "
-				"\"match\": %s, \"ns_per_run\": %.1f, "
+				"\"case\": \"%s\", \"ns_per_run\": %.1f, "
 				"\"records_per_run\": %.3f, "
 				"\"reserve_fail\": %llu}",
 				i ? ", " : "", res[i].prog, res[i].pay,
-				res[i].match ? "true" : "false", res[i].ns,
+				res[i].kind == 0   ? "floor" :
+				res[i].kind == 1 ? "match" :
+						   "no-match",
+				res[i].ns,
 				res[i].recs_per_run, res[i].reserve_fail);
 		fprintf(jf, "]}\n");
 		fclose(jf);

@@ -22,7 +22,7 @@
 #
 # Environment:
 #   BENCH_RATES     generated msgs/s over all connections (ofgen --rate),
-#                   0 = unlimited (default "10000 50000 200000 1000000 0")
+#                   0 = unlimited (default "10000 50000 200000 400000 1000000 0")
 #   BENCH_SECONDS   seconds of generation per step (5)
 #   BENCH_CAPTURES  subset of "xdp tc pcap tcpdump tshark" (all)
 #   BENCH_CONNS     emulated switches (4)
@@ -66,7 +66,7 @@ if [ "$SMOKE" = 1 ]; then
 	SECS=${BENCH_SECONDS:-3}
 	CAPTURES=${BENCH_CAPTURES:-tc}
 else
-	RATES=${BENCH_RATES:-10000 50000 200000 1000000 0}
+	RATES=${BENCH_RATES:-10000 50000 200000 400000 1000000 0}
 	SECS=${BENCH_SECONDS:-5}
 	CAPTURES=${BENCH_CAPTURES:-xdp tc pcap tcpdump tshark}
 fi
@@ -435,5 +435,9 @@ if [ "$SMOKE" = 1 ]; then
 	python3 "$PY" smoke "$WORK"
 	exit $?
 fi
+# Per-packet cost of the BPF programs by payload size (no network).
+echo "bench: bpfbench (BPF_PROG_TEST_RUN by payload size)" >&2
+"$ROOT/build/bpfbench" -j "$OUT/bpfbench.json" >"$OUT/bpfbench.md" ||
+	rm -f "$OUT/bpfbench.md"
 python3 "$PY" summarize "$WORK" "$OUT" || exit 1
 echo "bench: wrote $OUT/bench.md and $OUT/bench.json" >&2
