@@ -45,6 +45,9 @@ char LICENSE[] SEC("license") = "GPL";
  */
 const volatile __u64 ofx_wakeup_bytes = 0;
 
+/* Tests only: true sends every packet through the helper-based parse(). */
+const volatile bool ofx_parse_slow = false;
+
 /* OpenFlow port set: key = TCP port (host byte order), value unused (1). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -96,6 +99,96 @@ static __always_inline long load(void *ctx, bool xdp, __u32 off, void *to,
 	if (xdp)
 		return bpf_xdp_load_bytes(ctx, off, to, len);
 	return bpf_skb_load_bytes(ctx, off, to, len);
+}
+
+/*
+ * Fast path of parse(): read the headers in place (direct packet access)
+ * when they all lie in the linear part [@data, @data_end), which is the
+ * case for XDP frames and nearly every skb; saves a helper call per header.
+ * Return: 0 parsed (same result as the slow path), -1 not a TCP segment,
+ * 1 headers not all linear: use the slow path.
+ */
+static __always_inline int parse_direct(void *data, void *data_end,
+					__u64 pkt_len, struct pkt *p)
+{
+	struct ethhdr *eth = data;
+	__u64 off = ETH_HLEN_, l3len, l4len, ip_total = 0, hdrs, by_ip;
+	struct tcphdr *tcp;
+	__u16 proto;
+	int i;
+
+	if ((void *)(eth + 1) > data_end)
+		return 1;
+	proto = eth->h_proto;
+#pragma unroll
+	for (i = 0; i < 2; i++) {
+		__be16 *tag = data + off;
+
+		if (proto != bpf_htons(ETH_P_8021Q) &&
+		    proto != bpf_htons(ETH_P_8021AD))
+			break;
+		if ((void *)(tag + 2) > data_end)
+			return 1;
+		proto = tag[1];
+		off += VLAN_HLEN_;
+	}
+
+	if (proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip = data + off;
+
+		if ((void *)(ip + 1) > data_end)
+			return 1;
+		if (ip->version != 4 || ip->ihl < 5 ||
+		    ip->protocol != IPPROTO_TCP_NUM ||
+		    (ip->frag_off & bpf_htons(IP_OFFSET_MASK)))
+			return -1;
+		l3len = ip->ihl * 4;
+		ip_total = bpf_ntohs(ip->tot_len);
+		p->family = 4;
+		p->saddr[0] = ip->saddr;
+		p->daddr[0] = ip->daddr;
+	} else if (proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = data + off;
+
+		if ((void *)(ip6 + 1) > data_end)
+			return 1;
+		if (ip6->version != 6 || ip6->nexthdr != IPPROTO_TCP_NUM)
+			return -1;
+		l3len = sizeof(*ip6);
+		ip_total = bpf_ntohs(ip6->payload_len);
+		if (ip_total)
+			ip_total += sizeof(*ip6);
+		p->family = 6;
+		__builtin_memcpy(p->saddr, &ip6->saddr, 16);
+		__builtin_memcpy(p->daddr, &ip6->daddr, 16);
+	} else {
+		return -1;
+	}
+
+	tcp = data + off + l3len;
+	if ((void *)(tcp + 1) > data_end)
+		return 1;
+	l4len = tcp->doff * 4;
+	if (l4len < 20)
+		return -1;
+	hdrs = off + l3len + l4len;
+	if (pkt_len < hdrs)
+		return -1;
+	p->pay_off = hdrs;
+	p->pay_len = pkt_len - hdrs;
+	if (ip_total) {
+		if (ip_total < l3len + l4len)
+			return -1;
+		by_ip = ip_total - l3len - l4len;
+		if (by_ip < p->pay_len)
+			p->pay_len = by_ip;
+	}
+	p->sport = bpf_ntohs(tcp->source);
+	p->dport = bpf_ntohs(tcp->dest);
+	p->seq = bpf_ntohl(tcp->seq);
+	p->ack = bpf_ntohl(tcp->ack_seq);
+	p->flags = ((__u8 *)tcp)[13];
+	return 0;
 }
 
 /* Return 0 if @ctx holds a TCP segment; fills @p (not yet matched). */
@@ -257,9 +350,11 @@ static __always_inline void emit_rec(struct emit_ctx *e, __u64 off, __u64 len,
 		bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
 }
 
-static __always_inline void handle(void *ctx, bool xdp, __u64 pkt_len,
+static __always_inline void handle(void *ctx, bool xdp, void *data,
+				   void *data_end, __u64 pkt_len,
 				   __u32 ifindex, __u8 hook)
 {
+	int rc;
 	struct pkt p = {};
 	struct emit_ctx e;
 	struct ofx_kstats *ks;
@@ -267,7 +362,10 @@ static __always_inline void handle(void *ctx, bool xdp, __u64 pkt_len,
 	__u32 zero = 0;
 	int i;
 
-	if (parse(ctx, xdp, pkt_len, &p))
+	rc = ofx_parse_slow ? 1 : parse_direct(data, data_end, pkt_len, &p);
+	if (rc == 1)
+		rc = parse(ctx, xdp, pkt_len, &p);
+	if (rc)
 		return;
 	if (bpf_map_lookup_elem(&ofx_ports, &p.dport))
 		p.dir = OFX_DIR_IN;
@@ -328,21 +426,25 @@ static __always_inline void handle(void *ctx, bool xdp, __u64 pkt_len,
 SEC("xdp")
 int ofx_xdp(struct xdp_md *ctx)
 {
-	handle(ctx, true, bpf_xdp_get_buff_len(ctx), ctx->ingress_ifindex,
-	       OFX_HOOK_XDP);
+	handle(ctx, true, (void *)(long)ctx->data, (void *)(long)ctx->data_end,
+	       bpf_xdp_get_buff_len(ctx), ctx->ingress_ifindex, OFX_HOOK_XDP);
 	return XDP_PASS;
 }
 
 SEC("tc")
 int ofx_tc_ingress(struct __sk_buff *skb)
 {
-	handle(skb, false, skb->len, skb->ifindex, OFX_HOOK_TC_INGRESS);
+	handle(skb, false, (void *)(long)skb->data,
+	       (void *)(long)skb->data_end, skb->len, skb->ifindex,
+	       OFX_HOOK_TC_INGRESS);
 	return TC_ACT_UNSPEC;
 }
 
 SEC("tc")
 int ofx_tc_egress(struct __sk_buff *skb)
 {
-	handle(skb, false, skb->len, skb->ifindex, OFX_HOOK_TC_EGRESS);
+	handle(skb, false, (void *)(long)skb->data,
+	       (void *)(long)skb->data_end, skb->len, skb->ifindex,
+	       OFX_HOOK_TC_EGRESS);
 	return TC_ACT_UNSPEC;
 }

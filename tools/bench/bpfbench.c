@@ -10,13 +10,15 @@
  * parsing, map lookups, ring reservations, payload copies and consumer
  * wakeups. Cost = fixed part + per-byte part; the table shows both.
  *
- * Usage: bpfbench [-r REPEAT] [-c poll|spin|none] [-w BYTES] [-j JSON]
+ * Usage: bpfbench [-r REPEAT] [-c poll|spin|none] [-w BYTES] [-s BYTES]
+ *                 [-j JSON]
  *   -r N     runs per step (20000)
  *   -c poll  consumer sleeps in epoll (ring_buffer__poll), as the daemon
  *   -c spin  consumer busy-drains (ring_buffer__consume): no sleeps
  *   -c none  no consumer: the ring fills, then reservations fail
  *   -w N     ofx_wakeup_bytes (default OFX_WAKEUP_BYTES_DEFAULT, as the
  *            daemon; 0 = wake the consumer at every record)
+ *   -s N     ring buffer bytes (default OFX_RINGBUF_DEFAULT, as the daemon)
  *   -j FILE  also write the results as JSON
  * The first step of each hook runs an empty program: the harness floor.
  * Needs root (BPF). Prints a markdown table to stdout.
@@ -190,6 +192,7 @@ int main(int argc, char **argv)
 	enum consumer mode = C_POLL;
 	int repeat = 20000, opt, i, n = 0, nres = 0;
 	unsigned long long wake = OFX_WAKEUP_BYTES_DEFAULT;
+	unsigned long ring = OFX_RINGBUF_DEFAULT;
 	struct result res[64];
 	const char *json = NULL;
 	struct ofxdp_bpf *skel;
@@ -199,7 +202,7 @@ int main(int argc, char **argv)
 	uint8_t one = 1, *frame;
 	FILE *jf;
 
-	while ((opt = getopt(argc, argv, "r:c:j:w:h")) != -1) {
+	while ((opt = getopt(argc, argv, "r:c:j:w:s:h")) != -1) {
 		switch (opt) {
 		case 'r':
 			repeat = atoi(optarg);
@@ -208,6 +211,9 @@ int main(int argc, char **argv)
 			mode = !strcmp(optarg, "spin")	 ? C_SPIN :
 			       !strcmp(optarg, "none") ? C_NONE :
 							 C_POLL;
+			break;
+		case 's':
+			ring = strtoul(optarg, NULL, 0);
 			break;
 		case 'w':
 			wake = strtoull(optarg, NULL, 0);
@@ -218,7 +224,7 @@ int main(int argc, char **argv)
 		default:
 			fprintf(stderr,
 				"usage: %s [-r REPEAT] [-c poll|spin|none] "
-				"[-w WAKEUP_BYTES] [-j FILE.json]\n",
+				"[-w WAKEUP_BYTES] [-s RING_BYTES] [-j FILE.json]\n",
 				argv[0]);
 			return opt == 'h' ? 0 : 2;
 		}
@@ -234,6 +240,7 @@ int main(int argc, char **argv)
 	}
 	bpf_program__set_flags(skel->progs.ofx_xdp, BPF_F_XDP_HAS_FRAGS);
 	skel->rodata->ofx_wakeup_bytes = wake;
+	bpf_map__set_max_entries(skel->maps.ofx_rb, ring);
 	if (ofxdp_bpf__load(skel)) {
 		fprintf(stderr, "bpfbench: cannot load BPF (root?)\n");
 		return 1;
