@@ -51,6 +51,12 @@ TSHARK_VERS = [("1.0", 1, 2, T10, False), ("1.3", 3, 4, T13, True),
                ("1.4", 5, 6, T13, True), ("1.5", 7, 8, T13, True)]
 
 
+# A capture "keeps up" at a step when it is idle (has worked off its
+# backlog) within this many seconds after the generator stops; the idle
+# check itself takes 2.0 s at least (1.5 s + one 0.5 s CPU sample).
+KEEP_UP_S = 3.0
+
+
 def tname(names, t):
     return "OFPT_" + names[t] if 0 <= t < len(names) else "OFPT_%d" % t
 
@@ -286,6 +292,11 @@ def step_row(sdir):
         if cap_ is not None and drop is not None:
             row["loss_pct"] = round(100.0 * drop / max(1, cap_ + drop), 4)
             row["lossless"] = drop == 0
+    # A live monitor must also keep up: idle again soon after the load
+    # stops, not working off a backlog spooled to disk or memory.
+    if "lossless" in row:
+        row["keeps_up"] = row["lossless"] and \
+            row.get("drain_s", 0) <= KEEP_UP_S
     return row
 
 
@@ -323,11 +334,13 @@ def rate_label(r):
     return str(r)
 
 
-def ratio_lines(rows, best):
-    """Loss-free rate of each capture over tshark's and tcpdump's.
+def ratio_lines(rows, best, key, what):
+    """Lines giving each capture's best rate over tshark's and tcpdump's.
 
-    A capture that lost nothing even at the unlimited step only gives a
-    lower bound (the generator, not the capture, was the limit): ">=".
+    @best: capture -> best step under criterion @key ("lossless" or
+    "keeps_up"). A capture that met it even at the unlimited step only
+    gives a lower bound (the generator, not the capture, was the limit):
+    ">=".
     """
     out = []
     top = {}
@@ -339,17 +352,41 @@ def ratio_lines(rows, best):
         if not pb or not pb["achieved_msgs_per_s"]:
             continue
         if not out:
-            out += ["", "Loss-free rate ratios (same run; \">=\": no loss "
-                    "even at the unlimited step, so the generator was the "
-                    "limit):", ""]
+            out += ["", "Ratios, %s (same run; \">=\": met even at the "
+                    "unlimited step, so the generator was the limit):" % what,
+                    ""]
         for c, b in best.items():
             if c == peer or b is None:
                 continue
-            bound = ">=" if (c in top and top[c].get("lossless")) else ""
+            bound = ">=" if (c in top and top[c].get(key)) else ""
             out.append("- %s / %s: %s%.1fx" % (
                 c, peer, bound,
                 b["achieved_msgs_per_s"] / pb["achieved_msgs_per_s"]))
     return out
+
+
+def best_steps(rows, key):
+    """capture -> {rate, achieved_msgs_per_s} of its fastest step meeting
+    @key, or None."""
+    best = {}
+    for r in rows:
+        c = r["capture"]
+        best.setdefault(c, None)
+        if r.get(key):
+            a = r.get("achieved_msgs_per_s", 0)
+            if best[c] is None or a > best[c]["achieved_msgs_per_s"]:
+                best[c] = {"rate": r["rate"], "achieved_msgs_per_s": a}
+    return best
+
+
+def best_lines(best, title):
+    lines = ["", title, ""]
+    for c, b in best.items():
+        lines.append("- %s: %s" % (c, "none" if b is None else
+                                   "%s (requested %s)" % (
+                                       b["achieved_msgs_per_s"],
+                                       rate_label(b["rate"]))))
+    return lines
 
 
 def summarize(work, outdir):
@@ -362,16 +399,10 @@ def summarize(work, outdir):
     order = {c: i for i, c in enumerate(meta.get("captures", "").split())}
     rows.sort(key=lambda r: (order.get(r["capture"], 99),
                              r["rate"] if r["rate"] else 1 << 62))
-    best = {}
-    for r in rows:
-        c = r["capture"]
-        best.setdefault(c, None)
-        if r.get("lossless"):
-            a = r.get("achieved_msgs_per_s", 0)
-            if best[c] is None or a > best[c]["achieved_msgs_per_s"]:
-                best[c] = {"rate": r["rate"], "achieved_msgs_per_s": a}
+    best = best_steps(rows, "lossless")
+    best_rt = best_steps(rows, "keeps_up")
     hdr = ["capture", "rate", "msgs/s", "sent", "counted", "loss %",
-           "drops", "host CPU s", "CPU s", "CPU ns/msg", "peak RSS MB", "BPF ns/pkt",
+           "drops", "lag s", "host CPU s", "CPU s", "CPU ns/msg", "peak RSS MB", "BPF ns/pkt",
            "BPF ns/msg", "BPF CPU s", "reserve_fail", "notes", "type diffs"]
     lines = ["| " + " | ".join(hdr) + " |",
              "|" + "---|" * len(hdr)]
@@ -388,7 +419,8 @@ def summarize(work, outdir):
             r["capture"], rate_label(r["rate"]),
             fmt(r.get("achieved_msgs_per_s")), fmt(r.get("sent")),
             fmt(r.get("counted")), fmt(r.get("loss_pct"), "%.3f"),
-            fmt(r.get("pcap_drop")), fmt(r.get("host_cpu_s"), "%.2f"),
+            fmt(r.get("pcap_drop")), fmt(r.get("drain_s"), "%.1f"),
+            fmt(r.get("host_cpu_s"), "%.2f"),
             fmt(r.get("cpu_s"), "%.2f"),
             fmt(r.get("cpu_ns_per_msg"), "%.1f"),
             fmt(r["peak_rss_kb"] / 1024.0 if r.get("peak_rss_kb") else None,
@@ -396,16 +428,14 @@ def summarize(work, outdir):
             fmt(r.get("bpf_ns_per_pkt")), fmt(r.get("bpf_ns_per_msg"), "%.1f"),
             fmt(r.get("bpf_cpu_s"), "%.3f"),
             fmt(r.get("reserve_fail")), notes(r), dtxt]) + " |")
-    lines.append("")
-    lines.append("Highest loss-free step per capture (achieved msgs/s, "
-                 "both directions):")
-    lines.append("")
-    for c, b in best.items():
-        lines.append("- %s: %s" % (c, "none" if b is None else
-                                   "%s (requested %s)" % (
-                                       b["achieved_msgs_per_s"],
-                                       rate_label(b["rate"]))))
-    lines += ratio_lines(rows, best)
+    lines += best_lines(best, "Highest loss-free step per capture "
+                        "(achieved msgs/s, both directions):")
+    lines += best_lines(best_rt, "Highest step per capture that is "
+                        "loss-free and keeps up (idle within %.0f s after "
+                        "the load stops):" % KEEP_UP_S)
+    lines += ratio_lines(rows, best, "lossless", "loss-free")
+    lines += ratio_lines(rows, best_rt, "keeps_up",
+                         "loss-free and keeping up")
     bb = os.path.join(outdir, "bpfbench.md")
     if os.path.isfile(bb):
         lines += ["", "BPF program cost by payload size (tools/bench/bpfbench: "
@@ -427,6 +457,8 @@ def summarize(work, outdir):
              "BPF CPU s is not in CPU s; "
              "host CPU s = busy time of all CPUs while ofgen ran "
              "(generator, kernel, monitor, anything else on the host); "
+             "lag s = time from the end of the load until the capture is "
+             "idle again (2.0 s minimum: the check itself); "
              "notes: tcp_retrans / veth_drops = TCP retransmissions and "
              "veth drop counters in both namespaces during the step.\n\n"
              % meta.get("desc", ""))
@@ -434,7 +466,8 @@ def summarize(work, outdir):
     with open(os.path.join(outdir, "bench.md"), "w") as f:
         f.write(intro + md)
     with open(os.path.join(outdir, "bench.json"), "w") as f:
-        json.dump({"run": meta, "steps": rows, "lossless_max": best}, f,
+        json.dump({"run": meta, "steps": rows, "lossless_max": best,
+                   "keeps_up_max": best_rt}, f,
                   indent=1, sort_keys=True)
         f.write("\n")
     print(md, end="")

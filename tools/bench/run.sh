@@ -22,7 +22,7 @@
 #
 # Environment:
 #   BENCH_RATES     generated msgs/s over all connections (ofgen --rate),
-#                   0 = unlimited (default "10000 50000 200000 400000 1000000 0")
+#                   0 = unlimited (default "10000 50000 100000 200000 400000 1000000 0")
 #   BENCH_SECONDS   seconds of generation per step (5)
 #   BENCH_CAPTURES  subset of "xdp tc pcap tcpdump tshark" (all)
 #   BENCH_CONNS     emulated switches (4)
@@ -66,7 +66,7 @@ if [ "$SMOKE" = 1 ]; then
 	SECS=${BENCH_SECONDS:-3}
 	CAPTURES=${BENCH_CAPTURES:-tc}
 else
-	RATES=${BENCH_RATES:-10000 50000 200000 400000 1000000 0}
+	RATES=${BENCH_RATES:-10000 50000 100000 200000 400000 1000000 0}
 	SECS=${BENCH_SECONDS:-5}
 	CAPTURES=${BENCH_CAPTURES:-xdp tc pcap tcpdump tshark}
 fi
@@ -383,7 +383,8 @@ run_step() {
 	# wait until the capture has worked off its backlog: CPU time grows by
 	# at most 1 tick in 0.5 s, and at least 1.5 s after traffic (ofxdp
 	# gives a stream hole 1 s)
-	local t0=$SECONDS t1 a b
+	local t0=$SECONDS t0ns t1 a b
+	t0ns=$(date +%s%N)
 	sleep 1.5
 	while :; do
 		a=$(cpu_ticks "${pids[@]}")
@@ -392,7 +393,7 @@ run_step() {
 		[ $((b - a)) -le 1 ] && break
 		[ $((SECONDS - t0)) -ge "$DRAIN_MAX" ] && break
 	done
-	t1=$((SECONDS - t0))
+	t1=$(awk -v a="$t0ns" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
 	{
 		echo "drain_s=$t1"
 		echo "cpu_after=$(cpu_ticks "${pids[@]}")"
