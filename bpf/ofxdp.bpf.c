@@ -9,8 +9,14 @@
  * Parsing: Ethernet, up to two 802.1Q/802.1ad tags, IPv4 (options skipped
  * via ihl, non-first fragments ignored) or IPv6 (only when the fixed
  * header's next header is TCP: extension headers are not followed), TCP
- * (options skipped via doff). Headers are read with bpf_skb_load_bytes /
- * bpf_xdp_load_bytes so that non-linear skbs and multi-buffer frames work.
+ * (options skipped via doff). Headers are read in place when they lie in
+ * the linear part (parse_direct(), nearly always), else with
+ * bpf_skb_load_bytes / bpf_xdp_load_bytes (parse()), so that non-linear
+ * skbs and multi-buffer frames work too.
+ *
+ * Ring records: one per segment chunk; the consumer is woken only once
+ * ofx_wakeup_bytes wait in the ring (it drains on a timer below that), and
+ * records are numbered per CPU, so producers share no counter.
  *
  * Payload length is the packet length (skb->len, or the XDP buffer length)
  * minus the header lengths. The IP length field is used only to trim
@@ -102,6 +108,42 @@ static __always_inline long load(void *ctx, bool xdp, __u32 off, void *to,
 }
 
 /*
+ * Fill @p from the 20-byte TCP header at @tcp (on the stack or in the
+ * packet), which follows an @l3len-byte IP header at offset @off of a
+ * @pkt_len-byte packet; the IP length field says @ip_total bytes (IP
+ * header included; 0: unknown).
+ * Return: 0, or -1 if the lengths are inconsistent.
+ */
+static __always_inline int tcp_fill(struct pkt *p, const __u8 *tcp,
+				    __u64 pkt_len, __u64 off, __u64 l3len,
+				    __u64 ip_total)
+{
+	__u64 l4len = (tcp[12] >> 4) * 4, hdrs, by_ip;
+
+	if (l4len < 20)
+		return -1;
+	hdrs = off + l3len + l4len;
+	if (pkt_len < hdrs)
+		return -1;
+	p->pay_off = hdrs;
+	p->pay_len = pkt_len - hdrs;
+	if (ip_total) {
+		/* Trim link-layer padding; 0 means unknown (GSO/BIG TCP). */
+		if (ip_total < l3len + l4len)
+			return -1;
+		by_ip = ip_total - l3len - l4len;
+		if (by_ip < p->pay_len)
+			p->pay_len = by_ip;
+	}
+	p->sport = ((__u16)tcp[0] << 8) | tcp[1];
+	p->dport = ((__u16)tcp[2] << 8) | tcp[3];
+	p->seq = bpf_ntohl(*(__u32 *)&tcp[4]);
+	p->ack = bpf_ntohl(*(__u32 *)&tcp[8]);
+	p->flags = tcp[13];
+	return 0;
+}
+
+/*
  * Fast path of parse(): read the headers in place (direct packet access)
  * when they all lie in the linear part [@data, @data_end), which is the
  * case for XDP frames and nearly every skb; saves a helper call per header.
@@ -112,7 +154,7 @@ static __always_inline int parse_direct(void *data, void *data_end,
 					__u64 pkt_len, struct pkt *p)
 {
 	struct ethhdr *eth = data;
-	__u64 off = ETH_HLEN_, l3len, l4len, ip_total = 0, hdrs, by_ip;
+	__u64 off = ETH_HLEN_, l3len, ip_total = 0;
 	struct tcphdr *tcp;
 	__u16 proto;
 	int i;
@@ -168,27 +210,7 @@ static __always_inline int parse_direct(void *data, void *data_end,
 	tcp = data + off + l3len;
 	if ((void *)(tcp + 1) > data_end)
 		return 1;
-	l4len = tcp->doff * 4;
-	if (l4len < 20)
-		return -1;
-	hdrs = off + l3len + l4len;
-	if (pkt_len < hdrs)
-		return -1;
-	p->pay_off = hdrs;
-	p->pay_len = pkt_len - hdrs;
-	if (ip_total) {
-		if (ip_total < l3len + l4len)
-			return -1;
-		by_ip = ip_total - l3len - l4len;
-		if (by_ip < p->pay_len)
-			p->pay_len = by_ip;
-	}
-	p->sport = bpf_ntohs(tcp->source);
-	p->dport = bpf_ntohs(tcp->dest);
-	p->seq = bpf_ntohl(tcp->seq);
-	p->ack = bpf_ntohl(tcp->ack_seq);
-	p->flags = ((__u8 *)tcp)[13];
-	return 0;
+	return tcp_fill(p, (const __u8 *)tcp, pkt_len, off, l3len, ip_total);
 }
 
 /* Return 0 if @ctx holds a TCP segment; fills @p (not yet matched). */
@@ -197,7 +219,7 @@ static __always_inline int parse(void *ctx, bool xdp, __u64 pkt_len,
 {
 	struct ethhdr eth;
 	__u16 proto;
-	__u64 off = ETH_HLEN_, l3len, l4len, ip_total = 0, hdrs, by_ip;
+	__u64 off = ETH_HLEN_, l3len, ip_total = 0;
 	__u8 tcp[20];
 	int i;
 
@@ -253,28 +275,7 @@ static __always_inline int parse(void *ctx, bool xdp, __u64 pkt_len,
 
 	if (load(ctx, xdp, off + l3len, tcp, sizeof(tcp)))
 		return -1;
-	l4len = (tcp[12] >> 4) * 4;
-	if (l4len < 20)
-		return -1;
-	hdrs = off + l3len + l4len;
-	if (pkt_len < hdrs)
-		return -1;
-	p->pay_off = hdrs;
-	p->pay_len = pkt_len - hdrs;
-	if (ip_total) {
-		/* Trim link-layer padding; 0 means unknown (GSO/BIG TCP). */
-		if (ip_total < l3len + l4len)
-			return -1;
-		by_ip = ip_total - l3len - l4len;
-		if (by_ip < p->pay_len)
-			p->pay_len = by_ip;
-	}
-	p->sport = ((__u16)tcp[0] << 8) | tcp[1];
-	p->dport = ((__u16)tcp[2] << 8) | tcp[3];
-	p->seq = bpf_ntohl(*(__u32 *)&tcp[4]);
-	p->ack = bpf_ntohl(*(__u32 *)&tcp[8]);
-	p->flags = tcp[13];
-	return 0;
+	return tcp_fill(p, tcp, pkt_len, off, l3len, ip_total);
 }
 
 /* Everything a record needs besides its chunk. */
