@@ -402,8 +402,8 @@ def summarize(work, outdir):
     best = best_steps(rows, "lossless")
     best_rt = best_steps(rows, "keeps_up")
     hdr = ["capture", "rate", "msgs/s", "sent", "counted", "loss %",
-           "drops", "lag s", "host CPU s", "CPU s", "CPU ns/msg", "peak RSS MB", "BPF ns/pkt",
-           "BPF ns/msg", "BPF CPU s", "reserve_fail", "notes", "type diffs"]
+           "drops", "lag s", "host CPU s", "CPU s", "CPU s/M msgs", "peak RSS MB", "BPF ns/pkt",
+           "BPF s/M msgs", "BPF CPU s", "reserve_fail", "notes", "type diffs"]
     lines = ["| " + " | ".join(hdr) + " |",
              "|" + "---|" * len(hdr)]
     for r in rows:
@@ -422,10 +422,11 @@ def summarize(work, outdir):
             fmt(r.get("pcap_drop")), fmt(r.get("drain_s"), "%.1f"),
             fmt(r.get("host_cpu_s"), "%.2f"),
             fmt(r.get("cpu_s"), "%.2f"),
-            fmt(r.get("cpu_ns_per_msg"), "%.1f"),
+            fmt(r.get("cpu_s_per_M"), "%.3f"),
             fmt(r["peak_rss_kb"] / 1024.0 if r.get("peak_rss_kb") else None,
                 "%.1f"),
-            fmt(r.get("bpf_ns_per_pkt")), fmt(r.get("bpf_ns_per_msg"), "%.1f"),
+            fmt(r.get("bpf_ns_per_pkt")), fmt(r.get("bpf_ns_per_msg") / 1000.0
+                if r.get("bpf_ns_per_msg") is not None else None, "%.3f"),
             fmt(r.get("bpf_cpu_s"), "%.3f"),
             fmt(r.get("reserve_fail")), notes(r), dtxt]) + " |")
     lines += best_lines(best, "Highest loss-free step per capture "
@@ -450,10 +451,12 @@ def summarize(work, outdir):
              "drops = kernel/pcap drop count (tcpdump: packets, from its "
              "exit summary); CPU = utime+stime of the monitor process "
              "(tshark: tshark + dumpcap) from start of traffic to idle, "
-             "CPU ns/msg = that per message sent; "
+             "CPU s/M msgs = that per million messages sent (0.020 = "
+             "20 ns per message); "
              "BPF ns/pkt = run_time_ns/run_cnt of the ofx_* programs "
              "(kernel.bpf_stats_enabled=1; every packet on the interface, "
-             "ACKs included), BPF ns/msg = run_time_ns per message sent, "
+             "ACKs included), BPF s/M msgs = run_time_ns per million "
+             "messages sent, "
              "BPF CPU s is not in CPU s; "
              "host CPU s = busy time of all CPUs while ofgen ran "
              "(generator, kernel, monitor, anything else on the host); "

@@ -21,6 +21,7 @@
  *   -s N     ring buffer bytes (default OFX_RINGBUF_DEFAULT, as the daemon)
  *   -j FILE  also write the results as JSON
  * The first step of each hook runs an empty program: the harness floor.
+ * TC steps stop at 1448-byte payloads: an skb test run takes one page.
  * Needs root (BPF). Prints a markdown table to stdout.
  */
 #include <errno.h>
@@ -193,6 +194,7 @@ int main(int argc, char **argv)
 	int repeat = 20000, opt, i, n = 0, nres = 0;
 	unsigned long long wake = OFX_WAKEUP_BYTES_DEFAULT;
 	unsigned long ring = OFX_RINGBUF_DEFAULT;
+	double floor_ns = 0;
 	struct result res[64];
 	const char *json = NULL;
 	struct ofxdp_bpf *skel;
@@ -276,6 +278,9 @@ int main(int argc, char **argv)
 
 			if (kind == 0 && floor_fd < 0)
 				continue;
+			/* An skb test run takes one page at most. */
+			if (!i && len > 4096 - 512)
+				continue;
 			r->prog = i ? "xdp" : "tc";
 			r->pay = pay;
 			r->kind = kind;
@@ -295,9 +300,9 @@ int main(int argc, char **argv)
 	if (mode != C_NONE)
 		pthread_join(th, NULL);
 
-	printf("| prog | payload B | case | ns/run | records/run | "
-	       "ns/KiB payload | reserve_fail |\n"
-	       "|---|---|---|---|---|---|---|\n");
+	printf("| prog | payload B | case | ns/run | ns/run - floor | "
+	       "records/run | ns/KiB payload | reserve_fail |\n"
+	       "|---|---|---|---|---|---|---|---|\n");
 	for (i = 0; i < nres; i++) {
 		struct result *r = &res[i];
 		static const char *const kinds[] = {
@@ -307,10 +312,13 @@ int main(int argc, char **argv)
 
 		if (r->kind == 1 && r->pay)
 			snprintf(per_kib, sizeof(per_kib), "%.0f",
-				 r->ns * 1024.0 / r->pay);
-		printf("| %s | %zu | %s | %.0f | %.2f | %s | %llu |\n",
+				 (r->ns - floor_ns) * 1024.0 / r->pay);
+		if (r->kind == 0)
+			floor_ns = r->ns;
+		printf("| %s | %zu | %s | %.0f | %.0f | %.2f | %s | %llu |\n",
 		       r->prog, r->pay, kinds[r->kind], r->ns,
-		       r->recs_per_run, per_kib, r->reserve_fail);
+		       r->ns - floor_ns, r->recs_per_run, per_kib,
+		       r->reserve_fail);
 		n++;
 	}
 	if (json && (jf = fopen(json, "w"))) {

@@ -417,6 +417,15 @@ run_step() {
 
 # ---- main -------------------------------------------------------------------
 
+mkdir -p "$OUT"
+if [ "$SMOKE" = 0 ]; then
+	# Per-packet cost of the BPF programs by payload size (no network),
+	# first, on a quiet machine.
+	echo "bench: bpfbench (BPF_PROG_TEST_RUN by payload size)" >&2
+	"$ROOT/build/bpfbench" -j "$OUT/bpfbench.json" >"$OUT/bpfbench.md" ||
+		rm -f "$OUT/bpfbench.md"
+fi
+
 i=0
 for cap in $CAPTURES; do
 	for rate in $RATES; do
@@ -436,9 +445,5 @@ if [ "$SMOKE" = 1 ]; then
 	python3 "$PY" smoke "$WORK"
 	exit $?
 fi
-# Per-packet cost of the BPF programs by payload size (no network).
-echo "bench: bpfbench (BPF_PROG_TEST_RUN by payload size)" >&2
-"$ROOT/build/bpfbench" -j "$OUT/bpfbench.json" >"$OUT/bpfbench.md" ||
-	rm -f "$OUT/bpfbench.md"
 python3 "$PY" summarize "$WORK" "$OUT" || exit 1
 echo "bench: wrote $OUT/bench.md and $OUT/bench.json" >&2
