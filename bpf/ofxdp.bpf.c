@@ -46,8 +46,8 @@ char LICENSE[] SEC("license") = "GPL";
  * Consumer wake-up policy, set by userspace before loading (bytes).
  * 0: wake the consumer whenever it has caught up (libbpf's default; one
  * wake-up, i.e. an irq_work and a self-IPI, per record at low load).
- * N > 0: never wake it until at least N bytes wait in the ring; the
- * consumer then also drains on a timer (see ofx_bpf_poll()).
+ * N > 0: wake it once when the bytes waiting in the ring reach N, never
+ * below; the consumer also drains on a timer (see ofx_bpf_poll()).
  */
 const volatile __u64 ofx_wakeup_bytes = 0;
 
@@ -300,6 +300,7 @@ static __always_inline void emit_rec(struct emit_ctx *e, __u64 off, __u64 len,
 {
 	struct ofx_rec_hdr *r;
 	struct pkt *p = e->p;
+	__u64 avail, rec_bytes;
 
 	r = bpf_ringbuf_reserve(&ofx_rb, sizeof(*r) + size, 0);
 	if (!r) {
@@ -342,10 +343,19 @@ static __always_inline void emit_rec(struct emit_ctx *e, __u64 off, __u64 len,
 	r->chunk = chunk;
 	r->nchunks = nchunks;
 	e->ks->records++;
-	if (!ofx_wakeup_bytes)
+	if (!ofx_wakeup_bytes) {
 		bpf_ringbuf_submit(r, 0);
-	else if (bpf_ringbuf_query(&ofx_rb, BPF_RB_AVAIL_DATA) >=
-		 ofx_wakeup_bytes)
+		return;
+	}
+	/*
+	 * Wake only on the record that takes the backlog over the threshold
+	 * (ring header 8 B + record, rounded to 8 B): a stalled consumer must
+	 * not cost an irq_work per record. A crossing missed by racing CPUs
+	 * only delays the drain to the consumer's timer.
+	 */
+	avail = bpf_ringbuf_query(&ofx_rb, BPF_RB_AVAIL_DATA);
+	rec_bytes = (8 + sizeof(*r) + size + 7) & ~7ull;
+	if (avail >= ofx_wakeup_bytes && avail - rec_bytes < ofx_wakeup_bytes)
 		bpf_ringbuf_submit(r, BPF_RB_FORCE_WAKEUP);
 	else
 		bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
