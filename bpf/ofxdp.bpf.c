@@ -362,8 +362,8 @@ static __always_inline void emit_rec(struct emit_ctx *e, __u64 off, __u64 len,
 }
 
 static __always_inline void handle(void *ctx, bool xdp, void *data,
-				   void *data_end, __u64 pkt_len,
-				   __u32 ifindex, __u8 hook)
+				   void *data_end, __u64 pkt_len, __u32 ifindex,
+				   __u8 hook)
 {
 	int rc;
 	struct pkt p = {};
@@ -445,17 +445,15 @@ int ofx_xdp(struct xdp_md *ctx)
 SEC("tc")
 int ofx_tc_ingress(struct __sk_buff *skb)
 {
-	handle(skb, false, (void *)(long)skb->data,
-	       (void *)(long)skb->data_end, skb->len, skb->ifindex,
-	       OFX_HOOK_TC_INGRESS);
+	handle(skb, false, (void *)(long)skb->data, (void *)(long)skb->data_end,
+	       skb->len, skb->ifindex, OFX_HOOK_TC_INGRESS);
 	return TC_ACT_UNSPEC;
 }
 
 SEC("tc")
 int ofx_tc_egress(struct __sk_buff *skb)
 {
-	handle(skb, false, (void *)(long)skb->data,
-	       (void *)(long)skb->data_end, skb->len, skb->ifindex,
-	       OFX_HOOK_TC_EGRESS);
+	handle(skb, false, (void *)(long)skb->data, (void *)(long)skb->data_end,
+	       skb->len, skb->ifindex, OFX_HOOK_TC_EGRESS);
 	return TC_ACT_UNSPEC;
 }

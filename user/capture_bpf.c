@@ -368,7 +368,7 @@ static int attach(struct ofx_bpf *b, enum ofx_mode mode)
 		return err;
 	}
 
-	/* Native XDP on veth switches off GSO on the peer and queues frames
+	/* Native XDP on veth switches off TSO on the peer and queues frames
 	 * in a small ring that overflows under load: it would change the
 	 * traffic it watches. auto uses TC there; --mode xdp still can. */
 	if (mode == OFX_MODE_AUTO && is_veth(b->ifname))
@@ -394,7 +394,9 @@ static int attach(struct ofx_bpf *b, enum ofx_mode mode)
 			   is_veth(b->ifname)) {
 			fprintf(stderr,
 				"ofxdp: note: native XDP on veth %s turns off "
-				"GSO on its peer and queues frames in a "
+				"TCP "
+				"segmentation offload on its peer and queues "
+				"frames in a "
 				"256-slot ring; under load the peer drops "
 				"frames (TCP retransmits them). --mode tc does "
 				"not change the traffic\n",
@@ -553,10 +555,10 @@ int ofx_bpf_open(const struct ofx_bpf_opts *o, struct ofx_bpf **out)
 	 * The consumer drains on its poll timer anyway (ofx_bpf_poll()).
 	 */
 	b->skel->rodata->ofx_wakeup_bytes =
-		o->wakeup_bytes ? o->wakeup_bytes :
-		rb_bytes / 8 < OFX_WAKEUP_BYTES_DEFAULT ?
-				  rb_bytes / 8 :
-				  OFX_WAKEUP_BYTES_DEFAULT;
+		o->wakeup_bytes ? o->wakeup_bytes
+		: rb_bytes / 8 < OFX_WAKEUP_BYTES_DEFAULT
+			? rb_bytes / 8
+			: OFX_WAKEUP_BYTES_DEFAULT;
 	err = bpf_map__set_max_entries(b->skel->maps.ofx_rb, rb_bytes);
 	if (err)
 		goto fail;

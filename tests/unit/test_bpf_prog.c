@@ -725,18 +725,26 @@ static void test_wakeup_batched(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_tc_ipv4_hello),	   T(test_xdp_ipv4_hello),
-		T(test_tc_vlan),	   T(test_tc_qinq),
-		T(test_xdp_qinq),	   T(test_tc_ipv6),
-		T(test_xdp_ipv6_vlan),	   T(test_tc_dir_out),
-		T(test_other_port),	   T(test_truncated),
-		T(test_short_payload),	   T(test_padding_trimmed),
-		T(test_flags_no_payload),  T(test_fragment_skipped),
-		T(test_tc_3000),	   T(test_xdp_1000),
+		T(test_tc_ipv4_hello),
+		T(test_xdp_ipv4_hello),
+		T(test_tc_vlan),
+		T(test_tc_qinq),
+		T(test_xdp_qinq),
+		T(test_tc_ipv6),
+		T(test_xdp_ipv6_vlan),
+		T(test_tc_dir_out),
+		T(test_other_port),
+		T(test_truncated),
+		T(test_short_payload),
+		T(test_padding_trimmed),
+		T(test_flags_no_payload),
+		T(test_fragment_skipped),
+		T(test_tc_3000),
+		T(test_xdp_1000),
 		TF(test_xdp_frags_chunks),
 		T(test_wakeup_every_record),
-		cmocka_unit_test_setup_teardown(test_wakeup_batched,
-						setup_wake, teardown),
+		cmocka_unit_test_setup_teardown(test_wakeup_batched, setup_wake,
+						teardown),
 	};
 
 	int failed;
@@ -745,7 +753,7 @@ int main(void)
 	 * their direct-access parser; the second pass forces the other. */
 	failed = cmocka_run_group_tests_name("direct parse", tests, NULL, NULL);
 	parse_slow = true;
-	failed += cmocka_run_group_tests_name("helper parse", tests, NULL,
-					      NULL);
+	failed +=
+		cmocka_run_group_tests_name("helper parse", tests, NULL, NULL);
 	return failed;
 }

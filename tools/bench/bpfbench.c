@@ -130,7 +130,8 @@ static size_t build(uint8_t *buf, size_t pay_len, uint16_t dport)
 static int load_floor(enum bpf_prog_type type, int ret)
 {
 	struct bpf_insn insns[] = {
-		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K,
+		 .dst_reg = BPF_REG_0,
 		 .imm = ret},
 		{.code = BPF_JMP | BPF_EXIT},
 	};
@@ -197,8 +198,8 @@ static int run_one(struct ofxdp_bpf *skel, int prog_fd, uint8_t *frame,
 		done += n;
 		/* Let the consumer drain the batch (at most 1 s). */
 		c1 = kstat_sum(kfd, offsetof(struct ofx_kstats, records));
-		for (w = 0; mode != C_NONE && w < 1000 &&
-			    atomic_load(&consumed) < c1;
+		for (w = 0;
+		     mode != C_NONE && w < 1000 && atomic_load(&consumed) < c1;
 		     w++)
 			usleep(1000);
 	}
@@ -235,9 +236,9 @@ int main(int argc, char **argv)
 			repeat = atoi(optarg);
 			break;
 		case 'c':
-			mode = !strcmp(optarg, "spin")	 ? C_SPIN :
-			       !strcmp(optarg, "none") ? C_NONE :
-							 C_POLL;
+			mode = !strcmp(optarg, "spin")	 ? C_SPIN
+			       : !strcmp(optarg, "none") ? C_NONE
+							 : C_POLL;
 			break;
 		case 's':
 			ring = strtoul(optarg, NULL, 0);
@@ -251,7 +252,8 @@ int main(int argc, char **argv)
 		default:
 			fprintf(stderr,
 				"usage: %s [-r REPEAT] [-c poll|spin|none] "
-				"[-w WAKEUP_BYTES] [-s RING_BYTES] [-j FILE.json]\n",
+				"[-w WAKEUP_BYTES] [-s RING_BYTES] [-j "
+				"FILE.json]\n",
 				argv[0]);
 			return opt == 'h' ? 0 : 2;
 		}
@@ -285,10 +287,10 @@ int main(int argc, char **argv)
 		pthread_create(&th, NULL, consumer, &ca);
 
 	for (i = 0; i < 2; i++) {
-		int prog_fd = bpf_program__fd(i ? skel->progs.ofx_xdp :
-						  skel->progs.ofx_tc_ingress);
-		int floor_fd = load_floor(i ? BPF_PROG_TYPE_XDP :
-					      BPF_PROG_TYPE_SCHED_CLS,
+		int prog_fd = bpf_program__fd(i ? skel->progs.ofx_xdp
+						: skel->progs.ofx_tc_ingress);
+		int floor_fd = load_floor(i ? BPF_PROG_TYPE_XDP
+					    : BPF_PROG_TYPE_SCHED_CLS,
 					  i ? 2 /* XDP_PASS */ : -1);
 		size_t k, npays = sizeof(pays) / sizeof(pays[0]);
 
@@ -341,18 +343,18 @@ int main(int argc, char **argv)
 		if (r->kind == 0)
 			floor_ns = r->ns;
 		printf("| %s | %zu | %s | %.0f | %.0f | %.2f | %s | %llu |\n",
-		       r->prog, r->pay, kinds[r->kind], r->ns,
-		       r->ns - floor_ns, r->recs_per_run, per_kib,
-		       r->reserve_fail);
+		       r->prog, r->pay, kinds[r->kind], r->ns, r->ns - floor_ns,
+		       r->recs_per_run, per_kib, r->reserve_fail);
 		n++;
 	}
 	if (json && (jf = fopen(json, "w"))) {
-		fprintf(jf, "{\"repeat\": %d, \"wakeup_bytes\": %llu, "
-			    "\"consumer\": \"%s\", \"results\": [",
+		fprintf(jf,
+			"{\"repeat\": %d, \"wakeup_bytes\": %llu, "
+			"\"consumer\": \"%s\", \"results\": [",
 			repeat, wake,
-			mode == C_POLL ? "poll" :
-			mode == C_SPIN ? "spin" :
-					 "none");
+			mode == C_POLL	 ? "poll"
+			: mode == C_SPIN ? "spin"
+					 : "none");
 		for (i = 0; i < nres; i++)
 			fprintf(jf,
 				"%s{\"prog\": \"%s\", \"payload\": %zu, "
@@ -360,11 +362,11 @@ int main(int argc, char **argv)
 				"\"records_per_run\": %.3f, "
 				"\"reserve_fail\": %llu}",
 				i ? ", " : "", res[i].prog, res[i].pay,
-				res[i].kind == 0   ? "floor" :
-				res[i].kind == 1 ? "match" :
-						   "no-match",
-				res[i].ns,
-				res[i].recs_per_run, res[i].reserve_fail);
+				res[i].kind == 0   ? "floor"
+				: res[i].kind == 1 ? "match"
+						   : "no-match",
+				res[i].ns, res[i].recs_per_run,
+				res[i].reserve_fail);
 		fprintf(jf, "]}\n");
 		fclose(jf);
 	}
