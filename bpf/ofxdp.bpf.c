@@ -348,14 +348,16 @@ static __always_inline void emit_rec(struct emit_ctx *e, __u64 off, __u64 len,
 		return;
 	}
 	/*
-	 * Wake only on the record that takes the backlog over the threshold
-	 * (ring header 8 B + record, rounded to 8 B): a stalled consumer must
-	 * not cost an irq_work per record. A crossing missed by racing CPUs
-	 * only delays the drain to the consumer's timer.
+	 * Wake on the record that takes the backlog over a multiple of the
+	 * threshold (ring header 8 B + record, rounded to 8 B): once per
+	 * threshold's worth of records, never per record, even when the
+	 * consumer stalls; a crossing missed by racing CPUs is caught at the
+	 * next multiple or by the consumer's timer.
 	 */
 	avail = bpf_ringbuf_query(&ofx_rb, BPF_RB_AVAIL_DATA);
 	rec_bytes = (8 + sizeof(*r) + size + 7) & ~7ull;
-	if (avail >= ofx_wakeup_bytes && avail - rec_bytes < ofx_wakeup_bytes)
+	if (avail >= ofx_wakeup_bytes && rec_bytes <= avail &&
+	    avail / ofx_wakeup_bytes != (avail - rec_bytes) / ofx_wakeup_bytes)
 		bpf_ringbuf_submit(r, BPF_RB_FORCE_WAKEUP);
 	else
 		bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
