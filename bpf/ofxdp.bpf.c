@@ -355,11 +355,15 @@ static __always_inline void emit_rec(struct emit_ctx *e, __u64 off, __u64 len,
 	 * next multiple or by the consumer's timer.
 	 */
 	avail = bpf_ringbuf_query(&ofx_rb, BPF_RB_AVAIL_DATA);
+	if (avail > e->ks->ring_hwm)
+		e->ks->ring_hwm = avail;
 	rec_bytes = (8 + sizeof(*r) + size + 7) & ~7ull;
 	if (avail >= ofx_wakeup_bytes && rec_bytes <= avail &&
-	    avail / ofx_wakeup_bytes != (avail - rec_bytes) / ofx_wakeup_bytes)
+	    avail / ofx_wakeup_bytes !=
+		    (avail - rec_bytes) / ofx_wakeup_bytes) {
+		e->ks->wakeups++;
 		bpf_ringbuf_submit(r, BPF_RB_FORCE_WAKEUP);
-	else
+	} else
 		bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
 }
 
@@ -431,8 +435,10 @@ static __always_inline void handle(void *ctx, bool xdp, void *data,
 			emit_rec(&e, off, len, i, nchunks, OFX_CLASS_S);
 		else if (len <= OFX_CLASS_M)
 			emit_rec(&e, off, len, i, nchunks, OFX_CLASS_M);
-		else
+		else if (len <= OFX_CLASS_L)
 			emit_rec(&e, off, len, i, nchunks, OFX_CLASS_L);
+		else
+			emit_rec(&e, off, len, i, nchunks, OFX_CLASS_XL);
 	}
 }
 

@@ -37,8 +37,9 @@
  * waste little ring space.
  */
 #define OFX_CLASS_S 256
-#define OFX_CLASS_M 2048
-#define OFX_CLASS_L OFX_CHUNK_MAX
+#define OFX_CLASS_M 1536 /* one MTU-1500 segment (<= 1460 payload bytes) */
+#define OFX_CLASS_L 4096
+#define OFX_CLASS_XL OFX_CHUNK_MAX
 
 /*
  * Default consumer wake-up threshold in bytes waiting in the ring (the BPF
@@ -47,7 +48,7 @@
 #define OFX_WAKEUP_BYTES_DEFAULT (1u << 20)
 
 /* Default ring buffer size in bytes (power of two, multiple of page size). */
-#define OFX_RINGBUF_DEFAULT (32u << 20)
+#define OFX_RINGBUF_DEFAULT (64u << 20)
 
 /** enum ofx_dir - direction of a segment relative to the OpenFlow port. */
 enum ofx_dir {
@@ -135,6 +136,10 @@ struct ofx_rec_hdr {
  * @trunc_bytes:   payload bytes beyond OFX_MAX_CHUNKS * OFX_CHUNK_MAX, or
  *                 not loadable from the packet: never sent to userspace
  * @rec_seq:       record numbers taken on this CPU (struct ofx_rec_hdr.rec_seq)
+ * @ring_hwm:      most bytes seen waiting in the ring (consumer backlog
+ *                 high-water mark; only with a wake-up threshold, see
+ *                 ofx_wakeup_bytes); near the ring size means near loss
+ * @wakeups:       consumer wake-ups forced by the threshold
  */
 struct ofx_kstats {
 	__u64 segs[OFX_NDIRS];
@@ -144,6 +149,8 @@ struct ofx_kstats {
 	__u64 reserve_fail_bytes;
 	__u64 trunc_bytes;
 	__u64 rec_seq;
+	__u64 ring_hwm;
+	__u64 wakeups;
 };
 
 /**

@@ -670,6 +670,9 @@ void ofx_bpf_update_stats(struct ofx_bpf *b, struct ofx_stats *st)
 		k->reserve_fail += c->reserve_fail;
 		k->reserve_fail_bytes += c->reserve_fail_bytes;
 		k->trunc_bytes += c->trunc_bytes;
+		k->wakeups += c->wakeups;
+		if (c->ring_hwm > k->ring_hwm)
+			k->ring_hwm = c->ring_hwm;
 	}
 }
 

@@ -95,7 +95,7 @@ static const struct argp_option opts[] = {
 	{"interval", 'i', "SEC", 0, "console refresh interval (default 1)", 0},
 	{"duration", OPT_DURATION, "SEC", 0, "stop after SEC seconds", 0},
 	{"ring-size", OPT_RING, "BYTES", 0,
-	 "BPF ring buffer size, power of two (default 32 MiB)", 0},
+	 "BPF ring buffer size, power of two (default 64 MiB)", 0},
 	{"verbose", 'v', NULL, 0, "libbpf debug output", 0},
 	{NULL, 0, NULL, 0, "oftraf compatibility:", 1},
 	{"rest-host", OPT_REST_HOST, "HOST", 0, "REST address", 1},

@@ -270,6 +270,8 @@ static json_t *full_loss(const struct ofx_source_stats *s)
 	put(ko, "reserve_fail", jint(k->reserve_fail), &bad);
 	put(ko, "reserve_fail_bytes", jint(k->reserve_fail_bytes), &bad);
 	put(ko, "trunc_bytes", jint(k->trunc_bytes), &bad);
+	put(ko, "ring_hwm_bytes", jint(k->ring_hwm), &bad);
+	put(ko, "wakeups", jint(k->wakeups), &bad);
 	put(o, "kernel", ko, &bad);
 	put(o, "pcap_recv", jint(s->pcap_recv), &bad);
 	put(o, "pcap_drop", jint(s->pcap_drop), &bad);

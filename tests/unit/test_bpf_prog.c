@@ -691,7 +691,7 @@ static void test_wakeup_threshold(void **state, bool batched)
 	assert_int_equal(ring_buffer__consume(f->rb), batched ? 1 : 0);
 	assert_int_equal(f->nrecs, 1);
 
-	/* A 16 KiB-class record crosses the threshold: a forced wake-up. */
+	/* A 4 KiB-class record crosses the threshold: a forced wake-up. */
 	s.pay = big;
 	s.pay_len = sizeof(big);
 	len = build(&s, buf, sizeof(buf));

@@ -269,10 +269,17 @@ static void test_full_with_prev(void **state)
 		"records",   "records_lost", "kernel",
 		"pcap_recv", "pcap_drop",    "pcap_ifdrop",
 		"non_tcp",   "malformed",    NULL};
-	static const char *const kern_keys[] = {
-		"segs_in", "segs_out",	   "bytes_in",		 "bytes_out",
-		"records", "reserve_fail", "reserve_fail_bytes", "trunc_bytes",
-		NULL};
+	static const char *const kern_keys[] = {"segs_in",
+						"segs_out",
+						"bytes_in",
+						"bytes_out",
+						"records",
+						"reserve_fail",
+						"reserve_fail_bytes",
+						"trunc_bytes",
+						"ring_hwm_bytes",
+						"wakeups",
+						NULL};
 	struct ofx_stats cur, prev;
 	struct ofx_conn_info c[2];
 	uint64_t start = 100 * SEC;

@@ -230,6 +230,8 @@ def step_row(sdir):
             kern = loss.get("kernel", {})
             reasm = st.get("reassembly", {})
             row["reserve_fail"] = kern.get("reserve_fail", 0)
+            if kern.get("ring_hwm_bytes"):
+                row["ring_hwm_mb"] = round(kern["ring_hwm_bytes"] / 2**20, 1)
             row["records_lost"] = loss.get("records_lost", 0)
             row["pcap_drop"] = loss.get("pcap_drop", 0)
             row["malformed"] = loss.get("malformed", 0)
@@ -317,6 +319,8 @@ def notes(r):
             n.append("%s=%s" % (k, r[k]))
     if r.get("pkts_captured") is not None:
         n.append("pkts=%s" % r["pkts_captured"])
+    if r.get("ring_hwm_mb") is not None:
+        n.append("ring backlog max %s MiB" % r["ring_hwm_mb"])
     return ", ".join(n) or "-"
 
 
@@ -463,7 +467,9 @@ def summarize(work, outdir):
              "lag s = time from the end of the load until the capture is "
              "idle again (2.0 s minimum: the check itself); "
              "notes: tcp_retrans / veth_drops = TCP retransmissions and "
-             "veth drop counters in both namespaces during the step.\n\n"
+             "veth drop counters in both namespaces during the step; ring "
+             "backlog max = most bytes waiting in the BPF ring buffer "
+             "(64 MiB by default).\n\n"
              % meta.get("desc", ""))
     os.makedirs(outdir, exist_ok=True)
     with open(os.path.join(outdir, "bench.md"), "w") as f:

@@ -33,6 +33,7 @@
 #   BENCH_PORT      OpenFlow port (6653)
 #   BENCH_OUT       output directory (build/bench)
 #   BENCH_OFXDP     ofxdp binary (./ofxdp)
+#   BENCH_OFXDP_ARGS  extra ofxdp options, e.g. "--ring-size 67108864"
 #   BENCH_TSHARK_OPTS  extra tshark options ("-o gui.max_tree_depth:100000":
 #                   with the default 500, tshark stops dissecting a frame
 #                   after ~500 layers - a 64 KiB GSO/GRO segment holds up to
@@ -44,6 +45,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tools/netns-lib.sh
 . "$ROOT/tools/netns-lib.sh"
 OFXDP=${BENCH_OFXDP:-$ROOT/ofxdp}
+OFXDP_ARGS=${BENCH_OFXDP_ARGS:-}
 OFGEN=$ROOT/build/ofgen
 PY=$ROOT/tools/bench/bench.py
 
@@ -306,7 +308,7 @@ run_step() {
 	xdp | tc | pcap)
 		ip netns exec "$NS_C" "$OFXDP" attach "$VETH_C" --of-port "$PORT" \
 			--mode "$cap" --rest "127.0.0.1:$REST_PORT" --server \
-			>"$dir/mon.out" 2>"$dir/mon.err" &
+			$OFXDP_ARGS >"$dir/mon.out" 2>"$dir/mon.err" &
 		mpid=$!
 		PIDS+=("$mpid")
 		# REST answers (mode "starting") before the hooks are attached:
