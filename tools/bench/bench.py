@@ -446,7 +446,9 @@ def summarize(work, outdir):
         lines += ["", "BPF program cost by payload size (tools/bench/bpfbench: "
                   "BPF_PROG_TEST_RUN, mean of many runs on one frame of "
                   "64-byte PACKET_INs, consumer thread draining the ring as "
-                  "the daemon does; \"no match\" = parse + port lookup only):",
+                  "the daemon does, kernel.bpf_stats_enabled=0 (its accounting "
+                  "adds to every run); \"no match\" = parse + port lookup "
+                  "only):",
                   "", _read(bb).rstrip()]
     md = "\n".join(lines) + "\n"
     intro = ("# ofxdp benchmark\n\n%s\n\nsent = ofgen truth (switches' sent "
