@@ -14,8 +14,9 @@
  * bpf_skb_load_bytes / bpf_xdp_load_bytes (parse()), so that non-linear
  * skbs and multi-buffer frames work too.
  *
- * Ring records: one per segment chunk; the consumer is woken only once
- * ofx_wakeup_bytes wait in the ring (it drains on a timer below that), and
+ * Ring records: one per segment chunk; the consumer is woken each time
+ * another ofx_wakeup_bytes wait in the ring (it drains on a timer below
+ * that), and
  * records are numbered per CPU, so producers share no counter.
  *
  * Payload length is the packet length (skb->len, or the XDP buffer length)
@@ -46,13 +47,18 @@ char LICENSE[] SEC("license") = "GPL";
  * Consumer wake-up policy, set by userspace before loading (bytes).
  * 0: wake the consumer whenever it has caught up (libbpf's default; one
  * wake-up, i.e. an irq_work and a self-IPI, per record at low load).
- * N > 0: wake it once when the bytes waiting in the ring reach N, never
- * below; the consumer also drains on a timer (see ofx_bpf_poll()).
+ * N > 0: wake it each time the bytes waiting in the ring reach another
+ * multiple of N, never below N; the consumer also drains on a timer (see
+ * ofx_bpf_poll()).
  */
 const volatile __u64 ofx_wakeup_bytes = 0;
 
-/* Tests only: true sends every packet through the helper-based parse(). */
-const volatile bool ofx_parse_slow = false;
+/*
+ * Tests only: 0 = direct parse, helper parse as the fallback; 1 = helper
+ * parse only; 2 = direct parse only (a packet that would need the
+ * fallback is ignored, so a test shows whether it was needed).
+ */
+const volatile int ofx_parse_mode = 0;
 
 /* OpenFlow port set: key = TCP port (host byte order), value unused (1). */
 struct {
@@ -315,7 +321,8 @@ static __always_inline void emit_rec(struct emit_ctx *e, __u64 off, __u64 len,
 			len = size;
 		if (len > 0 && load(e->ctx, e->xdp, p->pay_off + off,
 				    (void *)(r + 1), len)) {
-			bpf_ringbuf_discard(r, 0);
+			bpf_ringbuf_discard(
+				r, ofx_wakeup_bytes ? BPF_RB_NO_WAKEUP : 0);
 			e->ks->trunc_bytes += len;
 			return;
 		}
@@ -379,8 +386,9 @@ static __always_inline void handle(void *ctx, bool xdp, void *data,
 	__u32 zero = 0;
 	int i;
 
-	rc = ofx_parse_slow ? 1 : parse_direct(data, data_end, pkt_len, &p);
-	if (rc == 1)
+	rc = ofx_parse_mode == 1 ? 1
+				 : parse_direct(data, data_end, pkt_len, &p);
+	if (rc == 1 && ofx_parse_mode != 2)
 		rc = parse(ctx, xdp, pkt_len, &p);
 	if (rc)
 		return;

@@ -83,8 +83,9 @@ enum ofx_hook {
  * can track connection state.
  *
  * @ts_ns:     bpf_ktime_get_ns() at capture (CLOCK_MONOTONIC, ns)
- * @rec_seq:   record number on CPU @cpu (0, 1, 2, ...), taken before
- *             reserving; a number never received means a record was lost.
+ * @rec_seq:   record number on CPU @cpu (0, 1, 2, ...); a failed
+ *             reservation takes a number too, so a number never received
+ *             means a record was lost.
  *             Per CPU, so that CPUs never contend on one counter
  * @saddr:     source address, network byte order; IPv4 uses saddr[0] only
  * @daddr:     destination address, as @saddr

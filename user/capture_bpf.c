@@ -674,6 +674,12 @@ void ofx_bpf_update_stats(struct ofx_bpf *b, struct ofx_stats *st)
 		if (c->ring_hwm > k->ring_hwm)
 			k->ring_hwm = c->ring_hwm;
 	}
+	/*
+	 * Numbering gaps show a lost record only once a later record from
+	 * the same CPU arrives; failed reservations are counted at once.
+	 */
+	if (k->reserve_fail > st->src.records_lost)
+		st->src.records_lost = k->reserve_fail;
 }
 
 int ofx_bpf_set_ports(struct ofx_bpf *b, const struct ofx_portset *ports)

@@ -7,7 +7,12 @@
 
 #include "of_framer.h"
 
+#define OFPT_HELLO 0
 #define OFPT_FEATURES_REPLY 6
+/* Messages in a row in sync before their version filters resyncs. */
+#define RESYNC_TRUST_RUN 4
+/* Bytes one search may skip before it stops filtering by version. */
+#define RESYNC_TRUST_SKIP (128u << 10)
 #define DPID_END 16 /* FEATURES_REPLY: datapath_id at bytes 8..15 */
 
 void of_framer_init(struct of_framer *f, uint8_t dir, bool synced)
@@ -42,6 +47,17 @@ static void count_message(struct of_framer *f, struct ofx_stats *st)
 	st->of_total[f->dir].msgs++;
 	st->of_total[f->dir].bytes += h.length;
 	f->version = h.version;
+	/* Trust a version for resyncs only after RESYNC_TRUST_RUN messages
+	 * in a row in sync (HELLO aside: it carries the sender's highest
+	 * version, not the negotiated one). */
+	if (h.type != OFPT_HELLO) {
+		if (h.version != f->run_version) {
+			f->run_version = h.version;
+			f->run = 0;
+		}
+		if (f->run < RESYNC_TRUST_RUN && ++f->run == RESYNC_TRUST_RUN)
+			f->trusted_version = h.version;
+	}
 	f->msgs++;
 	f->partial = false;
 	f->body_left = h.length - OFP_HEADER_LEN;
@@ -50,10 +66,21 @@ static void count_message(struct of_framer *f, struct ofx_stats *st)
 static void start_search(struct of_framer *f, struct ofx_stats *st)
 {
 	f->synced = false;
+	f->run = 0;
 	if (!f->searching) {
 		f->searching = true;
+		f->search_skipped = 0;
 		st->reasm.resyncs++;
 	}
+}
+
+/* @n more bytes passed over by the current search. */
+static void search_skip(struct of_framer *f, uint64_t n, struct ofx_stats *st)
+{
+	st->reasm.resync_skipped_bytes += n;
+	f->search_skipped += n;
+	if (f->search_skipped > RESYNC_TRUST_SKIP)
+		f->trusted_version = 0; /* maybe trusted a false lock */
 }
 
 /* Synced: consume bytes until done or a bad header. Return: bytes used. */
@@ -155,7 +182,7 @@ static size_t feed_unsynced(struct of_framer *f, const uint8_t *data,
 			continue;
 		read8(f, data, c, h);
 		if (!of_header_plausible(h) ||
-		    (f->version && h[0] != f->version))
+		    (f->trusted_version && h[0] != f->trusted_version))
 			continue;
 		/* Each successor at hand (up to RESYNC_CHAIN) must be a
 		 * plausible header of the same version. */
@@ -171,7 +198,7 @@ static size_t feed_unsynced(struct of_framer *f, const uint8_t *data,
 		if (k < RESYNC_CHAIN && next + OFP_HEADER_LEN <= total)
 			continue;
 		/* Found: resume synced framing at offset c. */
-		st->reasm.resync_skipped_bytes += c;
+		search_skip(f, c, st);
 		f->synced = true;
 		f->searching = false;
 		if (c < f->have) {
@@ -194,7 +221,7 @@ static size_t feed_unsynced(struct of_framer *f, const uint8_t *data,
 		for (size_t k = 0; k < keep; k++)
 			tmp[k] = byte_at(f, data, total - keep + k);
 		memcpy(f->peek, tmp, keep);
-		st->reasm.resync_skipped_bytes += total - keep;
+		search_skip(f, total - keep, st);
 		f->have = (uint8_t)keep;
 	}
 	return len;

@@ -16,11 +16,13 @@
  *   reasm.resync_skipped_bytes).
  * - Unsynced (mid-stream join, bad header, gap): reasm.resyncs += 1 when
  *   the search starts; the framer looks at each byte offset for a header
- *   that of_header_plausible() accepts, of the stream's version once one
- *   is known, and whose successors - up to 3, as many as lie in the bytes
- *   at hand - are plausible headers of the same version; bytes passed
- *   over are added to reasm.resync_skipped_bytes. Up to 7 bytes at the
- *   end of a feed are kept for the next feed.
+ *   that of_header_plausible() accepts and whose successors - up to 3, as
+ *   many as lie in the bytes at hand - are plausible headers of the same
+ *   version; bytes passed over are added to reasm.resync_skipped_bytes.
+ *   Once 4 messages in a row (HELLO aside) were framed in sync with one
+ *   version, the search takes only headers of that version, until it has
+ *   skipped 128 KiB in vain. Up to 7 bytes at the end of a feed are kept
+ *   for the next feed.
  * - of_framer_gap(len): inside the current body (len <= body_left) the
  *   framer stays synced, body_left -= len and the message counts once in
  *   reasm.partial_msgs; otherwise (in a header, or beyond the body) it
@@ -52,6 +54,10 @@
  * @partial:     the current message lost bytes in a gap
  * @dir:         enum ofx_dir, for the counters
  * @version:     version of the last valid header seen (0: none yet)
+ * @run_version/@run: version and length of the current run of messages
+ *               framed in sync (HELLO not counted)
+ * @trusted_version: version that filters resync candidates (0: none)
+ * @search_skipped: bytes the current search has passed over
  * @datapath_id: from a FEATURES_REPLY, host order; @has_dpid says if seen
  * @msgs:        messages counted on this stream
  */
@@ -64,6 +70,10 @@ struct of_framer {
 	bool partial;
 	uint8_t dir;
 	uint8_t version;
+	uint8_t run_version;
+	uint8_t run;
+	uint8_t trusted_version;
+	uint64_t search_skipped;
 	bool has_dpid;
 	uint64_t datapath_id;
 	uint64_t msgs;

@@ -35,7 +35,9 @@ struct stream {
 	bool fin_pending;
 	uint32_t fin_seq; /* seq just after the last data byte */
 	struct ooo_seg *ooo; /* sorted by seq */
-	struct ooo_seg *ooo_tail; /* last of ooo: appends need no scan */
+	struct ooo_seg *ooo_tail; /* last of ooo */
+	uint32_t ooo_end; /* highest seq + len queued: appends at or past it
+			   * need no scan (valid while ooo is not empty) */
 	uint32_t ooo_n;
 	uint32_t ooo_bytes;
 	uint64_t hole_since_ns;
@@ -307,8 +309,7 @@ static void enqueue(struct ofx_reasm *r, struct stream *s, uint32_t seq,
 		}
 	}
 	/* Segments after a hole mostly arrive in order: append directly. */
-	if (s->ooo_tail &&
-	    seq_diff(seq, s->ooo_tail->seq + s->ooo_tail->len) >= 0)
+	if (s->ooo_tail && seq_diff(seq, s->ooo_end) >= 0)
 		pp = &s->ooo_tail->next;
 	for (; *pp; pp = &(*pp)->next) {
 		struct ooo_seg *c = *pp;
@@ -334,6 +335,8 @@ static void enqueue(struct ofx_reasm *r, struct stream *s, uint32_t seq,
 	*pp = q;
 	if (!q->next)
 		s->ooo_tail = q;
+	if (!s->ooo_n || seq_diff(seq + len, s->ooo_end) > 0)
+		s->ooo_end = seq + len;
 	if (!s->ooo_n || ts_ns < s->hole_since_ns)
 		s->hole_since_ns = ts_ns;
 	s->ooo_n++;

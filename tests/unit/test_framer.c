@@ -742,6 +742,79 @@ static void test_unsynced_version_mismatch(void **state)
 	assert_int_equal(c->st->reasm.resync_skipped_bytes, 12);
 }
 
+/*
+ * A mid-stream join locks on a false 1.0 HELLO whose length lands inside
+ * the real 1.3 stream: that one false header must not stop the search
+ * from taking 1.3 headers afterwards.
+ */
+static void test_false_lock_no_version_lockout(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t a[16], b[512];
+	size_t off = 0;
+	int i;
+
+	/* xids of 0xf0 bytes: no false candidate inside the real stream */
+	memset(a, 0xaa, sizeof(a));
+	ofxt_hdr(a + 8, 1, 0, 61, 1); /* fake 1.0 HELLO, 61 bytes */
+	for (i = 0; i < 64; i++)
+		off += ofxt_msg(b + off, 4, 2, 8, 0xf0f0f0f0);
+	of_framer_init(&c->f, OFX_DIR_IN, false);
+	feed(c, a, sizeof(a));
+	assert_of(c, 1, 0, OFX_DIR_IN, 1, 61);
+	/* 53 body bytes skipped: byte 5 of the 7th ECHO is no header. */
+	feed(c, b, off);
+	assert_true(c->f.synced);
+	assert_of(c, 4, 2, OFX_DIR_IN, 57, 57 * 8);
+}
+
+/* HELLO carries the sender's highest version (1.5), then 1.3 is used: a
+ * gap right after the HELLO must not tie the search to 1.5. */
+static void test_hello_version_not_trusted(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t h[8], b[256];
+	size_t off = 0;
+	int i;
+
+	ofxt_msg(h, 6, 0, 8, 1);
+	for (i = 0; i < 20; i++)
+		off += ofxt_msg(b + off, 4, 2, 8, 0xf0f0f0f0);
+	of_framer_init(&c->f, OFX_DIR_IN, true);
+	feed(c, h, sizeof(h));
+	of_framer_gap(&c->f, 5, c->st);
+	assert_false(c->f.synced);
+	feed(c, b + 3, off - 3); /* joins 3 bytes into an ECHO_REQUEST */
+	assert_true(c->f.synced);
+	assert_of(c, 4, 2, OFX_DIR_IN, 19, 19 * 8);
+	assert_int_equal(c->st->reasm.resync_skipped_bytes, 5);
+}
+
+/* After 4 messages in a row of 1.3, a resync skips a chain of plausible
+ * 1.0 headers and takes the 1.3 stream behind it. */
+static void test_trusted_version_filters(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t b[256];
+	size_t off = 0, start;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		off += ofxt_msg(b + off, 4, 2, 8, i);
+	of_framer_init(&c->f, OFX_DIR_IN, true);
+	feed(c, b, off);
+	of_framer_gap(&c->f, 3, c->st);
+	start = off;
+	for (i = 0; i < 3; i++)
+		off += ofxt_msg(b + off, 1, 2, 8, 0x300 + i);
+	for (i = 0; i < 8; i++)
+		off += ofxt_msg(b + off, 4, 3, 8, 0x400 + i);
+	feed(c, b + start, off - start);
+	assert_of(c, 1, 2, OFX_DIR_IN, 0, 0);
+	assert_of(c, 4, 3, OFX_DIR_IN, 8, 64);
+	assert_int_equal(c->st->reasm.resync_skipped_bytes, 24);
+}
+
 static void test_gap_in_body(void **state)
 {
 	struct ctx *c = *state;
@@ -931,6 +1004,9 @@ int main(void)
 		T(test_ryu_concat),
 		T(test_ryu_mixed_versions),
 		T(test_ryu_unsynced_join),
+		T(test_false_lock_no_version_lockout),
+		T(test_hello_version_not_trusted),
+		T(test_trusted_version_filters),
 		T(test_many_per_feed),
 		T(test_split_in_header),
 		T(test_split_in_body),

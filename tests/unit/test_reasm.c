@@ -378,6 +378,29 @@ static void test_ooo_duplicate(void **state)
 		      c->st->reasm.retrans_bytes);
 }
 
+/*
+ * The queue's last segment is not always the one that ends last: a
+ * segment inside an earlier, longer one is still found to be covered.
+ */
+static void test_ooo_covered_not_by_tail(void **state)
+{
+	struct ctx *c = *state;
+	const uint32_t isn = 1;
+
+	new_reasm(c, NULL);
+	seg(c, IN, 1, isn, SYN, NULL, 0);
+	s_part(c, 2, isn, 300, 310, 0); /* queued: the tail */
+	s_part(c, 3, isn, 250, 440, 0); /* queued before it, ends later */
+	s_part(c, 4, isn, 350, 360, 0); /* inside [250,440) */
+	assert_int_equal(c->st->reasm.ooo_segs, 2);
+	assert_int_equal(c->st->reasm.ooo_dropped_segs, 1);
+	s_part(c, 5, isn, 0, 250, 0);
+	s_part(c, 6, isn, 440, S_LEN, 0);
+	assert_s(c, IN, 1);
+	assert_int_equal(c->st->reasm.ooo_bytes_queued, 0);
+	assert_int_equal(c->st->reasm.gaps, 0);
+}
+
 static void test_seq_wraparound(void **state)
 {
 	struct ctx *c = *state;
@@ -874,6 +897,7 @@ int main(void)
 		T(test_ooo_three_reversed),
 		T(test_ooo_overlaps),
 		T(test_ooo_duplicate),
+		T(test_ooo_covered_not_by_tail),
 		T(test_seq_wraparound),
 		T(test_midstream_join),
 		T(test_hole_timeout_tick),

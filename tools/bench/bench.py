@@ -203,7 +203,7 @@ def step_row(sdir):
     if "host_after" in meta and "host_before" in meta:
         row["host_cpu_s"] = round((int(meta["host_after"]) -
                                    int(meta["host_before"])) / clk, 2)
-    row["drain_s"] = float(meta.get("drain_s", "0"))
+    row["drain_s"] = float(meta["drain_s"]) if "drain_s" in meta else None
     net = {}
     for k, v in meta.items():
         if k.startswith("after_") and ("before_" + k[6:]) in meta:
@@ -298,7 +298,7 @@ def step_row(sdir):
     # stops, not working off a backlog spooled to disk or memory.
     if "lossless" in row:
         row["keeps_up"] = row["lossless"] and \
-            row.get("drain_s", 0) <= KEEP_UP_S
+            row.get("drain_s") is not None and row["drain_s"] <= KEEP_UP_S
     return row
 
 

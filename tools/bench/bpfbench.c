@@ -16,8 +16,9 @@
  *   -c poll  consumer sleeps in epoll (ring_buffer__poll), as the daemon
  *   -c spin  consumer busy-drains (ring_buffer__consume): no sleeps
  *   -c none  no consumer: the ring fills, then reservations fail
- *   -w N     ofx_wakeup_bytes (default OFX_WAKEUP_BYTES_DEFAULT, as the
- *            daemon; 0 = wake the consumer at every record)
+ *   -w N     ofx_wakeup_bytes (default as the daemon: the smaller of
+ *            OFX_WAKEUP_BYTES_DEFAULT and ring/8; 0 = wake the consumer at
+ *            every record)
  *   -s N     ring buffer bytes (default OFX_RINGBUF_DEFAULT, as the daemon)
  *   -j FILE  also write the results as JSON
  * The first step of each hook runs an empty program: the harness floor.
@@ -164,6 +165,21 @@ static unsigned long long kstat_sum(int fd, size_t field_off)
 	return s;
 }
 
+/* Ring bytes one run on a @len-byte frame takes at most: every chunk in
+ * the size class that holds it, plus both headers. */
+static size_t ring_bytes_per_run(size_t len)
+{
+	size_t per = 8 + sizeof(struct ofx_rec_hdr) + OFX_CHUNK_MAX;
+
+	if (len <= OFX_CLASS_S)
+		per = 8 + sizeof(struct ofx_rec_hdr) + OFX_CLASS_S;
+	else if (len <= OFX_CLASS_M)
+		per = 8 + sizeof(struct ofx_rec_hdr) + OFX_CLASS_M;
+	else if (len <= OFX_CLASS_L)
+		per = 8 + sizeof(struct ofx_rec_hdr) + OFX_CLASS_L;
+	return per * ((len + OFX_CHUNK_MAX - 1) / OFX_CHUNK_MAX);
+}
+
 /*
  * Run @prog_fd @repeat times on @frame, in batches of at most a quarter
  * of the ring (@ring bytes) of records, waiting after each batch until the
@@ -178,7 +194,7 @@ static int run_one(struct ofxdp_bpf *skel, int prog_fd, uint8_t *frame,
 {
 	int kfd = bpf_map__fd(skel->maps.ofx_kstats);
 	unsigned long long c0, f0, c1, done = 0;
-	size_t per_rec = len + sizeof(struct ofx_rec_hdr) + 16;
+	size_t per_rec = ring_bytes_per_run(len);
 	int batch = (int)(ring / 4 / per_rec), err, w;
 	double total_ns = 0;
 
@@ -218,7 +234,7 @@ int main(int argc, char **argv)
 	static const size_t pays[] = {0, 64, 512, 1448, 4096, 16384, 65000};
 	enum consumer mode = C_POLL;
 	int repeat = 20000, opt, i, n = 0, nres = 0;
-	unsigned long long wake = OFX_WAKEUP_BYTES_DEFAULT;
+	long long wake = -1; /* -1: as the daemon, see below */
 	unsigned long ring = OFX_RINGBUF_DEFAULT;
 	double floor_ns = 0;
 	struct result res[64];
@@ -244,7 +260,7 @@ int main(int argc, char **argv)
 			ring = strtoul(optarg, NULL, 0);
 			break;
 		case 'w':
-			wake = strtoull(optarg, NULL, 0);
+			wake = strtoll(optarg, NULL, 0);
 			break;
 		case 'j':
 			json = optarg;
@@ -268,6 +284,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	bpf_program__set_flags(skel->progs.ofx_xdp, BPF_F_XDP_HAS_FRAGS);
+	if (wake < 0) /* the daemon's default (ofx_bpf_open()) */
+		wake = ring / 8 < OFX_WAKEUP_BYTES_DEFAULT
+			       ? ring / 8
+			       : OFX_WAKEUP_BYTES_DEFAULT;
 	skel->rodata->ofx_wakeup_bytes = wake;
 	bpf_map__set_max_entries(skel->maps.ofx_rb, ring);
 	if (ofxdp_bpf__load(skel)) {
@@ -337,11 +357,14 @@ int main(int argc, char **argv)
 			"port 80 (no match)"};
 		char per_kib[32] = "-";
 
+		/* A new program: its own floor, or none if it did not load. */
+		if (i == 0 || strcmp(r->prog, res[i - 1].prog))
+			floor_ns = 0;
+		if (r->kind == 0)
+			floor_ns = r->ns;
 		if (r->kind == 1 && r->pay)
 			snprintf(per_kib, sizeof(per_kib), "%.0f",
 				 (r->ns - floor_ns) * 1024.0 / r->pay);
-		if (r->kind == 0)
-			floor_ns = r->ns;
 		printf("| %s | %zu | %s | %.0f | %.0f | %.2f | %s | %llu |\n",
 		       r->prog, r->pay, kinds[r->kind], r->ns, r->ns - floor_ns,
 		       r->recs_per_run, per_kib, r->reserve_fail);
