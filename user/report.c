@@ -535,6 +535,20 @@ static void print_loss(FILE *out, const struct ofx_stats *st)
 		st->reasm.partial_msgs, st->bad_headers);
 }
 
+/* One console totals row: "@what @dir" counts of @c, rates since @b over
+ * @dt seconds (@b NULL: since start). */
+static void print_total(FILE *out, const char *what, const char *dir,
+			const struct ofx_count *c, const struct ofx_count *b,
+			double dt)
+{
+	char label[16];
+
+	snprintf(label, sizeof(label), "%s %s", what, dir);
+	fprintf(out, "%-12s %12" PRIu64 " %14" PRIu64 " %12.1f %14.1f\n", label,
+		c->msgs, c->bytes, per_s(c->msgs, b ? b->msgs : 0, dt),
+		per_s(c->bytes, b ? b->bytes : 0, dt));
+}
+
 void ofx_console_print(FILE *out, const struct ofx_stats *cur,
 		       const struct ofx_stats *prev, uint64_t start_ns,
 		       const struct ofx_run_info *info, int clear)
@@ -550,26 +564,12 @@ void ofx_console_print(FILE *out, const struct ofx_stats *cur,
 	print_header(out, info, up);
 	fprintf(out, "\n%-12s %12s %14s %12s %14s\n", "", "msgs/segs", "bytes",
 		"per s", "bytes/s");
-	for (int d = 0; d < OFX_NDIRS; d++) {
-		const struct ofx_count *c = &cur->of_total[d];
-		const struct ofx_count *b = base ? &base->of_total[d] : NULL;
-
-		fprintf(out,
-			"OF %-9s %12" PRIu64 " %14" PRIu64 " %12.1f %14.1f\n",
-			dir_name[d], c->msgs, c->bytes,
-			per_s(c->msgs, b ? b->msgs : 0, dt),
-			per_s(c->bytes, b ? b->bytes : 0, dt));
-	}
-	for (int d = 0; d < OFX_NDIRS; d++) {
-		const struct ofx_count *c = &cur->tcp[d];
-		const struct ofx_count *b = base ? &base->tcp[d] : NULL;
-
-		fprintf(out,
-			"TCP %-8s %12" PRIu64 " %14" PRIu64 " %12.1f %14.1f\n",
-			dir_name[d], c->msgs, c->bytes,
-			per_s(c->msgs, b ? b->msgs : 0, dt),
-			per_s(c->bytes, b ? b->bytes : 0, dt));
-	}
+	for (int d = 0; d < OFX_NDIRS; d++)
+		print_total(out, "OF", dir_name[d], &cur->of_total[d],
+			    base ? &base->of_total[d] : NULL, dt);
+	for (int d = 0; d < OFX_NDIRS; d++)
+		print_total(out, "TCP", dir_name[d], &cur->tcp[d],
+			    base ? &base->tcp[d] : NULL, dt);
 	print_version_table(out, cur, base, dt, 1);
 	print_loss(out, cur);
 	fflush(out);
