@@ -17,7 +17,7 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 PKGS := libbpf libpcap libmicrohttpd jansson
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -Iinclude -I$(BUILD) \
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -Iinclude -Iuser -I$(BUILD) \
 	  $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lz -lpthread
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
@@ -26,10 +26,10 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
-USER_SRCS := $(wildcard user/*.c)
+USER_SRCS := $(wildcard user/*.c user/*/*.c)
 LIB_SRCS := $(filter-out user/main.c,$(USER_SRCS))
 LIB_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(LIB_SRCS))
-HDRS := $(wildcard include/*.h user/*.h)
+HDRS := $(wildcard include/*.h user/*.h user/*/*.h)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 OFGEN_SRCS := $(wildcard tools/ofgen/*.c)
@@ -62,15 +62,15 @@ $(BUILD)/ofxdp: $(BUILD)/user/main.o $(BUILD)/libofx.a
 ofxdp: $(BUILD)/ofxdp
 	cp $< $@.tmp && mv -f $@.tmp $@
 
-$(BUILD)/ofgen: $(OFGEN_SRCS) $(wildcard tools/ofgen/*.h) user/of_proto.c user/of_proto.h | $(BUILD)
-	$(CC) $(CFLAGS) -Iuser $(OFGEN_SRCS) user/of_proto.c -o $@ -ljansson
+$(BUILD)/ofgen: $(OFGEN_SRCS) $(wildcard tools/ofgen/*.h) user/openflow/of_proto.c user/openflow/of_proto.h | $(BUILD)
+	$(CC) $(CFLAGS) $(OFGEN_SRCS) user/openflow/of_proto.c -o $@ -ljansson
 
 $(BUILD)/bpfbench: tools/bench/bpfbench.c include/ofxdp.h $(SKELS) | $(BUILD)
 	$(CC) $(CFLAGS) $< -o $@ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libofx.a $(SKELS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Iuser -Itests/unit $< $(BUILD)/libofx.a -o $@ \
+	$(CC) $(CFLAGS) -Itests/unit $< $(BUILD)/libofx.a -o $@ \
 		$(LDLIBS) -lcmocka
 
 $(BUILD):
@@ -103,7 +103,7 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
 
 format:
-	clang-format -i $(filter-out vmlinux/%,$(wildcard bpf/*.c include/*.h user/*.c user/*.h tests/unit/*.c tests/unit/*.h tools/ofgen/*.c tools/ofgen/*.h))
+	clang-format -i $(filter-out vmlinux/%,$(wildcard bpf/*.c include/*.h user/*.c user/*.h user/*/*.c user/*/*.h tests/unit/*.c tests/unit/*.h tools/ofgen/*.c tools/ofgen/*.h))
 
 clean:
 	rm -rf $(BUILD) ofxdp

@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capture.h"
+#include "capture/capture.h"
 #include "pipeline.h"
-#include "report.h"
-#include "rest.h"
+#include "output/report.h"
+#include "output/rest.h"
 
 #define NSEC_PER_SEC 1000000000ull
 /* BPF ring drain period (ms): bounds how long a record waits below the

@@ -6,9 +6,9 @@
 #ifndef OFX_PIPELINE_H
 #define OFX_PIPELINE_H
 
-#include "reasm.h"
-#include "segment.h"
-#include "stats.h"
+#include "stream/reasm.h"
+#include "capture/segment.h"
+#include "analysis/stats.h"
 
 /* Snapshots are published at most this often (ns), and on every tick. */
 #define OFX_PUBLISH_INTERVAL_NS (50ull * 1000 * 1000)

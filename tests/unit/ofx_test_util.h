@@ -15,9 +15,9 @@
 #include <string.h>
 
 #include "ofxdp.h"
-#include "of_proto.h"
-#include "segment.h"
-#include "stats.h"
+#include "openflow/of_proto.h"
+#include "capture/segment.h"
+#include "analysis/stats.h"
 
 /**
  * ofxt_hdr() - write an OpenFlow header (version, type, length, xid; length

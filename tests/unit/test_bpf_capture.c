@@ -27,7 +27,7 @@
 
 #include <cmocka.h>
 
-#include "capture.h"
+#include "capture/capture.h"
 
 static void test_mode_names(void **state)
 {

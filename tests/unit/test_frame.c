@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * test_frame.c - link-layer frame parsing down to the TCP payload
- * (ofx_frame_parse in user/frame.c): Ethernet, 802.1Q, QinQ, Linux cooked
+ * (ofx_frame_parse in user/capture/frame.c): Ethernet, 802.1Q, QinQ, Linux cooked
  * v1/v2, BSD loopback, raw IP; IPv4 (with options) and IPv6; truncated and
  * inconsistent headers; frames that are not TCP on an OpenFlow port.
  */
@@ -14,7 +14,7 @@
 #include <pcap/dlt.h>
 
 #include "ofx_test_util.h"
-#include "frame.h"
+#include "capture/frame.h"
 
 /* ------------------------------------------------------------------ */
 /* frame builder */

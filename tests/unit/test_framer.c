@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * test_framer.c - OpenFlow message framing of one in-order byte stream
- * (user/of_framer.c), with the exact counts the rules in of_framer.h
+ * (user/openflow/of_framer.c), with the exact counts the rules in of_framer.h
  * promise: real messages from Ryu's test data (tests/fixtures), split at
  * every kind of boundary, bad headers, resynchronisation and gaps.
  */
@@ -15,7 +15,7 @@
 #include <inttypes.h>
 
 #include "ofx_test_util.h"
-#include "of_framer.h"
+#include "openflow/of_framer.h"
 
 /* ------------------------------------------------------------------ */
 /* fixtures */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * test_of_proto.c - OpenFlow 1.0-1.5 type tables, version names and header
- * plausibility (user/of_proto.c), against the per-version tables in
+ * plausibility (user/openflow/of_proto.c), against the per-version tables in
  * OpenFlow 1.0 §5.1, 1.1-1.5 §7.1 (see docs notes openflow-wire.md).
  */
 #include <setjmp.h>
@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "ofx_test_util.h"
-#include "of_proto.h"
+#include "openflow/of_proto.h"
 
 /* Full expected type tables, one per wire version (NULL: not valid). */
 static const char *const names10[] = {

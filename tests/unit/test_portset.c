@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * test_portset.c - OpenFlow port list parsing and formatting
- * (ofx_portset_parse/has/format in user/segment.c).
+ * (ofx_portset_parse/has/format in user/capture/segment.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,7 +12,7 @@
 #include <errno.h>
 
 #include "ofx_test_util.h"
-#include "segment.h"
+#include "capture/segment.h"
 
 static void test_two_ports(void **state)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * test_reasm.c - TCP stream reassembly (user/reasm.c) feeding the OpenFlow
+ * test_reasm.c - TCP stream reassembly (user/stream/reasm.c) feeding the OpenFlow
  * framer: every case checks the exact message and byte counts in struct
  * ofx_stats and the reassembly counters the rules in reasm.h define.
  */
@@ -13,7 +13,7 @@
 #include <inttypes.h>
 
 #include "ofx_test_util.h"
-#include "reasm.h"
+#include "stream/reasm.h"
 
 #define IN OFX_DIR_IN
 #define OUT OFX_DIR_OUT

@@ -21,9 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "report.h"
-#include "rest.h"
-#include "stats.h"
+#include "output/report.h"
+#include "output/rest.h"
+#include "analysis/stats.h"
 
 #define SEC 1000000000ull
 

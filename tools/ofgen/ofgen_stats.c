@@ -8,11 +8,11 @@
 #include <string.h>
 
 #include "ofgen.h"
-#include "of_proto.h"
+#include "openflow/of_proto.h"
 
 struct ofg_stats ofg_stats;
 
-/* The type names are the monitor's own table (user/of_proto.c, plain C
+/* The type names are the monitor's own table (user/openflow/of_proto.c, plain C
  * with no dependency), so ofgen and ofxdp name every type alike. */
 const char *ofg_type_name(uint8_t ver, uint8_t type)
 {

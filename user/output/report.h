@@ -9,8 +9,8 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "rest.h"
-#include "stats.h"
+#include "output/rest.h"
+#include "analysis/stats.h"
 
 /**
  * ofx_json_of_counts() - oftraf /get_of_counts:

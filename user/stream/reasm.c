@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "ofxdp.h"
-#include "reasm.h"
+#include "stream/reasm.h"
 
 #define DEF_MAX_STREAMS 4096u
 #define DEF_MAX_OOO_SEGS 4096u

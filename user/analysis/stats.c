@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "stats.h"
+#include "analysis/stats.h"
 
 #define NSEC_PER_SEC 1000000000ull
 

@@ -6,7 +6,7 @@
  */
 #include <stddef.h>
 
-#include "of_proto.h"
+#include "openflow/of_proto.h"
 
 /* Types 0-14 are the same in every version but 4 (VENDOR in 1.0). */
 #define OF_COMMON_TYPES(t4)                                                    \

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "stats.h"
+#include "analysis/stats.h"
 
 /**
  * struct ofx_run_info - static facts about this run, shown by the API.

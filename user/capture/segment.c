@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "segment.h"
+#include "capture/segment.h"
 
 int ofx_portset_parse(const char *s, struct ofx_portset *set)
 {

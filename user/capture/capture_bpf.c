@@ -39,7 +39,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "capture.h"
+#include "capture/capture.h"
 #include "ofxdp.skel.h"
 
 /* tcx attach types (kernel 6.6); bookworm's UAPI headers are 6.1. */

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "segment.h"
-#include "stats.h"
+#include "capture/segment.h"
+#include "analysis/stats.h"
 
 /** enum ofx_mode - how segments are captured (--mode). */
 enum ofx_mode {

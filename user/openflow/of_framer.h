@@ -37,7 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "stats.h"
+#include "analysis/stats.h"
 
 /* Bytes of each message kept for decoding: header plus FEATURES_REPLY's
  * datapath_id (offset 8, 8 bytes). */

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "capture.h"
-#include "frame.h"
+#include "capture/capture.h"
+#include "capture/frame.h"
 
 #define PCAP_SNAPLEN 262144 /* GSO frames on lo reach ~65.5 KB and more */
 #define PCAP_BUFFER_BYTES (64 << 20)

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "report.h"
+#include "output/report.h"
 
 static const char *const dir_name[OFX_NDIRS] = {"in", "out"};
 

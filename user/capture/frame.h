@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "segment.h"
+#include "capture/segment.h"
 
 /** enum ofx_frame_rc - result of ofx_frame_parse(). */
 enum ofx_frame_rc {

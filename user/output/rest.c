@@ -21,8 +21,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "report.h"
-#include "rest.h"
+#include "output/report.h"
+#include "output/rest.h"
 
 #define ERRLEN 256
 

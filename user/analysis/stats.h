@@ -15,8 +15,8 @@
 #include <stdint.h>
 
 #include "ofxdp.h"
-#include "of_proto.h"
-#include "segment.h"
+#include "openflow/of_proto.h"
+#include "capture/segment.h"
 
 /** struct ofx_count - a message (or segment) count and its bytes. */
 struct ofx_count {

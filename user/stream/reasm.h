@@ -45,9 +45,9 @@
 
 #include <stdint.h>
 
-#include "of_framer.h"
-#include "segment.h"
-#include "stats.h"
+#include "openflow/of_framer.h"
+#include "capture/segment.h"
+#include "analysis/stats.h"
 
 /**
  * struct ofx_reasm_opts - limits; 0 in a field selects the default.

@@ -6,7 +6,7 @@
 #include <pcap/dlt.h>
 #include <string.h>
 
-#include "frame.h"
+#include "capture/frame.h"
 #include "ofxdp.h"
 
 #define ETH_P_IPV4 0x0800

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "of_framer.h"
+#include "openflow/of_framer.h"
 
 #define OFPT_HELLO 0
 #define OFPT_FEATURES_REPLY 6
