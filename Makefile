@@ -54,7 +54,7 @@ $(BUILD)/user/%.o: user/%.c $(HDRS) $(SKELS) | $(BUILD)
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libofx.a: $(LIB_OBJS)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(BUILD)/ofxdp: $(BUILD)/user/main.o $(BUILD)/libofx.a
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)

@@ -7,12 +7,14 @@
 #include <errno.h>
 #include <net/if.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "capture/capture.h"
+#include "log.h"
 #include "pipeline.h"
 #include "output/report.h"
 #include "output/rest.h"
@@ -39,6 +41,8 @@ static struct env {
 	uint32_t ringbuf_bytes;
 	double interval_s;
 	double duration_s;
+	const char *switch_names;
+	struct ofx_names names;
 } env = {
 	.mode = OFX_MODE_AUTO,
 	.interval_s = 1.0,
@@ -82,6 +86,7 @@ enum {
 	OPT_IFNAME,
 	OPT_RING,
 	OPT_DURATION,
+	OPT_SWITCH_NAMES,
 };
 
 static const struct argp_option opts[] = {
@@ -96,7 +101,9 @@ static const struct argp_option opts[] = {
 	{"duration", OPT_DURATION, "SEC", 0, "stop after SEC seconds", 0},
 	{"ring-size", OPT_RING, "BYTES", 0,
 	 "BPF ring buffer size, power of two (default 64 MiB)", 0},
-	{"verbose", 'v', NULL, 0, "libbpf debug output", 0},
+	{"switch-names", OPT_SWITCH_NAMES, "FILE", 0,
+	 "switch names: lines 'DATAPATH_ID|ADDRESS NAME [DATAPATH_ID]'", 0},
+	{"verbose", 'v', NULL, 0, "debug messages, libbpf's too", 0},
 	{NULL, 0, NULL, 0, "oftraf compatibility:", 1},
 	{"rest-host", OPT_REST_HOST, "HOST", 0, "REST address", 1},
 	{"rest-port", OPT_REST_PORT, "PORT", 0, "REST port", 1},
@@ -168,6 +175,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'v':
 		env.verbose = true;
+		ofx_log_set_level(OFX_LOG_DEBUG);
+		break;
+	case OPT_SWITCH_NAMES:
+		env.switch_names = arg;
 		break;
 	case 'i':
 		env.interval_s = strtod(arg, &end);
@@ -249,60 +260,70 @@ static void on_segment(void *ctx, const struct ofx_segment *seg)
 	ofx_pipeline_feed(ctx, seg);
 }
 
+/* Dump @j (taking it) to stdout. Return: 0 or -EIO. */
+static int print_json(json_t *j)
+{
+	int rc = 0;
+
+	if (!j || json_dumpf(j, stdout,
+			     JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+				     JSON_REAL_PRECISION(12))) {
+		ofx_err("cannot write JSON\n");
+		rc = -EIO;
+	} else {
+		fputc('\n', stdout);
+	}
+	json_decref(j);
+	return rc;
+}
+
 static int cmd_read(void)
 {
-	struct ofx_stats_pub *pub = malloc(sizeof(*pub));
-	struct ofx_pipeline pl;
-	struct ofx_pcap *src = NULL;
+	struct ofx_pipeline_opts po = {.names = &env.names};
+	struct ofx_stats_pub *pub = ofx_stats_pub_new(ofx_now_ns());
+	struct ofx_pipeline *pl = pub ? ofx_pipeline_new(pub, &po) : NULL;
 	struct ofx_stats *cur = malloc(sizeof(*cur));
+	struct ofx_pcap *src = NULL;
+	struct ofx_views *views = NULL;
 	char err[256] = "", ports[512];
-	struct ofx_run_info info = {.mode = "file", .hooks = "pcap file"};
-	int rc;
+	struct ofx_run_info info = {.mode = "file", .hooks = "pcap file",
+				    .file = true};
+	int rc, exit_code = 1;
 
-	if (!pub || !cur || ofx_pipeline_init(&pl, pub, NULL)) {
-		fprintf(stderr, "ofxdp: out of memory\n");
-		return 1;
+	if (!pl || !cur) {
+		ofx_err("out of memory\n");
+		goto cleanup;
 	}
-	ofx_stats_pub_init(pub, ofx_now_ns());
-	rc = ofx_pcap_open_file(env.target, &env.ports, on_segment, &pl, &src,
+	rc = ofx_pcap_open_file(env.target, &env.ports, on_segment, pl, &src,
 				err);
 	if (rc) {
-		fprintf(stderr, "ofxdp: cannot read capture: %s\n", err);
-		return 1;
+		ofx_err("cannot read capture: %s\n", err);
+		goto cleanup;
 	}
 	while ((rc = ofx_pcap_poll(src)) >= 0)
 		;
-	ofx_pcap_update_stats(src, &pl.live);
-	ofx_pipeline_finish(&pl, ofx_now_ns());
+	ofx_pcap_update_stats(src, &pl->live);
+	ofx_pipeline_finish(pl, ofx_now_ns());
 	ofx_stats_read(pub, cur, NULL);
+	views = ofx_stats_views(pub);
 	ofx_portset_format(&env.ports, ports, sizeof(ports));
 	info.ifname = env.target;
 	info.ports = ports;
+	info.start_ns = pub->start_ns;
 	if (env.json) {
-		struct ofx_conn_info *conns =
-			calloc(OFX_PUB_MAX_CONNS, sizeof(*conns));
-		unsigned int n = conns ? ofx_stats_read_conns(pub, conns,
-							      OFX_PUB_MAX_CONNS)
-				       : 0;
-		json_t *j = ofx_json_full(cur, NULL, pub->start_ns, conns, n,
-					  &info);
-
-		if (!j || json_dumpf(j, stdout,
-				     JSON_INDENT(2) | JSON_PRESERVE_ORDER)) {
-			fprintf(stderr, "ofxdp: cannot write JSON\n");
-			return 1;
-		}
-		fputc('\n', stdout);
-		json_decref(j);
-		free(conns);
+		if (print_json(ofx_json_full(cur, NULL, views, &info)))
+			goto cleanup;
 	} else {
-		ofx_text_report(stdout, cur, &info);
+		ofx_text_report(stdout, cur, views, &info);
 	}
+	exit_code = rc == -ENODATA ? 0 : 1;
+cleanup:
+	ofx_views_put(views);
 	ofx_pcap_close(src);
-	ofx_pipeline_destroy(&pl);
+	ofx_pipeline_free(pl);
+	ofx_stats_pub_free(pub);
 	free(cur);
-	free(pub);
-	return rc == -ENODATA ? 0 : 1;
+	return exit_code;
 }
 
 /* Live capture state for cmd_attach(). */
@@ -340,15 +361,15 @@ static int open_capture(struct live *lv, struct ofx_pipeline *pl, int ifindex)
 		}
 		if (env.mode != OFX_MODE_AUTO)
 			return rc;
-		fprintf(stderr,
-			"ofxdp: BPF capture unavailable (%s); falling back to "
+		ofx_err(
+			"BPF capture unavailable (%s); falling back to "
 			"libpcap\n",
 			strerror(-rc));
 	}
 	rc = ofx_pcap_open_live(env.target, &env.ports, on_segment, pl,
 				&lv->pcap, err);
 	if (rc) {
-		fprintf(stderr, "ofxdp: %s\n", err);
+		ofx_err( "%s\n", err);
 		return rc;
 	}
 	lv->mode_name = "pcap";
@@ -356,52 +377,68 @@ static int open_capture(struct live *lv, struct ofx_pipeline *pl, int ifindex)
 	return 0;
 }
 
+/* Rows of the terminal on stdout (0: not a terminal, no limit). */
+static unsigned int term_rows(void)
+{
+	struct winsize ws;
+
+	if (!isatty(1))
+		return 0;
+	if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_row >= 10)
+		return ws.ws_row;
+	return 24;
+}
+
 static void console_frame(struct ofx_stats_pub *pub,
 			  const struct ofx_run_info *info, struct ofx_stats *a,
 			  struct ofx_stats *b)
 {
+	struct ofx_views *v = ofx_stats_views(pub);
+
 	ofx_stats_read(pub, a, b);
-	ofx_console_print(stdout, a, b, pub->start_ns, info, isatty(1));
+	ofx_console_print(stdout, a, b, v, info, isatty(1), term_rows());
+	ofx_views_put(v);
 	fflush(stdout);
 }
 
 static int cmd_attach(void)
 {
-	struct ofx_stats_pub *pub = malloc(sizeof(*pub));
+	struct ofx_pipeline_opts po = {.names = &env.names};
+	uint64_t start = ofx_now_ns();
+	struct ofx_stats_pub *pub = ofx_stats_pub_new(start);
+	struct ofx_pipeline *pl = pub ? ofx_pipeline_new(pub, &po) : NULL;
 	struct ofx_stats *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
-	struct ofx_pipeline pl;
 	struct ofx_rest *rest = NULL;
 	struct live lv = {0};
 	struct ofx_run_info info;
 	char ports[512], err[256] = "";
-	uint64_t start, last_console = 0, last_export = 0;
-	int ifindex, rc = 0, exit_code = 0;
+	uint64_t last_console = 0, last_export = 0;
+	int ifindex, rc = 0, exit_code = 1;
 
-	if (!pub || !a || !b || ofx_pipeline_init(&pl, pub, NULL)) {
-		fprintf(stderr, "ofxdp: out of memory\n");
-		return 1;
+	if (!pl || !a || !b) {
+		ofx_err("out of memory\n");
+		goto cleanup;
 	}
 	ifindex = (int)if_nametoindex(env.target);
 	if (!ifindex) {
-		fprintf(stderr, "ofxdp: no such interface: %s\n", env.target);
-		return 1;
+		ofx_err("no such interface: %s\n", env.target);
+		goto cleanup;
 	}
-	start = ofx_now_ns();
-	ofx_stats_pub_init(pub, start);
 	ofx_portset_format(&env.ports, ports, sizeof(ports));
 	info = (struct ofx_run_info){.mode = "starting",
 				     .hooks = "",
 				     .ifname = env.target,
-				     .ports = ports};
-	rc = open_capture(&lv, &pl, ifindex);
+				     .ports = ports,
+				     .start_ns = start,
+				     .epoch_offset_ns = ofx_epoch_offset_ns()};
+	rc = open_capture(&lv, pl, ifindex);
 	if (rc) {
 		if (rc == -EPERM || rc == -EACCES)
-			fprintf(stderr,
-				"ofxdp: no permission to capture on %s "
+			ofx_err("no permission to capture on %s "
 				"(run as root, or with CAP_BPF+CAP_NET_ADMIN "
 				"for BPF, CAP_NET_RAW for pcap)\n",
 				env.target);
-		return 1;
+		goto cleanup;
 	}
 	info.hooks = lv.hooks;
 	info.mode = lv.mode_name;
@@ -412,19 +449,19 @@ static int cmd_attach(void)
 		rc = ofx_rest_start(env.rest_host, env.rest_port, pub, &info,
 				    &stop_flag, &rest, err);
 		if (rc) {
-			fprintf(stderr, "ofxdp: %s\n", err);
-			ofx_bpf_close(lv.bpf);
-			ofx_pcap_close(lv.pcap);
-			return 1;
+			ofx_err("%s\n", err);
+			goto cleanup;
 		}
 	}
-	fprintf(stderr, "ofxdp: %s mode: %s; OpenFlow ports %s", lv.mode_name,
-		lv.hooks, ports);
 	if (rest)
-		fprintf(stderr, "; REST on %s:%u", env.rest_host,
-			env.rest_port);
-	fputc('\n', stderr);
+		ofx_info("%s mode: %s; OpenFlow ports %s; REST on %s:%u\n",
+			 lv.mode_name, lv.hooks, ports, env.rest_host,
+			 env.rest_port);
+	else
+		ofx_info("%s mode: %s; OpenFlow ports %s\n", lv.mode_name,
+			 lv.hooks, ports);
 
+	exit_code = 0;
 	while (!stop_flag) {
 		uint64_t now;
 
@@ -432,26 +469,23 @@ static int cmd_attach(void)
 			    : ofx_pcap_poll(lv.pcap);
 		if (rc < 0 && rc != -EINTR) {
 			if (rc == -ENODEV || rc == -ENETDOWN)
-				fprintf(stderr,
-					"ofxdp: interface %s went away; "
-					"stopping\n",
+				ofx_err("interface %s went away; stopping\n",
 					env.target);
 			else
-				fprintf(stderr, "ofxdp: capture error: %s\n",
-					strerror(-rc));
+				ofx_err("capture error: %s\n", strerror(-rc));
 			exit_code = 1;
 			break;
 		}
 		now = ofx_now_ns();
-		if (now - pl.last_publish_ns >= OFX_PUBLISH_INTERVAL_NS) {
+		if (now - pl->last_publish_ns >= OFX_PUBLISH_INTERVAL_NS) {
 			if (lv.bpf)
-				ofx_bpf_update_stats(lv.bpf, &pl.live);
+				ofx_bpf_update_stats(lv.bpf, &pl->live);
 			else
-				ofx_pcap_update_stats(lv.pcap, &pl.live);
-			ofx_pipeline_tick(&pl, now, true);
+				ofx_pcap_update_stats(lv.pcap, &pl->live);
+			ofx_pipeline_tick(pl, now, false);
 		}
 		if (lv.bpf && now - last_export >= NSEC_PER_SEC) {
-			ofx_bpf_export_counts(lv.bpf, &pl.live);
+			ofx_bpf_export_counts(lv.bpf, &pl->live);
 			last_export = now;
 		}
 		if (!env.server &&
@@ -466,20 +500,21 @@ static int cmd_attach(void)
 	/* Final snapshot: what was captured is counted before exit. */
 	if (lv.bpf) {
 		ofx_bpf_poll(lv.bpf, 0);
-		ofx_bpf_update_stats(lv.bpf, &pl.live);
+		ofx_bpf_update_stats(lv.bpf, &pl->live);
 	} else {
-		ofx_pcap_update_stats(lv.pcap, &pl.live);
+		ofx_pcap_update_stats(lv.pcap, &pl->live);
 	}
-	ofx_pipeline_tick(&pl, ofx_now_ns(), true);
+	ofx_pipeline_tick(pl, ofx_now_ns(), true);
 	if (!env.server)
 		console_frame(pub, &info, a, b);
+cleanup:
 	ofx_rest_stop(rest);
 	ofx_bpf_close(lv.bpf);
 	ofx_pcap_close(lv.pcap);
-	ofx_pipeline_destroy(&pl);
+	ofx_pipeline_free(pl);
+	ofx_stats_pub_free(pub);
 	free(a);
 	free(b);
-	free(pub);
 	return exit_code;
 }
 
@@ -489,12 +524,12 @@ static int cmd_cleanup(void)
 	int n;
 
 	if (!ifindex) {
-		fprintf(stderr, "ofxdp: no such interface: %s\n", env.target);
+		ofx_err( "no such interface: %s\n", env.target);
 		return 1;
 	}
 	n = ofx_bpf_cleanup(ifindex);
 	if (n < 0) {
-		fprintf(stderr, "ofxdp: cleanup of %s failed: %s\n", env.target,
+		ofx_err( "cleanup of %s failed: %s\n", env.target,
 			strerror(-n));
 		return 1;
 	}
@@ -514,17 +549,31 @@ int main(int argc, char **argv)
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	if (err)
 		return 1;
+	if (env.switch_names) {
+		char msg[256];
+
+		if (ofx_names_load(env.switch_names, &env.names, msg)) {
+			ofx_err("%s\n", msg);
+			return 1;
+		}
+	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	switch (env.cmd) {
 	case CMD_ATTACH:
-		return cmd_attach();
+		err = cmd_attach();
+		break;
 	case CMD_READ:
-		return cmd_read();
+		err = cmd_read();
+		break;
 	case CMD_CLEANUP:
-		return cmd_cleanup();
+		err = cmd_cleanup();
+		break;
 	default:
-		return 1;
+		err = 1;
+		break;
 	}
+	ofx_names_free(&env.names);
+	return err;
 }

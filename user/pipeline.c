@@ -1,37 +1,108 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * pipeline.c - segments from any source -> TCP counters -> reassembly ->
- * OpenFlow framing -> published snapshots.
+ * pipeline.c - segments from any source -> connections and reassembly ->
+ * OpenFlow framing, decoding and roles -> consumers -> published snapshots.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pipeline.h"
 
-int ofx_pipeline_init(struct ofx_pipeline *p, struct ofx_stats_pub *pub,
-		      const struct ofx_reasm_opts *opts)
+/* Every message: the global counters, then each consumer. */
+static void fan_msg(void *ctx, const struct of_msg *m)
 {
-	memset(p, 0, sizeof(*p));
+	struct ofx_pipeline *p = ctx;
+
+	ofx_count_msg(&p->live.msgs, &p->live.sub.h, m, true);
+	for (unsigned int i = 0; i < p->nconsumers; i++)
+		p->consumers[i].msg(p->consumers[i].ctx, m);
+}
+
+static void fan_conn(void *ctx, struct of_conn *c, enum of_conn_event ev)
+{
+	struct ofx_pipeline *p = ctx;
+
+	for (unsigned int i = 0; i < p->nconsumers; i++)
+		if (p->consumers[i].conn)
+			p->consumers[i].conn(p->consumers[i].ctx, c, ev);
+}
+
+int ofx_pipeline_subscribe(struct ofx_pipeline *p, const struct of_msg_sink *c)
+{
+	if (p->nconsumers == OFX_MAX_CONSUMERS)
+		return -ENOSPC;
+	p->consumers[p->nconsumers++] = *c;
+	return 0;
+}
+
+struct ofx_pipeline *ofx_pipeline_new(struct ofx_stats_pub *pub,
+				      const struct ofx_pipeline_opts *opts)
+{
+	struct ofx_pipeline *p = calloc(1, sizeof(*p));
+	static const struct ofx_pipeline_opts none;
+
+	if (!p)
+		return NULL;
+	if (!opts)
+		opts = &none;
+	ofx_stats_init(&p->live);
 	p->pub = pub;
-	p->reasm = ofx_reasm_new(opts, &p->live);
-	return p->reasm ? 0 : -ENOMEM;
+	p->fanout = (struct of_msg_sink){
+		.msg = fan_msg, .conn = fan_conn, .ctx = p};
+	p->sw = ofx_switches_new(opts->names, opts->history, &p->live.sw);
+	p->of = of_session_new(&p->fanout, &p->live.of);
+	if (p->sw && p->of)
+		p->reasm = ofx_reasm_new(opts->reasm,
+					 of_session_stream_ops(p->of),
+					 &p->live.reasm);
+	if (!p->reasm) {
+		ofx_pipeline_free(p);
+		return NULL;
+	}
+	ofx_pipeline_subscribe(p, ofx_switches_sink(p->sw));
+	return p;
 }
 
 void ofx_pipeline_feed(struct ofx_pipeline *p, const struct ofx_segment *seg)
 {
-	if (seg->first && seg->seg_len) {
-		p->live.tcp[seg->dir].msgs++;
-		p->live.tcp[seg->dir].bytes += seg->seg_len;
-	}
+	if (!p->live.first_seg_ns)
+		p->live.first_seg_ns = seg->ts_ns;
+	p->live.last_seg_ns = seg->ts_ns;
 	ofx_reasm_feed(p->reasm, seg);
 }
 
-static void publish(struct ofx_pipeline *p, uint64_t now_ns)
+static void publish_views(struct ofx_pipeline *p, uint64_t now_ns)
 {
-	unsigned int n = ofx_reasm_conns(p->reasm, p->conns, OFX_PUB_MAX_CONNS);
+	struct ofx_views *v = calloc(1, sizeof(*v));
+	unsigned int nopen = (unsigned int)p->live.reasm.connections_active;
+	unsigned int nsw = ofx_switches_count(p->sw);
 
-	ofx_stats_publish(p->pub, &p->live, p->conns, n, now_ns);
-	p->last_publish_ns = now_ns;
+	if (!v)
+		return;
+	v->conns = calloc(nopen + OFX_CONN_HISTORY_DEFAULT + 1,
+			  sizeof(*v->conns));
+	v->sws = calloc(nsw + 1, sizeof(*v->sws));
+	if (!v->conns || !v->sws) {
+		free(v->conns);
+		free(v->sws);
+		free(v);
+		return;
+	}
+	v->nopen = ofx_switches_conn_views(p->sw, true, v->conns, nopen);
+	v->nclosed = ofx_switches_conn_views(p->sw, false, v->conns + v->nopen,
+					     OFX_CONN_HISTORY_DEFAULT);
+	v->nsw = ofx_switches_views(p->sw, v->sws, nsw, now_ns);
+	v->ts_ns = now_ns;
+	ofx_stats_publish_views(p->pub, v);
+	p->last_views_ns = now_ns;
+}
+
+static void tick_conn(void *ctx, struct ofx_conn *c)
+{
+	struct ofx_pipeline *p = ctx;
+
+	of_session_tick(p->of, c, p->last_publish_ns);
 }
 
 void ofx_pipeline_tick(struct ofx_pipeline *p, uint64_t now_ns, bool force)
@@ -39,17 +110,34 @@ void ofx_pipeline_tick(struct ofx_pipeline *p, uint64_t now_ns, bool force)
 	if (!force && now_ns - p->last_publish_ns < OFX_PUBLISH_INTERVAL_NS)
 		return;
 	ofx_reasm_tick(p->reasm, now_ns);
-	publish(p, now_ns);
+	p->last_publish_ns = now_ns;
+	ofx_reasm_foreach(p->reasm, tick_conn, p);
+	ofx_stats_publish(p->pub, &p->live, now_ns);
+	if (force || now_ns - p->last_views_ns >= OFX_VIEWS_INTERVAL_NS)
+		publish_views(p, now_ns);
+}
+
+static void end_conn(void *ctx, struct ofx_conn *c)
+{
+	struct ofx_pipeline *p = ctx;
+
+	of_session_end(p->of, c);
 }
 
 void ofx_pipeline_finish(struct ofx_pipeline *p, uint64_t now_ns)
 {
 	ofx_reasm_flush(p->reasm);
-	publish(p, now_ns);
+	ofx_reasm_foreach(p->reasm, end_conn, p);
+	ofx_stats_publish(p->pub, &p->live, now_ns);
+	publish_views(p, now_ns);
 }
 
-void ofx_pipeline_destroy(struct ofx_pipeline *p)
+void ofx_pipeline_free(struct ofx_pipeline *p)
 {
+	if (!p)
+		return;
 	ofx_reasm_free(p->reasm);
-	p->reasm = NULL;
+	of_session_free(p->of);
+	ofx_switches_free(p->sw);
+	free(p);
 }

@@ -1,52 +1,90 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * pipeline.h - segments in, counters out: counts TCP segments, runs the
- * reassembler (which runs the framers) and publishes snapshots.
+ * pipeline.h - the stages wired together: segments from any capture source
+ * -> connections and reassembly (stream/) -> framing, decoding and roles
+ * (openflow/) -> message events fanned out to the consumers (analysis/:
+ * global counters, switches and connections; later latency, stream, ...)
+ * -> published snapshots for output/.
  */
 #ifndef OFX_PIPELINE_H
 #define OFX_PIPELINE_H
 
-#include "stream/reasm.h"
-#include "capture/segment.h"
+#include "analysis/names.h"
 #include "analysis/stats.h"
+#include "analysis/switches.h"
+#include "capture/segment.h"
+#include "openflow/of_conn.h"
+#include "stream/reasm.h"
 
-/* Snapshots are published at most this often (ns), and on every tick. */
+/* Counter snapshots are published at most this often (ns), and on force. */
 #define OFX_PUBLISH_INTERVAL_NS (50ull * 1000 * 1000)
+/* Connection and switch views at most this often (ns), and on force. */
+#define OFX_VIEWS_INTERVAL_NS (1000ull * 1000 * 1000)
+/* Message consumers besides the built-in ones. */
+#define OFX_MAX_CONSUMERS 8
+
+/**
+ * struct ofx_pipeline_opts - optional settings (NULL/0: defaults).
+ * @reasm:   reassembly limits
+ * @names:   switch names map (must outlive the pipeline)
+ * @history: closed connections kept in the views (1024)
+ */
+struct ofx_pipeline_opts {
+	const struct ofx_reasm_opts *reasm;
+	const struct ofx_names *names;
+	unsigned int history;
+};
 
 /**
  * struct ofx_pipeline - one capture's processing state.
  * @live:  counters owned by the capture thread
  * @pub:   where snapshots go (readers: REST, console)
- * @reasm: the reassembler
  */
 struct ofx_pipeline {
 	struct ofx_stats live;
 	struct ofx_stats_pub *pub;
 	struct ofx_reasm *reasm;
+	struct of_session *of;
+	struct ofx_switches *sw;
+	struct of_msg_sink fanout;
+	struct of_msg_sink consumers[OFX_MAX_CONSUMERS];
+	unsigned int nconsumers;
 	uint64_t last_publish_ns;
-	struct ofx_conn_info conns[OFX_PUB_MAX_CONNS]; /* scratch for publish */
+	uint64_t last_views_ns;
 };
 
 /**
- * ofx_pipeline_init() - set up @p publishing into @pub.
- * Return: 0 or -ENOMEM.
+ * ofx_pipeline_new() - a pipeline publishing into @pub; @opts may be NULL.
+ * Return: NULL on ENOMEM.
  */
-int ofx_pipeline_init(struct ofx_pipeline *p, struct ofx_stats_pub *pub,
-		      const struct ofx_reasm_opts *opts);
+struct ofx_pipeline *ofx_pipeline_new(struct ofx_stats_pub *pub,
+				      const struct ofx_pipeline_opts *opts);
+
+/**
+ * ofx_pipeline_subscribe() - add a consumer of message and connection
+ * events (called after the built-in ones, in subscription order).
+ * Return: 0, or -ENOSPC beyond OFX_MAX_CONSUMERS.
+ */
+int ofx_pipeline_subscribe(struct ofx_pipeline *p,
+			   const struct of_msg_sink *c);
 
 /** ofx_pipeline_feed() - one segment from any source (the segment interface). */
 void ofx_pipeline_feed(struct ofx_pipeline *p, const struct ofx_segment *seg);
 
 /**
- * ofx_pipeline_tick() - reassembly housekeeping at @now_ns and publication of
- * a snapshot when OFX_PUBLISH_INTERVAL_NS passed (or @force).
+ * ofx_pipeline_tick() - housekeeping at @now_ns and publication of a
+ * snapshot when OFX_PUBLISH_INTERVAL_NS passed (views every
+ * OFX_VIEWS_INTERVAL_NS), or of both when @force.
  */
 void ofx_pipeline_tick(struct ofx_pipeline *p, uint64_t now_ns, bool force);
 
-/** ofx_pipeline_finish() - end of input: flush reassembly and publish. */
+/**
+ * ofx_pipeline_finish() - end of input: deliver queued data, emit messages
+ * cut by the end, publish counters and views. Connections stay open.
+ */
 void ofx_pipeline_finish(struct ofx_pipeline *p, uint64_t now_ns);
 
-/** ofx_pipeline_destroy() - free what init allocated. */
-void ofx_pipeline_destroy(struct ofx_pipeline *p);
+/** ofx_pipeline_free() - close everything and free @p. NULL is a no-op. */
+void ofx_pipeline_free(struct ofx_pipeline *p);
 
 #endif

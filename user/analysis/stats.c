@@ -2,6 +2,8 @@
 /*
  * stats.c - publication of consistent counter snapshots (see stats.h).
  */
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -17,20 +19,56 @@ uint64_t ofx_now_ns(void)
 	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
-void ofx_stats_pub_init(struct ofx_stats_pub *pub, uint64_t now_ns)
+uint64_t ofx_epoch_offset_ns(void)
 {
-	memset(pub, 0, sizeof(*pub));
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec -
+	       ofx_now_ns();
+}
+
+void ofx_stats_init(struct ofx_stats *st)
+{
+	memset(st, 0, offsetof(struct ofx_stats, sub));
+	ofx_subtab_init(&st->sub.h, OFX_GLOBAL_SUBTYPES);
+}
+
+struct ofx_stats_pub *ofx_stats_pub_new(uint64_t now_ns)
+{
+	struct ofx_stats_pub *pub = calloc(1, sizeof(*pub));
+
+	if (!pub)
+		return NULL;
 	pthread_mutex_init(&pub->lock, NULL);
+	ofx_stats_init(&pub->cur);
+	ofx_stats_init(&pub->prev);
 	pub->start_ns = now_ns;
 	pub->cur.ts_ns = now_ns;
+	return pub;
+}
+
+void ofx_views_put(struct ofx_views *v)
+{
+	if (!v || __atomic_sub_fetch(&v->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	free(v->conns);
+	free(v->sws);
+	free(v);
+}
+
+void ofx_stats_pub_free(struct ofx_stats_pub *pub)
+{
+	if (!pub)
+		return;
+	ofx_views_put(pub->views);
+	pthread_mutex_destroy(&pub->lock);
+	free(pub);
 }
 
 void ofx_stats_publish(struct ofx_stats_pub *pub, const struct ofx_stats *live,
-		       const struct ofx_conn_info *conns, unsigned int nconns,
 		       uint64_t now_ns)
 {
-	if (nconns > OFX_PUB_MAX_CONNS)
-		nconns = OFX_PUB_MAX_CONNS;
 	pthread_mutex_lock(&pub->lock);
 	/* Keep as "prev" the last snapshot that is at least 1 s older than
 	 * the new one, so rates cover a measured interval of >= 1 s. */
@@ -41,10 +79,19 @@ void ofx_stats_publish(struct ofx_stats_pub *pub, const struct ofx_stats *live,
 		pub->prev = pub->cur;
 	pub->cur = *live;
 	pub->cur.ts_ns = now_ns;
-	if (nconns)
-		memcpy(pub->conns, conns, nconns * sizeof(*conns));
-	pub->nconns = nconns;
 	pthread_mutex_unlock(&pub->lock);
+}
+
+void ofx_stats_publish_views(struct ofx_stats_pub *pub, struct ofx_views *v)
+{
+	struct ofx_views *old;
+
+	v->refs = 1;
+	pthread_mutex_lock(&pub->lock);
+	old = pub->views;
+	pub->views = v;
+	pthread_mutex_unlock(&pub->lock);
+	ofx_views_put(old);
 }
 
 void ofx_stats_read(struct ofx_stats_pub *pub, struct ofx_stats *cur,
@@ -57,15 +104,14 @@ void ofx_stats_read(struct ofx_stats_pub *pub, struct ofx_stats *cur,
 	pthread_mutex_unlock(&pub->lock);
 }
 
-unsigned int ofx_stats_read_conns(struct ofx_stats_pub *pub,
-				  struct ofx_conn_info *out, unsigned int max)
+struct ofx_views *ofx_stats_views(struct ofx_stats_pub *pub)
 {
-	unsigned int n;
+	struct ofx_views *v;
 
 	pthread_mutex_lock(&pub->lock);
-	n = pub->nconns < max ? pub->nconns : max;
-	if (n)
-		memcpy(out, pub->conns, n * sizeof(*out));
+	v = pub->views;
+	if (v)
+		__atomic_add_fetch(&v->refs, 1, __ATOMIC_ACQ_REL);
 	pthread_mutex_unlock(&pub->lock);
-	return n;
+	return v;
 }

@@ -40,6 +40,7 @@
 #include <bpf/libbpf.h>
 
 #include "capture/capture.h"
+#include "log.h"
 #include "ofxdp.skel.h"
 
 /* tcx attach types (kernel 6.6); bookworm's UAPI headers are 6.1. */
@@ -353,8 +354,8 @@ static int attach(struct ofx_bpf *b, enum ofx_mode mode)
 
 	if (b->is_lo) {
 		if (mode == OFX_MODE_XDP) {
-			fprintf(stderr,
-				"ofxdp: XDP is not used on loopback %s "
+			ofx_err(
+				"XDP is not used on loopback %s "
 				"(generic XDP copies every skb there); use "
 				"--mode tc\n",
 				b->ifname);
@@ -362,8 +363,8 @@ static int attach(struct ofx_bpf *b, enum ofx_mode mode)
 		}
 		err = attach_tc(b, s->progs.ofx_tc_ingress, ING);
 		if (err)
-			fprintf(stderr,
-				"ofxdp: cannot attach TC ingress on %s: %s\n",
+			ofx_err(
+				"cannot attach TC ingress on %s: %s\n",
 				b->ifname, strerror(-err));
 		return err;
 	}
@@ -379,21 +380,21 @@ static int attach(struct ofx_bpf *b, enum ofx_mode mode)
 		if (nerr && mode == OFX_MODE_XDP) {
 			err = attach_xdp(b, false);
 			if (err) {
-				fprintf(stderr,
-					"ofxdp: cannot attach XDP on %s: "
+				ofx_err(
+					"cannot attach XDP on %s: "
 					"native: %s, generic: %s\n",
 					b->ifname, strerror(-nerr),
 					strerror(-err));
 				return err;
 			}
-			fprintf(stderr,
-				"ofxdp: native XDP unavailable on %s (%s); "
+			ofx_warn(
+				"native XDP unavailable on %s (%s); "
 				"using generic (skb) XDP\n",
 				b->ifname, strerror(-nerr));
 		} else if (!nerr && mode == OFX_MODE_XDP &&
 			   is_veth(b->ifname)) {
-			fprintf(stderr,
-				"ofxdp: note: native XDP on veth %s turns off "
+			ofx_info(
+				"note: native XDP on veth %s turns off "
 				"TCP "
 				"segmentation offload on its peer and queues "
 				"frames in a "
@@ -402,10 +403,8 @@ static int attach(struct ofx_bpf *b, enum ofx_mode mode)
 				"not change the traffic\n",
 				b->ifname);
 		} else if (nerr) {
-			if (g_verbose)
-				fprintf(stderr,
-					"ofxdp: native XDP unavailable on %s "
-					"(%s); using TC\n",
+			ofx_debug("native XDP unavailable on %s "
+				  "(%s); using TC\n",
 					b->ifname, strerror(-nerr));
 			mode = OFX_MODE_TC;
 		}
@@ -413,15 +412,15 @@ static int attach(struct ofx_bpf *b, enum ofx_mode mode)
 	if (mode == OFX_MODE_TC) {
 		err = attach_tc(b, s->progs.ofx_tc_ingress, ING);
 		if (err) {
-			fprintf(stderr,
-				"ofxdp: cannot attach TC ingress on %s: %s\n",
+			ofx_err(
+				"cannot attach TC ingress on %s: %s\n",
 				b->ifname, strerror(-err));
 			return err;
 		}
 	}
 	err = attach_tc(b, s->progs.ofx_tc_egress, EGR);
 	if (err) {
-		fprintf(stderr, "ofxdp: cannot attach TC egress on %s: %s\n",
+		ofx_err( "cannot attach TC egress on %s: %s\n",
 			b->ifname, strerror(-err));
 		return err;
 	}
@@ -501,12 +500,12 @@ int ofx_bpf_open(const struct ofx_bpf_opts *o, struct ofx_bpf **out)
 	libbpf_set_print(print_fn);
 
 	if (o->mode == OFX_MODE_PCAP) {
-		fprintf(stderr, "ofxdp: BPF capture opened in pcap mode\n");
+		ofx_err( "BPF capture opened in pcap mode\n");
 		return -EINVAL;
 	}
 	if (rb_bytes & (rb_bytes - 1) || rb_bytes % page) {
-		fprintf(stderr,
-			"ofxdp: ring buffer size %u is not a power of two "
+		ofx_err(
+			"ring buffer size %u is not a power of two "
 			"multiple of the page size\n",
 			rb_bytes);
 		return -EINVAL;
@@ -522,7 +521,7 @@ int ofx_bpf_open(const struct ofx_bpf_opts *o, struct ofx_bpf **out)
 	if (!b->ifindex && o->ifname)
 		b->ifindex = (int)if_nametoindex(o->ifname);
 	if (b->ifindex <= 0 || !if_indextoname(b->ifindex, b->ifname)) {
-		fprintf(stderr, "ofxdp: no such interface: %s\n",
+		ofx_err( "no such interface: %s\n",
 			o->ifname ? o->ifname : "(none)");
 		free(b);
 		return -ENODEV;
@@ -544,7 +543,7 @@ int ofx_bpf_open(const struct ofx_bpf_opts *o, struct ofx_bpf **out)
 	b->skel = ofxdp_bpf__open();
 	if (!b->skel) {
 		err = -errno;
-		fprintf(stderr, "ofxdp: cannot open BPF skeleton: %s\n",
+		ofx_err( "cannot open BPF skeleton: %s\n",
 			strerror(-err));
 		goto fail;
 	}
@@ -565,14 +564,14 @@ int ofx_bpf_open(const struct ofx_bpf_opts *o, struct ofx_bpf **out)
 	err = ofxdp_bpf__load(b->skel);
 	if (err) {
 		if (err == -EPERM || err == -EACCES) {
-			fprintf(stderr,
-				"ofxdp: not permitted to load BPF programs "
+			ofx_err(
+				"not permitted to load BPF programs "
 				"(%s): need root or CAP_BPF+CAP_NET_ADMIN\n",
 				strerror(-err));
 			err = -EPERM;
 		} else {
-			fprintf(stderr,
-				"ofxdp: cannot load BPF programs: %s (run with "
+			ofx_err(
+				"cannot load BPF programs: %s (run with "
 				"-v for the libbpf log)\n",
 				strerror(-err));
 		}
@@ -580,7 +579,7 @@ int ofx_bpf_open(const struct ofx_bpf_opts *o, struct ofx_bpf **out)
 	}
 	err = fill_ports(bpf_map__fd(b->skel->maps.ofx_ports), o->ports);
 	if (err) {
-		fprintf(stderr, "ofxdp: cannot fill the port map: %s\n",
+		ofx_err( "cannot fill the port map: %s\n",
 			strerror(-err));
 		goto fail;
 	}
@@ -598,7 +597,7 @@ int ofx_bpf_open(const struct ofx_bpf_opts *o, struct ofx_bpf **out)
 				 b, NULL);
 	if (!b->rb) {
 		err = -errno;
-		fprintf(stderr, "ofxdp: cannot set up the ring buffer: %s\n",
+		ofx_err( "cannot set up the ring buffer: %s\n",
 			strerror(-err));
 		goto fail;
 	}
@@ -631,7 +630,7 @@ int ofx_bpf_poll(struct ofx_bpf *b, int timeout_ms)
 	if (now - b->last_check_ns >= 1000000000ull) {
 		b->last_check_ns = now;
 		if (!if_indextoname(b->ifindex, name)) {
-			fprintf(stderr, "ofxdp: interface %s disappeared\n",
+			ofx_err( "interface %s disappeared\n",
 				b->ifname);
 			return -ENODEV;
 		}
@@ -715,7 +714,7 @@ int ofx_bpf_export_counts(struct ofx_bpf *b, const struct ofx_stats *st)
 	for (ver = 1; ver < OFX_NVERSIONS; ver++) {
 		for (t = 0; t < OFX_NTYPES; t++) {
 			for (d = 0; d < OFX_NDIRS; d++) {
-				const struct ofx_count *c = &st->of[ver][t][d];
+				const struct ofx_count *c = &st->msgs.of[ver][t][d];
 
 				if (!c->msgs)
 					continue;

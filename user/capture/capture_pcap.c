@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "capture/capture.h"
+#include "log.h"
 #include "capture/frame.h"
 
 #define PCAP_SNAPLEN 262144 /* GSO frames on lo reach ~65.5 KB and more */
@@ -200,9 +201,9 @@ int ofx_pcap_poll(struct ofx_pcap *c)
 		const char *e = pcap_geterr(c->p);
 
 		if (c->live)
-			fprintf(stderr, "ofxdp: pcap: %s\n", e);
+			ofx_err( "pcap: %s\n", e);
 		else
-			fprintf(stderr, "ofxdp: reading capture: %s\n", e);
+			ofx_err( "reading capture: %s\n", e);
 		return c->live ? -ENETDOWN : -EIO;
 	}
 	if (!c->live && n == 0)

@@ -8,150 +8,191 @@
 #include "openflow/of_framer.h"
 
 #define OFPT_HELLO 0
-#define OFPT_FEATURES_REPLY 6
 /* Messages in a row in sync before their version filters resyncs. */
 #define RESYNC_TRUST_RUN 4
 /* Bytes one search may skip before it stops filtering by version. */
 #define RESYNC_TRUST_SKIP (128u << 10)
-#define DPID_END 16 /* FEATURES_REPLY: datapath_id at bytes 8..15 */
+/* Successor headers checked before a resync candidate is accepted. */
+#define RESYNC_CHAIN 3
 
-void of_framer_init(struct of_framer *f, uint8_t dir, bool synced)
+void of_framer_init(struct of_framer *f, uint8_t tag, bool synced)
 {
-	memset(f, 0, sizeof(*f));
-	f->dir = dir;
+	f->have = 0;
+	f->need = 0;
+	f->body_left = 0;
 	f->synced = synced;
-}
-
-static uint64_t be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-/* A complete header sits in f->peek[0..7]: count the message. */
-static void count_message(struct of_framer *f, struct ofx_stats *st)
-{
-	struct ofp_header_view h;
-	struct ofx_count *c;
-
-	of_parse_header(f->peek, &h);
-	if (of_type_valid(h.version, h.type))
-		c = &st->of[h.version][h.type][f->dir];
-	else
-		c = &st->of_invalid[h.version][f->dir];
-	c->msgs++;
-	c->bytes += h.length;
-	st->of_total[f->dir].msgs++;
-	st->of_total[f->dir].bytes += h.length;
-	f->version = h.version;
-	/* Trust a version for resyncs only after RESYNC_TRUST_RUN messages
-	 * in a row in sync (HELLO aside: it carries the sender's highest
-	 * version, not the negotiated one). */
-	if (h.type != OFPT_HELLO) {
-		if (h.version != f->run_version) {
-			f->run_version = h.version;
-			f->run = 0;
-		}
-		if (f->run < RESYNC_TRUST_RUN && ++f->run == RESYNC_TRUST_RUN)
-			f->trusted_version = h.version;
-	}
-	f->msgs++;
+	/* A join's first search is not a loss of framing: it is counted
+	 * as a mid-stream join, not in resyncs. */
+	f->searching = !synced;
 	f->partial = false;
-	f->body_left = h.length - OFP_HEADER_LEN;
+	f->resynced = false;
+	f->tag = tag;
+	f->run_version = 0;
+	f->run = 0;
+	f->trusted_version = 0;
+	f->search_skipped = 0;
+	f->msgs = 0;
 }
 
-static void start_search(struct of_framer *f, struct ofx_stats *st)
+static inline uint16_t hdr_len(const uint8_t *h)
+{
+	return (uint16_t)(h[2] << 8 | h[3]);
+}
+
+static inline bool hdr_bad(const uint8_t *h)
+{
+	return h[0] < OFP_VERSION_MIN || h[0] > OFP_VERSION_MAX ||
+	       hdr_len(h) < OFP_HEADER_LEN;
+}
+
+/* A header was seen in sync: track the run of one version. Trust a version
+ * for resyncs only after RESYNC_TRUST_RUN messages in a row (HELLO aside:
+ * it carries the sender's highest version, not the negotiated one). */
+static inline void header_seen(struct of_framer *f, const uint8_t *h)
+{
+	if (h[1] == OFPT_HELLO)
+		return;
+	if (h[0] != f->run_version) {
+		f->run_version = h[0];
+		f->run = 0;
+	}
+	if (f->run < RESYNC_TRUST_RUN && ++f->run == RESYNC_TRUST_RUN)
+		f->trusted_version = h[0];
+}
+
+static inline void emit(struct of_framer *f, const uint8_t *data,
+			uint32_t caplen, uint64_t ts_ns, uint8_t flags,
+			const struct of_framer_out *out)
+{
+	struct of_frame m = {
+		.data = data,
+		.caplen = caplen,
+		.ts_ns = ts_ns,
+		.flags = flags,
+	};
+
+	if (f->partial)
+		m.flags |= OF_FRAME_PARTIAL;
+	if (f->resynced)
+		m.flags |= OF_FRAME_RESYNCED;
+	f->partial = false;
+	f->resynced = false;
+	f->msgs++;
+	out->emit(out->ctx, f->tag, &m);
+}
+
+static void start_search(struct of_framer *f, struct of_framing_stats *st)
 {
 	f->synced = false;
 	f->run = 0;
 	if (!f->searching) {
 		f->searching = true;
 		f->search_skipped = 0;
-		st->reasm.resyncs++;
+		st->resyncs++;
 	}
 }
 
 /* @n more bytes passed over by the current search. */
-static void search_skip(struct of_framer *f, uint64_t n, struct ofx_stats *st)
+static void search_skip(struct of_framer *f, uint64_t n,
+			struct of_framing_stats *st)
 {
-	st->reasm.resync_skipped_bytes += n;
+	st->resync_skipped_bytes += n;
 	f->search_skipped += n;
 	if (f->search_skipped > RESYNC_TRUST_SKIP)
 		f->trusted_version = 0; /* maybe trusted a false lock */
 }
 
+/* The 8-byte header in f->buf is complete: start its message. Return false
+ * if it is not a message (the framer then searches again). */
+static bool begin_message(struct of_framer *f, struct of_framing_stats *st)
+{
+	uint16_t len;
+	size_t need;
+
+	if (hdr_bad(f->buf)) {
+		/* Not a message: search again from the byte after this
+		 * header's first byte. */
+		st->bad_headers++;
+		st->resync_skipped_bytes++;
+		memmove(f->buf, f->buf + 1, OFP_HEADER_LEN - 1);
+		f->have = OFP_HEADER_LEN - 1;
+		start_search(f, st);
+		return false;
+	}
+	header_seen(f, f->buf);
+	len = hdr_len(f->buf);
+	need = of_peek_len(f->buf[0], f->buf[1]);
+	if (need > len)
+		need = len;
+	if (need < OFP_HEADER_LEN)
+		need = OFP_HEADER_LEN;
+	f->need = (uint16_t)need;
+	f->body_left = len - OFP_HEADER_LEN;
+	return true;
+}
+
 /* Synced: consume bytes until done or a bad header. Return: bytes used. */
 static size_t feed_synced(struct of_framer *f, const uint8_t *data, size_t len,
-			  struct ofx_stats *st)
+			  uint64_t ts_ns, const struct of_framer_out *out)
 {
 	size_t used = 0;
 
 	while (used < len) {
-		size_t n;
+		size_t n, avail = len - used;
 
+		if (f->have == 0 && avail >= OFP_HEADER_LEN) {
+			/* Fast path: a whole message in this feed. */
+			const uint8_t *h = data + used;
+			uint16_t mlen = hdr_len(h);
+
+			if (!hdr_bad(h) && avail >= mlen) {
+				header_seen(f, h);
+				emit(f, h, mlen, ts_ns, 0, out);
+				used += mlen;
+				continue;
+			}
+		}
 		if (f->have < OFP_HEADER_LEN) {
 			n = OFP_HEADER_LEN - f->have;
-			if (n > len - used)
-				n = len - used;
-			memcpy(f->peek + f->have, data + used, n);
-			f->have += n;
+			if (n > avail)
+				n = avail;
+			memcpy(f->buf + f->have, data + used, n);
+			f->have += (uint16_t)n;
 			used += n;
 			if (f->have < OFP_HEADER_LEN)
 				break;
-			if (f->peek[0] < OFP_VERSION_MIN ||
-			    f->peek[0] > OFP_VERSION_MAX ||
-			    (f->peek[2] << 8 | f->peek[3]) < OFP_HEADER_LEN) {
-				/* Not a message: search again from the byte
-				 * after this header's first byte. */
-				st->bad_headers++;
-				st->reasm.resync_skipped_bytes++;
-				memmove(f->peek, f->peek + 1,
-					OFP_HEADER_LEN - 1);
-				f->have = OFP_HEADER_LEN - 1;
-				start_search(f, st);
+			if (!begin_message(f, out->st))
 				return used;
-			}
-			count_message(f, st);
-			if (f->body_left == 0)
-				f->have = 0;
-			continue;
-		}
-		/* In the body: keep FEATURES_REPLY's datapath_id, skip the
-		 * rest without looking at it. */
-		if (f->peek[1] == OFPT_FEATURES_REPLY && f->have < DPID_END &&
-		    f->body_left + f->have >= DPID_END) {
-			n = DPID_END - f->have;
-			if (n > len - used)
-				n = len - used;
-			memcpy(f->peek + f->have, data + used, n);
-			f->have += n;
+		} else if (f->have < f->need) {
+			/* Keep the bytes the decoders need. */
+			n = f->need - f->have;
+			if (n > avail)
+				n = avail;
+			memcpy(f->buf + f->have, data + used, n);
+			f->have += (uint16_t)n;
+			f->body_left -= (uint32_t)n;
 			used += n;
-			f->body_left -= n;
-			if (f->have == DPID_END) {
-				f->datapath_id = be64(f->peek + 8);
-				f->has_dpid = true;
-			}
 		} else {
+			/* Skip the rest of the body without a look. */
 			n = f->body_left;
-			if (n > len - used)
-				n = len - used;
+			if (n > avail)
+				n = avail;
+			f->body_left -= (uint32_t)n;
 			used += n;
-			f->body_left -= n;
 		}
-		if (f->body_left == 0)
+		if (f->body_left == 0) {
+			emit(f, f->buf, f->have, ts_ns, 0, out);
 			f->have = 0;
+		}
 	}
 	return used;
 }
 
-/* Byte @i of the virtual concatenation peek[0..have) + data. */
+/* Byte @i of the virtual concatenation buf[0..have) + data. */
 static inline uint8_t byte_at(const struct of_framer *f, const uint8_t *data,
 			      size_t i)
 {
-	return i < f->have ? f->peek[i] : data[i - f->have];
+	return i < f->have ? f->buf[i] : data[i - f->have];
 }
 
 static void read8(const struct of_framer *f, const uint8_t *data, size_t i,
@@ -161,12 +202,9 @@ static void read8(const struct of_framer *f, const uint8_t *data, size_t i,
 		out[k] = byte_at(f, data, i + (size_t)k);
 }
 
-/* Successor headers checked before a resync candidate is accepted. */
-#define RESYNC_CHAIN 3
-
 /* Unsynced: search for a plausible header. Return: bytes of @data used. */
 static size_t feed_unsynced(struct of_framer *f, const uint8_t *data,
-			    size_t len, struct ofx_stats *st)
+			    size_t len, struct of_framing_stats *st)
 {
 	size_t total = f->have + len;
 	uint8_t h[OFP_HEADER_LEN], nh[OFP_HEADER_LEN];
@@ -186,14 +224,14 @@ static size_t feed_unsynced(struct of_framer *f, const uint8_t *data,
 			continue;
 		/* Each successor at hand (up to RESYNC_CHAIN) must be a
 		 * plausible header of the same version. */
-		next = c + (size_t)(h[2] << 8 | h[3]);
+		next = c + hdr_len(h);
 		for (k = 0; k < RESYNC_CHAIN; k++) {
 			if (next + OFP_HEADER_LEN > total)
 				break;
 			read8(f, data, next, nh);
 			if (!of_header_plausible(nh) || nh[0] != h[0])
 				break;
-			next += (size_t)(nh[2] << 8 | nh[3]);
+			next += hdr_len(nh);
 		}
 		if (k < RESYNC_CHAIN && next + OFP_HEADER_LEN <= total)
 			continue;
@@ -201,11 +239,12 @@ static size_t feed_unsynced(struct of_framer *f, const uint8_t *data,
 		search_skip(f, c, st);
 		f->synced = true;
 		f->searching = false;
+		f->resynced = true;
 		if (c < f->have) {
 			/* The header starts in the kept bytes: they become
 			 * the first bytes of the header being collected. */
-			memmove(f->peek, f->peek + c, f->have - c);
-			f->have -= (uint8_t)c;
+			memmove(f->buf, f->buf + c, f->have - c);
+			f->have -= (uint16_t)c;
 			return 0;
 		}
 		c -= f->have;
@@ -218,27 +257,38 @@ static size_t feed_unsynced(struct of_framer *f, const uint8_t *data,
 			total < OFP_HEADER_LEN - 1 ? total : OFP_HEADER_LEN - 1;
 		uint8_t tmp[OFP_HEADER_LEN];
 
-		for (size_t k = 0; k < keep; k++)
-			tmp[k] = byte_at(f, data, total - keep + k);
-		memcpy(f->peek, tmp, keep);
+		for (size_t i = 0; i < keep; i++)
+			tmp[i] = byte_at(f, data, total - keep + i);
+		memcpy(f->buf, tmp, keep);
 		search_skip(f, total - keep, st);
-		f->have = (uint8_t)keep;
+		f->have = (uint16_t)keep;
 	}
 	return len;
 }
 
 void of_framer_feed(struct of_framer *f, const uint8_t *data, size_t len,
-		    struct ofx_stats *st)
+		    uint64_t ts_ns, const struct of_framer_out *out)
 {
 	while (len) {
-		size_t used = f->synced ? feed_synced(f, data, len, st)
-					: feed_unsynced(f, data, len, st);
+		size_t used = f->synced
+				      ? feed_synced(f, data, len, ts_ns, out)
+				      : feed_unsynced(f, data, len, out->st);
 		data += used;
 		len -= used;
 	}
 }
 
-void of_framer_gap(struct of_framer *f, uint64_t len, struct ofx_stats *st)
+/* Synced with a header in f->buf: emit that message as lost. */
+static void emit_lost(struct of_framer *f, uint64_t ts_ns,
+		      const struct of_framer_out *out)
+{
+	emit(f, f->buf, f->have, ts_ns, OF_FRAME_TRUNCATED, out);
+	f->have = 0;
+	f->body_left = 0;
+}
+
+void of_framer_gap(struct of_framer *f, uint64_t len, uint64_t ts_ns,
+		   const struct of_framer_out *out)
 {
 	if (!len)
 		return;
@@ -246,24 +296,37 @@ void of_framer_gap(struct of_framer *f, uint64_t len, struct ofx_stats *st)
 		f->body_left -= (uint32_t)len;
 		if (!f->partial) {
 			f->partial = true;
-			st->reasm.partial_msgs++;
+			out->st->partial_msgs++;
 		}
-		/* Bytes after the gap are not where datapath_id would be. */
-		if (f->have < DPID_END)
-			f->have = DPID_END;
-		if (f->body_left == 0)
+		/* Bytes after the gap are not at their offsets in buf. */
+		f->need = f->have;
+		if (f->body_left == 0) {
+			emit(f, f->buf, f->have, ts_ns, 0, out);
 			f->have = 0;
+		}
 		return;
 	}
 	if (!f->synced) {
 		/* Kept bytes are not contiguous with what follows. */
-		st->reasm.resync_skipped_bytes += f->have;
+		out->st->resync_skipped_bytes += f->have;
 		f->have = 0;
-		start_search(f, st);
+		start_search(f, out->st);
 		return;
+	}
+	if (f->have >= OFP_HEADER_LEN) {
+		f->partial = true; /* flagged; partial_msgs counts only
+				    * messages the framer stayed in sync for */
+		emit_lost(f, ts_ns, out);
 	}
 	f->have = 0;
 	f->body_left = 0;
 	f->partial = false;
-	start_search(f, st);
+	start_search(f, out->st);
+}
+
+void of_framer_end(struct of_framer *f, uint64_t ts_ns,
+		   const struct of_framer_out *out)
+{
+	if (f->synced && f->have >= OFP_HEADER_LEN)
+		emit_lost(f, ts_ns, out);
 }

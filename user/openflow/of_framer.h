@@ -1,34 +1,39 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * of_framer.h - cuts one in-order TCP byte stream into OpenFlow messages
- * (framing by the header's length field, OpenFlow 1.5.1 §7.1) and counts
- * each one. Streaming: keeps at most OFX_FRAMER_PEEK bytes of each message,
- * never the body.
+ * (framing by the header's length field, OpenFlow 1.5.1 §7.1) and emits
+ * each one as a struct of_frame. Streaming: a message wholly inside the
+ * bytes of one feed is emitted in place (no copy); one that spans feeds is
+ * emitted from a copy of its first of_peek_len() bytes (at most OF_PEEK_MAX),
+ * the rest of its body is skipped without a look.
  *
  * Rules:
- * - Synced: a message is counted when its 8-byte header is complete:
- *   of_total[dir] and (valid type) of[version][type][dir] or (invalid type
- *   for a known version) of_invalid[version][dir], msgs += 1 and
- *   bytes += the header's length field. The next length - 8 bytes are skipped.
- * - A header with an unknown version (not 1..6) or length < 8 is not a
- *   message: bad_headers += 1 and the framer drops to unsynced, scanning
- *   again from the byte after that header's first byte (which counts in
- *   reasm.resync_skipped_bytes).
- * - Unsynced (mid-stream join, bad header, gap): reasm.resyncs += 1 when
- *   the search starts; the framer looks at each byte offset for a header
- *   that of_header_plausible() accepts and whose successors - up to 3, as
- *   many as lie in the bytes at hand - are plausible headers of the same
- *   version; bytes passed over are added to reasm.resync_skipped_bytes.
- *   Once 4 messages in a row (HELLO aside) were framed in sync with one
- *   version, the search takes only headers of that version, until it has
- *   skipped 128 KiB in vain. Up to 7 bytes at the end of a feed are kept
- *   for the next feed.
+ * - Synced: a message is emitted once, when its last byte has been fed
+ *   (its timestamp is that feed's), or earlier when the stream loses it
+ *   (below). A header with an unknown version (not 1..6) or length < 8 is
+ *   not a message: bad_headers += 1 and the framer drops to unsynced,
+ *   scanning again from the byte after that header's first byte (which
+ *   counts in resync_skipped_bytes).
+ * - Unsynced (mid-stream join, bad header, gap): resyncs += 1 when the
+ *   search starts, except the first search of a stream joined mid-stream
+ *   (a join is not a loss of framing: the reassembler counts it in
+ *   midstream_joins); the framer looks at each byte offset for a header that
+ *   of_header_plausible() accepts and whose successors - up to 3, as many
+ *   as lie in the bytes at hand - are plausible headers of the same
+ *   version; bytes passed over are added to resync_skipped_bytes. Once 4
+ *   messages in a row (HELLO aside) were framed in sync with one version,
+ *   the search takes only headers of that version, until it has skipped
+ *   128 KiB in vain. Up to 7 bytes at the end of a feed are kept for the
+ *   next feed. The first message after a search carries OF_FRAME_RESYNCED.
  * - of_framer_gap(len): inside the current body (len <= body_left) the
- *   framer stays synced, body_left -= len and the message counts once in
- *   reasm.partial_msgs; otherwise (in a header, or beyond the body) it
- *   drops to unsynced.
- * - FEATURES_REPLY (type 6, any version): datapath_id (bytes 8-15, big
- *   endian) is recorded when the message's first 16 bytes are seen.
+ *   framer stays synced, the message is marked OF_FRAME_PARTIAL (counted
+ *   once in partial_msgs) and keeps the bytes it had before the gap;
+ *   otherwise (in a header, or beyond the body) a message whose header was
+ *   seen is emitted with OF_FRAME_PARTIAL | OF_FRAME_TRUNCATED and the
+ *   framer drops to unsynced.
+ * - of_framer_end(): the stream ended; a message whose header was seen is
+ *   emitted with OF_FRAME_TRUNCATED. So every header seen in sync is
+ *   emitted exactly once.
  */
 #ifndef OFX_OF_FRAMER_H
 #define OFX_OF_FRAMER_H
@@ -37,68 +42,123 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "analysis/stats.h"
+#include "openflow/of_decode.h"
+#include "openflow/of_proto.h"
 
-/* Bytes of each message kept for decoding: header plus FEATURES_REPLY's
- * datapath_id (offset 8, 8 bytes). */
-#define OFX_FRAMER_PEEK 16
+/** Flags of a struct of_frame (and of struct of_msg). */
+enum of_frame_flags {
+	OF_FRAME_PARTIAL = 0x01, /* bytes of the message were lost in a gap */
+	OF_FRAME_TRUNCATED = 0x02, /* the stream ended or lost sync inside it */
+	OF_FRAME_RESYNCED = 0x04, /* first message after a resync search */
+};
+
+/**
+ * struct of_framing_stats - framing counters (all streams summed).
+ * @bad_headers:          headers with length < 8 or an unknown version in a
+ *                        synced stream (the stream then resynchronises)
+ * @resyncs:              searches for a plausible header (mid-stream joins,
+ *                        gaps that left a message, bad headers)
+ * @resync_skipped_bytes: bytes passed over while searching, bytes
+ * @partial_msgs:         messages whose body lost bytes in a gap while the
+ *                        framer stayed in sync
+ */
+struct of_framing_stats {
+	uint64_t bad_headers;
+	uint64_t resyncs;
+	uint64_t resync_skipped_bytes;
+	uint64_t partial_msgs;
+};
+
+/**
+ * struct of_frame - one framed message.
+ * @data:   its first @caplen bytes (header included); valid during the call
+ * @caplen: bytes at @data: the whole message when it lay in one feed, else
+ *          min(length, of_peek_len(version, type)) or fewer after a gap
+ * @ts_ns:  timestamp of the feed that completed (or lost) it, ns
+ * @flags:  enum of_frame_flags
+ */
+struct of_frame {
+	const uint8_t *data;
+	uint32_t caplen;
+	uint64_t ts_ns;
+	uint8_t flags;
+};
+
+/**
+ * struct of_framer_out - where a framer's messages and counters go.
+ * @emit:  called once per message with the framer's @tag and @ctx
+ * @ctx:   passed to @emit
+ * @st:    framing counters to add to
+ */
+struct of_framer_out {
+	void (*emit)(void *ctx, uint8_t tag, const struct of_frame *m);
+	void *ctx;
+	struct of_framing_stats *st;
+};
 
 /**
  * struct of_framer - framing state of one stream direction.
- * @peek:        first bytes of the current message (or resync window)
- * @have:        bytes in @peek
- * @body_left:   bytes of the current message still to skip after @peek
- * @synced:      true when the next byte is known to be a message boundary
- *               or inside a message whose header was seen
+ * @buf:         first bytes of the current message (or resync window)
+ * @have:        bytes in @buf
+ * @need:        bytes of the current message to keep in @buf
+ * @body_left:   bytes of the current message not yet fed
+ * @synced:      the next byte is a message boundary or inside a message
+ *               whose header was seen
  * @searching:   unsynced and the search was already counted in resyncs
  * @partial:     the current message lost bytes in a gap
- * @dir:         enum ofx_dir, for the counters
- * @version:     version of the last valid header seen (0: none yet)
+ * @resynced:    the next message is the first after a search
+ * @tag:         caller's tag, passed to emit (the connection half)
  * @run_version/@run: version and length of the current run of messages
  *               framed in sync (HELLO not counted)
  * @trusted_version: version that filters resync candidates (0: none)
  * @search_skipped: bytes the current search has passed over
- * @datapath_id: from a FEATURES_REPLY, host order; @has_dpid says if seen
- * @msgs:        messages counted on this stream
+ * @msgs:        messages emitted
  */
 struct of_framer {
-	uint8_t peek[OFX_FRAMER_PEEK];
-	uint8_t have;
+	uint8_t buf[OF_PEEK_MAX];
+	uint16_t have;
+	uint16_t need;
 	uint32_t body_left;
 	bool synced;
 	bool searching;
 	bool partial;
-	uint8_t dir;
-	uint8_t version;
+	bool resynced;
+	uint8_t tag;
 	uint8_t run_version;
 	uint8_t run;
 	uint8_t trusted_version;
 	uint64_t search_skipped;
-	bool has_dpid;
-	uint64_t datapath_id;
 	uint64_t msgs;
 };
 
 /**
- * of_framer_init() - start a stream in direction @dir. @synced = true when
- * the stream is known to start on a message boundary (SYN seen); false to
+ * of_framer_init() - start a stream tagged @tag. @synced = true when the
+ * stream is known to start on a message boundary (SYN seen); false to
  * search for a plausible header first (joined mid-stream).
  */
-void of_framer_init(struct of_framer *f, uint8_t dir, bool synced);
+void of_framer_init(struct of_framer *f, uint8_t tag, bool synced);
 
 /**
- * of_framer_feed() - consume @len in-order bytes at @data, counting every
- * message whose header completes into @st (of, of_invalid, of_total,
- * bad_headers, reasm.resyncs, reasm.resync_skipped_bytes, partial_msgs).
+ * of_framer_feed() - consume @len in-order bytes at @data captured at
+ * @ts_ns, emitting every message completed to @out.
  */
 void of_framer_feed(struct of_framer *f, const uint8_t *data, size_t len,
-		    struct ofx_stats *st);
+		    uint64_t ts_ns, const struct of_framer_out *out);
 
 /**
- * of_framer_gap() - @len bytes of the stream were lost. If they fall inside
- * the current message's body the framer stays in sync (the message is marked
- * partial); otherwise it drops to resync mode.
+ * of_framer_gap() - @len bytes of the stream were lost (noticed at @ts_ns).
+ * Inside the current message's body the framer stays in sync (the message
+ * is marked partial); otherwise it emits the message it had started and
+ * drops to resync mode.
  */
-void of_framer_gap(struct of_framer *f, uint64_t len, struct ofx_stats *st);
+void of_framer_gap(struct of_framer *f, uint64_t len, uint64_t ts_ns,
+		   const struct of_framer_out *out);
+
+/**
+ * of_framer_end() - the stream ended at @ts_ns: emit the message whose
+ * header was seen but not its end (OF_FRAME_TRUNCATED).
+ */
+void of_framer_end(struct of_framer *f, uint64_t ts_ns,
+		   const struct of_framer_out *out);
 
 #endif

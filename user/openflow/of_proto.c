@@ -5,6 +5,7 @@
  * 1.1 §A.1, 1.2 §A.1, 1.3.5 §7.1, 1.4.1 §7.1, 1.5.1 §7.1).
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "openflow/of_proto.h"
 
@@ -113,4 +114,52 @@ bool of_header_plausible(const uint8_t *p)
 
 	return p[0] >= OFP_VERSION_MIN && p[0] <= OFP_VERSION_MAX &&
 	       of_type_valid(p[0], p[1]) && len >= OFP_HEADER_LEN;
+}
+
+/* Types only a switch sends, and types only a controller sends (OpenFlow
+ * 1.5.1 §7.1: controller-to-switch, asynchronous and symmetric messages;
+ * the replies of controller-to-switch requests come from the switch). */
+static const char *const switch_types[] = {
+	"OFPT_FEATURES_REPLY",	      "OFPT_GET_CONFIG_REPLY",
+	"OFPT_PACKET_IN",	      "OFPT_FLOW_REMOVED",
+	"OFPT_PORT_STATUS",	      "OFPT_STATS_REPLY",
+	"OFPT_MULTIPART_REPLY",	      "OFPT_BARRIER_REPLY",
+	"OFPT_QUEUE_GET_CONFIG_REPLY", "OFPT_ROLE_REPLY",
+	"OFPT_GET_ASYNC_REPLY",	      "OFPT_ROLE_STATUS",
+	"OFPT_TABLE_STATUS",	      "OFPT_REQUESTFORWARD",
+	"OFPT_CONTROLLER_STATUS",
+};
+
+static const char *const controller_types[] = {
+	"OFPT_FEATURES_REQUEST",	 "OFPT_GET_CONFIG_REQUEST",
+	"OFPT_SET_CONFIG",		 "OFPT_PACKET_OUT",
+	"OFPT_FLOW_MOD",		 "OFPT_GROUP_MOD",
+	"OFPT_PORT_MOD",		 "OFPT_TABLE_MOD",
+	"OFPT_STATS_REQUEST",		 "OFPT_MULTIPART_REQUEST",
+	"OFPT_BARRIER_REQUEST",		 "OFPT_QUEUE_GET_CONFIG_REQUEST",
+	"OFPT_ROLE_REQUEST",		 "OFPT_GET_ASYNC_REQUEST",
+	"OFPT_SET_ASYNC",		 "OFPT_METER_MOD",
+};
+
+static bool name_in(const char *name, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(name, list[i]))
+			return true;
+	return false;
+}
+
+int of_type_sender(uint8_t version, uint8_t type)
+{
+	const char *name = of_type_name(version, type);
+
+	if (!name)
+		return OF_SENDER_ANY;
+	if (name_in(name, switch_types,
+		    sizeof(switch_types) / sizeof(switch_types[0])))
+		return OF_SENDER_SWITCH;
+	if (name_in(name, controller_types,
+		    sizeof(controller_types) / sizeof(controller_types[0])))
+		return OF_SENDER_CONTROLLER;
+	return OF_SENDER_ANY;
 }

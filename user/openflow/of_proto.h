@@ -52,6 +52,34 @@ bool of_type_valid(uint8_t version, uint8_t type);
  */
 bool of_header_plausible(const uint8_t *p);
 
+/** enum of_sender - who may send a message type. */
+enum of_sender {
+	OF_SENDER_ANY = 0, /* symmetric (HELLO, ERROR, ECHO, EXPERIMENTER,
+			    * BUNDLE_*), or not a valid type */
+	OF_SENDER_SWITCH, /* replies, PACKET_IN, FLOW_REMOVED, PORT_STATUS.. */
+	OF_SENDER_CONTROLLER, /* requests, FLOW_MOD, PACKET_OUT, SET_CONFIG.. */
+};
+
+/**
+ * of_type_sender() - enum of_sender of @type in @version (OpenFlow 1.5.1
+ * §7.1: controller-to-switch requests are answered by the switch;
+ * asynchronous messages come from the switch). Compares names: not for a
+ * per-message hot path.
+ */
+int of_type_sender(uint8_t version, uint8_t type);
+
+/**
+ * of_is_multipart() - whether @type is STATS_REQUEST/REPLY (1.0: 16/17,
+ * 1.1-1.2: 18/19) or MULTIPART_REQUEST/REPLY (1.3+: 18/19) in @version.
+ */
+static inline bool of_is_multipart(uint8_t version, uint8_t type)
+{
+	if (version == 1)
+		return type == 16 || type == 17;
+	return version >= 2 && version <= OFP_VERSION_MAX &&
+	       (type == 18 || type == 19);
+}
+
 /** of_parse_header() - decode the 8 bytes at @p into @h (no validation). */
 void of_parse_header(const uint8_t *p, struct ofp_header_view *h);
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * report.h - counters as JSON (jansson) in the oftraf shapes and ofxdp's
- * full shape, and as a console table.
+ * report.h - counters and views as JSON (jansson): oftraf's exact shapes
+ * and ofxdp's full documents (report_json.c); and as console / plain-text
+ * tables (report_text.c).
  */
 #ifndef OFX_REPORT_H
 #define OFX_REPORT_H
@@ -9,8 +10,8 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "output/rest.h"
 #include "analysis/stats.h"
+#include "output/rest.h"
 
 /**
  * ofx_json_of_counts() - oftraf /get_of_counts:
@@ -27,29 +28,58 @@ json_t *ofx_json_of_counts(const struct ofx_stats *st);
 json_t *ofx_json_version_counts(const struct ofx_stats *st, uint8_t version);
 
 /**
- * ofx_json_full() - /api/v1/stats: every version, type and direction,
- * totals, rates over [prev, cur] (prev->ts_ns == 0 or prev NULL: rates
- * since @start_ns from zero), loss and reassembly counters, connections and
- * @info. @conns may be NULL when @nconns is 0.
+ * ofx_json_full() - /api/v1/stats and `read --json`: run facts, totals and
+ * rates over [prev, cur] (prev->ts_ns == 0 or prev NULL: since
+ * @info->start_ns from zero; rates_from_capture: over capture time),
+ * every version x direction x type with subtypes, details, malformed
+ * bodies and multipart transactions, the descriptor-table counters, and
+ * the connections of @v (may be NULL).
  */
 json_t *ofx_json_full(const struct ofx_stats *cur, const struct ofx_stats *prev,
-		      uint64_t start_ns, const struct ofx_conn_info *conns,
-		      unsigned int nconns, const struct ofx_run_info *info);
+		      const struct ofx_views *v,
+		      const struct ofx_run_info *info);
 
 /**
- * ofx_console_print() - one console frame: header (mode, interface, uptime),
- * totals and rates per direction, a per-type table for each version seen,
- * loss counters. @clear: start with an ANSI clear-screen.
+ * ofx_json_connections() - {"connections": [...]}: the open (@state 1),
+ * closed (0) or all (-1) connections of @v.
+ */
+json_t *ofx_json_connections(const struct ofx_views *v, int state,
+			     const struct ofx_run_info *info);
+
+/** ofx_json_switches() - {"switches": [...]} of @v. */
+json_t *ofx_json_switches(const struct ofx_views *v,
+			  const struct ofx_run_info *info);
+
+/** ofx_json_switch() - one switch object (as in /api/v1/switches). */
+json_t *ofx_json_switch(const struct ofx_switch_view *w,
+			const struct ofx_run_info *info);
+
+/**
+ * ofx_views_find_switch() - the switch of @v whose id is @id: a
+ * datapath_id (0x-hex, 16 hex digits, colon form) or an address.
+ * Return: NULL if none.
+ */
+const struct ofx_switch_view *ofx_views_find_switch(const struct ofx_views *v,
+						    const char *id);
+
+/**
+ * ofx_console_print() - one console frame (fits 80 columns and @rows
+ * lines): header, totals and rates per direction, per-type rows with their
+ * subtypes for each version seen, the busiest switches, loss counters.
+ * @clear: start with an ANSI clear-screen.
  */
 void ofx_console_print(FILE *out, const struct ofx_stats *cur,
-		       const struct ofx_stats *prev, uint64_t start_ns,
-		       const struct ofx_run_info *info, int clear);
+		       const struct ofx_stats *prev, const struct ofx_views *v,
+		       const struct ofx_run_info *info, int clear,
+		       unsigned int rows);
 
 /**
- * ofx_text_report() - final counters of `ofxdp read` as plain text tables
- * (same content as the console without rates).
+ * ofx_text_report() - final counters of `ofxdp read` as plain text tables:
+ * every type with its subtypes, messages and bytes, the switches, the
+ * descriptor-table counters.
  */
 void ofx_text_report(FILE *out, const struct ofx_stats *st,
+		     const struct ofx_views *v,
 		     const struct ofx_run_info *info);
 
 #endif

@@ -34,14 +34,6 @@ struct ofx_rest {
 	int fd;
 };
 
-/* Everything one request reads, copied from the published snapshot. */
-struct snap {
-	struct ofx_stats cur;
-	struct ofx_stats prev;
-	struct ofx_conn_info conns[OFX_PUB_MAX_CONNS];
-	unsigned int nconns;
-};
-
 /* *con_cls of a /stop request: the flag is set once the reply is sent. */
 static char stop_mark;
 
@@ -112,16 +104,193 @@ static uint8_t path_version(const char *url)
 	return 0;
 }
 
+/* One request's context for a route handler. */
+struct req {
+	struct ofx_rest *r;
+	struct MHD_Connection *conn;
+	const char *url;
+	const char *arg; /* the path after a prefix route's prefix */
+	unsigned int status;
+	size_t flags; /* extra json_dumps flags */
+};
+
+/* The published counters, read into heap copies (~140 KB each). */
+static json_t *with_stats(struct req *q, bool need_prev,
+			  json_t *(*fn)(struct req *, const struct ofx_stats *,
+					const struct ofx_stats *))
+{
+	struct ofx_stats *cur = malloc(sizeof(*cur));
+	struct ofx_stats *prev = need_prev ? malloc(sizeof(*prev)) : NULL;
+	json_t *doc = NULL;
+
+	if (cur && (prev || !need_prev)) {
+		/* Two copies under the lock are a few µs apart at most. */
+		ofx_stats_read(q->r->pub, cur, prev);
+		doc = fn(q, cur, prev);
+	}
+	free(cur);
+	free(prev);
+	return doc;
+}
+
+static json_t *do_of_counts(struct req *q, const struct ofx_stats *cur,
+			    const struct ofx_stats *prev)
+{
+	(void)q;
+	(void)prev;
+	return ofx_json_of_counts(cur);
+}
+
+static json_t *do_version_counts(struct req *q, const struct ofx_stats *cur,
+				 const struct ofx_stats *prev)
+{
+	(void)prev;
+	return ofx_json_version_counts(cur, path_version(q->url));
+}
+
+static json_t *do_full(struct req *q, const struct ofx_stats *cur,
+		       const struct ofx_stats *prev)
+{
+	struct ofx_views *v = ofx_stats_views(q->r->pub);
+	json_t *doc = ofx_json_full(cur, prev, v, q->r->info);
+
+	ofx_views_put(v);
+	q->flags |= JSON_INDENT(2);
+	return doc;
+}
+
+static json_t *route_of_counts(struct req *q)
+{
+	return with_stats(q, false, do_of_counts);
+}
+
+static json_t *route_version_counts(struct req *q)
+{
+	return with_stats(q, false, do_version_counts);
+}
+
+static json_t *route_stats(struct req *q)
+{
+	return with_stats(q, true, do_full);
+}
+
+static json_t *route_connections(struct req *q)
+{
+	const char *state = MHD_lookup_connection_value(
+		q->conn, MHD_GET_ARGUMENT_KIND, "state");
+	struct ofx_views *v;
+	json_t *doc;
+	int st = -1;
+
+	if (state && !strcmp(state, "open")) {
+		st = 1;
+	} else if (state && !strcmp(state, "closed")) {
+		st = 0;
+	} else if (state && strcmp(state, "all")) {
+		q->status = MHD_HTTP_BAD_REQUEST;
+		return error_doc("state must be open, closed or all", q->url);
+	}
+	v = ofx_stats_views(q->r->pub);
+	doc = ofx_json_connections(v, st, q->r->info);
+	ofx_views_put(v);
+	q->flags |= JSON_INDENT(2);
+	return doc;
+}
+
+static json_t *route_switches(struct req *q)
+{
+	struct ofx_views *v = ofx_stats_views(q->r->pub);
+	json_t *doc = ofx_json_switches(v, q->r->info);
+
+	ofx_views_put(v);
+	q->flags |= JSON_INDENT(2);
+	return doc;
+}
+
+static json_t *route_switch(struct req *q)
+{
+	struct ofx_views *v = ofx_stats_views(q->r->pub);
+	const struct ofx_switch_view *w = ofx_views_find_switch(v, q->arg);
+	json_t *doc;
+
+	if (w) {
+		doc = ofx_json_switch(w, q->r->info);
+		q->flags |= JSON_INDENT(2);
+	} else {
+		q->status = MHD_HTTP_NOT_FOUND;
+		doc = error_doc("no such switch (datapath_id or address)",
+				q->url);
+	}
+	ofx_views_put(v);
+	return doc;
+}
+
+static json_t *route_stop(struct req *q)
+{
+	json_t *o = json_object();
+
+	(void)q;
+	if (o && json_object_set_new(o, "stopping", json_true())) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
+}
+
+/**
+ * struct route - one REST path: @path exactly, or a prefix when @prefix
+ * (the rest of the URL is the handler's q->arg, which must not be empty);
+ * or, with @match, any path @match accepts.
+ */
+struct route {
+	const char *path;
+	bool prefix;
+	bool (*match)(const char *url);
+	json_t *(*fn)(struct req *q);
+};
+
+static bool is_version_path(const char *url)
+{
+	return path_version(url) != 0;
+}
+
+static const struct route routes[] = {
+	{"/get_of_counts", false, NULL, route_of_counts},
+	{"/get_ofNN_counts", false, is_version_path, route_version_counts},
+	{"/api/v1/stats", false, NULL, route_stats},
+	{"/api/v1/connections", false, NULL, route_connections},
+	{"/api/v1/switches", false, NULL, route_switches},
+	{"/api/v1/switches/", true, NULL, route_switch},
+	{"/stop", false, NULL, route_stop},
+};
+
+static const struct route *find_route(const char *url, const char **arg)
+{
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		const struct route *rt = &routes[i];
+		size_t n = strlen(rt->path);
+
+		*arg = NULL;
+		if (rt->match ? rt->match(url) : !strcmp(url, rt->path))
+			return rt;
+		if (rt->prefix && !strncmp(url, rt->path, n) && url[n]) {
+			*arg = url + n;
+			return rt;
+		}
+	}
+	return NULL;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 			      const char *url, const char *method,
 			      const char *version, const char *upload_data,
 			      size_t *upload_data_size, void **con_cls)
 {
-	struct ofx_rest *r = cls;
-	struct snap *s;
+	struct req q = {.r = cls, .conn = conn, .url = url,
+			.status = MHD_HTTP_OK};
+	size_t flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12);
+	const struct route *rt;
 	json_t *doc;
-	size_t flags = JSON_PRESERVE_ORDER;
-	uint8_t v;
 
 	(void)version;
 	(void)upload_data;
@@ -132,45 +301,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		return reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 			     error_doc("method not allowed", url), flags,
 			     "GET, HEAD");
-
-	if (strcmp(url, "/stop") == 0) {
-		json_t *o = json_object();
-
-		if (o && json_object_set_new(o, "stopping", json_true())) {
-			json_decref(o);
-			o = NULL;
-		}
-		*con_cls = &stop_mark;
-		return reply(conn, MHD_HTTP_OK, o, flags, NULL);
-	}
-
-	v = path_version(url);
-	if (strcmp(url, "/get_of_counts") != 0 && !v &&
-	    strcmp(url, "/api/v1/stats") != 0)
+	rt = find_route(url, &q.arg);
+	if (!rt)
 		return reply(conn, MHD_HTTP_NOT_FOUND,
 			     error_doc("not found", url), flags, NULL);
-
-	s = malloc(sizeof(*s));
-	if (!s)
+	if (rt->fn == route_stop)
+		*con_cls = &stop_mark;
+	doc = rt->fn(&q);
+	if (!doc)
 		return reply(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, flags,
 			     NULL);
-	if (v) {
-		ofx_stats_read(r->pub, &s->cur, NULL);
-		doc = ofx_json_version_counts(&s->cur, v);
-	} else if (strcmp(url, "/get_of_counts") == 0) {
-		ofx_stats_read(r->pub, &s->cur, NULL);
-		doc = ofx_json_of_counts(&s->cur);
-	} else {
-		/* Two copies under the lock are a few µs apart at most. */
-		ofx_stats_read(r->pub, &s->cur, &s->prev);
-		s->nconns = ofx_stats_read_conns(r->pub, s->conns,
-						 OFX_PUB_MAX_CONNS);
-		doc = ofx_json_full(&s->cur, &s->prev, r->pub->start_ns,
-				    s->conns, s->nconns, r->info);
-		flags |= JSON_INDENT(2);
-	}
-	free(s);
-	return reply(conn, MHD_HTTP_OK, doc, flags, NULL);
+	return reply(conn, q.status, doc, flags | q.flags, NULL);
 }
 
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,

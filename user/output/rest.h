@@ -15,12 +15,18 @@
  * struct ofx_run_info - static facts about this run, shown by the API.
  * @mode: "xdp", "tc", "pcap" or "file"; @hooks: ofx_bpf_describe() or similar
  * @ifname: interface or file name; @ports: "6653,6633"
+ * @start_ns: start of monitoring on the capture clock (ns)
+ * @epoch_offset_ns: capture clock + this = ns since the epoch
+ * @file: a capture file: rates over capture time (first to last segment)
  */
 struct ofx_run_info {
 	const char *mode;
 	const char *hooks;
 	const char *ifname;
 	const char *ports;
+	uint64_t start_ns;
+	uint64_t epoch_offset_ns;
+	bool file;
 };
 
 struct ofx_rest;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * reasm.c - TCP reassembly per connection direction (rules in reasm.h).
+ * reasm.c - TCP connections and per-half reassembly (rules in reasm.h).
  * Sequence numbers compare with serial arithmetic (RFC 9293 §3.4, RFC 1982).
  */
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 #include "ofxdp.h"
 #include "stream/reasm.h"
 
-#define DEF_MAX_STREAMS 4096u
+#define DEF_MAX_CONNS 4096u
 #define DEF_MAX_OOO_SEGS 4096u
 #define DEF_MAX_OOO_BYTES (4u << 20)
 #define DEF_MAX_TOTAL_OOO_BYTES (64ull << 20)
@@ -25,14 +25,13 @@ struct ooo_seg {
 	uint8_t data[];
 };
 
-struct stream {
-	struct ofx_flow_key key;
-	struct stream *hnext;
-	struct stream *lru_prev, *lru_next; /* head = most recently used */
+/* One direction of a connection. */
+struct half {
+	bool started; /* next_seq is valid */
+	bool fin_pending;
+	bool finished; /* delivered everything up to its FIN */
 	uint32_t next_seq; /* seq of the next byte to deliver */
 	uint32_t syn_seq;
-	bool has_syn;
-	bool fin_pending;
 	uint32_t fin_seq; /* seq just after the last data byte */
 	struct ooo_seg *ooo; /* sorted by seq */
 	struct ooo_seg *ooo_tail; /* last of ooo */
@@ -41,47 +40,81 @@ struct stream {
 	uint32_t ooo_n;
 	uint32_t ooo_bytes;
 	uint64_t hole_since_ns;
-	uint64_t last_ts_ns;
-	struct of_framer fr;
+};
+
+struct conn {
+	struct ofx_conn pub;
+	struct conn *hnext;
+	struct conn *lru_prev, *lru_next; /* head = most recently used */
+	struct half h[2];
 };
 
 struct ofx_reasm {
 	struct ofx_reasm_opts o;
-	struct ofx_stats *st;
-	struct stream **buckets;
+	const struct ofx_stream_ops *ops;
+	struct ofx_reasm_stats *st;
+	struct conn **buckets;
 	uint32_t mask;
-	uint32_t nstreams;
-	struct stream *lru_head, *lru_tail;
+	uint32_t nconns;
+	uint64_t next_id;
+	uint64_t now_ns; /* ts of the segment or tick being processed */
+	struct conn *lru_head, *lru_tail;
 	uint64_t ooo_total;
 };
+
+const char *ofx_close_reason_name(uint8_t reason)
+{
+	static const char *const names[] = {
+		[OFX_CLOSE_FIN] = "fin",	 [OFX_CLOSE_RST] = "rst",
+		[OFX_CLOSE_IDLE] = "idle",	 [OFX_CLOSE_EVICTED] = "evicted",
+		[OFX_CLOSE_REUSED] = "reused", [OFX_CLOSE_END] = "end",
+	};
+
+	return reason < sizeof(names) / sizeof(names[0]) ? names[reason]
+							 : NULL;
+}
 
 static inline int32_t seq_diff(uint32_t a, uint32_t b)
 {
 	return (int32_t)(a - b);
 }
 
+static uint64_t ep_hash(const uint32_t *addr, uint16_t port)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ port;
+
+	for (int i = 0; i < 4; i++)
+		h = (h ^ addr[i]) * 0x100000001b3ull;
+	return h ^ (h >> 29);
+}
+
+/* The same for both orientations of a tuple. */
 static uint32_t key_hash(const struct ofx_flow_key *k)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull;
+	uint64_t h = ep_hash(k->saddr, k->sport) + ep_hash(k->daddr, k->dport);
 
-	for (int i = 0; i < 4; i++) {
-		h = (h ^ k->saddr[i]) * 0x100000001b3ull;
-		h = (h ^ k->daddr[i]) * 0x100000001b3ull;
-	}
-	h = (h ^ ((uint32_t)k->sport << 16 | k->dport)) * 0x100000001b3ull;
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-static bool key_eq(const struct ofx_flow_key *a, const struct ofx_flow_key *b)
+/* 0: @k is @c's half 0; 1: its reverse; -1: another tuple. */
+static int key_half(const struct ofx_flow_key *c, const struct ofx_flow_key *k)
 {
-	return a->sport == b->sport && a->dport == b->dport &&
-	       a->family == b->family &&
-	       !memcmp(a->saddr, b->saddr, sizeof(a->saddr)) &&
-	       !memcmp(a->daddr, b->daddr, sizeof(a->daddr));
+	if (c->family != k->family)
+		return -1;
+	if (c->sport == k->sport && c->dport == k->dport &&
+	    !memcmp(c->saddr, k->saddr, sizeof(c->saddr)) &&
+	    !memcmp(c->daddr, k->daddr, sizeof(c->daddr)))
+		return 0;
+	if (c->sport == k->dport && c->dport == k->sport &&
+	    !memcmp(c->saddr, k->daddr, sizeof(c->saddr)) &&
+	    !memcmp(c->daddr, k->saddr, sizeof(c->daddr)))
+		return 1;
+	return -1;
 }
 
 struct ofx_reasm *ofx_reasm_new(const struct ofx_reasm_opts *opts,
-				struct ofx_stats *st)
+				const struct ofx_stream_ops *ops,
+				struct ofx_reasm_stats *st)
 {
 	struct ofx_reasm *r = calloc(1, sizeof(*r));
 	uint32_t nb = 16;
@@ -90,8 +123,8 @@ struct ofx_reasm *ofx_reasm_new(const struct ofx_reasm_opts *opts,
 		return NULL;
 	if (opts)
 		r->o = *opts;
-	if (!r->o.max_streams)
-		r->o.max_streams = DEF_MAX_STREAMS;
+	if (!r->o.max_conns)
+		r->o.max_conns = DEF_MAX_CONNS;
 	if (!r->o.max_ooo_segs)
 		r->o.max_ooo_segs = DEF_MAX_OOO_SEGS;
 	if (!r->o.max_ooo_bytes)
@@ -102,7 +135,7 @@ struct ofx_reasm *ofx_reasm_new(const struct ofx_reasm_opts *opts,
 		r->o.hole_timeout_ns = DEF_HOLE_TIMEOUT_NS;
 	if (!r->o.idle_timeout_ns)
 		r->o.idle_timeout_ns = DEF_IDLE_TIMEOUT_NS;
-	while (nb < 2 * r->o.max_streams && nb < (1u << 24))
+	while (nb < 2 * r->o.max_conns && nb < (1u << 24))
 		nb <<= 1;
 	r->buckets = calloc(nb, sizeof(*r->buckets));
 	if (!r->buckets) {
@@ -110,221 +143,238 @@ struct ofx_reasm *ofx_reasm_new(const struct ofx_reasm_opts *opts,
 		return NULL;
 	}
 	r->mask = nb - 1;
+	r->ops = ops;
 	r->st = st;
 	return r;
 }
 
-static void lru_unlink(struct ofx_reasm *r, struct stream *s)
+static void lru_unlink(struct ofx_reasm *r, struct conn *c)
 {
-	if (s->lru_prev)
-		s->lru_prev->lru_next = s->lru_next;
+	if (c->lru_prev)
+		c->lru_prev->lru_next = c->lru_next;
 	else
-		r->lru_head = s->lru_next;
-	if (s->lru_next)
-		s->lru_next->lru_prev = s->lru_prev;
+		r->lru_head = c->lru_next;
+	if (c->lru_next)
+		c->lru_next->lru_prev = c->lru_prev;
 	else
-		r->lru_tail = s->lru_prev;
-	s->lru_prev = s->lru_next = NULL;
+		r->lru_tail = c->lru_prev;
+	c->lru_prev = c->lru_next = NULL;
 }
 
-static void lru_push_head(struct ofx_reasm *r, struct stream *s)
+static void lru_push_head(struct ofx_reasm *r, struct conn *c)
 {
-	s->lru_prev = NULL;
-	s->lru_next = r->lru_head;
+	c->lru_prev = NULL;
+	c->lru_next = r->lru_head;
 	if (r->lru_head)
-		r->lru_head->lru_prev = s;
-	r->lru_head = s;
+		r->lru_head->lru_prev = c;
+	r->lru_head = c;
 	if (!r->lru_tail)
-		r->lru_tail = s;
+		r->lru_tail = c;
 }
 
-static void deliver(struct ofx_reasm *r, struct stream *s, const uint8_t *data,
-		    uint32_t len)
+static void deliver(struct ofx_reasm *r, struct conn *c, int hi,
+		    const uint8_t *data, uint32_t len)
 {
 	if (!len)
 		return;
-	of_framer_feed(&s->fr, data, len, r->st);
-	s->next_seq += len;
+	r->ops->data(r->ops->ctx, &c->pub, hi, data, len, r->now_ns);
+	c->h[hi].next_seq += len;
 }
 
-static void ooo_pop(struct ofx_reasm *r, struct stream *s)
+static void ooo_pop(struct ofx_reasm *r, struct half *h)
 {
-	struct ooo_seg *q = s->ooo;
+	struct ooo_seg *q = h->ooo;
 
-	s->ooo = q->next;
-	s->ooo_n--;
-	s->ooo_bytes -= q->len;
+	h->ooo = q->next;
+	h->ooo_n--;
+	h->ooo_bytes -= q->len;
 	r->ooo_total -= q->len;
-	r->st->reasm.ooo_bytes_queued = r->ooo_total;
-	if (s->ooo)
-		s->hole_since_ns = s->ooo->ts_ns;
+	r->st->ooo_bytes_queued = r->ooo_total;
+	if (h->ooo)
+		h->hole_since_ns = h->ooo->ts_ns;
 	else
-		s->ooo_tail = NULL;
+		h->ooo_tail = NULL;
 	free(q);
 }
 
-/* Deliver queued segments that now continue the stream. */
-static void drain(struct ofx_reasm *r, struct stream *s)
+/* Deliver queued segments that now continue the half. */
+static void drain(struct ofx_reasm *r, struct conn *c, int hi)
 {
-	while (s->ooo) {
-		struct ooo_seg *q = s->ooo;
-		int32_t d = seq_diff(q->seq, s->next_seq);
+	struct half *h = &c->h[hi];
+
+	while (h->ooo) {
+		struct ooo_seg *q = h->ooo;
+		int32_t d = seq_diff(q->seq, h->next_seq);
 
 		if (d > 0)
 			break;
 		if ((uint32_t)-d >= q->len) {
-			r->st->reasm.retrans_bytes += q->len;
+			r->st->retrans_bytes += q->len;
 		} else {
-			r->st->reasm.retrans_bytes += (uint32_t)-d;
-			deliver(r, s, q->data + (uint32_t)-d,
+			r->st->retrans_bytes += (uint32_t)-d;
+			deliver(r, c, hi, q->data + (uint32_t)-d,
 				q->len - (uint32_t)-d);
 		}
-		ooo_pop(r, s);
+		ooo_pop(r, h);
 	}
 }
 
+/* Give up @gap bytes before seq @to of half @hi. */
+static void give_up(struct ofx_reasm *r, struct conn *c, int hi, uint32_t to)
+{
+	uint32_t gap = to - c->h[hi].next_seq;
+
+	r->st->gaps++;
+	r->st->gap_bytes += gap;
+	r->ops->gap(r->ops->ctx, &c->pub, hi, gap, r->now_ns);
+	c->h[hi].next_seq = to;
+}
+
 /* Give up the hole before the first queued segment. */
-static void skip_hole(struct ofx_reasm *r, struct stream *s)
+static void skip_hole(struct ofx_reasm *r, struct conn *c, int hi)
 {
-	uint32_t gap = s->ooo->seq - s->next_seq;
-
-	r->st->reasm.gaps++;
-	r->st->reasm.gap_bytes += gap;
-	of_framer_gap(&s->fr, gap, r->st);
-	s->next_seq = s->ooo->seq;
-	drain(r, s);
+	give_up(r, c, hi, c->h[hi].ooo->seq);
+	drain(r, c, hi);
 }
 
-static void skip_all_holes(struct ofx_reasm *r, struct stream *s)
+static void skip_all_holes(struct ofx_reasm *r, struct conn *c)
 {
-	while (s->ooo)
-		skip_hole(r, s);
+	for (int hi = 0; hi < 2; hi++)
+		while (c->h[hi].ooo)
+			skip_hole(r, c, hi);
 }
 
-static void stream_free_queue(struct ofx_reasm *r, struct stream *s)
+static void conn_close(struct ofx_reasm *r, struct conn *c, uint8_t reason,
+		       uint64_t *counter)
 {
-	while (s->ooo)
-		ooo_pop(r, s);
-}
+	struct conn **pp = &r->buckets[key_hash(&c->pub.key) & r->mask];
 
-static void stream_remove(struct ofx_reasm *r, struct stream *s,
-			  uint64_t *reason)
-{
-	struct stream **pp = &r->buckets[key_hash(&s->key) & r->mask];
-
-	skip_all_holes(r, s);
-	while (*pp != s)
+	skip_all_holes(r, c);
+	while (*pp != c)
 		pp = &(*pp)->hnext;
-	*pp = s->hnext;
-	lru_unlink(r, s);
-	r->nstreams--;
-	r->st->reasm.streams_active = r->nstreams;
-	(*reason)++;
-	free(s);
+	*pp = c->hnext;
+	lru_unlink(r, c);
+	r->nconns--;
+	r->st->connections_active = r->nconns;
+	if (counter)
+		(*counter)++;
+	c->pub.close_reason = reason;
+	r->ops->close(r->ops->ctx, &c->pub);
+	free(c);
 }
 
-static void stream_start(struct stream *s, const struct ofx_segment *seg,
-			 struct ofx_stats *st)
+/* Start half @hi at segment @seg. */
+static void half_start(struct conn *c, int hi, const struct ofx_segment *seg)
 {
+	struct half *h = &c->h[hi];
 	bool syn = seg->tcp_flags & OFX_TCP_SYN;
 
-	s->has_syn = syn;
-	s->syn_seq = seg->seq;
-	s->next_seq = syn ? seg->seq + 1 : seg->seq;
-	s->fin_pending = false;
-	of_framer_init(&s->fr, seg->dir, syn);
-	if (!syn)
-		st->reasm.midstream_joins++;
+	h->started = true;
+	h->syn_seq = seg->seq;
+	h->next_seq = syn ? seg->seq + 1 : seg->seq;
+	c->pub.syn[hi] = syn;
+	c->pub.port_dir[hi] = seg->dir;
+	c->pub.port_dir[!hi] = !seg->dir;
+	if (syn && !(seg->tcp_flags & OFX_TCP_ACK))
+		c->pub.opener = (int8_t)hi;
 }
 
-static struct stream *stream_lookup(struct ofx_reasm *r,
-				    const struct ofx_flow_key *k)
+static struct conn *conn_lookup(struct ofx_reasm *r,
+				const struct ofx_flow_key *k, int *hi)
 {
-	struct stream *s = r->buckets[key_hash(k) & r->mask];
+	struct conn *c = r->buckets[key_hash(k) & r->mask];
 
-	while (s && !key_eq(&s->key, k))
-		s = s->hnext;
-	return s;
+	for (; c; c = c->hnext) {
+		*hi = key_half(&c->pub.key, k);
+		if (*hi >= 0)
+			return c;
+	}
+	return NULL;
 }
 
-static struct stream *stream_create(struct ofx_reasm *r,
-				    const struct ofx_segment *seg)
+static struct conn *conn_create(struct ofx_reasm *r,
+				const struct ofx_segment *seg)
 {
-	struct stream *s;
+	struct conn *c;
 	uint32_t b;
 
-	if (r->nstreams >= r->o.max_streams && r->lru_tail)
-		stream_remove(r, r->lru_tail, &r->st->reasm.streams_evicted);
-	s = calloc(1, sizeof(*s));
-	if (!s)
+	if (r->nconns >= r->o.max_conns && r->lru_tail)
+		conn_close(r, r->lru_tail, OFX_CLOSE_EVICTED,
+			   &r->st->connections_evicted);
+	c = calloc(1, sizeof(*c));
+	if (!c)
 		return NULL;
-	s->key = seg->key;
-	b = key_hash(&s->key) & r->mask;
-	s->hnext = r->buckets[b];
-	r->buckets[b] = s;
-	lru_push_head(r, s);
-	r->nstreams++;
-	r->st->reasm.streams_active = r->nstreams;
-	r->st->reasm.streams_total++;
-	stream_start(s, seg, r->st);
-	return s;
+	c->pub.key = seg->key;
+	c->pub.id = ++r->next_id;
+	c->pub.first_ns = seg->ts_ns;
+	c->pub.opener = -1;
+	c->pub.midstream = !(seg->tcp_flags & OFX_TCP_SYN);
+	b = key_hash(&c->pub.key) & r->mask;
+	c->hnext = r->buckets[b];
+	r->buckets[b] = c;
+	lru_push_head(r, c);
+	r->nconns++;
+	r->st->connections_active = r->nconns;
+	r->st->connections_total++;
+	if (c->pub.midstream)
+		r->st->midstream_joins++;
+	half_start(c, 0, seg);
+	r->ops->open(r->ops->ctx, &c->pub);
+	return c;
 }
 
-static bool queue_full(const struct ofx_reasm *r, const struct stream *s,
+static bool queue_full(const struct ofx_reasm *r, const struct half *h,
 		       uint32_t len)
 {
-	return s->ooo_n + 1 > r->o.max_ooo_segs ||
-	       s->ooo_bytes + len > r->o.max_ooo_bytes ||
+	return h->ooo_n + 1 > r->o.max_ooo_segs ||
+	       h->ooo_bytes + len > r->o.max_ooo_bytes ||
 	       r->ooo_total + len > r->o.max_total_ooo_bytes;
 }
 
-static void feed_payload(struct ofx_reasm *r, struct stream *s, uint32_t seq,
-			 const uint8_t *data, uint32_t len, uint64_t ts_ns);
+static void feed_payload(struct ofx_reasm *r, struct conn *c, int hi,
+			 uint32_t seq, const uint8_t *data, uint32_t len,
+			 uint64_t ts_ns);
 
 /* Queue @len bytes at @seq (after next_seq), giving up holes, oldest
  * first, while the queue limits would be exceeded. */
-static void enqueue(struct ofx_reasm *r, struct stream *s, uint32_t seq,
+static void enqueue(struct ofx_reasm *r, struct conn *c, int hi, uint32_t seq,
 		    const uint8_t *data, uint32_t len, uint64_t ts_ns)
 {
-	struct ooo_seg **pp = &s->ooo, *q;
+	struct half *h = &c->h[hi];
+	struct ooo_seg **pp = &h->ooo, *q;
 
-	while (queue_full(r, s, len)) {
-		if (!s->ooo || seq_diff(seq, s->ooo->seq) < 0) {
+	while (queue_full(r, h, len)) {
+		if (!h->ooo || seq_diff(seq, h->ooo->seq) < 0) {
 			/* The oldest hole ends at this segment. */
-			uint32_t gap = seq - s->next_seq;
-
-			r->st->reasm.gaps++;
-			r->st->reasm.gap_bytes += gap;
-			of_framer_gap(&s->fr, gap, r->st);
-			s->next_seq = seq;
-			deliver(r, s, data, len);
-			drain(r, s);
+			give_up(r, c, hi, seq);
+			deliver(r, c, hi, data, len);
+			drain(r, c, hi);
 			return;
 		}
-		skip_hole(r, s);
-		if (seq_diff(seq, s->next_seq) <= 0) {
+		skip_hole(r, c, hi);
+		if (seq_diff(seq, h->next_seq) <= 0) {
 			/* Now continues (or overlaps) the stream. */
-			feed_payload(r, s, seq, data, len, ts_ns);
+			feed_payload(r, c, hi, seq, data, len, ts_ns);
 			return;
 		}
 	}
 	/* Segments after a hole mostly arrive in order: append directly. */
-	if (s->ooo_tail && seq_diff(seq, s->ooo_end) >= 0)
-		pp = &s->ooo_tail->next;
+	if (h->ooo_tail && seq_diff(seq, h->ooo_end) >= 0)
+		pp = &h->ooo_tail->next;
 	for (; *pp; pp = &(*pp)->next) {
-		struct ooo_seg *c = *pp;
+		struct ooo_seg *e = *pp;
 
-		if (seq_diff(c->seq, seq) <= 0 &&
-		    seq_diff(c->seq + c->len, seq + len) >= 0) {
-			r->st->reasm.ooo_dropped_segs++;
+		if (seq_diff(e->seq, seq) <= 0 &&
+		    seq_diff(e->seq + e->len, seq + len) >= 0) {
+			r->st->ooo_dropped_segs++;
 			return; /* wholly covered by queued data */
 		}
-		if (seq_diff(c->seq, seq) > 0)
+		if (seq_diff(e->seq, seq) > 0)
 			break;
 	}
 	q = malloc(sizeof(*q) + len);
 	if (!q) {
-		r->st->reasm.ooo_dropped_segs++;
+		r->st->ooo_dropped_segs++;
 		return;
 	}
 	q->ts_ns = ts_ns;
@@ -334,146 +384,173 @@ static void enqueue(struct ofx_reasm *r, struct stream *s, uint32_t seq,
 	q->next = *pp;
 	*pp = q;
 	if (!q->next)
-		s->ooo_tail = q;
-	if (!s->ooo_n || seq_diff(seq + len, s->ooo_end) > 0)
-		s->ooo_end = seq + len;
-	if (!s->ooo_n || ts_ns < s->hole_since_ns)
-		s->hole_since_ns = ts_ns;
-	s->ooo_n++;
-	s->ooo_bytes += len;
+		h->ooo_tail = q;
+	if (!h->ooo_n || seq_diff(seq + len, h->ooo_end) > 0)
+		h->ooo_end = seq + len;
+	if (!h->ooo_n || ts_ns < h->hole_since_ns)
+		h->hole_since_ns = ts_ns;
+	h->ooo_n++;
+	h->ooo_bytes += len;
 	r->ooo_total += len;
-	r->st->reasm.ooo_bytes_queued = r->ooo_total;
-	r->st->reasm.ooo_segs++;
+	r->st->ooo_bytes_queued = r->ooo_total;
+	r->st->ooo_segs++;
 }
 
-static void feed_payload(struct ofx_reasm *r, struct stream *s, uint32_t seq,
-			 const uint8_t *data, uint32_t len, uint64_t ts_ns)
+static void feed_payload(struct ofx_reasm *r, struct conn *c, int hi,
+			 uint32_t seq, const uint8_t *data, uint32_t len,
+			 uint64_t ts_ns)
 {
-	int32_t d = seq_diff(seq, s->next_seq);
+	int32_t d = seq_diff(seq, c->h[hi].next_seq);
 
 	if (d > 0) {
-		enqueue(r, s, seq, data, len, ts_ns);
+		enqueue(r, c, hi, seq, data, len, ts_ns);
 		return;
 	}
 	if (d < 0) {
 		if ((uint32_t)-d >= len) {
-			r->st->reasm.retrans_segs++;
-			r->st->reasm.retrans_bytes += len;
+			r->st->retrans_segs++;
+			r->st->retrans_bytes += len;
 			return;
 		}
-		r->st->reasm.retrans_bytes += (uint32_t)-d;
+		r->st->retrans_bytes += (uint32_t)-d;
 		data += (uint32_t)-d;
 		len -= (uint32_t)-d;
 	}
-	deliver(r, s, data, len);
-	drain(r, s);
+	deliver(r, c, hi, data, len);
+	drain(r, c, hi);
 }
 
-static void expire_holes(struct ofx_reasm *r, struct stream *s, uint64_t now_ns)
+static void expire_holes(struct ofx_reasm *r, struct conn *c, int hi,
+			 uint64_t now_ns)
 {
-	while (s->ooo && now_ns > s->hole_since_ns &&
-	       now_ns - s->hole_since_ns > r->o.hole_timeout_ns)
-		skip_hole(r, s);
+	struct half *h = &c->h[hi];
+
+	while (h->ooo && now_ns > h->hole_since_ns &&
+	       now_ns - h->hole_since_ns > r->o.hole_timeout_ns)
+		skip_hole(r, c, hi);
+}
+
+/* Mark half @hi finished once its FIN is reached; close the connection
+ * when both are. Return: true if the connection was closed. */
+static bool check_fin(struct ofx_reasm *r, struct conn *c, int hi)
+{
+	struct half *h = &c->h[hi];
+
+	if (h->fin_pending && !h->finished &&
+	    seq_diff(h->next_seq, h->fin_seq) >= 0)
+		h->finished = true;
+	if (c->h[0].finished && c->h[1].finished) {
+		conn_close(r, c, OFX_CLOSE_FIN, &r->st->connections_closed);
+		return true;
+	}
+	return false;
+}
+
+/* A SYN on half @hi that is not a retransmission of its SYN. */
+static bool is_new_syn(const struct conn *c, int hi, uint32_t seq)
+{
+	const struct half *h = &c->h[hi];
+
+	if (!h->started)
+		return false;
+	return !(c->pub.syn[hi] && seq_diff(seq, h->syn_seq) >= 0 &&
+		 seq_diff(seq + 1, h->next_seq) <= 0);
 }
 
 void ofx_reasm_feed(struct ofx_reasm *r, const struct ofx_segment *seg)
 {
-	struct stream *s = stream_lookup(r, &seg->key);
 	uint8_t fl = seg->tcp_flags;
 	uint32_t seq = seg->seq;
+	struct conn *c;
+	struct half *h;
+	int hi = 0;
 
-	if (!s) {
-		/* A FIN or RST of a stream we do not track has nothing to
-		 * close: ignore it rather than start a stream at its end. */
-		if (fl & (OFX_TCP_FIN | OFX_TCP_RST))
-			return;
-		s = stream_create(r, seg);
-		if (!s)
-			return;
-	} else {
-		if ((fl & OFX_TCP_SYN) &&
-		    !(s->has_syn && seq_diff(seq, s->syn_seq) >= 0 &&
-		      seq_diff(seq + 1, s->next_seq) <= 0)) {
-			/* A new connection on the same tuple. */
-			skip_all_holes(r, s);
-			stream_start(s, seg, r->st);
-		}
-		lru_unlink(r, s);
-		lru_push_head(r, s);
+	r->now_ns = seg->ts_ns;
+	c = conn_lookup(r, &seg->key, &hi);
+	if (c && (fl & OFX_TCP_SYN) && is_new_syn(c, hi, seq)) {
+		/* A new connection on the same tuple. */
+		conn_close(r, c, OFX_CLOSE_REUSED,
+			   &r->st->connections_closed);
+		c = NULL;
 	}
-	s->last_ts_ns = seg->ts_ns;
+	if (!c) {
+		/* Only a SYN or payload starts a connection: a bare ACK,
+		 * FIN or RST of an untracked one has nothing to say. */
+		if (!(fl & OFX_TCP_SYN) && !seg->cap_len)
+			return;
+		c = conn_create(r, seg);
+		if (!c)
+			return;
+		hi = 0;
+	} else {
+		if (!c->h[hi].started)
+			half_start(c, hi, seg);
+		lru_unlink(r, c);
+		lru_push_head(r, c);
+	}
+	h = &c->h[hi];
+	c->pub.last_ns = seg->ts_ns;
+	if (r->ops->segment)
+		r->ops->segment(r->ops->ctx, &c->pub, hi, seg);
 	if (fl & OFX_TCP_SYN)
 		seq++;
-	if (s->ooo)
-		expire_holes(r, s, seg->ts_ns);
+	if (h->ooo)
+		expire_holes(r, c, hi, seg->ts_ns);
 	if (seg->cap_len)
-		feed_payload(r, s, seq, seg->data, seg->cap_len, seg->ts_ns);
+		feed_payload(r, c, hi, seq, seg->data, seg->cap_len,
+			     seg->ts_ns);
 	if (fl & OFX_TCP_RST) {
-		stream_remove(r, s, &r->st->reasm.streams_closed);
+		conn_close(r, c, OFX_CLOSE_RST, &r->st->connections_closed);
 		return;
 	}
 	if (fl & OFX_TCP_FIN) {
-		s->fin_pending = true;
-		s->fin_seq = seq + seg->cap_len;
+		h->fin_pending = true;
+		h->fin_seq = seq + seg->cap_len;
 	}
-	if (s->fin_pending && seq_diff(s->next_seq, s->fin_seq) >= 0)
-		stream_remove(r, s, &r->st->reasm.streams_closed);
+	check_fin(r, c, hi);
 }
 
 void ofx_reasm_tick(struct ofx_reasm *r, uint64_t now_ns)
 {
-	struct stream *s, *prev;
+	struct conn *c, *prev;
 
-	for (s = r->lru_tail; s; s = prev) {
-		prev = s->lru_prev;
-		if (now_ns > s->last_ts_ns &&
-		    now_ns - s->last_ts_ns > r->o.idle_timeout_ns) {
-			stream_remove(r, s, &r->st->reasm.streams_idle);
+	r->now_ns = now_ns;
+	for (c = r->lru_tail; c; c = prev) {
+		prev = c->lru_prev;
+		if (now_ns > c->pub.last_ns &&
+		    now_ns - c->pub.last_ns > r->o.idle_timeout_ns) {
+			conn_close(r, c, OFX_CLOSE_IDLE,
+				   &r->st->connections_idle);
 			continue;
 		}
-		if (s->ooo)
-			expire_holes(r, s, now_ns);
-		if (s->fin_pending && seq_diff(s->next_seq, s->fin_seq) >= 0)
-			stream_remove(r, s, &r->st->reasm.streams_closed);
+		for (int hi = 0; hi < 2; hi++)
+			if (c->h[hi].ooo)
+				expire_holes(r, c, hi, now_ns);
+		if (check_fin(r, c, 0))
+			continue;
+		check_fin(r, c, 1);
 	}
 }
 
 void ofx_reasm_flush(struct ofx_reasm *r)
 {
-	for (struct stream *s = r->lru_head; s; s = s->lru_next)
-		skip_all_holes(r, s);
+	for (struct conn *c = r->lru_head; c; c = c->lru_next)
+		skip_all_holes(r, c);
 }
 
-unsigned int ofx_reasm_conns(const struct ofx_reasm *r,
-			     struct ofx_conn_info *out, unsigned int max)
+void ofx_reasm_foreach(struct ofx_reasm *r,
+		       void (*fn)(void *ctx, struct ofx_conn *c), void *ctx)
 {
-	unsigned int n = 0;
-
-	for (struct stream *s = r->lru_head; s && n < max; s = s->lru_next) {
-		struct ofx_conn_info *c = &out[n++];
-
-		c->key = s->key;
-		c->dir = s->fr.dir;
-		c->version = s->fr.version;
-		c->has_dpid = s->fr.has_dpid;
-		c->datapath_id = s->fr.datapath_id;
-		c->msgs = s->fr.msgs;
-		c->last_ts_ns = s->last_ts_ns;
-	}
-	return n;
+	for (struct conn *c = r->lru_head; c; c = c->lru_next)
+		fn(ctx, &c->pub);
 }
 
 void ofx_reasm_free(struct ofx_reasm *r)
 {
-	struct stream *s, *next;
-
 	if (!r)
 		return;
-	for (s = r->lru_head; s; s = next) {
-		next = s->lru_next;
-		stream_free_queue(r, s);
-		free(s);
-	}
+	while (r->lru_head)
+		conn_close(r, r->lru_head, OFX_CLOSE_END, NULL);
 	free(r->buckets);
 	free(r);
 }

@@ -1,66 +1,164 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * reasm.h - TCP stream reassembly per connection direction (RFC 9293 seq
- * space): in-order delivery to an OpenFlow framer, retransmissions and
- * overlaps trimmed (never decoded twice), out-of-order segments held in a
- * bounded queue, seq wraparound, mid-stream joins, FIN/RST/idle cleanup and
- * memory caps. Every gap, resync and drop is counted in struct ofx_stats.
+ * reasm.h - TCP connections and stream reassembly (RFC 9293 seq space).
+ * One struct ofx_conn per TCP connection owns both directions ("halves");
+ * each half is reassembled into in-order bytes for the next stage:
+ * retransmissions and overlaps trimmed (never delivered twice),
+ * out-of-order segments held in a bounded queue, seq wraparound,
+ * mid-stream joins, FIN/RST/idle closing and memory caps. Every gap and
+ * drop is counted in struct ofx_reasm_stats.
  *
  * Rules (what the counters mean, exactly):
- * - A stream is one direction of a connection, keyed by its 4-tuple. It is
- *   created by its first segment: with SYN, the next expected seq is seq+1
- *   and the framer starts synced; without SYN (joined mid-stream) the next
- *   expected seq is the segment's seq, the framer starts unsynced (searches
- *   for a plausible header) and midstream_joins is incremented.
- *   A SYN on an existing stream that is not a retransmission of its SYN
- *   starts it afresh (connection reuse): its holes are given up and queued
- *   data delivered first. A FIN or RST of an untracked stream creates
- *   nothing.
+ * - A connection is keyed by its 4-tuple in either orientation; half 0 is
+ *   the direction of the segment that created it. It is created by a SYN or
+ *   by a segment with payload (a bare ACK, FIN or RST of an untracked
+ *   connection creates nothing). Without SYN it is a mid-stream join
+ *   (midstream_joins += 1).
+ * - Each half starts at its SYN (next expected seq = seq + 1, the next stage
+ *   is told the half starts on a message boundary: ofx_conn.syn[half]) or at
+ *   its first segment's seq. A SYN that is not a retransmission of the
+ *   half's SYN (a new connection on the same tuple) closes the connection
+ *   (OFX_CLOSE_REUSED) and opens a new one.
  * - Payload wholly before the next expected seq (serial arithmetic, so seq
  *   wraparound works): retrans_segs += 1, retrans_bytes += its length;
- *   partly before: the old prefix is trimmed and added to retrans_bytes, the
- *   rest is processed.
- * - Payload after the next expected seq: copied into the stream's
+ *   partly before: the old prefix is trimmed and added to retrans_bytes.
+ * - Payload after the next expected seq: copied into the half's
  *   out-of-order queue (sorted by seq), ooo_segs += 1. A queued segment
  *   wholly covered by already queued data is dropped (ooo_dropped_segs).
  *   When the hole fills, queued data is delivered in order, overlaps trimmed
  *   (counted in retrans_bytes).
- * - A hole is given up (gaps += 1, gap_bytes += its size, the framer is
- *   told via of_framer_gap(), delivery continues with the queued data) when
- *   the queue would exceed max_ooo_segs / max_ooo_bytes / the global
- *   max_total_ooo_bytes, when it has been open longer than hole_timeout_ns
- *   (measured from the ts_ns of the first segment queued behind it, checked
- *   in ofx_reasm_feed() and ofx_reasm_tick()), on RST, and on flush.
- * - FIN: once the stream has delivered everything up to the FIN's seq
- *   (FIN in order) the stream is removed (streams_closed). RST: holes given
- *   up, queued data delivered, stream removed (streams_closed).
- * - Segments without payload and without SYN/FIN/RST change nothing but
- *   may create the stream.
- * - Streams idle for idle_timeout_ns are removed by ofx_reasm_tick()
- *   (streams_idle); beyond max_streams the least recently used stream is
- *   removed (streams_evicted).
+ * - A hole is given up (gaps += 1, gap_bytes += its size, ops->gap is
+ *   called, delivery continues with the queued data) when the queue would
+ *   exceed max_ooo_segs / max_ooo_bytes / the global max_total_ooo_bytes,
+ *   when it has been open longer than hole_timeout_ns (measured from the
+ *   ts_ns of the first segment queued behind it, checked in
+ *   ofx_reasm_feed() and ofx_reasm_tick()), on RST and on close.
+ * - A half is finished once it has delivered everything up to its FIN. The
+ *   connection closes (connections_closed, ops->close) when both halves are
+ *   finished (OFX_CLOSE_FIN) or at an RST of either half (OFX_CLOSE_RST).
+ * - Connections idle for idle_timeout_ns are closed by ofx_reasm_tick()
+ *   (connections_idle, OFX_CLOSE_IDLE); beyond max_conns the least recently
+ *   used one is closed (connections_evicted, OFX_CLOSE_EVICTED).
+ * - Delivery timestamps: data and gaps are passed on with the ts_ns of the
+ *   segment (or tick) that made them deliverable.
  */
 #ifndef OFX_REASM_H
 #define OFX_REASM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
-#include "openflow/of_framer.h"
 #include "capture/segment.h"
-#include "analysis/stats.h"
+
+/**
+ * struct ofx_reasm_stats - TCP connection and reassembly counters.
+ * @connections_active:  connections tracked now
+ * @connections_total:   connections ever tracked
+ * @connections_closed:  closed by FIN exchange, RST or a new SYN
+ * @connections_idle:    closed after the idle timeout
+ * @connections_evicted: closed because the table was full (LRU)
+ * @retrans_segs:      segments whose payload had been seen entirely before
+ * @retrans_bytes:     payload bytes seen twice (retransmissions, overlaps)
+ * @ooo_segs:          segments that arrived ahead of a hole and were queued
+ * @ooo_dropped_segs:  out-of-order segments dropped (covered, or no memory)
+ * @gaps:              holes given up on (never filled): stream skipped on
+ * @gap_bytes:         bytes in those holes (never seen)
+ * @midstream_joins:   connections first seen without their SYN
+ * @ooo_bytes_queued:  bytes held in out-of-order queues now
+ */
+struct ofx_reasm_stats {
+	uint64_t connections_active;
+	uint64_t connections_total;
+	uint64_t connections_closed;
+	uint64_t connections_idle;
+	uint64_t connections_evicted;
+	uint64_t retrans_segs;
+	uint64_t retrans_bytes;
+	uint64_t ooo_segs;
+	uint64_t ooo_dropped_segs;
+	uint64_t gaps;
+	uint64_t gap_bytes;
+	uint64_t midstream_joins;
+	uint64_t ooo_bytes_queued;
+};
+
+/** enum ofx_close_reason - why a connection ended (ofx_conn.close_reason). */
+enum ofx_close_reason {
+	OFX_CLOSE_NONE = 0, /* open */
+	OFX_CLOSE_FIN, /* both halves finished */
+	OFX_CLOSE_RST, /* RST from either side */
+	OFX_CLOSE_IDLE, /* no segment for idle_timeout_ns */
+	OFX_CLOSE_EVICTED, /* table full, least recently used */
+	OFX_CLOSE_REUSED, /* a new SYN on the same tuple */
+	OFX_CLOSE_END, /* end of input (ofx_reasm_free) */
+};
+
+/** ofx_close_reason_name() - "fin", "rst", ...; NULL for OFX_CLOSE_NONE. */
+const char *ofx_close_reason_name(uint8_t reason);
+
+/**
+ * struct ofx_conn - one TCP connection, both directions.
+ * @key:          half 0's direction (saddr:sport -> daddr:dport); half 1
+ *                is the reverse
+ * @id:           1, 2, ... in creation order
+ * @first_ns/@last_ns: ts_ns of its first and latest segment
+ * @port_dir:     each half's direction by the port rule (the capture's
+ *                struct ofx_segment.dir of that half)
+ * @syn:          each half started with its SYN (on a message boundary)
+ * @opener:       half that sent a SYN without ACK, -1 if none was seen
+ * @midstream:    created by a segment without SYN
+ * @close_reason: enum ofx_close_reason, set before ops->close
+ * @app:          the next stage's state of this connection (ops->open
+ *                sets it, ops->close frees it)
+ */
+struct ofx_conn {
+	struct ofx_flow_key key;
+	uint64_t id;
+	uint64_t first_ns;
+	uint64_t last_ns;
+	uint8_t port_dir[2];
+	bool syn[2];
+	int8_t opener;
+	bool midstream;
+	uint8_t close_reason;
+	void *app;
+};
+
+/**
+ * struct ofx_stream_ops - the next stage, called in stream order.
+ * @open:    a connection was created (before its first segment)
+ * @segment: a segment (or chunk) of @half arrived, before reassembly
+ * @data:    @len in-order bytes of @half, made deliverable at @ts_ns
+ * @gap:     @len bytes of @half were lost (a hole given up)
+ * @close:   the connection ends (queued data already delivered); @c is
+ *           freed after the call
+ * @ctx:     first argument of each
+ */
+struct ofx_stream_ops {
+	void (*open)(void *ctx, struct ofx_conn *c);
+	void (*segment)(void *ctx, struct ofx_conn *c, int half,
+			const struct ofx_segment *seg);
+	void (*data)(void *ctx, struct ofx_conn *c, int half,
+		     const uint8_t *p, uint32_t len, uint64_t ts_ns);
+	void (*gap)(void *ctx, struct ofx_conn *c, int half, uint64_t len,
+		    uint64_t ts_ns);
+	void (*close)(void *ctx, struct ofx_conn *c);
+	void *ctx;
+};
 
 /**
  * struct ofx_reasm_opts - limits; 0 in a field selects the default.
- * @max_streams:        connection directions tracked at once (4096); the
- *                      least recently used is evicted beyond it
- * @max_ooo_segs:       out-of-order segments held per stream (4096)
- * @max_ooo_bytes:      out-of-order payload bytes held per stream (4 MiB)
+ * @max_conns:          connections tracked at once (4096); the least
+ *                      recently used is evicted beyond it
+ * @max_ooo_segs:       out-of-order segments held per half (4096)
+ * @max_ooo_bytes:      out-of-order payload bytes held per half (4 MiB)
  * @max_total_ooo_bytes: out-of-order payload bytes held in all (64 MiB)
  * @hole_timeout_ns:    a hole not filled for this long is given up (1 s)
- * @idle_timeout_ns:    a stream without segments for this long is removed (300 s)
+ * @idle_timeout_ns:    a connection without segments for this long is
+ *                      closed (300 s)
  */
 struct ofx_reasm_opts {
-	uint32_t max_streams;
+	uint32_t max_conns;
 	uint32_t max_ooo_segs;
 	uint32_t max_ooo_bytes;
 	uint64_t max_total_ooo_bytes;
@@ -71,11 +169,13 @@ struct ofx_reasm_opts {
 struct ofx_reasm;
 
 /**
- * ofx_reasm_new() - create a reassembler counting into @st (which must
- * outlive it). @opts may be NULL for defaults. Return: NULL on ENOMEM.
+ * ofx_reasm_new() - create a reassembler counting into @st and calling
+ * @ops (both must outlive it). @opts may be NULL for defaults.
+ * Return: NULL on ENOMEM.
  */
 struct ofx_reasm *ofx_reasm_new(const struct ofx_reasm_opts *opts,
-				struct ofx_stats *st);
+				const struct ofx_stream_ops *ops,
+				struct ofx_reasm_stats *st);
 
 /**
  * ofx_reasm_feed() - process one segment (or chunk). Payload bytes are
@@ -85,25 +185,28 @@ void ofx_reasm_feed(struct ofx_reasm *r, const struct ofx_segment *seg);
 
 /**
  * ofx_reasm_tick() - housekeeping at time @now_ns (same clock as the
- * segments' ts_ns): give up holes older than hole_timeout_ns, remove streams
- * idle longer than idle_timeout_ns.
+ * segments' ts_ns): give up holes older than hole_timeout_ns, close
+ * connections idle longer than idle_timeout_ns.
  */
 void ofx_reasm_tick(struct ofx_reasm *r, uint64_t now_ns);
 
 /**
  * ofx_reasm_flush() - end of input: give up every hole, deliver all queued
- * data, keep the streams.
+ * data, keep the connections.
  */
 void ofx_reasm_flush(struct ofx_reasm *r);
 
 /**
- * ofx_reasm_conns() - copy up to @max tracked streams into @out.
- * Return: the number copied.
+ * ofx_reasm_foreach() - call @fn for each open connection, most recently
+ * used first. @fn must not feed or close connections.
  */
-unsigned int ofx_reasm_conns(const struct ofx_reasm *r,
-			     struct ofx_conn_info *out, unsigned int max);
+void ofx_reasm_foreach(struct ofx_reasm *r,
+		       void (*fn)(void *ctx, struct ofx_conn *c), void *ctx);
 
-/** ofx_reasm_free() - free all streams and queued data. NULL is a no-op. */
+/**
+ * ofx_reasm_free() - close every connection (OFX_CLOSE_END, ops->close
+ * called) and free everything. NULL is a no-op.
+ */
 void ofx_reasm_free(struct ofx_reasm *r);
 
 #endif

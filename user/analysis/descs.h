@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * descs.h - the descriptor table of every scalar counter in struct
+ * ofx_stats: where it is, its name, group, help text and unit. JSON and the
+ * console (and Prometheus next) are generated from it, so adding a counter
+ * is one line in descs.c.
+ */
+#ifndef OFX_DESCS_H
+#define OFX_DESCS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis/stats.h"
+
+/** enum ofx_desc_kind - counter (only grows) or gauge (goes both ways). */
+enum ofx_desc_kind {
+	OFX_COUNTER,
+	OFX_GAUGE,
+};
+
+/**
+ * struct ofx_counter_desc - one scalar counter.
+ * @group: JSON object it appears in ("reassembly", "loss", "loss.kernel",
+ *         "switches")
+ * @name:  its key there (Prometheus: ofxdp_<name>[_total])
+ * @help:  one line for humans
+ * @unit:  "events", "bytes", "segments", "messages", "records",
+ *         "connections", "switches"
+ * @kind:  enum ofx_desc_kind
+ * @off:   byte offset of its uint64_t in struct ofx_stats
+ */
+struct ofx_counter_desc {
+	const char *group;
+	const char *name;
+	const char *help;
+	const char *unit;
+	uint8_t kind;
+	size_t off;
+};
+
+/** The table, and its length. */
+extern const struct ofx_counter_desc ofx_counter_descs[];
+extern const size_t ofx_ncounter_descs;
+
+/** ofx_desc_value() - the value of @d in @st. */
+static inline uint64_t ofx_desc_value(const struct ofx_counter_desc *d,
+				      const struct ofx_stats *st)
+{
+	return *(const uint64_t *)((const char *)st + d->off);
+}
+
+#endif

@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * switches.c - per-connection counts, switch records, connection history
+ * and their views (see switches.h).
+ */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/switches.h"
+
+/* A switch record: identity and the counts of its closed connections. */
+struct sw {
+	struct ofx_switch_view v;
+	uint8_t family;
+	uint32_t addr[4]; /* keys an address record (no datapath_id) */
+	uint64_t rate_ts;
+	struct ofx_count rate_base[OFX_NDIRS];
+	double rate[OFX_NDIRS];
+	double byte_rate[OFX_NDIRS];
+};
+
+/* The analysis state of one open connection (struct of_conn.stats). */
+struct cstat {
+	struct of_conn *c;
+	struct cstat *prev, *next; /* list of open connections */
+	struct sw *sw;
+	uint64_t msgs;
+	uint8_t ver[OFX_NTYPES]; /* version counted under each type */
+	struct ofx_count type[OFX_NTYPES][OFX_NDIRS];
+	struct ofx_count other[OFX_NDIRS]; /* invalid or other version */
+	OFX_SUBTAB(OFX_CONN_SUBTYPES) sub;
+};
+
+struct ofx_switches {
+	struct of_msg_sink sink;
+	const struct ofx_names *names;
+	struct ofx_switches_stats *st;
+	struct sw *sw[OFX_MAX_SWITCHES];
+	unsigned int nsw;
+	struct cstat *open;
+	struct ofx_conn_view *hist; /* ring of closed connections */
+	unsigned int hcap, hn, hnext;
+};
+
+/* The switch half of @c: decided, else the port rule. */
+static int switch_half(const struct of_conn *c)
+{
+	if (c->switch_half >= 0)
+		return c->switch_half;
+	return c->tcp->port_dir[0] == OFX_DIR_IN ? 0 : 1;
+}
+
+/* The datapath_id @c is known by: its own, else the map's for its address. */
+static bool conn_dpid(const struct ofx_switches *s, const struct of_conn *c,
+		      const uint32_t *sw_addr, uint64_t *dpid, uint8_t *src)
+{
+	const struct ofx_name *n;
+
+	if (c->has_dpid) {
+		*dpid = c->datapath_id;
+		*src = c->dpid_source;
+		return true;
+	}
+	n = ofx_names_by_addr(s->names, c->tcp->key.family, sw_addr);
+	if (n && n->has_dpid) {
+		*dpid = n->datapath_id;
+		*src = OF_DPID_MAP;
+		return true;
+	}
+	return false;
+}
+
+static void fmt_addr(uint8_t family, const uint32_t *addr, char *buf,
+		     size_t len)
+{
+	if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, addr, buf,
+		       (socklen_t)len))
+		snprintf(buf, len, "?");
+}
+
+static void fill_conn_view(const struct ofx_switches *s,
+			   const struct of_conn *c, struct ofx_conn_view *v)
+{
+	const struct ofx_conn *t = c->tcp;
+	int sh = switch_half(c);
+	const struct ofx_name *n = NULL;
+
+	memset(v, 0, sizeof(*v));
+	v->id = t->id;
+	v->family = t->key.family;
+	if (sh == 0) {
+		memcpy(v->sw_addr, t->key.saddr, sizeof(v->sw_addr));
+		memcpy(v->ctl_addr, t->key.daddr, sizeof(v->ctl_addr));
+		v->sw_port = t->key.sport;
+		v->ctl_port = t->key.dport;
+	} else {
+		memcpy(v->sw_addr, t->key.daddr, sizeof(v->sw_addr));
+		memcpy(v->ctl_addr, t->key.saddr, sizeof(v->ctl_addr));
+		v->sw_port = t->key.dport;
+		v->ctl_port = t->key.sport;
+	}
+	v->has_dpid = conn_dpid(s, c, v->sw_addr, &v->datapath_id,
+				&v->dpid_source);
+	v->has_aux = c->has_aux;
+	v->auxiliary_id = c->auxiliary_id;
+	if (v->has_dpid)
+		n = ofx_names_by_dpid(s->names, v->datapath_id);
+	if (!n)
+		n = ofx_names_by_addr(s->names, v->family, v->sw_addr);
+	if (n)
+		snprintf(v->name, sizeof(v->name), "%s", n->name);
+	v->version = c->version;
+	v->role_source = c->role_source;
+	v->close_reason = t->close_reason;
+	v->midstream = t->midstream;
+	v->first_ns = t->first_ns;
+	v->last_ns = t->last_ns;
+	memcpy(v->cnt, c->cnt, sizeof(v->cnt));
+	memcpy(v->tcp, c->tcp_cnt, sizeof(v->tcp));
+}
+
+static struct sw *sw_find(struct ofx_switches *s, bool has_dpid,
+			  uint64_t dpid, uint8_t family, const uint32_t *addr)
+{
+	for (unsigned int i = 0; i < s->nsw; i++) {
+		struct sw *w = s->sw[i];
+
+		if (has_dpid ? (w->v.has_dpid && w->v.datapath_id == dpid)
+			     : (!w->v.has_dpid && w->family == family &&
+				!memcmp(w->addr, addr, sizeof(w->addr))))
+			return w;
+	}
+	return NULL;
+}
+
+/* The switch record of open connection @cs, found or created. */
+static struct sw *sw_for(struct ofx_switches *s, struct cstat *cs)
+{
+	struct ofx_conn_view v;
+	const struct ofx_name *n = NULL;
+	struct sw *w;
+
+	fill_conn_view(s, cs->c, &v);
+	w = sw_find(s, v.has_dpid, v.datapath_id, v.family, v.sw_addr);
+	if (!w) {
+		if (s->nsw == OFX_MAX_SWITCHES) {
+			s->st->switches_overflow++;
+			return NULL;
+		}
+		w = calloc(1, sizeof(*w));
+		if (!w) {
+			s->st->switches_overflow++;
+			return NULL;
+		}
+		ofx_subtab_init(&w->v.sub.h, OFX_SWITCH_SUBTYPES);
+		w->family = v.family;
+		memcpy(w->addr, v.sw_addr, sizeof(w->addr));
+		w->v.has_dpid = v.has_dpid;
+		w->v.datapath_id = v.datapath_id;
+		w->v.dpid_source = v.dpid_source;
+		if (v.has_dpid) {
+			snprintf(w->v.id, sizeof(w->v.id), "0x%016" PRIx64,
+				 v.datapath_id);
+			n = ofx_names_by_dpid(s->names, v.datapath_id);
+		} else {
+			fmt_addr(v.family, v.sw_addr, w->v.id,
+				 sizeof(w->v.id));
+		}
+		if (!n)
+			n = ofx_names_by_addr(s->names, v.family, v.sw_addr);
+		if (n)
+			snprintf(w->v.name, sizeof(w->v.name), "%s", n->name);
+		w->v.first_ns = v.first_ns;
+		s->sw[s->nsw++] = w;
+		s->st->switches = s->nsw;
+	}
+	fmt_addr(v.family, v.sw_addr, w->v.address, sizeof(w->v.address));
+	if (v.has_dpid && v.dpid_source < w->v.dpid_source)
+		w->v.dpid_source = v.dpid_source; /* better evidence */
+	w->v.conns_total++;
+	w->v.conns_open++;
+	return w;
+}
+
+/* Detach open connection @cs from its record; a record left without any
+ * connection (it only ever had this one) is freed. */
+static void sw_detach(struct ofx_switches *s, struct cstat *cs)
+{
+	struct sw *w = cs->sw;
+
+	if (!w)
+		return;
+	w->v.conns_open--;
+	w->v.conns_total--;
+	cs->sw = NULL;
+	if (w->v.conns_total)
+		return;
+	for (unsigned int i = 0; i < s->nsw; i++) {
+		if (s->sw[i] == w) {
+			s->sw[i] = s->sw[--s->nsw];
+			s->st->switches = s->nsw;
+			free(w);
+			return;
+		}
+	}
+}
+
+/* Add the counts of @cs into @m and @sub. */
+static void add_conn_counts(const struct cstat *cs, struct ofx_msgcounts *m,
+			    struct ofx_subtab *sub)
+{
+	uint8_t cv = cs->c->version;
+
+	for (int d = 0; d < OFX_NDIRS; d++) {
+		for (int t = 0; t < OFX_NTYPES; t++) {
+			const struct ofx_count *c = &cs->type[t][d];
+
+			if (!c->msgs)
+				continue;
+			m->of[cs->ver[t]][t][d].msgs += c->msgs;
+			m->of[cs->ver[t]][t][d].bytes += c->bytes;
+			m->total[d].msgs += c->msgs;
+			m->total[d].bytes += c->bytes;
+		}
+		if (cs->other[d].msgs && cv < OFX_NVERSIONS) {
+			m->invalid[cv][d].msgs += cs->other[d].msgs;
+			m->invalid[cv][d].bytes += cs->other[d].bytes;
+			m->total[d].msgs += cs->other[d].msgs;
+			m->total[d].bytes += cs->other[d].bytes;
+		}
+	}
+	ofx_subtab_merge(sub, &cs->sub.h);
+}
+
+static void on_msg(void *ctx, const struct of_msg *m)
+{
+	struct ofx_switches *s = ctx;
+	struct cstat *cs = m->conn->stats;
+	struct ofx_count *c;
+
+	if (!cs)
+		return;
+	if (!cs->sw && !cs->msgs)
+		cs->sw = sw_for(s, cs);
+	cs->msgs++;
+	if ((m->flags & OF_MSG_INVALID_TYPE) ||
+	    (cs->ver[m->type] && cs->ver[m->type] != m->version)) {
+		c = &cs->other[m->dir];
+	} else {
+		cs->ver[m->type] = m->version;
+		c = &cs->type[m->type][m->dir];
+		if (m->dec.sub_kind)
+			ofx_subtab_add(&cs->sub.h, m->version, m->type, m->dir,
+				       m->dec.sub_kind, m->dec.sub, 1,
+				       m->length);
+	}
+	c->msgs++;
+	c->bytes += m->length;
+	if (cs->sw && m->ts_ns > cs->sw->v.last_ns)
+		cs->sw->v.last_ns = m->ts_ns;
+}
+
+static void conn_open(struct ofx_switches *s, struct of_conn *c)
+{
+	struct cstat *cs = malloc(sizeof(*cs));
+
+	c->stats = cs;
+	if (!cs) {
+		s->st->conn_stats_nomem++;
+		return;
+	}
+	memset(cs, 0, offsetof(struct cstat, sub));
+	ofx_subtab_init(&cs->sub.h, OFX_CONN_SUBTYPES);
+	cs->c = c;
+	cs->next = s->open;
+	if (s->open)
+		s->open->prev = cs;
+	s->open = cs;
+}
+
+static void conn_close(struct ofx_switches *s, struct of_conn *c)
+{
+	struct cstat *cs = c->stats;
+	struct ofx_conn_view *v;
+
+	if (!cs)
+		return;
+	if (cs->sw) {
+		add_conn_counts(cs, &cs->sw->v.m, &cs->sw->v.sub.h);
+		cs->sw->v.conns_open--;
+	}
+	if (s->hcap) {
+		v = &s->hist[s->hnext];
+		fill_conn_view(s, c, v);
+		s->hnext = (s->hnext + 1) % s->hcap;
+		if (s->hn < s->hcap)
+			s->hn++;
+	}
+	if (cs->prev)
+		cs->prev->next = cs->next;
+	else
+		s->open = cs->next;
+	if (cs->next)
+		cs->next->prev = cs->prev;
+	free(cs);
+	c->stats = NULL;
+}
+
+static void on_conn(void *ctx, struct of_conn *c, enum of_conn_event ev)
+{
+	struct ofx_switches *s = ctx;
+	struct cstat *cs = c->stats;
+
+	switch (ev) {
+	case OF_CONN_OPEN:
+		conn_open(s, c);
+		break;
+	case OF_CONN_IDENTIFIED:
+		/* Move to the datapath_id's record with all it counted. */
+		if (cs && cs->msgs) {
+			sw_detach(s, cs);
+			cs->sw = sw_for(s, cs);
+		}
+		break;
+	case OF_CONN_CLOSE:
+		conn_close(s, c);
+		break;
+	}
+}
+
+struct ofx_switches *ofx_switches_new(const struct ofx_names *names,
+				      unsigned int history,
+				      struct ofx_switches_stats *st)
+{
+	struct ofx_switches *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->hcap = history ? history : OFX_CONN_HISTORY_DEFAULT;
+	s->hist = calloc(s->hcap, sizeof(*s->hist));
+	if (!s->hist) {
+		free(s);
+		return NULL;
+	}
+	s->names = names;
+	s->st = st;
+	s->sink = (struct of_msg_sink){
+		.msg = on_msg, .conn = on_conn, .ctx = s};
+	return s;
+}
+
+const struct of_msg_sink *ofx_switches_sink(struct ofx_switches *s)
+{
+	return &s->sink;
+}
+
+unsigned int ofx_switches_conn_views(struct ofx_switches *s, bool state_open,
+				     struct ofx_conn_view *out,
+				     unsigned int max)
+{
+	unsigned int n = 0;
+
+	if (state_open) {
+		for (struct cstat *cs = s->open; cs && n < max; cs = cs->next)
+			fill_conn_view(s, cs->c, &out[n++]);
+		return n;
+	}
+	for (unsigned int i = 0; i < s->hn && n < max; i++) {
+		unsigned int k = (s->hnext + s->hcap - s->hn + i) % s->hcap;
+
+		out[n++] = s->hist[k];
+	}
+	return n;
+}
+
+unsigned int ofx_switches_count(const struct ofx_switches *s)
+{
+	return s->nsw;
+}
+
+unsigned int ofx_switches_views(struct ofx_switches *s,
+				struct ofx_switch_view *out, unsigned int max,
+				uint64_t now_ns)
+{
+	unsigned int n = s->nsw < max ? s->nsw : max;
+
+	for (unsigned int i = 0; i < n; i++)
+		out[i] = s->sw[i]->v;
+	for (struct cstat *cs = s->open; cs; cs = cs->next) {
+		for (unsigned int i = 0; cs->sw && i < n; i++) {
+			if (s->sw[i] != cs->sw)
+				continue;
+			add_conn_counts(cs, &out[i].m, &out[i].sub.h);
+			break;
+		}
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		struct sw *w = s->sw[i];
+
+		if (!w->rate_ts) {
+			w->rate_ts = now_ns;
+			memcpy(w->rate_base, out[i].m.total,
+			       sizeof(w->rate_base));
+		} else if (now_ns - w->rate_ts >= 1000000000ull) {
+			double dt = (double)(now_ns - w->rate_ts) / 1e9;
+
+			for (int d = 0; d < OFX_NDIRS; d++) {
+				const struct ofx_count *c = &out[i].m.total[d];
+
+				w->rate[d] = (double)(c->msgs -
+						      w->rate_base[d].msgs) /
+					     dt;
+				w->byte_rate[d] = (double)(c->bytes -
+							   w->rate_base[d]
+								   .bytes) /
+						  dt;
+			}
+			w->rate_ts = now_ns;
+			memcpy(w->rate_base, out[i].m.total,
+			       sizeof(w->rate_base));
+		}
+		memcpy(out[i].rate, w->rate, sizeof(w->rate));
+		memcpy(out[i].byte_rate, w->byte_rate, sizeof(w->byte_rate));
+	}
+	return n;
+}
+
+void ofx_switches_free(struct ofx_switches *s)
+{
+	if (!s)
+		return;
+	while (s->open) {
+		struct cstat *cs = s->open;
+
+		s->open = cs->next;
+		cs->c->stats = NULL;
+		free(cs);
+	}
+	for (unsigned int i = 0; i < s->nsw; i++)
+		free(s->sw[i]);
+	free(s->hist);
+	free(s);
+}

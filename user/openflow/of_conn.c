@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * of_conn.c - the OpenFlow side of each TCP connection: framing of both
+ * halves, decoding, roles, HELLO versions, identity (rules in of_conn.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "openflow/of_conn.h"
+
+#define OFPT_HELLO 0
+#define OFPT_FEATURES_REPLY 6
+#define OFPT_PACKET_OUT 13
+#define ETH_P_LLDP 0x88cc
+/* Bytes of a held (neutral-type) message kept for decoding. */
+#define OF_PENDING_BYTES 64
+
+/* A message held until the connection's role is known. */
+struct of_pending {
+	uint64_t ts_ns;
+	uint8_t half;
+	uint8_t flags;
+	uint16_t caplen;
+	uint8_t data[OF_PENDING_BYTES];
+};
+
+struct of_session {
+	struct ofx_stream_ops ops;
+	const struct of_msg_sink *sink;
+	struct of_session_stats *st;
+};
+
+/* struct of_conn.pending's owner, found from a framer's emit context. */
+struct emit_ctx {
+	struct of_session *s;
+	struct of_conn *c;
+};
+
+const char *of_role_source_name(uint8_t src)
+{
+	static const char *const names[] = {
+		[OF_ROLE_PORT] = "port",
+		[OF_ROLE_OPENER] = "opener",
+		[OF_ROLE_MESSAGES] = "messages",
+	};
+
+	return src < sizeof(names) / sizeof(names[0]) ? names[src] : NULL;
+}
+
+const char *of_dpid_source_name(uint8_t src)
+{
+	static const char *const names[] = {
+		[OF_DPID_FEATURES] = "features_reply",
+		[OF_DPID_LLDP] = "lldp",
+		[OF_DPID_MAP] = "map",
+	};
+
+	return src < sizeof(names) / sizeof(names[0]) ? names[src] : NULL;
+}
+
+/* The switch half by the fallback rule: the opener, else the port rule. */
+static int fallback_half(const struct of_conn *c, uint8_t *src)
+{
+	if (c->tcp->opener >= 0) {
+		*src = OF_ROLE_OPENER;
+		return c->tcp->opener;
+	}
+	*src = OF_ROLE_PORT;
+	return c->tcp->port_dir[0] == OFX_DIR_IN ? 0 : 1;
+}
+
+/* Learn the switch's identity from @m before it is emitted. */
+static void learn_identity(struct of_session *s, struct of_conn *c,
+			   const struct of_msg *m)
+{
+	uint64_t dpid;
+
+	if (m->type == OFPT_FEATURES_REPLY && m->dir == OFX_DIR_IN &&
+	    m->dec.has_dpid) {
+		bool changed =
+			!c->has_dpid || c->datapath_id != m->dec.datapath_id;
+
+		c->has_dpid = true;
+		c->datapath_id = m->dec.datapath_id;
+		c->dpid_source = OF_DPID_FEATURES;
+		if (m->version >= 4) {
+			c->has_aux = true;
+			c->auxiliary_id = m->dec.auxiliary_id;
+		}
+		if (changed)
+			s->sink->conn(s->sink->ctx, c, OF_CONN_IDENTIFIED);
+		return;
+	}
+	if (m->type == OFPT_PACKET_OUT && m->dir == OFX_DIR_OUT &&
+	    m->dec.ethertype == ETH_P_LLDP && m->dec.data_off &&
+	    m->dec.data_off < m->caplen &&
+	    (!c->has_dpid || c->dpid_source == OF_DPID_MAP)) {
+		size_t n = m->caplen - m->dec.data_off;
+
+		if (m->dec.data_len && m->dec.data_len < n)
+			n = m->dec.data_len;
+		if (of_lldp_dpid(m->data + m->dec.data_off, n, &dpid) == 0) {
+			c->has_dpid = true;
+			c->datapath_id = dpid;
+			c->dpid_source = OF_DPID_LLDP;
+			s->sink->conn(s->sink->ctx, c, OF_CONN_IDENTIFIED);
+		}
+	}
+}
+
+/* Decode and emit one message of @half (role known). */
+static void deliver(struct of_session *s, struct of_conn *c, int half,
+		    const struct of_frame *f)
+{
+	const uint8_t *p = f->data;
+	struct of_msg m;
+
+	m.conn = c;
+	m.data = p;
+	m.caplen = f->caplen;
+	m.version = p[0];
+	m.type = p[1];
+	m.length = (uint16_t)(p[2] << 8 | p[3]);
+	m.xid = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 |
+		(uint32_t)p[6] << 8 | p[7];
+	m.dir = of_conn_dir(c, half);
+	m.flags = f->flags;
+	if (c->tcp->midstream)
+		m.flags |= OF_MSG_MIDSTREAM;
+	if (!of_type_valid(m.version, m.type))
+		m.flags |= OF_MSG_INVALID_TYPE;
+	m.ts_ns = f->ts_ns;
+	of_decode(p, f->caplen, &m.dec);
+	if (m.type == OFPT_HELLO)
+		c->hello_versions[half] = m.dec.hello_versions;
+	if (m.type == OFPT_FEATURES_REPLY || m.type == OFPT_PACKET_OUT)
+		learn_identity(s, c, &m);
+	c->cnt[m.dir].msgs++;
+	c->cnt[m.dir].bytes += m.length;
+	s->sink->msg(s->sink->ctx, &m);
+}
+
+/* The role is known now: emit the held messages in order. */
+static void release_pending(struct of_session *s, struct of_conn *c)
+{
+	struct of_pending *pd = c->pending;
+	uint8_t n = c->npending;
+
+	c->pending = NULL;
+	c->npending = 0;
+	for (uint8_t i = 0; i < n; i++) {
+		struct of_frame f = {
+			.data = pd[i].data,
+			.caplen = pd[i].caplen,
+			.ts_ns = pd[i].ts_ns,
+			.flags = pd[i].flags,
+		};
+
+		deliver(s, c, pd[i].half, &f);
+	}
+	free(pd);
+}
+
+static void decide_by_fallback(struct of_session *s, struct of_conn *c)
+{
+	c->switch_half = (int8_t)fallback_half(c, &c->role_source);
+	s->st->pending_released_by_fallback += c->npending;
+	release_pending(s, c);
+}
+
+/* Hold a neutral message while the role is unknown. Return: false if it
+ * could not be held (the caller decides the role and emits it). */
+static bool hold(struct of_conn *c, int half, const struct of_frame *f)
+{
+	struct of_pending *p;
+
+	if (c->npending >= OF_PENDING_MAX)
+		return false;
+	if (!c->pending) {
+		c->pending = malloc(OF_PENDING_MAX * sizeof(*c->pending));
+		if (!c->pending)
+			return false;
+		c->pending_since_ns = f->ts_ns;
+	}
+	p = &c->pending[c->npending++];
+	p->ts_ns = f->ts_ns;
+	p->half = (uint8_t)half;
+	p->flags = f->flags;
+	p->caplen = f->caplen < OF_PENDING_BYTES ? (uint16_t)f->caplen
+						 : OF_PENDING_BYTES;
+	memcpy(p->data, f->data, p->caplen);
+	return true;
+}
+
+/* The framer of @half emitted a message. */
+static void on_frame(void *ctx, uint8_t half, const struct of_frame *f)
+{
+	struct emit_ctx *e = ctx;
+	struct of_conn *c = e->c;
+	uint8_t v = f->data[0], t = f->data[1];
+
+	if (t == OFPT_HELLO) {
+		c->hello[half] = v;
+		if (c->hello[!half])
+			c->version = v < c->hello[!half] ? v : c->hello[!half];
+	} else if (!c->version) {
+		c->version = v; /* no HELLO exchange seen (yet) */
+	}
+	if (c->switch_half < 0) {
+		int sender = of_type_sender(v, t);
+
+		if (sender != OF_SENDER_ANY) {
+			c->switch_half = (int8_t)(sender == OF_SENDER_SWITCH
+							  ? half
+							  : !half);
+			c->role_source = OF_ROLE_MESSAGES;
+			release_pending(e->s, c);
+		} else if (hold(c, half, f)) {
+			return;
+		} else {
+			decide_by_fallback(e->s, c);
+		}
+	}
+	deliver(e->s, c, half, f);
+}
+
+static struct of_conn *conn_of(struct ofx_conn *tcp, int half)
+{
+	struct of_conn *c = tcp->app;
+
+	if (c && !c->fr_started[half]) {
+		of_framer_init(&c->fr[half], (uint8_t)half, tcp->syn[half]);
+		c->fr_started[half] = true;
+	}
+	return c;
+}
+
+static void on_open(void *ctx, struct ofx_conn *tcp)
+{
+	struct of_session *s = ctx;
+	struct of_conn *c = calloc(1, sizeof(*c));
+
+	tcp->app = c;
+	if (!c)
+		return;
+	c->tcp = tcp;
+	c->switch_half = -1;
+	s->sink->conn(s->sink->ctx, c, OF_CONN_OPEN);
+}
+
+static void on_segment(void *ctx, struct ofx_conn *tcp, int half,
+		       const struct ofx_segment *seg)
+{
+	struct of_session *s = ctx;
+	struct of_conn *c = tcp->app;
+	uint8_t src, dir;
+
+	if (!c || !seg->first || !seg->seg_len)
+		return;
+	if (c->switch_half >= 0)
+		dir = of_conn_dir(c, half);
+	else
+		dir = half == fallback_half(c, &src) ? OFX_DIR_IN : OFX_DIR_OUT;
+	c->tcp_cnt[dir].msgs++;
+	c->tcp_cnt[dir].bytes += seg->seg_len;
+	s->st->tcp[dir].msgs++;
+	s->st->tcp[dir].bytes += seg->seg_len;
+}
+
+static void on_data(void *ctx, struct ofx_conn *tcp, int half,
+		    const uint8_t *p, uint32_t len, uint64_t ts_ns)
+{
+	struct of_session *s = ctx;
+	struct emit_ctx e = {.s = s, .c = conn_of(tcp, half)};
+	struct of_framer_out out = {
+		.emit = on_frame, .ctx = &e, .st = &s->st->framing};
+
+	if (e.c)
+		of_framer_feed(&e.c->fr[half], p, len, ts_ns, &out);
+}
+
+static void on_gap(void *ctx, struct ofx_conn *tcp, int half, uint64_t len,
+		   uint64_t ts_ns)
+{
+	struct of_session *s = ctx;
+	struct emit_ctx e = {.s = s, .c = conn_of(tcp, half)};
+	struct of_framer_out out = {
+		.emit = on_frame, .ctx = &e, .st = &s->st->framing};
+
+	if (e.c)
+		of_framer_gap(&e.c->fr[half], len, ts_ns, &out);
+}
+
+void of_session_end(struct of_session *s, struct ofx_conn *tcp)
+{
+	struct emit_ctx e = {.s = s, .c = tcp->app};
+	struct of_framer_out out = {
+		.emit = on_frame, .ctx = &e, .st = &s->st->framing};
+
+	if (!e.c)
+		return;
+	for (int half = 0; half < 2; half++)
+		if (e.c->fr_started[half])
+			of_framer_end(&e.c->fr[half], tcp->last_ns, &out);
+	if (e.c->switch_half < 0 && e.c->npending)
+		decide_by_fallback(s, e.c);
+}
+
+void of_session_tick(struct of_session *s, struct ofx_conn *tcp,
+		     uint64_t now_ns)
+{
+	struct of_conn *c = tcp->app;
+
+	if (c && c->switch_half < 0 && c->npending &&
+	    now_ns > c->pending_since_ns &&
+	    now_ns - c->pending_since_ns > OF_PENDING_NS)
+		decide_by_fallback(s, c);
+}
+
+static void on_close(void *ctx, struct ofx_conn *tcp)
+{
+	struct of_session *s = ctx;
+	struct of_conn *c = tcp->app;
+
+	if (!c)
+		return;
+	of_session_end(s, tcp);
+	if (c->switch_half < 0)
+		c->switch_half = (int8_t)fallback_half(c, &c->role_source);
+	s->sink->conn(s->sink->ctx, c, OF_CONN_CLOSE);
+	free(c->pending);
+	free(c);
+	tcp->app = NULL;
+}
+
+struct of_session *of_session_new(const struct of_msg_sink *sink,
+				  struct of_session_stats *st)
+{
+	struct of_session *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->sink = sink;
+	s->st = st;
+	s->ops = (struct ofx_stream_ops){
+		.open = on_open,
+		.segment = on_segment,
+		.data = on_data,
+		.gap = on_gap,
+		.close = on_close,
+		.ctx = s,
+	};
+	return s;
+}
+
+const struct ofx_stream_ops *of_session_stream_ops(struct of_session *s)
+{
+	return &s->ops;
+}
+
+void of_session_free(struct of_session *s)
+{
+	free(s);
+}
