@@ -14,10 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ofxdp.h"
-#include "openflow/of_proto.h"
-#include "capture/segment.h"
 #include "analysis/stats.h"
+#include "capture/segment.h"
+#include "ofxdp.h"
+#include "openflow/of_conn.h"
+#include "openflow/of_framer.h"
+#include "openflow/of_proto.h"
+#include "stream/reasm.h"
 
 /**
  * ofxt_hdr() - write an OpenFlow header (version, type, length, xid; length
@@ -53,13 +56,113 @@ static inline size_t ofxt_msg(uint8_t *p, uint8_t version, uint8_t type,
 /** ofxt_stats_new() - a zeroed struct ofx_stats on the heap. */
 static inline struct ofx_stats *ofxt_stats_new(void)
 {
-	struct ofx_stats *st = calloc(1, sizeof(*st));
+	struct ofx_stats *st = malloc(sizeof(*st));
 
 	if (!st) {
 		fprintf(stderr, "out of memory\n");
 		abort();
 	}
+	ofx_stats_init(st);
 	return st;
+}
+
+/**
+ * ofxt_msg_from() - the struct of_msg of the framed message @f travelling
+ * in direction @dir (header fields, flags, decode), without a connection.
+ */
+static inline struct of_msg ofxt_msg_from(const struct of_frame *f,
+					  uint8_t dir)
+{
+	struct of_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.data = f->data;
+	m.caplen = f->caplen;
+	m.version = f->data[0];
+	m.type = f->data[1];
+	m.length = (uint16_t)(f->data[2] << 8 | f->data[3]);
+	m.dir = dir;
+	m.flags = f->flags;
+	if (!of_type_valid(m.version, m.type))
+		m.flags |= OF_MSG_INVALID_TYPE;
+	m.ts_ns = f->ts_ns;
+	of_decode(f->data, f->caplen, &m.dec);
+	return m;
+}
+
+/* Framer output for tests: count each message into the struct ofx_stats
+ * @ctx, in the direction given as the framer's tag. */
+static inline void ofxt_count_frame(void *ctx, uint8_t tag,
+				    const struct of_frame *f)
+{
+	struct ofx_stats *st = ctx;
+	struct of_msg m = ofxt_msg_from(f, tag);
+
+	ofx_count_msg(&st->msgs, &st->sub.h, &m, true);
+}
+
+/** ofxt_framer_out() - framer output counting into @st (see above). */
+static inline struct of_framer_out ofxt_framer_out(struct ofx_stats *st)
+{
+	return (struct of_framer_out){
+		.emit = ofxt_count_frame, .ctx = st, .st = &st->of.framing};
+}
+
+/** struct ofxt_stack - reassembler + OpenFlow stage counting into @st. */
+struct ofxt_stack {
+	struct ofx_stats *st;
+	struct of_msg_sink sink;
+	struct of_session *of;
+	struct ofx_reasm *r;
+	struct of_conn *last; /* the connection of the latest message */
+};
+
+static inline void ofxt_stack_msg(void *ctx, const struct of_msg *m)
+{
+	struct ofxt_stack *k = ctx;
+
+	k->last = (struct of_conn *)m->conn;
+	ofx_count_msg(&k->st->msgs, &k->st->sub.h, m, true);
+}
+
+static inline void ofxt_stack_conn(void *ctx, struct of_conn *c,
+				   enum of_conn_event ev)
+{
+	struct ofxt_stack *k = ctx;
+
+	if (ev == OF_CONN_CLOSE && k->last == c)
+		k->last = NULL;
+}
+
+/**
+ * ofxt_stack_new() - the real stream + OpenFlow stages (reasm.c,
+ * of_conn.c) counting every message into @st, as the pipeline does.
+ */
+static inline struct ofxt_stack *ofxt_stack_new(const struct ofx_reasm_opts *o,
+						struct ofx_stats *st)
+{
+	struct ofxt_stack *k = calloc(1, sizeof(*k));
+
+	if (!k)
+		abort();
+	k->st = st;
+	k->sink = (struct of_msg_sink){
+		.msg = ofxt_stack_msg, .conn = ofxt_stack_conn, .ctx = k};
+	k->of = of_session_new(&k->sink, &st->of);
+	k->r = ofx_reasm_new(o, of_session_stream_ops(k->of), &st->reasm);
+	if (!k->of || !k->r)
+		abort();
+	return k;
+}
+
+/** ofxt_stack_free() - close every connection and free @k. */
+static inline void ofxt_stack_free(struct ofxt_stack *k)
+{
+	if (!k)
+		return;
+	ofx_reasm_free(k->r);
+	of_session_free(k->of);
+	free(k);
 }
 
 /**
@@ -123,7 +226,7 @@ static inline uint64_t ofxt_of_msgs(const struct ofx_stats *st, int dir)
 
 	for (int v = 0; v < OFX_NVERSIONS; v++)
 		for (int t = 0; t < OFX_NTYPES; t++)
-			n += st->of[v][t][dir].msgs;
+			n += st->msgs.of[v][t][dir].msgs;
 	return n;
 }
 
@@ -134,7 +237,7 @@ static inline uint64_t ofxt_of_bytes(const struct ofx_stats *st, int dir)
 
 	for (int v = 0; v < OFX_NVERSIONS; v++)
 		for (int t = 0; t < OFX_NTYPES; t++)
-			n += st->of[v][t][dir].bytes;
+			n += st->msgs.of[v][t][dir].bytes;
 	return n;
 }
 

@@ -218,8 +218,8 @@ static void test_lo_capture(void **state)
 	assert_true(sn.n >= 6);
 	assert_int_equal(sn.seg[0].key.dport, 6633);
 
-	st.of[4][0][OFX_DIR_IN].msgs = 2;
-	st.of[4][0][OFX_DIR_IN].bytes = 16;
+	st.msgs.of[4][0][OFX_DIR_IN].msgs = 2;
+	st.msgs.of[4][0][OFX_DIR_IN].bytes = 16;
 	assert_int_equal(ofx_bpf_export_counts(b, &st), 0);
 
 	ofx_bpf_close(b);

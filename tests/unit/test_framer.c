@@ -23,7 +23,21 @@
 struct ctx {
 	struct of_framer f;
 	struct ofx_stats *st;
+	struct of_framer_out out;
+	struct of_msg last; /* the latest message emitted (data not kept) */
+	unsigned int nmsgs;
 };
+
+/* Count like the pipeline and keep the latest message's decode. */
+static void emit_keep(void *ctx, uint8_t tag, const struct of_frame *f)
+{
+	struct ctx *c = ctx;
+
+	ofxt_count_frame(c->st, tag, f);
+	c->last = ofxt_msg_from(f, tag);
+	c->last.data = NULL;
+	c->nmsgs++;
+}
 
 static int setup(void **state)
 {
@@ -32,6 +46,9 @@ static int setup(void **state)
 	if (!c)
 		return -1;
 	c->st = ofxt_stats_new();
+	c->out = ofxt_framer_out(c->st);
+	c->out.emit = emit_keep;
+	c->out.ctx = c;
 	*state = c;
 	return 0;
 }
@@ -47,13 +64,13 @@ static int teardown(void **state)
 
 static void feed(struct ctx *c, const uint8_t *p, size_t len)
 {
-	of_framer_feed(&c->f, p, len, c->st);
+	of_framer_feed(&c->f, p, len, 0, &c->out);
 }
 
 static void feed_bytewise(struct ctx *c, const uint8_t *p, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
-		of_framer_feed(&c->f, p + i, 1, c->st);
+		of_framer_feed(&c->f, p + i, 1, 0, &c->out);
 }
 
 /* Feed @len bytes in pieces of 1..@maxpiece bytes chosen by xorshift(@seed). */
@@ -67,7 +84,7 @@ static void feed_random(struct ctx *c, const uint8_t *p, size_t len,
 
 		if (n > len - off)
 			n = len - off;
-		of_framer_feed(&c->f, p + off, n, c->st);
+		of_framer_feed(&c->f, p + off, n, 0, &c->out);
 		off += n;
 	}
 }
@@ -75,15 +92,15 @@ static void feed_random(struct ctx *c, const uint8_t *p, size_t len,
 static void assert_total(const struct ctx *c, int dir, uint64_t msgs,
 			 uint64_t bytes)
 {
-	assert_int_equal(c->st->of_total[dir].msgs, msgs);
-	assert_int_equal(c->st->of_total[dir].bytes, bytes);
+	assert_int_equal(c->st->msgs.total[dir].msgs, msgs);
+	assert_int_equal(c->st->msgs.total[dir].bytes, bytes);
 }
 
 static void assert_of(const struct ctx *c, int v, int t, int dir, uint64_t msgs,
 		      uint64_t bytes)
 {
-	assert_int_equal(c->st->of[v][t][dir].msgs, msgs);
-	assert_int_equal(c->st->of[v][t][dir].bytes, bytes);
+	assert_int_equal(c->st->msgs.of[v][t][dir].msgs, msgs);
+	assert_int_equal(c->st->msgs.of[v][t][dir].bytes, bytes);
 }
 
 static uint64_t invalid_msgs(const struct ofx_stats *st)
@@ -92,7 +109,7 @@ static uint64_t invalid_msgs(const struct ofx_stats *st)
 
 	for (int v = 0; v < OFX_NVERSIONS; v++)
 		for (int d = 0; d < OFX_NDIRS; d++)
-			n += st->of_invalid[v][d].msgs;
+			n += st->msgs.invalid[v][d].msgs;
 	return n;
 }
 
@@ -205,22 +222,24 @@ static void one_file(const struct corpus_dir *d, const char *name,
 	if (!of_type_valid(d->version, type))
 		fail_msg("%s/%s: type %u not valid in version %u", d->name,
 			 name, type, d->version);
+	struct of_framer_out out = ofxt_framer_out(st);
+
 	of_framer_init(&f, dir, true);
-	of_framer_feed(&f, b, len, st);
-	if (st->of_total[dir].msgs != 1 || st->of_total[dir].bytes != len)
+	of_framer_feed(&f, b, len, 0, &out);
+	if (st->msgs.total[dir].msgs != 1 || st->msgs.total[dir].bytes != len)
 		fail_msg("%s/%s: of_total %" PRIu64 " msgs %" PRIu64
 			 " bytes, want 1 msg %zu bytes",
-			 d->name, name, st->of_total[dir].msgs,
-			 st->of_total[dir].bytes, len);
-	assert_int_equal(st->of[d->version][type][dir].msgs, 1);
-	assert_int_equal(st->of[d->version][type][dir].bytes, len);
+			 d->name, name, st->msgs.total[dir].msgs,
+			 st->msgs.total[dir].bytes, len);
+	assert_int_equal(st->msgs.of[d->version][type][dir].msgs, 1);
+	assert_int_equal(st->msgs.of[d->version][type][dir].bytes, len);
 	assert_int_equal(ofxt_of_msgs(st, dir), 1);
 	assert_int_equal(ofxt_of_msgs(st, !dir), 0);
-	assert_int_equal(st->of_total[!dir].msgs, 0);
+	assert_int_equal(st->msgs.total[!dir].msgs, 0);
 	assert_int_equal(invalid_msgs(st), 0);
-	assert_int_equal(st->bad_headers, 0);
-	assert_int_equal(st->reasm.resyncs, 0);
-	assert_int_equal(st->reasm.resync_skipped_bytes, 0);
+	assert_int_equal(st->of.framing.bad_headers, 0);
+	assert_int_equal(st->of.framing.resyncs, 0);
+	assert_int_equal(st->of.framing.resync_skipped_bytes, 0);
 	assert_int_equal(f.msgs, 1);
 	assert_int_equal(f.version, d->version);
 	assert_true(f.synced);
@@ -245,20 +264,20 @@ static void assert_corpus_counts(const struct ctx *c, const struct corpus *k,
 				 uint8_t version, int dir)
 {
 	for (int t = 0; t < OFX_NTYPES; t++) {
-		if (c->st->of[version][t][dir].msgs != k->per_type[t].msgs ||
-		    c->st->of[version][t][dir].bytes != k->per_type[t].bytes)
+		if (c->st->msgs.of[version][t][dir].msgs != k->per_type[t].msgs ||
+		    c->st->msgs.of[version][t][dir].bytes != k->per_type[t].bytes)
 			fail_msg("v%u type %d: %" PRIu64 " msgs %" PRIu64
 				 " bytes, want %" PRIu64 " / %" PRIu64,
-				 version, t, c->st->of[version][t][dir].msgs,
-				 c->st->of[version][t][dir].bytes,
+				 version, t, c->st->msgs.of[version][t][dir].msgs,
+				 c->st->msgs.of[version][t][dir].bytes,
 				 k->per_type[t].msgs, k->per_type[t].bytes);
 	}
 	assert_total(c, dir, k->nfiles, k->len);
 	assert_int_equal(ofxt_of_msgs(c->st, dir), k->nfiles);
 	assert_int_equal(ofxt_of_bytes(c->st, dir), k->len);
-	assert_int_equal(c->st->of_total[!dir].msgs, 0);
+	assert_int_equal(c->st->msgs.total[!dir].msgs, 0);
 	assert_int_equal(invalid_msgs(c->st), 0);
-	assert_int_equal(c->st->bad_headers, 0);
+	assert_int_equal(c->st->of.framing.bad_headers, 0);
 	assert_int_equal(c->f.msgs, k->nfiles);
 	assert_int_equal(c->f.version, version);
 }
@@ -275,7 +294,7 @@ static void test_ryu_concat(void **state)
 		load_corpus(&corpus[i], &k, NULL, NULL);
 		for (int mode = 0; mode < NMODES; mode++) {
 			for (int synced = 1; synced >= 0; synced--) {
-				memset(c->st, 0, sizeof(*c->st));
+				ofx_stats_init(c->st);
 				of_framer_init(&c->f, OFX_DIR_OUT, synced);
 				switch (mode) {
 				case ONE_FEED:
@@ -293,12 +312,13 @@ static void test_ryu_concat(void **state)
 				}
 				assert_corpus_counts(c, &k, corpus[i].version,
 						     OFX_DIR_OUT);
-				/* Unsynced start at a real boundary: one
-				 * search, nothing skipped. */
-				assert_int_equal(c->st->reasm.resyncs,
-						 synced ? 0 : 1);
+				/* Unsynced start at a real boundary: a
+				 * join's search, not a resync; nothing
+				 * skipped. */
+				assert_int_equal(c->st->of.framing.resyncs,
+						 0);
 				assert_int_equal(
-					c->st->reasm.resync_skipped_bytes, 0);
+					c->st->of.framing.resync_skipped_bytes, 0);
 			}
 		}
 		free(k.buf);
@@ -367,26 +387,27 @@ static void test_ryu_unsynced_join(void **state)
 					continue;
 				}
 				skip = b - start;
-				memset(c->st, 0, sizeof(*c->st));
+				ofx_stats_init(c->st);
 				of_framer_init(&c->f, OFX_DIR_IN, false);
 				feed(c, k.buf + start, k.len - start);
-				if (c->st->reasm.resync_skipped_bytes != skip ||
-				    c->st->of_total[OFX_DIR_IN].msgs !=
+				if (c->st->of.framing.resync_skipped_bytes != skip ||
+				    c->st->msgs.total[OFX_DIR_IN].msgs !=
 					    nb - (m + 1))
 					fail_msg("%s: join at %zu: skipped "
 						 "%" PRIu64 " msgs %" PRIu64
 						 ", want %zu / %zu",
 						 corpus[i].name, start,
-						 c->st->reasm
+						 c->st->of.framing
 							 .resync_skipped_bytes,
-						 c->st->of_total[OFX_DIR_IN]
+						 c->st->msgs.total[OFX_DIR_IN]
 							 .msgs,
 						 skip, nb - (m + 1));
 				assert_int_equal(
-					c->st->of_total[OFX_DIR_IN].bytes,
+					c->st->msgs.total[OFX_DIR_IN].bytes,
 					k.len - b);
-				assert_int_equal(c->st->reasm.resyncs, 1);
-				assert_int_equal(c->st->bad_headers, 0);
+				/* a join: no resync */
+				assert_int_equal(c->st->of.framing.resyncs, 0);
+				assert_int_equal(c->st->of.framing.bad_headers, 0);
 				tested++;
 			}
 		}
@@ -423,7 +444,7 @@ static void test_ryu_mixed_versions(void **state)
 			assert_of(c, corpus[i].version, t, OFX_DIR_IN,
 				  k[i].per_type[t].msgs,
 				  k[i].per_type[t].bytes);
-	assert_int_equal(c->st->bad_headers, 0);
+	assert_int_equal(c->st->of.framing.bad_headers, 0);
 	assert_int_equal(c->f.version, 6);
 	for (int i = 0; i < 5; i++)
 		free(k[i].buf);
@@ -455,12 +476,12 @@ static void test_many_per_feed(void **state)
 	feed(c, buf, off);
 	assert_total(c, OFX_DIR_IN, 100, bytes);
 	assert_of(c, 4, 10, OFX_DIR_IN, pin, pin_bytes);
-	assert_int_equal(c->st->of[4][13][OFX_DIR_IN].msgs +
-				 c->st->of[4][2][OFX_DIR_IN].msgs,
+	assert_int_equal(c->st->msgs.of[4][13][OFX_DIR_IN].msgs +
+				 c->st->msgs.of[4][2][OFX_DIR_IN].msgs,
 			 100 - pin);
 	assert_int_equal(c->f.msgs, 100);
-	assert_int_equal(c->st->bad_headers, 0);
-	assert_int_equal(c->st->reasm.resyncs, 0);
+	assert_int_equal(c->st->of.framing.bad_headers, 0);
+	assert_int_equal(c->st->of.framing.resyncs, 0);
 }
 
 /* Split inside the header after 1..7 bytes: counted once the 8th arrives. */
@@ -472,27 +493,27 @@ static void test_split_in_header(void **state)
 	size_t b = ofxt_msg(buf + a, 4, 2, 8, 2);
 
 	for (size_t k = 1; k <= 7; k++) {
-		memset(c->st, 0, sizeof(*c->st));
+		ofx_stats_init(c->st);
 		of_framer_init(&c->f, OFX_DIR_IN, true);
 		feed(c, buf, k);
 		assert_total(c, OFX_DIR_IN, 0, 0);
 		feed(c, buf + k, 8 - k);
-		/* counted when the header completes */
-		assert_total(c, OFX_DIR_IN, 1, 24);
+		/* emitted when its last byte is fed, not at its header */
+		assert_total(c, OFX_DIR_IN, 0, 0);
 		feed(c, buf + 8, a + b - 8);
 		assert_total(c, OFX_DIR_IN, 2, 32);
 		assert_of(c, 4, 10, OFX_DIR_IN, 1, 24);
 		assert_of(c, 4, 2, OFX_DIR_IN, 1, 8);
 
 		/* Second message's header split k / 8-k too. */
-		memset(c->st, 0, sizeof(*c->st));
+		ofx_stats_init(c->st);
 		of_framer_init(&c->f, OFX_DIR_IN, true);
 		feed(c, buf, a + k);
 		assert_total(c, OFX_DIR_IN, 1, 24);
 		feed(c, buf + a + k, b - k);
 		assert_total(c, OFX_DIR_IN, 2, 32);
-		assert_int_equal(c->st->bad_headers, 0);
-		assert_int_equal(c->st->reasm.resyncs, 0);
+		assert_int_equal(c->st->of.framing.bad_headers, 0);
+		assert_int_equal(c->st->of.framing.resyncs, 0);
 	}
 }
 
@@ -505,19 +526,19 @@ static void test_split_in_body(void **state)
 
 	of_framer_init(&c->f, OFX_DIR_IN, true);
 	feed(c, buf, 8);
-	assert_total(c, OFX_DIR_IN, 1, 100);
+	assert_total(c, OFX_DIR_IN, 0, 0);
 	feed(c, buf + 8, 50);
-	assert_total(c, OFX_DIR_IN, 1, 100);
+	assert_total(c, OFX_DIR_IN, 0, 0);
 	feed(c, buf + 58, 41);
-	assert_total(c, OFX_DIR_IN, 1, 100);
+	assert_total(c, OFX_DIR_IN, 0, 0);
 	feed(c, buf + 99, 1 + 3); /* last body byte + 3 header bytes */
 	assert_total(c, OFX_DIR_IN, 1, 100);
 	feed(c, buf + 103, a + b - 103);
 	assert_total(c, OFX_DIR_IN, 2, 108);
 	assert_of(c, 1, 17, OFX_DIR_IN, 1, 100);
 	assert_of(c, 1, 18, OFX_DIR_IN, 1, 8);
-	assert_int_equal(c->st->of[1][20][OFX_DIR_IN].msgs, 0);
-	assert_int_equal(c->st->reasm.partial_msgs, 0);
+	assert_int_equal(c->st->msgs.of[1][20][OFX_DIR_IN].msgs, 0);
+	assert_int_equal(c->st->of.framing.partial_msgs, 0);
 }
 
 static void test_max_length_message(void **state)
@@ -538,10 +559,10 @@ static void test_max_length_message(void **state)
 	assert_of(c, 4, 19, OFX_DIR_IN, 1, 65535);
 	assert_of(c, 4, 2, OFX_DIR_IN, 1, 8);
 	assert_of(c, 4, 3, OFX_DIR_IN, 1, 16);
-	assert_int_equal(c->st->bad_headers, 0);
+	assert_int_equal(c->st->of.framing.bad_headers, 0);
 
 	/* Same in one feed. */
-	memset(c->st, 0, sizeof(*c->st));
+	ofx_stats_init(c->st);
 	of_framer_init(&c->f, OFX_DIR_OUT, true);
 	feed(c, buf, a + b);
 	assert_total(c, OFX_DIR_OUT, 3, 65535 + 8 + 16);
@@ -565,21 +586,21 @@ static void test_invalid_type(void **state)
 	feed(c, buf, off);
 
 	assert_total(c, OFX_DIR_OUT, 6, 16 + 8 + 12 + 100 + 20 + 24);
-	assert_int_equal(c->st->of_invalid[1][OFX_DIR_OUT].msgs, 1);
-	assert_int_equal(c->st->of_invalid[1][OFX_DIR_OUT].bytes, 16);
-	assert_int_equal(c->st->of_invalid[5][OFX_DIR_OUT].msgs, 1);
-	assert_int_equal(c->st->of_invalid[5][OFX_DIR_OUT].bytes, 12);
-	assert_int_equal(c->st->of_invalid[4][OFX_DIR_OUT].msgs, 1);
-	assert_int_equal(c->st->of_invalid[4][OFX_DIR_OUT].bytes, 100);
-	assert_int_equal(c->st->of_invalid[6][OFX_DIR_OUT].msgs, 1);
-	assert_int_equal(c->st->of_invalid[6][OFX_DIR_OUT].bytes, 20);
+	assert_int_equal(c->st->msgs.invalid[1][OFX_DIR_OUT].msgs, 1);
+	assert_int_equal(c->st->msgs.invalid[1][OFX_DIR_OUT].bytes, 16);
+	assert_int_equal(c->st->msgs.invalid[5][OFX_DIR_OUT].msgs, 1);
+	assert_int_equal(c->st->msgs.invalid[5][OFX_DIR_OUT].bytes, 12);
+	assert_int_equal(c->st->msgs.invalid[4][OFX_DIR_OUT].msgs, 1);
+	assert_int_equal(c->st->msgs.invalid[4][OFX_DIR_OUT].bytes, 100);
+	assert_int_equal(c->st->msgs.invalid[6][OFX_DIR_OUT].msgs, 1);
+	assert_int_equal(c->st->msgs.invalid[6][OFX_DIR_OUT].bytes, 20);
 	assert_int_equal(invalid_msgs(c->st), 4);
 	assert_of(c, 1, 0, OFX_DIR_OUT, 1, 8);
 	assert_of(c, 6, 35, OFX_DIR_OUT, 1, 24);
 	assert_int_equal(ofxt_of_msgs(c->st, OFX_DIR_OUT), 2);
 	/* invalid types are still messages: no bad header, no resync */
-	assert_int_equal(c->st->bad_headers, 0);
-	assert_int_equal(c->st->reasm.resyncs, 0);
+	assert_int_equal(c->st->of.framing.bad_headers, 0);
+	assert_int_equal(c->st->of.framing.resyncs, 0);
 	assert_int_equal(c->f.msgs, 6);
 	assert_true(c->f.synced);
 }
@@ -604,7 +625,7 @@ static void check_bad_header(struct ctx *c, const uint8_t *bad, size_t badlen,
 	off += ofxt_msg(buf + off, 4, 2, 8, 2);
 	off += ofxt_msg(buf + off, 4, 3, 8, 3);
 
-	memset(c->st, 0, sizeof(*c->st));
+	ofx_stats_init(c->st);
 	of_framer_init(&c->f, OFX_DIR_IN, true);
 	if (split) {
 		feed(c, buf, split);
@@ -612,14 +633,14 @@ static void check_bad_header(struct ctx *c, const uint8_t *bad, size_t badlen,
 	} else {
 		feed(c, buf, off);
 	}
-	assert_int_equal(c->st->bad_headers, 1);
+	assert_int_equal(c->st->of.framing.bad_headers, 1);
 	assert_total(c, OFX_DIR_IN, 3, 24);
 	assert_of(c, 4, 0, OFX_DIR_IN, 1, 8);
 	assert_of(c, 4, 2, OFX_DIR_IN, 1, 8);
 	assert_of(c, 4, 3, OFX_DIR_IN, 1, 8);
 	assert_int_equal(invalid_msgs(c->st), 0);
-	assert_int_equal(c->st->reasm.resyncs, 1);
-	assert_int_equal(c->st->reasm.resync_skipped_bytes, badlen);
+	assert_int_equal(c->st->of.framing.resyncs, 1);
+	assert_int_equal(c->st->of.framing.resync_skipped_bytes, badlen);
 	assert_true(c->f.synced);
 }
 
@@ -666,9 +687,9 @@ static void check_midstream(struct ctx *c, size_t junk)
 	assert_of(c, 4, 10, OFX_DIR_IN, 1, 60);
 	assert_of(c, 4, 13, OFX_DIR_IN, 1, 40);
 	assert_of(c, 4, 2, OFX_DIR_IN, 1, 8);
-	assert_int_equal(c->st->reasm.resyncs, 1);
-	assert_int_equal(c->st->reasm.resync_skipped_bytes, junk);
-	assert_int_equal(c->st->bad_headers, 0);
+	assert_int_equal(c->st->of.framing.resyncs, 0); /* a join */
+	assert_int_equal(c->st->of.framing.resync_skipped_bytes, junk);
+	assert_int_equal(c->st->of.framing.bad_headers, 0);
 	assert_true(c->f.synced);
 }
 
@@ -681,18 +702,18 @@ static void test_unsynced_midstream(void **state)
 	for (junk = 0; junk <= 37; junk += 37) {
 		len = build_midstream(buf, junk);
 
-		memset(c->st, 0, sizeof(*c->st));
+		ofx_stats_init(c->st);
 		of_framer_init(&c->f, OFX_DIR_IN, false);
 		feed(c, buf, len);
 		check_midstream(c, junk);
 
-		memset(c->st, 0, sizeof(*c->st));
+		ofx_stats_init(c->st);
 		of_framer_init(&c->f, OFX_DIR_IN, false);
 		feed_bytewise(c, buf, len);
 		check_midstream(c, junk);
 
 		for (uint32_t seed = 1; seed < 20; seed++) {
-			memset(c->st, 0, sizeof(*c->st));
+			ofx_stats_init(c->st);
 			of_framer_init(&c->f, OFX_DIR_IN, false);
 			feed_random(c, buf, len, seed, 30);
 			check_midstream(c, junk);
@@ -738,8 +759,8 @@ static void test_unsynced_version_mismatch(void **state)
 	assert_of(c, 1, 10, OFX_DIR_OUT, 1, 30);
 	assert_of(c, 1, 3, OFX_DIR_OUT, 1, 8);
 	assert_of(c, 4, 0, OFX_DIR_OUT, 0, 0);
-	assert_int_equal(c->st->reasm.resyncs, 1);
-	assert_int_equal(c->st->reasm.resync_skipped_bytes, 12);
+	assert_int_equal(c->st->of.framing.resyncs, 0); /* a join */
+	assert_int_equal(c->st->of.framing.resync_skipped_bytes, 12);
 }
 
 /*
@@ -761,9 +782,9 @@ static void test_false_lock_no_version_lockout(void **state)
 		off += ofxt_msg(b + off, 4, 2, 8, 0xf0f0f0f0);
 	of_framer_init(&c->f, OFX_DIR_IN, false);
 	feed(c, a, sizeof(a));
-	assert_of(c, 1, 0, OFX_DIR_IN, 1, 61);
 	/* 53 body bytes skipped: byte 5 of the 7th ECHO is no header. */
 	feed(c, b, off);
+	assert_of(c, 1, 0, OFX_DIR_IN, 1, 61);
 	assert_true(c->f.synced);
 	assert_of(c, 4, 2, OFX_DIR_IN, 57, 57 * 8);
 }
@@ -782,12 +803,12 @@ static void test_hello_version_not_trusted(void **state)
 		off += ofxt_msg(b + off, 4, 2, 8, 0xf0f0f0f0);
 	of_framer_init(&c->f, OFX_DIR_IN, true);
 	feed(c, h, sizeof(h));
-	of_framer_gap(&c->f, 5, c->st);
+	of_framer_gap(&c->f, 5, 0, &c->out);
 	assert_false(c->f.synced);
 	feed(c, b + 3, off - 3); /* joins 3 bytes into an ECHO_REQUEST */
 	assert_true(c->f.synced);
 	assert_of(c, 4, 2, OFX_DIR_IN, 19, 19 * 8);
-	assert_int_equal(c->st->reasm.resync_skipped_bytes, 5);
+	assert_int_equal(c->st->of.framing.resync_skipped_bytes, 5);
 }
 
 /* After 4 messages in a row of 1.3, a resync skips a chain of plausible
@@ -803,7 +824,7 @@ static void test_trusted_version_filters(void **state)
 		off += ofxt_msg(b + off, 4, 2, 8, i);
 	of_framer_init(&c->f, OFX_DIR_IN, true);
 	feed(c, b, off);
-	of_framer_gap(&c->f, 3, c->st);
+	of_framer_gap(&c->f, 3, 0, &c->out);
 	start = off;
 	for (i = 0; i < 3; i++)
 		off += ofxt_msg(b + off, 1, 2, 8, 0x300 + i);
@@ -812,7 +833,7 @@ static void test_trusted_version_filters(void **state)
 	feed(c, b + start, off - start);
 	assert_of(c, 1, 2, OFX_DIR_IN, 0, 0);
 	assert_of(c, 4, 3, OFX_DIR_IN, 8, 64);
-	assert_int_equal(c->st->reasm.resync_skipped_bytes, 24);
+	assert_int_equal(c->st->of.framing.resync_skipped_bytes, 24);
 }
 
 static void test_gap_in_body(void **state)
@@ -824,21 +845,23 @@ static void test_gap_in_body(void **state)
 
 	of_framer_init(&c->f, OFX_DIR_IN, true);
 	feed(c, buf, 108);
-	assert_total(c, OFX_DIR_IN, 1, 1000);
-	of_framer_gap(&c->f, 500, c->st);
+	assert_total(c, OFX_DIR_IN, 0, 0); /* not complete yet */
+	of_framer_gap(&c->f, 500, 0, &c->out);
 	assert_true(c->f.synced);
-	assert_int_equal(c->st->reasm.partial_msgs, 1);
-	of_framer_gap(&c->f, 100, c->st); /* same message: counted once */
-	assert_int_equal(c->st->reasm.partial_msgs, 1);
+	assert_int_equal(c->st->of.framing.partial_msgs, 1);
+	of_framer_gap(&c->f, 100, 0, &c->out); /* same message: counted once */
+	assert_int_equal(c->st->of.framing.partial_msgs, 1);
 	assert_true(c->f.synced);
 	feed(c, buf + 708, a + b - 708);
 	assert_total(c, OFX_DIR_IN, 2, 1008);
 	assert_of(c, 4, 19, OFX_DIR_IN, 1, 1000);
+	/* the partial message kept its first bytes (before the gap) */
+	assert_int_equal(c->nmsgs, 2);
 	assert_of(c, 4, 2, OFX_DIR_IN, 1, 8);
-	assert_int_equal(c->st->reasm.partial_msgs, 1);
-	assert_int_equal(c->st->reasm.resyncs, 0);
-	assert_int_equal(c->st->reasm.resync_skipped_bytes, 0);
-	assert_int_equal(c->st->bad_headers, 0);
+	assert_int_equal(c->st->of.framing.partial_msgs, 1);
+	assert_int_equal(c->st->of.framing.resyncs, 0);
+	assert_int_equal(c->st->of.framing.resync_skipped_bytes, 0);
+	assert_int_equal(c->st->of.framing.bad_headers, 0);
 	assert_true(c->f.synced);
 }
 
@@ -852,23 +875,26 @@ static void test_gap_to_body_end(void **state)
 
 	of_framer_init(&c->f, OFX_DIR_OUT, true);
 	feed(c, buf, 8);
-	of_framer_gap(&c->f, 192, c->st);
+	of_framer_gap(&c->f, 192, 0, &c->out);
 	assert_true(c->f.synced);
-	assert_int_equal(c->st->reasm.partial_msgs, 1);
+	assert_int_equal(c->st->of.framing.partial_msgs, 1);
+	/* the gap ended the first message: emitted then, partial */
+	assert_total(c, OFX_DIR_OUT, 1, 200);
+	assert_true(c->last.flags & OF_FRAME_PARTIAL);
 	feed(c, buf + a, 18);
-	assert_total(c, OFX_DIR_OUT, 2, 280);
+	assert_total(c, OFX_DIR_OUT, 1, 200);
 	/* a second message with its own gap counts again */
-	of_framer_gap(&c->f, 10, c->st);
+	of_framer_gap(&c->f, 10, 0, &c->out);
 	assert_true(c->f.synced);
-	assert_int_equal(c->st->reasm.partial_msgs, 2);
+	assert_int_equal(c->st->of.framing.partial_msgs, 2);
 	feed(c, buf + a + 28, b - 28);
 	ofxt_msg(buf, 4, 2, 8, 3);
 	feed(c, buf, 8);
 	assert_total(c, OFX_DIR_OUT, 3, 288);
 	assert_of(c, 4, 14, OFX_DIR_OUT, 2, 280);
 	assert_of(c, 4, 2, OFX_DIR_OUT, 1, 8);
-	assert_int_equal(c->st->reasm.partial_msgs, 2);
-	assert_int_equal(c->st->reasm.resyncs, 0);
+	assert_int_equal(c->st->of.framing.partial_msgs, 2);
+	assert_int_equal(c->st->of.framing.resyncs, 0);
 	assert_true(c->f.synced);
 }
 
@@ -882,9 +908,14 @@ static void test_gap_beyond_body(void **state)
 	ofxt_msg(buf, 4, 10, 200, 1);
 	of_framer_init(&c->f, OFX_DIR_IN, true);
 	feed(c, buf, 50);
-	assert_total(c, OFX_DIR_IN, 1, 200);
-	of_framer_gap(&c->f, 300, c->st); /* body_left was 150 */
+	assert_total(c, OFX_DIR_IN, 0, 0);
+	of_framer_gap(&c->f, 300, 0, &c->out); /* body_left was 150 */
 	assert_false(c->f.synced);
+	/* the message lost its end: emitted now, once */
+	assert_total(c, OFX_DIR_IN, 1, 200);
+	assert_int_equal(c->last.flags & (OF_FRAME_PARTIAL | OF_FRAME_TRUNCATED),
+			 OF_FRAME_PARTIAL | OF_FRAME_TRUNCATED);
+	assert_int_equal(c->last.caplen, 50);
 	/* resumes 20 bytes before the next message: 60 + 40 + 8 */
 	len = build_midstream(more, 20);
 	feed(c, more, len);
@@ -892,8 +923,8 @@ static void test_gap_beyond_body(void **state)
 	assert_of(c, 4, 10, OFX_DIR_IN, 2, 260);
 	assert_of(c, 4, 13, OFX_DIR_IN, 1, 40);
 	assert_of(c, 4, 2, OFX_DIR_IN, 1, 8);
-	assert_int_equal(c->st->reasm.resyncs, 1);
-	assert_int_equal(c->st->reasm.resync_skipped_bytes, 20);
+	assert_int_equal(c->st->of.framing.resyncs, 1);
+	assert_int_equal(c->st->of.framing.resync_skipped_bytes, 20);
 	assert_true(c->f.synced);
 }
 
@@ -906,14 +937,14 @@ static void test_gap_in_header(void **state)
 	ofxt_msg(buf, 4, 10, 200, 1);
 	of_framer_init(&c->f, OFX_DIR_IN, true);
 	feed(c, buf, 5);
-	of_framer_gap(&c->f, 10, c->st);
+	of_framer_gap(&c->f, 10, 0, &c->out);
 	assert_false(c->f.synced);
 	len = build_midstream(buf, 0);
 	feed(c, buf, len);
 	/* the message whose header was cut is never counted */
 	assert_total(c, OFX_DIR_IN, 3, 108);
-	assert_int_equal(c->st->reasm.resyncs, 1);
-	assert_int_equal(c->st->reasm.partial_msgs, 0);
+	assert_int_equal(c->st->of.framing.resyncs, 1);
+	assert_int_equal(c->st->of.framing.partial_msgs, 0);
 	assert_true(c->f.synced);
 }
 
@@ -927,14 +958,14 @@ static void test_gap_at_boundary(void **state)
 
 	of_framer_init(&c->f, OFX_DIR_IN, true);
 	feed(c, buf, a);
-	of_framer_gap(&c->f, 50, c->st);
+	of_framer_gap(&c->f, 50, 0, &c->out);
 	assert_false(c->f.synced);
 	len = build_midstream(buf, 0);
 	feed(c, buf, len);
 	assert_total(c, OFX_DIR_IN, 4, 148);
-	assert_int_equal(c->st->reasm.resyncs, 1);
-	assert_int_equal(c->st->reasm.resync_skipped_bytes, 0);
-	assert_int_equal(c->st->reasm.partial_msgs, 0);
+	assert_int_equal(c->st->of.framing.resyncs, 1);
+	assert_int_equal(c->st->of.framing.resync_skipped_bytes, 0);
+	assert_int_equal(c->st->of.framing.partial_msgs, 0);
 }
 
 static void check_dpid_file(struct ctx *c, const char *rel, uint8_t version,
@@ -950,15 +981,15 @@ static void check_dpid_file(struct ctx *c, const char *rel, uint8_t version,
 	if (!b)
 		fail_msg("cannot read %s", path);
 	for (size_t split = 1; split <= 17; split++) {
-		memset(c->st, 0, sizeof(*c->st));
+		ofx_stats_init(c->st);
 		of_framer_init(&c->f, OFX_DIR_IN, true);
-		assert_false(c->f.has_dpid);
+		c->nmsgs = 0;
 		feed(c, b, split);
-		if (split < 16)
-			assert_false(c->f.has_dpid);
+		assert_int_equal(c->nmsgs, 0);
 		feed(c, b + split, len - split);
-		assert_true(c->f.has_dpid);
-		assert_int_equal(c->f.datapath_id, dpid);
+		assert_int_equal(c->nmsgs, 1);
+		assert_true(c->last.dec.has_dpid);
+		assert_int_equal(c->last.dec.datapath_id, dpid);
 		assert_int_equal(c->f.version, version);
 		assert_of(c, version, 6, OFX_DIR_IN, 1, len);
 	}
@@ -981,18 +1012,18 @@ static void test_datapath_id(void **state)
 	ofxt_msg(buf, 4, 6, 32, 9);
 	for (int i = 0; i < 8; i++)
 		buf[8 + i] = 0xf1 + i;
-	memset(c->st, 0, sizeof(*c->st));
+	ofx_stats_init(c->st);
 	of_framer_init(&c->f, OFX_DIR_IN, true);
 	feed_bytewise(c, buf, 32);
-	assert_true(c->f.has_dpid);
-	assert_int_equal(c->f.datapath_id, 0xf1f2f3f4f5f6f7f8ull);
+	assert_true(c->last.dec.has_dpid);
+	assert_int_equal(c->last.dec.datapath_id, 0xf1f2f3f4f5f6f7f8ull);
 
 	/* Same bytes in a non-FEATURES_REPLY (PACKET_IN): no dpid. */
 	buf[1] = 10;
-	memset(c->st, 0, sizeof(*c->st));
+	ofx_stats_init(c->st);
 	of_framer_init(&c->f, OFX_DIR_IN, true);
 	feed(c, buf, 32);
-	assert_false(c->f.has_dpid);
+	assert_false(c->last.dec.has_dpid);
 	assert_of(c, 4, 10, OFX_DIR_IN, 1, 32);
 }
 

@@ -71,7 +71,7 @@ static void build_c(void)
 
 struct ctx {
 	struct ofx_stats *st;
-	struct ofx_reasm *r;
+	struct ofxt_stack *k; /* the real stream + OpenFlow stages */
 	struct ofx_flow_key kin; /* switch 10.0.0.1:40000 -> 10.0.0.2:6653 */
 	struct ofx_flow_key kout; /* the reverse */
 };
@@ -95,7 +95,7 @@ static int teardown(void **state)
 {
 	struct ctx *c = *state;
 
-	ofx_reasm_free(c->r);
+	ofxt_stack_free(c->k);
 	free(c->st);
 	free(c);
 	return 0;
@@ -103,8 +103,7 @@ static int teardown(void **state)
 
 static void new_reasm(struct ctx *c, const struct ofx_reasm_opts *o)
 {
-	c->r = ofx_reasm_new(o, c->st);
-	assert_non_null(c->r);
+	c->k = ofxt_stack_new(o, c->st);
 }
 
 /* Feed one segment of direction IN (key kin) or OUT (key kout). */
@@ -114,7 +113,7 @@ static void seg(struct ctx *c, int dir, uint64_t ts, uint32_t seq,
 	struct ofx_segment s = ofxt_seg(dir == IN ? &c->kin : &c->kout, dir, ts,
 					seq, flags, data, len);
 
-	ofx_reasm_feed(c->r, &s);
+	ofx_reasm_feed(c->k->r, &s);
 }
 
 /* Bytes [from, to) of S, sent at ISN-relative offset (seq = isn+1+from). */
@@ -129,28 +128,28 @@ static void assert_s(const struct ctx *c, int dir, uint64_t times)
 {
 	const struct ofx_stats *st = c->st;
 
-	assert_int_equal(st->of_total[dir].msgs, 5 * times);
-	assert_int_equal(st->of_total[dir].bytes, S_LEN * times);
-	assert_int_equal(st->of[4][0][dir].msgs, times);
-	assert_int_equal(st->of[4][0][dir].bytes, 8 * times);
-	assert_int_equal(st->of[4][6][dir].msgs, times);
-	assert_int_equal(st->of[4][6][dir].bytes, 32 * times);
-	assert_int_equal(st->of[4][10][dir].msgs, times);
-	assert_int_equal(st->of[4][10][dir].bytes, 100 * times);
-	assert_int_equal(st->of[4][2][dir].msgs, times);
-	assert_int_equal(st->of[4][2][dir].bytes, 8 * times);
-	assert_int_equal(st->of[4][19][dir].msgs, times);
-	assert_int_equal(st->of[4][19][dir].bytes, 300 * times);
+	assert_int_equal(st->msgs.total[dir].msgs, 5 * times);
+	assert_int_equal(st->msgs.total[dir].bytes, S_LEN * times);
+	assert_int_equal(st->msgs.of[4][0][dir].msgs, times);
+	assert_int_equal(st->msgs.of[4][0][dir].bytes, 8 * times);
+	assert_int_equal(st->msgs.of[4][6][dir].msgs, times);
+	assert_int_equal(st->msgs.of[4][6][dir].bytes, 32 * times);
+	assert_int_equal(st->msgs.of[4][10][dir].msgs, times);
+	assert_int_equal(st->msgs.of[4][10][dir].bytes, 100 * times);
+	assert_int_equal(st->msgs.of[4][2][dir].msgs, times);
+	assert_int_equal(st->msgs.of[4][2][dir].bytes, 8 * times);
+	assert_int_equal(st->msgs.of[4][19][dir].msgs, times);
+	assert_int_equal(st->msgs.of[4][19][dir].bytes, 300 * times);
 	assert_int_equal(ofxt_of_msgs(st, dir), 5 * times);
-	assert_int_equal(st->bad_headers, 0);
+	assert_int_equal(st->of.framing.bad_headers, 0);
 }
 
-static void assert_total(const struct ctx *c, int dir, uint64_t msgs,
-			 uint64_t bytes)
-{
-	assert_int_equal(c->st->of_total[dir].msgs, msgs);
-	assert_int_equal(c->st->of_total[dir].bytes, bytes);
-}
+/* A macro, so that a failure names the caller's line. */
+#define assert_total(c, dir, m_, b_)                                           \
+	do {                                                                   \
+		assert_int_equal((c)->st->msgs.total[dir].msgs, (m_));         \
+		assert_int_equal((c)->st->msgs.total[dir].bytes, (b_));        \
+	} while (0)
 
 /* No loss, no reordering, no retransmission seen. */
 static void assert_clean(const struct ctx *c)
@@ -163,30 +162,46 @@ static void assert_clean(const struct ctx *c)
 	assert_int_equal(rs->ooo_dropped_segs, 0);
 	assert_int_equal(rs->gaps, 0);
 	assert_int_equal(rs->gap_bytes, 0);
-	assert_int_equal(rs->resyncs, 0);
-	assert_int_equal(rs->resync_skipped_bytes, 0);
-	assert_int_equal(rs->partial_msgs, 0);
+	assert_int_equal(c->st->of.framing.resyncs, 0);
+	assert_int_equal(c->st->of.framing.resync_skipped_bytes, 0);
+	assert_int_equal(c->st->of.framing.partial_msgs, 0);
 	assert_int_equal(rs->ooo_bytes_queued, 0);
 }
 
-/* Find the tracked stream with key @k. */
-static int find_conn(const struct ctx *c, const struct ofx_flow_key *k,
-		     struct ofx_conn_info *out)
-{
-	struct ofx_conn_info ci[16];
-	unsigned int n = ofx_reasm_conns(c->r, ci, 16);
+struct find {
+	const struct ofx_flow_key *k;
+	struct ofx_conn *found;
+	int half;
+};
 
-	for (unsigned int i = 0; i < n; i++) {
-		if (ci[i].key.sport == k->sport &&
-		    ci[i].key.dport == k->dport &&
-		    ci[i].key.saddr[0] == k->saddr[0] &&
-		    ci[i].key.daddr[0] == k->daddr[0]) {
-			if (out)
-				*out = ci[i];
-			return 1;
-		}
+static void find_cb(void *ctx, struct ofx_conn *t)
+{
+	struct find *f = ctx;
+	const struct ofx_flow_key *k = f->k;
+
+	if (t->key.sport == k->sport && t->key.dport == k->dport &&
+	    t->key.saddr[0] == k->saddr[0] && t->key.daddr[0] == k->daddr[0]) {
+		f->found = t;
+		f->half = 0;
+	} else if (t->key.sport == k->dport && t->key.dport == k->sport &&
+		   t->key.saddr[0] == k->daddr[0] &&
+		   t->key.daddr[0] == k->saddr[0]) {
+		f->found = t;
+		f->half = 1;
 	}
-	return 0;
+}
+
+/* The OpenFlow state of the open connection with key @k (either
+ * orientation), NULL if none; *@half: @k's half. */
+static struct of_conn *find_conn(const struct ctx *c,
+				 const struct ofx_flow_key *k, int *half)
+{
+	struct find f = {.k = k};
+
+	ofx_reasm_foreach(c->k->r, find_cb, &f);
+	if (half)
+		*half = f.half;
+	return f.found ? f.found->app : NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -195,12 +210,13 @@ static void test_syn_in_order(void **state)
 {
 	struct ctx *c = *state;
 	const uint32_t isn = 1000;
-	struct ofx_conn_info ci;
+	struct of_conn *oc;
+	int half;
 
 	new_reasm(c, NULL);
 	seg(c, IN, 1, isn, SYN, NULL, 0);
-	assert_int_equal(c->st->reasm.streams_active, 1);
-	assert_int_equal(c->st->reasm.streams_total, 1);
+	assert_int_equal(c->st->reasm.connections_active, 1);
+	assert_int_equal(c->st->reasm.connections_total, 1);
 	assert_int_equal(c->st->reasm.midstream_joins, 0);
 	assert_total(c, IN, 0, 0);
 
@@ -208,23 +224,29 @@ static void test_syn_in_order(void **state)
 	s_part(c, 2, isn, 0, 3, 0);
 	assert_total(c, IN, 0, 0);
 	s_part(c, 3, isn, 3, 50, 0);
-	assert_total(c, IN, 3, 140); /* HELLO, FEATURES_REPLY, PACKET_IN */
+	/* messages count once complete: HELLO (held until FEATURES_REPLY
+	 * told the role), FEATURES_REPLY */
+	assert_total(c, IN, 2, 40);
 	s_part(c, 4, isn, 50, 200, PSH);
-	assert_total(c, IN, 5, S_LEN);
+	assert_total(c, IN, 4, 148); /* + PACKET_IN, ECHO_REQUEST */
 	s_part(c, 5, isn, 200, S_LEN, PSH);
 	assert_s(c, IN, 1);
 	assert_clean(c);
 	assert_total(c, OUT, 0, 0);
-	assert_int_equal(c->st->reasm.streams_active, 1);
-	assert_int_equal(c->st->reasm.streams_total, 1);
+	assert_int_equal(c->st->reasm.connections_active, 1);
+	assert_int_equal(c->st->reasm.connections_total, 1);
 
-	assert_true(find_conn(c, &c->kin, &ci));
-	assert_int_equal(ci.dir, IN);
-	assert_int_equal(ci.version, 4);
-	assert_int_equal(ci.msgs, 5);
-	assert_true(ci.has_dpid);
-	assert_int_equal(ci.datapath_id, S_DPID);
-	assert_int_equal(ci.last_ts_ns, 5);
+	oc = find_conn(c, &c->kin, &half);
+	assert_non_null(oc);
+	assert_int_equal(of_conn_dir(oc, half), IN);
+	assert_int_equal(oc->role_source, OF_ROLE_MESSAGES);
+	assert_int_equal(oc->version, 4);
+	assert_int_equal(oc->cnt[IN].msgs, 5);
+	assert_int_equal(oc->cnt[OUT].msgs, 0);
+	assert_true(oc->has_dpid);
+	assert_int_equal(oc->dpid_source, OF_DPID_FEATURES);
+	assert_int_equal(oc->datapath_id, S_DPID);
+	assert_int_equal(oc->tcp->last_ns, 5);
 }
 
 /* S twice, one byte per segment. */
@@ -254,7 +276,7 @@ static void test_retrans_whole(void **state)
 	s_part(c, 3, isn, 0, 200, 0); /* retransmission */
 	assert_int_equal(c->st->reasm.retrans_segs, 1);
 	assert_int_equal(c->st->reasm.retrans_bytes, 200);
-	assert_total(c, IN, 5, S_LEN); /* MULTIPART_REPLY header at 148 */
+	assert_total(c, IN, 4, 148); /* MULTIPART_REPLY [148,448) not yet */
 	s_part(c, 4, isn, 200, S_LEN, 0);
 	s_part(c, 5, isn, 200, S_LEN, 0); /* again */
 	s_part(c, 6, isn, 140, 148, 0); /* an old piece */
@@ -263,7 +285,7 @@ static void test_retrans_whole(void **state)
 	assert_int_equal(c->st->reasm.retrans_bytes, 200 + 248 + 8);
 	assert_int_equal(c->st->reasm.ooo_segs, 0);
 	assert_int_equal(c->st->reasm.gaps, 0);
-	assert_int_equal(c->st->reasm.resyncs, 0);
+	assert_int_equal(c->st->of.framing.resyncs, 0);
 }
 
 static void test_partial_overlap(void **state)
@@ -283,8 +305,8 @@ static void test_partial_overlap(void **state)
 	assert_int_equal(c->st->reasm.retrans_bytes, 51);
 	assert_int_equal(c->st->reasm.ooo_segs, 0);
 	assert_int_equal(c->st->reasm.gaps, 0);
-	assert_int_equal(c->st->reasm.resyncs, 0);
-	assert_int_equal(c->st->reasm.partial_msgs, 0);
+	assert_int_equal(c->st->of.framing.resyncs, 0);
+	assert_int_equal(c->st->of.framing.partial_msgs, 0);
 }
 
 static void test_ooo_two(void **state)
@@ -304,7 +326,7 @@ static void test_ooo_two(void **state)
 	assert_int_equal(c->st->reasm.ooo_bytes_queued, 0);
 	assert_int_equal(c->st->reasm.retrans_bytes, 0);
 	assert_int_equal(c->st->reasm.gaps, 0);
-	assert_int_equal(c->st->reasm.resyncs, 0);
+	assert_int_equal(c->st->of.framing.resyncs, 0);
 }
 
 static void test_ooo_three_reversed(void **state)
@@ -347,7 +369,7 @@ static void test_ooo_overlaps(void **state)
 	assert_s(c, IN, 1);
 	assert_int_equal(c->st->reasm.ooo_bytes_queued, 0);
 	assert_int_equal(c->st->reasm.gaps, 0);
-	assert_int_equal(c->st->reasm.resyncs, 0);
+	assert_int_equal(c->st->of.framing.resyncs, 0);
 	/* [150,300) and [200,448) share 100 bytes: decoded once */
 	assert_int_equal(c->st->reasm.retrans_bytes, 100);
 	assert_int_equal(c->st->reasm.retrans_segs, 0);
@@ -371,7 +393,7 @@ static void test_ooo_duplicate(void **state)
 	assert_s(c, IN, 1);
 	assert_int_equal(c->st->reasm.ooo_bytes_queued, 0);
 	assert_int_equal(c->st->reasm.gaps, 0);
-	assert_int_equal(c->st->reasm.resyncs, 0);
+	assert_int_equal(c->st->of.framing.resyncs, 0);
 	print_message("ooo_duplicate: ooo_segs %" PRIu64
 		      " retrans_segs %" PRIu64 " retrans_bytes %" PRIu64 "\n",
 		      c->st->reasm.ooo_segs, c->st->reasm.retrans_segs,
@@ -425,19 +447,19 @@ static void test_seq_wraparound(void **state)
 	static const uint32_t cuts[][2] = {{300, S_LEN}, {90, 300}, {0, 90}};
 
 	s = ofxt_seg(&k2, IN, 10, isn2, SYN, NULL, 0);
-	ofx_reasm_feed(c->r, &s);
+	ofx_reasm_feed(c->k->r, &s);
 	for (int i = 0; i < 3; i++) {
 		s = ofxt_seg(&k2, IN, 11 + i, isn2 + 1 + cuts[i][0], ACK,
 			     S + cuts[i][0], cuts[i][1] - cuts[i][0]);
-		ofx_reasm_feed(c->r, &s);
+		ofx_reasm_feed(c->k->r, &s);
 	}
 	assert_s(c, IN, 2);
 	assert_int_equal(c->st->reasm.ooo_segs, 2);
 	assert_int_equal(c->st->reasm.ooo_bytes_queued, 0);
 	assert_int_equal(c->st->reasm.gaps, 0);
 	assert_int_equal(c->st->reasm.retrans_bytes, 100);
-	assert_int_equal(c->st->reasm.resyncs, 0);
-	assert_int_equal(c->st->reasm.streams_active, 2);
+	assert_int_equal(c->st->of.framing.resyncs, 0);
+	assert_int_equal(c->st->reasm.connections_active, 2);
 }
 
 /* First segment seen 37 bytes before the end of a message: resync. */
@@ -452,12 +474,13 @@ static void test_midstream_join(void **state)
 	new_reasm(c, NULL);
 	seg(c, IN, 1, seq, ACK, buf, 100);
 	assert_int_equal(c->st->reasm.midstream_joins, 1);
-	assert_int_equal(c->st->reasm.streams_active, 1);
-	assert_int_equal(c->st->reasm.streams_total, 1);
+	assert_int_equal(c->st->reasm.connections_active, 1);
+	assert_int_equal(c->st->reasm.connections_total, 1);
 	seg(c, IN, 2, seq + 100, ACK, buf + 100, sizeof(buf) - 100);
 	assert_s(c, IN, 1);
-	assert_int_equal(c->st->reasm.resyncs, 1);
-	assert_int_equal(c->st->reasm.resync_skipped_bytes, 37);
+	/* a join's search is not a resync */
+	assert_int_equal(c->st->of.framing.resyncs, 0);
+	assert_int_equal(c->st->of.framing.resync_skipped_bytes, 37);
 	assert_int_equal(c->st->reasm.gaps, 0);
 	assert_int_equal(c->st->reasm.retrans_segs, 0);
 	assert_int_equal(c->st->reasm.ooo_segs, 0);
@@ -474,7 +497,7 @@ static void setup_hole(struct ctx *c, const struct ofx_reasm_opts *o,
 	seg(c, IN, 1, isn, SYN, NULL, 0);
 	s_part(c, 10, isn, 0, 60, 0);
 	s_part(c, 20, isn, 120, S_LEN, 0);
-	assert_total(c, IN, 3, 140);
+	assert_total(c, IN, 2, 40); /* PACKET_IN [40,140) not complete */
 	assert_int_equal(c->st->reasm.ooo_segs, 1);
 	assert_int_equal(c->st->reasm.ooo_bytes_queued, 328);
 }
@@ -485,11 +508,11 @@ static void assert_hole_given_up(const struct ctx *c)
 	assert_s(c, IN, 1);
 	assert_int_equal(c->st->reasm.gaps, 1);
 	assert_int_equal(c->st->reasm.gap_bytes, 60);
-	assert_int_equal(c->st->reasm.partial_msgs, 1);
+	assert_int_equal(c->st->of.framing.partial_msgs, 1);
 	assert_int_equal(c->st->reasm.ooo_bytes_queued, 0);
 	/* the hole was inside a body: the framer stayed in sync */
-	assert_int_equal(c->st->reasm.resyncs, 0);
-	assert_int_equal(c->st->reasm.resync_skipped_bytes, 0);
+	assert_int_equal(c->st->of.framing.resyncs, 0);
+	assert_int_equal(c->st->of.framing.resync_skipped_bytes, 0);
 	assert_int_equal(c->st->reasm.retrans_bytes, 0);
 }
 
@@ -499,14 +522,14 @@ static void test_hole_timeout_tick(void **state)
 	struct ofx_reasm_opts o = {.hole_timeout_ns = 1000};
 
 	setup_hole(c, &o, 42);
-	ofx_reasm_tick(c->r, 500);
-	ofx_reasm_tick(c->r, 1019);
-	ofx_reasm_tick(c->r, 1020); /* open exactly 1000 ns: not longer */
+	ofx_reasm_tick(c->k->r, 500);
+	ofx_reasm_tick(c->k->r, 1019);
+	ofx_reasm_tick(c->k->r, 1020); /* open exactly 1000 ns: not longer */
 	assert_int_equal(c->st->reasm.gaps, 0);
-	assert_total(c, IN, 3, 140);
-	ofx_reasm_tick(c->r, 1021);
+	assert_total(c, IN, 2, 40);
+	ofx_reasm_tick(c->k->r, 1021);
 	assert_hole_given_up(c);
-	assert_int_equal(c->st->reasm.streams_active, 1);
+	assert_int_equal(c->st->reasm.connections_active, 1);
 	/* in-order data after it still flows */
 	seg(c, IN, 1100, 42 + 1 + S_LEN, ACK, S, 8);
 	assert_total(c, IN, 6, S_LEN + 8);
@@ -523,17 +546,17 @@ static void test_hole_timeout_feed(void **state)
 	/* a segment of another stream does not touch this hole's timer
 	 * before it expires */
 	s = ofxt_seg(&k2, IN, 900, 7, SYN, NULL, 0);
-	ofx_reasm_feed(c->r, &s);
+	ofx_reasm_feed(c->k->r, &s);
 	assert_int_equal(c->st->reasm.gaps, 0);
 	/* the next segment of this stream at t=2000: hole given up in feed */
 	seg(c, IN, 2000, 42 + 1 + S_LEN, ACK, S, 8);
 	assert_int_equal(c->st->reasm.gaps, 1);
 	assert_int_equal(c->st->reasm.gap_bytes, 60);
-	assert_int_equal(c->st->reasm.partial_msgs, 1);
+	assert_int_equal(c->st->of.framing.partial_msgs, 1);
 	assert_int_equal(c->st->reasm.ooo_bytes_queued, 0);
 	assert_total(c, IN, 6, S_LEN + 8);
-	assert_int_equal(c->st->of[4][0][IN].msgs, 2);
-	assert_int_equal(c->st->reasm.resyncs, 0);
+	assert_int_equal(c->st->msgs.of[4][0][IN].msgs, 2);
+	assert_int_equal(c->st->of.framing.resyncs, 0);
 }
 
 /* Filling the hole before the timeout: no gap. */
@@ -544,15 +567,15 @@ static void test_hole_filled_in_time(void **state)
 
 	setup_hole(c, &o, 42);
 	s_part(c, 900, 42, 60, 120, 0);
-	ofx_reasm_tick(c->r, 5000);
+	ofx_reasm_tick(c->k->r, 5000);
 	assert_s(c, IN, 1);
 	assert_int_equal(c->st->reasm.gaps, 0);
 	assert_int_equal(c->st->reasm.gap_bytes, 0);
-	assert_int_equal(c->st->reasm.partial_msgs, 0);
+	assert_int_equal(c->st->of.framing.partial_msgs, 0);
 	assert_int_equal(c->st->reasm.ooo_segs, 1);
 	assert_int_equal(c->st->reasm.ooo_bytes_queued, 0);
 	assert_int_equal(c->st->reasm.retrans_bytes, 0);
-	assert_int_equal(c->st->reasm.resyncs, 0);
+	assert_int_equal(c->st->of.framing.resyncs, 0);
 }
 
 static void test_hole_max_ooo_segs(void **state)
@@ -599,23 +622,23 @@ static void test_hole_max_total_ooo_bytes(void **state)
 	s_part(c, 2, 9, 0, 60, 0);
 	s_part(c, 3, 9, 120, S_LEN, 0); /* 328 queued */
 	s = ofxt_seg(&k2, IN, 4, 1000, SYN, NULL, 0);
-	ofx_reasm_feed(c->r, &s);
+	ofx_reasm_feed(c->k->r, &s);
 	s = ofxt_seg(&k2, IN, 5, 1001, ACK, S, 60);
-	ofx_reasm_feed(c->r, &s);
+	ofx_reasm_feed(c->k->r, &s);
 	assert_int_equal(c->st->reasm.gaps, 0);
 	/* 328 more would make 656 > 500: one hole is given up */
 	s = ofxt_seg(&k2, IN, 6, 1001 + 120, ACK, S + 120, S_LEN - 120);
-	ofx_reasm_feed(c->r, &s);
+	ofx_reasm_feed(c->k->r, &s);
 	assert_int_equal(c->st->reasm.gaps, 1);
 	assert_int_equal(c->st->reasm.gap_bytes, 60);
 	assert_true(c->st->reasm.ooo_bytes_queued <= 500);
-	ofx_reasm_flush(c->r);
+	ofx_reasm_flush(c->k->r);
 	assert_s(c, IN, 2);
 	assert_int_equal(c->st->reasm.gaps, 2);
 	assert_int_equal(c->st->reasm.gap_bytes, 120);
-	assert_int_equal(c->st->reasm.partial_msgs, 2);
+	assert_int_equal(c->st->of.framing.partial_msgs, 2);
 	assert_int_equal(c->st->reasm.ooo_bytes_queued, 0);
-	assert_int_equal(c->st->reasm.resyncs, 0);
+	assert_int_equal(c->st->of.framing.resyncs, 0);
 }
 
 static void test_flush(void **state)
@@ -623,14 +646,14 @@ static void test_flush(void **state)
 	struct ctx *c = *state;
 
 	setup_hole(c, NULL, 42);
-	ofx_reasm_flush(c->r);
+	ofx_reasm_flush(c->k->r);
 	assert_hole_given_up(c);
-	assert_int_equal(c->st->reasm.streams_active, 1); /* kept */
-	assert_int_equal(c->st->reasm.streams_closed, 0);
+	assert_int_equal(c->st->reasm.connections_active, 1); /* kept */
+	assert_int_equal(c->st->reasm.connections_closed, 0);
 	seg(c, IN, 30, 42 + 1 + S_LEN, ACK, S, 8);
 	assert_total(c, IN, 6, S_LEN + 8);
 	/* flush with nothing queued changes nothing */
-	ofx_reasm_flush(c->r);
+	ofx_reasm_flush(c->k->r);
 	assert_int_equal(c->st->reasm.gaps, 1);
 	assert_total(c, IN, 6, S_LEN + 8);
 }
@@ -643,22 +666,28 @@ static void test_fin(void **state)
 	new_reasm(c, NULL);
 	seg(c, IN, 1, isn, SYN, NULL, 0);
 	seg(c, OUT, 2, 9000, SYN | ACK, NULL, 0);
-	assert_int_equal(c->st->reasm.streams_active, 2);
+	/* one connection owns both directions */
+	assert_int_equal(c->st->reasm.connections_active, 1);
 	s_part(c, 3, isn, 0, S_LEN, 0);
 	seg(c, IN, 4, isn + 1 + S_LEN, FIN | ACK, NULL, 0);
 	assert_s(c, IN, 1);
-	assert_int_equal(c->st->reasm.streams_closed, 1);
-	assert_int_equal(c->st->reasm.streams_active, 1);
-	assert_int_equal(c->st->reasm.streams_total, 2);
-	assert_false(find_conn(c, &c->kin, NULL));
-	assert_true(find_conn(c, &c->kout, NULL));
+	/* one FIN closes a direction, not the connection */
+	assert_int_equal(c->st->reasm.connections_closed, 0);
+	assert_int_equal(c->st->reasm.connections_active, 1);
+	assert_int_equal(c->st->reasm.connections_total, 1);
+	assert_non_null(find_conn(c, &c->kin, NULL));
 
 	/* FIN carried by the last data segment of the other direction */
 	seg(c, OUT, 5, 9001, ACK, C, 50);
 	seg(c, OUT, 6, 9051, FIN | ACK, C + 50, C_LEN - 50);
 	assert_total(c, OUT, 5, C_LEN);
-	assert_int_equal(c->st->reasm.streams_closed, 2);
-	assert_int_equal(c->st->reasm.streams_active, 0);
+	assert_int_equal(c->st->reasm.connections_closed, 1);
+	assert_int_equal(c->st->reasm.connections_active, 0);
+	assert_null(find_conn(c, &c->kin, NULL));
+	/* the final ACK opens nothing */
+	seg(c, IN, 7, isn + 2 + S_LEN, ACK, NULL, 0);
+	assert_int_equal(c->st->reasm.connections_active, 0);
+	assert_int_equal(c->st->reasm.connections_total, 1);
 	assert_clean(c);
 }
 
@@ -670,31 +699,36 @@ static void test_fin_out_of_order(void **state)
 
 	new_reasm(c, NULL);
 	seg(c, IN, 1, isn, SYN, NULL, 0);
+	seg(c, OUT, 2, 9000, FIN | ACK, NULL, 0); /* the other half is done */
 	s_part(c, 2, isn, 0, 200, 0);
 	seg(c, IN, 3, isn + 1 + S_LEN, FIN | ACK, NULL, 0);
-	assert_int_equal(c->st->reasm.streams_closed, 0);
-	assert_int_equal(c->st->reasm.streams_active, 1);
+	assert_int_equal(c->st->reasm.connections_closed, 0);
+	assert_int_equal(c->st->reasm.connections_active, 1);
 	s_part(c, 4, isn, 200, S_LEN, 0);
 	assert_s(c, IN, 1);
-	assert_int_equal(c->st->reasm.streams_closed, 1);
-	assert_int_equal(c->st->reasm.streams_active, 0);
+	assert_int_equal(c->st->reasm.connections_closed, 1);
+	assert_int_equal(c->st->reasm.connections_active, 0);
 	assert_int_equal(c->st->reasm.gaps, 0);
 
 	/* data + FIN queued out of order, then the hole fills */
 	struct ofx_flow_key k2 = ofxt_key(3, 40001, 2, 6653);
 	struct ofx_segment s;
 
+	struct ofx_flow_key k2r = ofxt_key_rev(&k2);
+
 	s = ofxt_seg(&k2, IN, 10, 50, SYN, NULL, 0);
-	ofx_reasm_feed(c->r, &s);
+	ofx_reasm_feed(c->k->r, &s);
+	s = ofxt_seg(&k2r, OUT, 10, 7000, FIN | ACK, NULL, 0);
+	ofx_reasm_feed(c->k->r, &s);
 	s = ofxt_seg(&k2, IN, 11, 51 + 200, FIN | ACK, S + 200, S_LEN - 200);
-	ofx_reasm_feed(c->r, &s);
-	assert_int_equal(c->st->reasm.streams_active, 1);
+	ofx_reasm_feed(c->k->r, &s);
+	assert_int_equal(c->st->reasm.connections_active, 1);
 	s = ofxt_seg(&k2, IN, 12, 51, ACK, S, 200);
-	ofx_reasm_feed(c->r, &s);
+	ofx_reasm_feed(c->k->r, &s);
 	assert_s(c, IN, 2);
-	assert_int_equal(c->st->reasm.streams_closed, 2);
-	assert_int_equal(c->st->reasm.streams_active, 0);
-	assert_int_equal(c->st->reasm.streams_total, 2);
+	assert_int_equal(c->st->reasm.connections_closed, 2);
+	assert_int_equal(c->st->reasm.connections_active, 0);
+	assert_int_equal(c->st->reasm.connections_total, 2);
 	assert_int_equal(c->st->reasm.gaps, 0);
 	assert_int_equal(c->st->reasm.ooo_bytes_queued, 0);
 }
@@ -706,9 +740,9 @@ static void test_rst(void **state)
 	setup_hole(c, NULL, 42);
 	seg(c, IN, 30, 42 + 1 + 60, RST, NULL, 0);
 	assert_hole_given_up(c);
-	assert_int_equal(c->st->reasm.streams_closed, 1);
-	assert_int_equal(c->st->reasm.streams_active, 0);
-	assert_int_equal(c->st->reasm.streams_total, 1);
+	assert_int_equal(c->st->reasm.connections_closed, 1);
+	assert_int_equal(c->st->reasm.connections_active, 0);
+	assert_int_equal(c->st->reasm.connections_total, 1);
 	assert_false(find_conn(c, &c->kin, NULL));
 }
 
@@ -721,27 +755,27 @@ static void test_idle_timeout(void **state)
 	seg(c, IN, 100, 7, SYN, NULL, 0);
 	s_part(c, 200, 7, 0, S_LEN, 0);
 	seg(c, OUT, 5000, 9000, SYN | ACK, NULL, 0);
-	ofx_reasm_tick(c->r, 10199);
-	assert_int_equal(c->st->reasm.streams_active, 2);
-	assert_int_equal(c->st->reasm.streams_idle, 0);
-	ofx_reasm_tick(c->r, 10201);
-	assert_int_equal(c->st->reasm.streams_idle, 1);
-	assert_int_equal(c->st->reasm.streams_active, 1);
-	assert_false(find_conn(c, &c->kin, NULL));
-	assert_true(find_conn(c, &c->kout, NULL));
-	ofx_reasm_tick(c->r, 15001);
-	assert_int_equal(c->st->reasm.streams_idle, 2);
-	assert_int_equal(c->st->reasm.streams_active, 0);
-	assert_int_equal(c->st->reasm.streams_closed, 0);
-	assert_int_equal(c->st->reasm.streams_total, 2);
+	/* idle counts from the connection's latest segment, either way */
+	ofx_reasm_tick(c->k->r, 10201);
+	assert_int_equal(c->st->reasm.connections_active, 1);
+	assert_int_equal(c->st->reasm.connections_idle, 0);
+	ofx_reasm_tick(c->k->r, 15000); /* idle exactly 10000 ns */
+	assert_int_equal(c->st->reasm.connections_idle, 0);
+	assert_non_null(find_conn(c, &c->kout, NULL));
+	ofx_reasm_tick(c->k->r, 15001);
+	assert_int_equal(c->st->reasm.connections_idle, 1);
+	assert_int_equal(c->st->reasm.connections_active, 0);
+	assert_int_equal(c->st->reasm.connections_closed, 0);
+	assert_int_equal(c->st->reasm.connections_total, 1);
+	assert_null(find_conn(c, &c->kin, NULL));
 	assert_s(c, IN, 1);
 	assert_clean(c);
 }
 
-static void test_max_streams(void **state)
+static void test_max_conns(void **state)
 {
 	struct ctx *c = *state;
-	struct ofx_reasm_opts o = {.max_streams = 2};
+	struct ofx_reasm_opts o = {.max_conns = 2};
 	struct ofx_flow_key ka = ofxt_key(1, 1001, 2, 6653);
 	struct ofx_flow_key kb = ofxt_key(1, 1002, 2, 6653);
 	struct ofx_flow_key kc = ofxt_key(1, 1003, 2, 6653);
@@ -749,32 +783,37 @@ static void test_max_streams(void **state)
 
 	new_reasm(c, &o);
 	s = ofxt_seg(&ka, IN, 1, 100, SYN, NULL, 0);
-	ofx_reasm_feed(c->r, &s);
+	ofx_reasm_feed(c->k->r, &s);
 	s = ofxt_seg(&kb, IN, 2, 200, SYN, NULL, 0);
-	ofx_reasm_feed(c->r, &s);
+	ofx_reasm_feed(c->k->r, &s);
 	s = ofxt_seg(&ka, IN, 3, 101, ACK, S, 8); /* A used again */
-	ofx_reasm_feed(c->r, &s);
+	ofx_reasm_feed(c->k->r, &s);
 	s = ofxt_seg(&kc, IN, 4, 300, SYN, NULL, 0); /* evicts B */
-	ofx_reasm_feed(c->r, &s);
-	assert_int_equal(c->st->reasm.streams_evicted, 1);
-	assert_int_equal(c->st->reasm.streams_active, 2);
-	assert_int_equal(c->st->reasm.streams_total, 3);
+	ofx_reasm_feed(c->k->r, &s);
+	assert_int_equal(c->st->reasm.connections_evicted, 1);
+	assert_int_equal(c->st->reasm.connections_active, 2);
+	assert_int_equal(c->st->reasm.connections_total, 3);
 	assert_true(find_conn(c, &ka, NULL));
 	assert_false(find_conn(c, &kb, NULL));
 	assert_true(find_conn(c, &kc, NULL));
 
 	/* B comes back without SYN: a mid-stream join evicting A */
 	s = ofxt_seg(&kb, IN, 5, 201, ACK, S, 8);
-	ofx_reasm_feed(c->r, &s);
-	assert_int_equal(c->st->reasm.streams_evicted, 2);
-	assert_int_equal(c->st->reasm.streams_active, 2);
-	assert_int_equal(c->st->reasm.streams_total, 4);
+	ofx_reasm_feed(c->k->r, &s);
+	assert_int_equal(c->st->reasm.connections_evicted, 2);
+	assert_int_equal(c->st->reasm.connections_active, 2);
+	assert_int_equal(c->st->reasm.connections_total, 4);
 	assert_int_equal(c->st->reasm.midstream_joins, 1);
 	assert_false(find_conn(c, &ka, NULL));
 	assert_true(find_conn(c, &kb, NULL));
 	assert_true(find_conn(c, &kc, NULL));
+	/* A's HELLO was emitted at its eviction (role by the opener);
+	 * B's waits for a message that tells the roles */
+	assert_total(c, IN, 1, 8);
+	ofxt_stack_free(c->k); /* closes B: its HELLO, by the port rule */
+	c->k = NULL;
 	assert_total(c, IN, 2, 16);
-	assert_int_equal(c->st->of[4][0][IN].msgs, 2);
+	assert_int_equal(c->st->msgs.of[4][0][IN].msgs, 2);
 }
 
 /* Both directions of one connection, same seq numbers, interleaved. */
@@ -782,7 +821,8 @@ static void test_both_directions(void **state)
 {
 	struct ctx *c = *state;
 	const uint32_t isn = 1000;
-	struct ofx_conn_info ci;
+	struct of_conn *oc;
+	int half;
 
 	new_reasm(c, NULL);
 	seg(c, OUT, 1, isn, SYN, NULL, 0); /* controller connects? any */
@@ -797,28 +837,31 @@ static void test_both_directions(void **state)
 
 	assert_s(c, IN, 1);
 	assert_total(c, OUT, 5, C_LEN);
-	assert_int_equal(c->st->of[4][0][OUT].msgs, 1);
-	assert_int_equal(c->st->of[4][5][OUT].msgs, 1);
-	assert_int_equal(c->st->of[4][9][OUT].bytes, 12);
-	assert_int_equal(c->st->of[4][14][OUT].bytes, 80);
-	assert_int_equal(c->st->of[4][20][OUT].msgs, 1);
-	assert_int_equal(c->st->of[4][6][OUT].msgs, 0);
-	assert_int_equal(c->st->reasm.streams_active, 2);
-	assert_int_equal(c->st->reasm.streams_total, 2);
+	assert_int_equal(c->st->msgs.of[4][0][OUT].msgs, 1);
+	assert_int_equal(c->st->msgs.of[4][5][OUT].msgs, 1);
+	assert_int_equal(c->st->msgs.of[4][9][OUT].bytes, 12);
+	assert_int_equal(c->st->msgs.of[4][14][OUT].bytes, 80);
+	assert_int_equal(c->st->msgs.of[4][20][OUT].msgs, 1);
+	assert_int_equal(c->st->msgs.of[4][6][OUT].msgs, 0);
+	assert_int_equal(c->st->reasm.connections_active, 1);
+	assert_int_equal(c->st->reasm.connections_total, 1);
 	assert_int_equal(c->st->reasm.retrans_segs, 1);
 	assert_int_equal(c->st->reasm.retrans_bytes, 16);
 	assert_int_equal(c->st->reasm.ooo_segs, 0);
 	assert_int_equal(c->st->reasm.gaps, 0);
 
-	assert_true(find_conn(c, &c->kin, &ci));
-	assert_int_equal(ci.dir, IN);
-	assert_int_equal(ci.msgs, 5);
-	assert_true(ci.has_dpid);
-	assert_int_equal(ci.datapath_id, S_DPID);
-	assert_true(find_conn(c, &c->kout, &ci));
-	assert_int_equal(ci.dir, OUT);
-	assert_int_equal(ci.msgs, 5);
-	assert_false(ci.has_dpid);
+	/* One connection owns both directions; the SYN came from the
+	 * controller side, but the messages say which side is the switch. */
+	oc = find_conn(c, &c->kin, &half);
+	assert_non_null(oc);
+	assert_ptr_equal(find_conn(c, &c->kout, NULL), oc);
+	assert_int_equal(of_conn_dir(oc, half), IN);
+	assert_int_equal(oc->tcp->opener, !half);
+	assert_int_equal(oc->role_source, OF_ROLE_MESSAGES);
+	assert_int_equal(oc->cnt[IN].msgs, 5);
+	assert_int_equal(oc->cnt[OUT].msgs, 5);
+	assert_true(oc->has_dpid);
+	assert_int_equal(oc->datapath_id, S_DPID);
 }
 
 /*
@@ -835,18 +878,20 @@ static void test_syn_restart(void **state)
 	s_part(c, 2, 1000, 0, 60, 0); /* ends inside PACKET_IN */
 	/* queued behind a hole: ECHO_REQUEST + MULTIPART_REPLY's header */
 	s_part(c, 3, 1000, 120, 200, 0);
-	assert_total(c, IN, 3, 140);
+	assert_total(c, IN, 2, 40);
 	seg(c, IN, 4, 777777, SYN, NULL, 0);
+	/* the old connection ended: its PACKET_IN (partial), ECHO_REQUEST
+	 * and the MULTIPART_REPLY cut by the end are emitted */
 	assert_int_equal(c->st->reasm.gaps, 1);
 	assert_int_equal(c->st->reasm.gap_bytes, 60);
 	assert_total(c, IN, 5, S_LEN);
 	seg(c, IN, 5, 777778, ACK, S, S_LEN);
 	assert_s(c, IN, 2);
-	assert_int_equal(c->st->reasm.streams_active, 1);
+	assert_int_equal(c->st->reasm.connections_active, 1);
 	assert_int_equal(c->st->reasm.midstream_joins, 0);
-	assert_int_equal(c->st->reasm.resyncs, 0);
+	assert_int_equal(c->st->of.framing.resyncs, 0);
 	assert_int_equal(c->st->reasm.ooo_bytes_queued, 0);
-	assert_int_equal(c->st->bad_headers, 0);
+	assert_int_equal(c->st->of.framing.bad_headers, 0);
 }
 
 /* A retransmitted SYN does not restart the stream. */
@@ -861,10 +906,10 @@ static void test_syn_retransmitted(void **state)
 	seg(c, IN, 4, 1000, SYN, NULL, 0);
 	s_part(c, 5, 1000, 60, S_LEN, 0);
 	assert_s(c, IN, 1);
-	assert_int_equal(c->st->reasm.streams_total, 1);
+	assert_int_equal(c->st->reasm.connections_total, 1);
 	assert_int_equal(c->st->reasm.gaps, 0);
-	assert_int_equal(c->st->reasm.resyncs, 0);
-	assert_int_equal(c->st->reasm.partial_msgs, 0);
+	assert_int_equal(c->st->of.framing.resyncs, 0);
+	assert_int_equal(c->st->of.framing.partial_msgs, 0);
 }
 
 /* Pure ACKs change nothing. */
@@ -880,9 +925,105 @@ static void test_pure_ack(void **state)
 	seg(c, IN, 5, 1001 + S_LEN, ACK, NULL, 0);
 	assert_s(c, IN, 1);
 	assert_clean(c);
-	assert_int_equal(c->st->reasm.streams_active, 1);
-	assert_int_equal(c->st->reasm.streams_total, 1);
+	assert_int_equal(c->st->reasm.connections_active, 1);
+	assert_int_equal(c->st->reasm.connections_total, 1);
 	assert_int_equal(c->st->reasm.midstream_joins, 0);
+}
+
+/* An RST from either side closes the whole connection. */
+static void test_rst_closes_both(void **state)
+{
+	struct ctx *c = *state;
+
+	new_reasm(c, NULL);
+	seg(c, IN, 1, 10, SYN, NULL, 0);
+	seg(c, OUT, 2, 9000, SYN | ACK, NULL, 0);
+	s_part(c, 3, 10, 0, S_LEN, 0);
+	seg(c, OUT, 4, 9001, ACK, C, C_LEN);
+	assert_int_equal(c->st->reasm.connections_active, 1);
+	seg(c, OUT, 5, 9001 + C_LEN, RST, NULL, 0);
+	assert_int_equal(c->st->reasm.connections_active, 0);
+	assert_int_equal(c->st->reasm.connections_closed, 1);
+	assert_null(find_conn(c, &c->kin, NULL));
+	assert_s(c, IN, 1);
+	assert_total(c, OUT, 5, C_LEN);
+}
+
+/*
+ * A switch that listens (ovs-ofctl to a `ptcp:` port): the controller
+ * opens the connection to the OpenFlow port, so the port rule and the
+ * opener rule both say the wrong side is the switch; the messages decide.
+ */
+static void test_passive_switch_roles(void **state)
+{
+	struct ctx *c = *state;
+	/* ovs-ofctl 10.0.0.2:50000 -> switch 10.0.0.1:6634 (an OF port) */
+	struct ofx_flow_key kc = ofxt_key(2, 50000, 1, 6634);
+	struct ofx_flow_key ks = ofxt_key_rev(&kc);
+	uint8_t ctl[64], sw[128];
+	size_t nc = 0, ns = 0;
+	struct ofx_segment sg;
+	struct of_conn *oc;
+	int half;
+
+	nc += ofxt_msg(ctl + nc, 4, 0, 8, 1); /* HELLO */
+	nc += ofxt_msg(ctl + nc, 4, 18, 16, 2); /* MULTIPART_REQUEST */
+	ns += ofxt_msg(sw + ns, 4, 0, 8, 7); /* HELLO */
+	ns += ofxt_msg(sw + ns, 4, 19, 16, 2); /* MULTIPART_REPLY */
+	new_reasm(c, NULL);
+	sg = ofxt_seg(&kc, IN, 1, 100, SYN, NULL, 0); /* IN by port */
+	ofx_reasm_feed(c->k->r, &sg);
+	sg = ofxt_seg(&ks, OUT, 2, 500, SYN | ACK, NULL, 0);
+	ofx_reasm_feed(c->k->r, &sg);
+	/* both HELLOs first: neutral, held */
+	sg = ofxt_seg(&kc, IN, 3, 101, ACK, ctl, 8);
+	ofx_reasm_feed(c->k->r, &sg);
+	sg = ofxt_seg(&ks, OUT, 4, 501, ACK, sw, 8);
+	ofx_reasm_feed(c->k->r, &sg);
+	assert_total(c, IN, 0, 0);
+	assert_total(c, OUT, 0, 0);
+	sg = ofxt_seg(&kc, IN, 5, 109, ACK, ctl + 8, 16);
+	ofx_reasm_feed(c->k->r, &sg);
+	sg = ofxt_seg(&ks, OUT, 6, 509, ACK, sw + 8, 16);
+	ofx_reasm_feed(c->k->r, &sg);
+	/* the request came from the controller: out; the reply in */
+	assert_int_equal(c->st->msgs.of[4][18][OUT].msgs, 1);
+	assert_int_equal(c->st->msgs.of[4][19][IN].msgs, 1);
+	assert_int_equal(c->st->msgs.of[4][0][IN].msgs, 1);
+	assert_int_equal(c->st->msgs.of[4][0][OUT].msgs, 1);
+	assert_int_equal(c->st->msgs.of[4][18][IN].msgs, 0);
+	oc = find_conn(c, &ks, &half);
+	assert_non_null(oc);
+	assert_int_equal(oc->switch_half, half);
+	assert_int_equal(oc->role_source, OF_ROLE_MESSAGES);
+	assert_int_equal(oc->tcp->opener, !half);
+	assert_int_equal(oc->version, 4);
+	/* TCP segments count by role too, those before it included */
+	assert_int_equal(oc->tcp_cnt[IN].msgs, 2);
+	assert_int_equal(oc->tcp_cnt[OUT].msgs, 2);
+	assert_int_equal(c->st->of.tcp[IN].bytes, 24);
+}
+
+/* Echoes only, joined mid-stream: the port rule decides, at the latest
+ * when the connection ends; nothing is lost meanwhile. */
+static void test_role_fallback(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t e[8 * 10];
+	size_t n = 0;
+
+	for (int i = 0; i < 10; i++)
+		n += ofxt_msg(e + n, 4, 2, 8, (uint32_t)i);
+	new_reasm(c, NULL);
+	seg(c, IN, 1, 1000, ACK, e, 8 * 3);
+	assert_total(c, IN, 0, 0); /* held: ECHO is sent by both sides */
+	seg(c, IN, 2, 1000 + 24, ACK, e + 24, 8 * 7);
+	/* more than OF_PENDING_MAX held: decided by the port rule */
+	assert_total(c, IN, 10, 80);
+	assert_int_equal(c->st->of.pending_released_by_fallback,
+			 OF_PENDING_MAX);
+	assert_int_equal(find_conn(c, &c->kin, NULL)->role_source,
+			 OF_ROLE_PORT);
 }
 
 int main(void)
@@ -911,11 +1052,14 @@ int main(void)
 		T(test_fin_out_of_order),
 		T(test_rst),
 		T(test_idle_timeout),
-		T(test_max_streams),
+		T(test_max_conns),
 		T(test_both_directions),
 		T(test_syn_restart),
 		T(test_syn_retransmitted),
 		T(test_pure_ack),
+		T(test_rst_closes_both),
+		T(test_passive_switch_roles),
+		T(test_role_fallback),
 	};
 #undef T
 

@@ -140,11 +140,30 @@ static void deliver(struct of_session *s, struct of_conn *c, int half,
 	s->sink->msg(s->sink->ctx, &m);
 }
 
-/* The role is known now: emit the held messages in order. */
+/* Count TCP segments of @half in the direction of its role. */
+static void count_tcp(struct of_session *s, struct of_conn *c, int half,
+		      uint64_t segs, uint64_t bytes)
+{
+	uint8_t dir = of_conn_dir(c, half);
+
+	c->tcp_cnt[dir].msgs += segs;
+	c->tcp_cnt[dir].bytes += bytes;
+	s->st->tcp[dir].msgs += segs;
+	s->st->tcp[dir].bytes += bytes;
+}
+
+/* The role is known now: count the held segments and emit the held
+ * messages in order. */
 static void release_pending(struct of_session *s, struct of_conn *c)
 {
 	struct of_pending *pd = c->pending;
 	uint8_t n = c->npending;
+
+	for (int half = 0; half < 2; half++) {
+		count_tcp(s, c, half, c->pending_tcp[half].msgs,
+			  c->pending_tcp[half].bytes);
+		c->pending_tcp[half] = (struct ofx_count){0};
+	}
 
 	c->pending = NULL;
 	c->npending = 0;
@@ -168,6 +187,12 @@ static void decide_by_fallback(struct of_session *s, struct of_conn *c)
 	release_pending(s, c);
 }
 
+/* Anything held for the role: messages or segments. */
+static bool holding(const struct of_conn *c)
+{
+	return c->npending || c->pending_tcp[0].msgs || c->pending_tcp[1].msgs;
+}
+
 /* Hold a neutral message while the role is unknown. Return: false if it
  * could not be held (the caller decides the role and emits it). */
 static bool hold(struct of_conn *c, int half, const struct of_frame *f)
@@ -180,8 +205,9 @@ static bool hold(struct of_conn *c, int half, const struct of_frame *f)
 		c->pending = malloc(OF_PENDING_MAX * sizeof(*c->pending));
 		if (!c->pending)
 			return false;
-		c->pending_since_ns = f->ts_ns;
 	}
+	if (!holding(c))
+		c->pending_since_ns = f->ts_ns;
 	p = &c->pending[c->npending++];
 	p->ts_ns = f->ts_ns;
 	p->half = (uint8_t)half;
@@ -253,18 +279,17 @@ static void on_segment(void *ctx, struct ofx_conn *tcp, int half,
 {
 	struct of_session *s = ctx;
 	struct of_conn *c = tcp->app;
-	uint8_t src, dir;
 
 	if (!c || !seg->first || !seg->seg_len)
 		return;
-	if (c->switch_half >= 0)
-		dir = of_conn_dir(c, half);
-	else
-		dir = half == fallback_half(c, &src) ? OFX_DIR_IN : OFX_DIR_OUT;
-	c->tcp_cnt[dir].msgs++;
-	c->tcp_cnt[dir].bytes += seg->seg_len;
-	s->st->tcp[dir].msgs++;
-	s->st->tcp[dir].bytes += seg->seg_len;
+	if (c->switch_half >= 0) {
+		count_tcp(s, c, half, 1, seg->seg_len);
+	} else {
+		if (!holding(c))
+			c->pending_since_ns = seg->ts_ns;
+		c->pending_tcp[half].msgs++;
+		c->pending_tcp[half].bytes += seg->seg_len;
+	}
 }
 
 static void on_data(void *ctx, struct ofx_conn *tcp, int half,
@@ -302,7 +327,7 @@ void of_session_end(struct of_session *s, struct ofx_conn *tcp)
 	for (int half = 0; half < 2; half++)
 		if (e.c->fr_started[half])
 			of_framer_end(&e.c->fr[half], tcp->last_ns, &out);
-	if (e.c->switch_half < 0 && e.c->npending)
+	if (e.c->switch_half < 0 && holding(e.c))
 		decide_by_fallback(s, e.c);
 }
 
@@ -311,7 +336,7 @@ void of_session_tick(struct of_session *s, struct ofx_conn *tcp,
 {
 	struct of_conn *c = tcp->app;
 
-	if (c && c->switch_half < 0 && c->npending &&
+	if (c && c->switch_half < 0 && holding(c) &&
 	    now_ns > c->pending_since_ns &&
 	    now_ns - c->pending_since_ns > OF_PENDING_NS)
 		decide_by_fallback(s, c);
@@ -325,8 +350,8 @@ static void on_close(void *ctx, struct ofx_conn *tcp)
 	if (!c)
 		return;
 	of_session_end(s, tcp);
-	if (c->switch_half < 0)
-		c->switch_half = (int8_t)fallback_half(c, &c->role_source);
+	if (c->switch_half < 0) /* no message at all: segments only */
+		decide_by_fallback(s, c);
 	s->sink->conn(s->sink->ctx, c, OF_CONN_CLOSE);
 	free(c->pending);
 	free(c);

@@ -61,7 +61,8 @@ const char *of_dpid_source_name(uint8_t src);
 /**
  * struct of_session_stats - counters of the OpenFlow stage.
  * @tcp:     [dir] TCP segments with payload and their payload bytes (one
- *           per original segment), by the role known when they arrived
+ *           per original segment), by role (held, like messages, until
+ *           the role is known)
  * @framing: framing counters of every half
  * @pending_released_by_fallback: messages held for a role that was then
  *           decided by the opener/port rule
@@ -111,6 +112,7 @@ struct of_conn {
 	struct of_pending *pending;
 	uint8_t npending;
 	uint64_t pending_since_ns;
+	struct ofx_count pending_tcp[2]; /* [half] segments before the role */
 };
 
 /** of_conn_dir() - direction of messages sent by @half. */

@@ -163,7 +163,7 @@ static inline void set_sub(struct of_decoded *d, uint8_t kind, uint64_t key)
 	d->sub = key;
 }
 
-/* Sub-code from a u8 / u16 / u32 field at @off, if readable. */
+/* OF_SUB_CODE from the u8 / u16 field at @off, if readable. */
 static inline void sub_u8(struct dctx *c, uint32_t off)
 {
 	if (have(c, off, 1))
@@ -341,9 +341,18 @@ static void dec_stats(struct dctx *c)
 	set_sub(d, OF_SUB_CODE, type);
 	if (type != OFP_EXP_TYPE)
 		return;
-	/* Vendor/experimenter body: id (1.0, 1.1), id + exp_type (1.2+). */
+	/*
+	 * Vendor/experimenter body: id + exp_type (1.2+). 1.0 and 1.1 have
+	 * the id only in the spec; as for VENDOR messages, the u32 after it
+	 * is the vendor's subtype (Nicira's nicira_stats_msg, BSN) when the
+	 * message has those bytes.
+	 */
 	if (c->version <= 2) {
-		if (have(c, body, 4))
+		if (c->length >= body + 8 && have(c, body, 8))
+			set_sub(d, OF_SUB_EXP,
+				(uint64_t)ld32(c->p + body) << 32 |
+					ld32(c->p + body + 4));
+		else if (have(c, body, 4))
 			set_sub(d, OF_SUB_EXP_ID, ld32(c->p + body));
 	} else if (have(c, body, 8)) {
 		set_sub(d, OF_SUB_EXP,
@@ -431,19 +440,19 @@ static void dec_flow_mod(struct dctx *c)
 
 	if (c->version == 1) {
 		/* match@8 (40), cookie@48, command u16@56, buffer_id@64 */
-		if (have(c, 56, 2)) {
-			cmd = ld16(c->p + 56);
-			/* Open vSwitch's flow_mod_table_id extension
-			 * (NXT_FLOW_MOD_TABLE_ID) puts the table in the high
-			 * byte; plain 1.0 commands are 0-4. */
-			if (cmd >> 8 && (cmd & 0xff) <= 4) {
-				set_sub(c->d, OF_SUB_CODE, cmd & 0xff);
-				add_detail(c->d, OF_DET_TABLE, cmd >> 8);
-			} else {
-				set_sub(c->d, OF_SUB_CODE, cmd);
-			}
-		}
 		buffer_u32(c, 64);
+		if (!have(c, 56, 2))
+			return;
+		cmd = ld16(c->p + 56);
+		/* Open vSwitch's flow_mod_table_id extension
+		 * (NXT_FLOW_MOD_TABLE_ID) puts the table in the high byte;
+		 * plain 1.0 commands are 0-4. */
+		if (cmd >> 8 && (cmd & 0xff) <= 4) {
+			set_sub(c->d, OF_SUB_CODE, cmd & 0xff);
+			add_detail(c->d, OF_DET_TABLE, cmd >> 8);
+		} else {
+			set_sub(c->d, OF_SUB_CODE, cmd);
+		}
 		return;
 	}
 	/* cookie@8, cookie_mask@16, table_id@24, command@25, buffer_id@32 */
@@ -627,11 +636,6 @@ struct name_list {
 	uint16_t n;
 };
 
-#define LIST(prefix, arr, cnt)                                                 \
-	{                                                                      \
-		prefix, arr, cnt                                               \
-	}
-
 /* Stats (1.0-1.2) and multipart (1.3+) types. */
 static const char *const st_names[] = {
 	"DESC",	 "FLOW",  "AGGREGATE",	"TABLE",	  "PORT",
@@ -658,12 +662,12 @@ static const char *const mp15_names[] = {
 	"FLOW_MONITOR",	  "FLOW_STATS",	 "CONTROLLER_STATUS", "BUNDLE_FEATURES",
 };
 static const struct name_list stats_lists[OFX_NVERSIONS] = {
-	[1] = LIST("OFPST_", st_names, 6),
-	[2] = LIST("OFPST_", st_names, 8),
-	[3] = LIST("OFPST_", st_names, 9),
-	[4] = LIST("OFPMP_", mp13_names, NELEM(mp13_names)),
-	[5] = LIST("OFPMP_", mp14_names, NELEM(mp14_names)),
-	[6] = LIST("OFPMP_", mp15_names, NELEM(mp15_names)),
+	[1] = {"OFPST_", st_names, 6},
+	[2] = {"OFPST_", st_names, 8},
+	[3] = {"OFPST_", st_names, 9},
+	[4] = {"OFPMP_", mp13_names, NELEM(mp13_names)},
+	[5] = {"OFPMP_", mp14_names, NELEM(mp14_names)},
+	[6] = {"OFPMP_", mp15_names, NELEM(mp15_names)},
 };
 
 static const char *const pin_reason_10[] = {"NO_MATCH", "ACTION",
@@ -672,21 +676,18 @@ static const char *const pin_reason_14[] = {"TABLE_MISS",  "APPLY_ACTION",
 					    "INVALID_TTL", "ACTION_SET",
 					    "GROUP",	   "PACKET_OUT"};
 static const struct name_list pin_lists[OFX_NVERSIONS] = {
-	[1] = LIST("OFPR_", pin_reason_10, 2),
-	[2] = LIST("OFPR_", pin_reason_10, 2),
-	[3] = LIST("OFPR_", pin_reason_10, 3),
-	[4] = LIST("OFPR_", pin_reason_10, 3),
-	[5] = LIST("OFPR_", pin_reason_14, 6),
-	[6] = LIST("OFPR_", pin_reason_14, 6),
+	[1] = {"OFPR_", pin_reason_10, 2}, [2] = {"OFPR_", pin_reason_10, 2},
+	[3] = {"OFPR_", pin_reason_10, 3}, [4] = {"OFPR_", pin_reason_10, 3},
+	[5] = {"OFPR_", pin_reason_14, 6}, [6] = {"OFPR_", pin_reason_14, 6},
 };
 
 static const char *const fr_reason[] = {"IDLE_TIMEOUT", "HARD_TIMEOUT",
 					"DELETE",	"GROUP_DELETE",
 					"METER_DELETE", "EVICTION"};
 static const struct name_list fr_lists[OFX_NVERSIONS] = {
-	[1] = LIST("OFPRR_", fr_reason, 3), [2] = LIST("OFPRR_", fr_reason, 4),
-	[3] = LIST("OFPRR_", fr_reason, 4), [4] = LIST("OFPRR_", fr_reason, 4),
-	[5] = LIST("OFPRR_", fr_reason, 6), [6] = LIST("OFPRR_", fr_reason, 6),
+	[1] = {"OFPRR_", fr_reason, 3}, [2] = {"OFPRR_", fr_reason, 4},
+	[3] = {"OFPRR_", fr_reason, 4}, [4] = {"OFPRR_", fr_reason, 4},
+	[5] = {"OFPRR_", fr_reason, 6}, [6] = {"OFPRR_", fr_reason, 6},
 };
 
 static const char *const fc_names[] = {"ADD", "MODIFY", "MODIFY_STRICT",
@@ -710,7 +711,7 @@ static const char *const csr_names[] = {
 };
 static const char *const rfr_names[] = {"GROUP_MOD", "METER_MOD"};
 
-/* Error types and codes (OFPET_*), per version. */
+/* Error codes (OFPET_*): later versions append, err_types[] counts. */
 static const char *const hfc[] = {"INCOMPATIBLE", "EPERM"};
 static const char *const brc10[] = {
 	"BAD_VERSION", "BAD_TYPE",     "BAD_STAT",
@@ -742,10 +743,10 @@ static const char *const brc13[] = {
 	"IS_SLAVE",
 	"BAD_PORT",
 	"BAD_PACKET",
-	"MULTIPART_BUFFER_OVERFLOW", /* 1.3 */
-	"MULTIPART_REQUEST_TIMEOUT", /* 1.4 */
+	"MULTIPART_BUFFER_OVERFLOW",
+	"MULTIPART_REQUEST_TIMEOUT",
 	"MULTIPART_REPLY_TIMEOUT",
-	"MULTIPART_BAD_SCHED", /* 1.5 */
+	"MULTIPART_BAD_SCHED",
 	"PIPELINE_FIELDS_ONLY",
 	"UNKNOWN",
 };
@@ -787,7 +788,7 @@ static const char *const bac12[] = {
 	"BAD_SET_LEN",
 	"BAD_SET_ARGUMENT",
 	"BAD_SET_MASK",
-	/* 1.5 */ "BAD_METER",
+	"BAD_METER",
 };
 static const char *const bic11[] = {
 	"UNKNOWN_INST",	  "UNSUP_INST",		 "BAD_TABLE_ID",
@@ -803,34 +804,29 @@ static const char *const bic12[] = {
 	"BAD_EXP_TYPE",
 	"BAD_LEN",
 	"EPERM",
-	"DUP_INST", /* 1.4 */
+	"DUP_INST",
 };
 static const char *const bmc[] = {
-	"BAD_TYPE",	    "BAD_LEN",
-	"BAD_TAG",	    "BAD_DL_ADDR_MASK",
-	"BAD_NW_ADDR_MASK", "BAD_WILDCARDS",
-	"BAD_FIELD",	    "BAD_VALUE",
-	"BAD_MASK",	    /* 1.2 */ "BAD_PREREQ",
-	"DUP_FIELD",	    "EPERM",
+	"BAD_TYPE",	    "BAD_LEN",	     "BAD_TAG",	  "BAD_DL_ADDR_MASK",
+	"BAD_NW_ADDR_MASK", "BAD_WILDCARDS", "BAD_FIELD", "BAD_VALUE",
+	"BAD_MASK",	    "BAD_PREREQ",    "DUP_FIELD", "EPERM",
 };
 static const char *const fmfc10[] = {
 	"ALL_TABLES_FULL",   "OVERLAP",	    "EPERM",
 	"BAD_EMERG_TIMEOUT", "BAD_COMMAND", "UNSUPPORTED",
 };
 static const char *const fmfc11[] = {
-	"UNKNOWN",	"TABLE_FULL", "BAD_TABLE_ID",
-	"OVERLAP",	"EPERM",      "BAD_TIMEOUT",
-	"BAD_COMMAND",	"BAD_FLAGS",  /* 1.2 */ "CANT_SYNC", /* 1.4 */
-	"BAD_PRIORITY", "IS_SYNC", /* 1.5 */
+	"UNKNOWN",   "TABLE_FULL",   "BAD_TABLE_ID", "OVERLAP",
+	"EPERM",     "BAD_TIMEOUT",  "BAD_COMMAND",  "BAD_FLAGS",
+	"CANT_SYNC", "BAD_PRIORITY", "IS_SYNC",
 };
 static const char *const gmfc[] = {
 	"GROUP_EXISTS",	     "INVALID_GROUP",  "WEIGHT_UNSUPPORTED",
 	"OUT_OF_GROUPS",     "OUT_OF_BUCKETS", "CHAINING_UNSUPPORTED",
 	"WATCH_UNSUPPORTED", "LOOP",	       "UNKNOWN_GROUP",
-	"CHAINED_GROUP", /* 1.2 */
-	"BAD_TYPE",	     "BAD_COMMAND",    "BAD_BUCKET",
-	"BAD_WATCH",	     "EPERM",	       "UNKNOWN_BUCKET", /* 1.5 */
-	"BUCKET_EXISTS",
+	"CHAINED_GROUP",     "BAD_TYPE",       "BAD_COMMAND",
+	"BAD_BUCKET",	     "BAD_WATCH",      "EPERM",
+	"UNKNOWN_BUCKET",    "BUCKET_EXISTS",
 };
 static const char *const pmfc[] = {"BAD_PORT", "BAD_HW_ADDR", "BAD_CONFIG",
 				   "BAD_ADVERTISE", "EPERM"};
@@ -879,88 +875,100 @@ static const char *const bfc[] = {
 	"MSG_FAILED",
 	"TIMEOUT",
 	"BUNDLE_IN_PROGRESS",
-	"SCHED_NOT_SUPPORTED", /* 1.5 */
+	"SCHED_NOT_SUPPORTED",
 	"SCHED_FUTURE",
 	"SCHED_PAST",
 };
 
+/*
+ * Error types by their 1.1+ number (1.0's are renumbered by err10_types):
+ * codes[v] and ncodes[v] are the code names and how many of them wire
+ * version v defines; codes[v] NULL: the type does not exist in v.
+ */
 struct err_type {
 	const char *name; /* without "OFPET_" */
-	struct name_list codes;
+	const char *prefix; /* of its codes */
+	const char *const *codes[OFX_NVERSIONS];
+	uint8_t ncodes[OFX_NVERSIONS];
 };
 
-#define ET(n, pfx, arr, cnt)                                                   \
-	{                                                                      \
-		n, LIST(pfx, arr, cnt)                                         \
-	}
-
-static const struct err_type err10[] = {
-	ET("HELLO_FAILED", "OFPHFC_", hfc, 2),
-	ET("BAD_REQUEST", "OFPBRC_", brc10, NELEM(brc10)),
-	ET("BAD_ACTION", "OFPBAC_", bac10, NELEM(bac10)),
-	ET("FLOW_MOD_FAILED", "OFPFMFC_", fmfc10, NELEM(fmfc10)),
-	ET("PORT_MOD_FAILED", "OFPPMFC_", pmfc, 2),
-	ET("QUEUE_OP_FAILED", "OFPQOFC_", qofc, 3),
+static const struct err_type err_types[] = {
+	{"HELLO_FAILED",
+	 "OFPHFC_",
+	 {0, hfc, hfc, hfc, hfc, hfc, hfc},
+	 {0, 2, 2, 2, 2, 2, 2}},
+	{"BAD_REQUEST",
+	 "OFPBRC_",
+	 {0, brc10, brc11, brc12, brc13, brc13, brc13},
+	 {0, 9, 10, 13, 14, 16, 19}},
+	{"BAD_ACTION",
+	 "OFPBAC_",
+	 {0, bac10, bac11, bac12, bac12, bac12, bac12},
+	 {0, 9, 13, 16, 16, 16, 18}},
+	{"BAD_INSTRUCTION",
+	 "OFPBIC_",
+	 {0, 0, bic11, bic12, bic12, bic12, bic12},
+	 {0, 0, 6, 9, 9, 10, 10}},
+	{"BAD_MATCH",
+	 "OFPBMC_",
+	 {0, 0, bmc, bmc, bmc, bmc, bmc},
+	 {0, 0, 8, 12, 12, 12, 12}},
+	{"FLOW_MOD_FAILED",
+	 "OFPFMFC_",
+	 {0, fmfc10, fmfc11, fmfc11, fmfc11, fmfc11, fmfc11},
+	 {0, 6, 7, 8, 8, 10, 11}},
+	{"GROUP_MOD_FAILED",
+	 "OFPGMFC_",
+	 {0, 0, gmfc, gmfc, gmfc, gmfc, gmfc},
+	 {0, 0, 9, 15, 15, 15, 17}},
+	{"PORT_MOD_FAILED",
+	 "OFPPMFC_",
+	 {0, pmfc, pmfc, pmfc, pmfc, pmfc, pmfc},
+	 {0, 2, 4, 5, 5, 5, 5}},
+	{"TABLE_MOD_FAILED",
+	 "OFPTMFC_",
+	 {0, 0, tmfc, tmfc, tmfc, tmfc, tmfc},
+	 {0, 0, 2, 3, 3, 3, 3}},
+	{"QUEUE_OP_FAILED",
+	 "OFPQOFC_",
+	 {0, qofc, qofc, qofc, qofc, qofc, qofc},
+	 {0, 3, 3, 3, 3, 3, 3}},
+	{"SWITCH_CONFIG_FAILED",
+	 "OFPSCFC_",
+	 {0, 0, scfc, scfc, scfc, scfc, scfc},
+	 {0, 0, 2, 3, 3, 3, 3}},
+	{"ROLE_REQUEST_FAILED",
+	 "OFPRRFC_",
+	 {0, 0, 0, rrfc, rrfc, rrfc, rrfc},
+	 {0, 0, 0, 3, 3, 3, 5}},
+	{"METER_MOD_FAILED",
+	 "OFPMMFC_",
+	 {0, 0, 0, 0, mmfc, mmfc, mmfc},
+	 {0, 0, 0, 0, 12, 12, 12}},
+	{"TABLE_FEATURES_FAILED",
+	 "OFPTFFC_",
+	 {0, 0, 0, 0, tffc13, tffc14, tffc14},
+	 {0, 0, 0, 0, 6, 6, 11}},
+	{"BAD_PROPERTY",
+	 "OFPBPC_",
+	 {0, 0, 0, 0, 0, bpc, bpc},
+	 {0, 0, 0, 0, 0, 9, 9}},
+	{"ASYNC_CONFIG_FAILED",
+	 "OFPACFC_",
+	 {0, 0, 0, 0, 0, acfc, acfc},
+	 {0, 0, 0, 0, 0, 3, 3}},
+	{"FLOW_MONITOR_FAILED",
+	 "OFPMOFC_",
+	 {0, 0, 0, 0, 0, mofc, mofc},
+	 {0, 0, 0, 0, 0, 8, 8}},
+	{"BUNDLE_FAILED",
+	 "OFPBFC_",
+	 {0, 0, 0, 0, 0, bfc, bfc},
+	 {0, 0, 0, 0, 0, 16, 19}},
 };
 
-/* 1.1-1.5 share the numbering of types 0-10; @v selects the code counts. */
-#define ERR11(brc, nbrc, bac, nbac, bic, nbic, nbmc, nfmfc, ngmfc, npmfc,      \
-	      ntmfc, nscfc)                                                    \
-	ET("HELLO_FAILED", "OFPHFC_", hfc, 2),                                 \
-		ET("BAD_REQUEST", "OFPBRC_", brc, nbrc),                       \
-		ET("BAD_ACTION", "OFPBAC_", bac, nbac),                        \
-		ET("BAD_INSTRUCTION", "OFPBIC_", bic, nbic),                   \
-		ET("BAD_MATCH", "OFPBMC_", bmc, nbmc),                         \
-		ET("FLOW_MOD_FAILED", "OFPFMFC_", fmfc11, nfmfc),              \
-		ET("GROUP_MOD_FAILED", "OFPGMFC_", gmfc, ngmfc),               \
-		ET("PORT_MOD_FAILED", "OFPPMFC_", pmfc, npmfc),                \
-		ET("TABLE_MOD_FAILED", "OFPTMFC_", tmfc, ntmfc),               \
-		ET("QUEUE_OP_FAILED", "OFPQOFC_", qofc, 3),                    \
-		ET("SWITCH_CONFIG_FAILED", "OFPSCFC_", scfc, nscfc)
-
-static const struct err_type err11[] = {
-	ERR11(brc11, NELEM(brc11), bac11, NELEM(bac11), bic11, NELEM(bic11), 8,
-	      7, 9, 4, 2, 2),
-};
-static const struct err_type err12[] = {
-	ERR11(brc12, NELEM(brc12), bac12, 16, bic12, 9, 12, 8, 15, 5, 3, 3),
-	ET("ROLE_REQUEST_FAILED", "OFPRRFC_", rrfc, 3),
-};
-static const struct err_type err13[] = {
-	ERR11(brc13, 14, bac12, 16, bic12, 9, 12, 8, 15, 5, 3, 3),
-	ET("ROLE_REQUEST_FAILED", "OFPRRFC_", rrfc, 3),
-	ET("METER_MOD_FAILED", "OFPMMFC_", mmfc, NELEM(mmfc)),
-	ET("TABLE_FEATURES_FAILED", "OFPTFFC_", tffc13, NELEM(tffc13)),
-};
-#define ERR14_TAIL(nbfc)                                                       \
-	ET("BAD_PROPERTY", "OFPBPC_", bpc, NELEM(bpc)),                        \
-		ET("ASYNC_CONFIG_FAILED", "OFPACFC_", acfc, NELEM(acfc)),      \
-		ET("FLOW_MONITOR_FAILED", "OFPMOFC_", mofc, NELEM(mofc)),      \
-		ET("BUNDLE_FAILED", "OFPBFC_", bfc, nbfc)
-static const struct err_type err14[] = {
-	ERR11(brc13, 16, bac12, 16, bic12, 10, 12, 10, 15, 5, 3, 3),
-	ET("ROLE_REQUEST_FAILED", "OFPRRFC_", rrfc, 3),
-	ET("METER_MOD_FAILED", "OFPMMFC_", mmfc, NELEM(mmfc)),
-	ET("TABLE_FEATURES_FAILED", "OFPTFFC_", tffc14, 6),
-	ERR14_TAIL(16),
-};
-static const struct err_type err15[] = {
-	ERR11(brc13, NELEM(brc13), bac12, NELEM(bac12), bic12, 10, 12, 11, 17,
-	      5, 3, 3),
-	ET("ROLE_REQUEST_FAILED", "OFPRRFC_", rrfc, 5),
-	ET("METER_MOD_FAILED", "OFPMMFC_", mmfc, NELEM(mmfc)),
-	ET("TABLE_FEATURES_FAILED", "OFPTFFC_", tffc14, NELEM(tffc14)),
-	ERR14_TAIL(NELEM(bfc)),
-};
-
-static const struct {
-	const struct err_type *types;
-	uint16_t n;
-} err_tables[OFX_NVERSIONS] = {
-	[1] = {err10, NELEM(err10)}, [2] = {err11, NELEM(err11)},
-	[3] = {err12, NELEM(err12)}, [4] = {err13, NELEM(err13)},
-	[5] = {err14, NELEM(err14)}, [6] = {err15, NELEM(err15)},
-};
+/* 1.0 error types 0-5 as err_types[] indices (1.0 §5.4.4). */
+static const uint8_t err10_types[] = {0, 1, 2, 5, 7, 9};
 
 static const struct {
 	uint32_t id;
@@ -1019,24 +1027,42 @@ static int fmt_error(char *buf, size_t len, uint8_t version, uint32_t key)
 {
 	uint16_t type = key >> 16, code = key & 0xffff;
 	const struct err_type *et = NULL;
-	const char *cn;
+	unsigned int idx = type;
+	const char *cn = NULL;
 
-	if (version < OFX_NVERSIONS && type < err_tables[version].n)
-		et = &err_tables[version].types[type];
+	if (version == 1)
+		idx = type < NELEM(err10_types) ? err10_types[type] : 0xffff;
+	if (version < OFX_NVERSIONS && idx < NELEM(err_types) &&
+	    err_types[idx].codes[version])
+		et = &err_types[idx];
 	if (type == OFP_EXP_TYPE && version >= 3)
 		return snprintf(buf, len, "OFPET_EXPERIMENTER/%u", code);
 	if (!et)
 		return snprintf(buf, len, "OFPET_%u/%u", type, code);
-	cn = list_name(&et->codes, code);
+	if (code < et->ncodes[version])
+		cn = et->codes[version][code];
 	if (cn)
-		return snprintf(buf, len, "OFPET_%s/%s%s", et->name,
-				et->codes.prefix, cn);
+		return snprintf(buf, len, "OFPET_%s/%s%s", et->name, et->prefix,
+				cn);
 	return snprintf(buf, len, "OFPET_%s/%u", et->name, code);
 }
 
+static const struct name_list fc_list = {"OFPFC_", fc_names, 5};
+static const struct name_list pr_list = {"OFPPR_", pr_names, 3};
+static const struct name_list gc_list = {"OFPGC_", gc_names, 3};
+static const struct name_list gc15_list = {"OFPGC_", gc_names, 6};
+static const struct name_list mc_list = {"OFPMC_", mc_names, 3};
+static const struct name_list role_list = {"OFPCR_ROLE_", role_names, 4};
+static const struct name_list bct_list = {"OFPBCT_", bct_names,
+					  NELEM(bct_names)};
+static const struct name_list tr_list = {"OFPTR_", tr_names, NELEM(tr_names)};
+static const struct name_list csr_list = {"OFPCSR_", csr_names,
+					  NELEM(csr_names)};
+static const struct name_list rfr_list = {"OFPRFR_", rfr_names,
+					  NELEM(rfr_names)};
+
 /* Name list of an OF_SUB_CODE subtype of @version/@type, or NULL. */
-static const struct name_list *code_list(uint8_t version, uint8_t type,
-					 struct name_list *tmp)
+static const struct name_list *code_list(uint8_t version, uint8_t type)
 {
 	switch (of_kind(version, type)) {
 	case K_STATS_REQUEST:
@@ -1047,39 +1073,25 @@ static const struct name_list *code_list(uint8_t version, uint8_t type,
 	case K_FLOW_REMOVED:
 		return &fr_lists[version];
 	case K_FLOW_MOD:
-		*tmp = (struct name_list)LIST("OFPFC_", fc_names, 5);
-		return tmp;
+		return &fc_list;
 	case K_PORT_STATUS:
-		*tmp = (struct name_list)LIST("OFPPR_", pr_names, 3);
-		return tmp;
+		return &pr_list;
 	case K_GROUP_MOD:
-		*tmp = (struct name_list)LIST("OFPGC_", gc_names,
-					      version == 6 ? 6 : 3);
-		return tmp;
+		return version == 6 ? &gc15_list : &gc_list;
 	case K_METER_MOD:
-		*tmp = (struct name_list)LIST("OFPMC_", mc_names, 3);
-		return tmp;
+		return &mc_list;
 	case K_ROLE_REQUEST:
 	case K_ROLE_REPLY:
 	case K_ROLE_STATUS:
-		*tmp = (struct name_list)LIST("OFPCR_ROLE_", role_names, 4);
-		return tmp;
+		return &role_list;
 	case K_BUNDLE_CONTROL:
-		*tmp = (struct name_list)LIST("OFPBCT_", bct_names,
-					      NELEM(bct_names));
-		return tmp;
+		return &bct_list;
 	case K_TABLE_STATUS:
-		*tmp = (struct name_list)LIST("OFPTR_", tr_names,
-					      NELEM(tr_names));
-		return tmp;
+		return &tr_list;
 	case K_CONTROLLER_STATUS:
-		*tmp = (struct name_list)LIST("OFPCSR_", csr_names,
-					      NELEM(csr_names));
-		return tmp;
+		return &csr_list;
 	case K_REQUESTFORWARD:
-		*tmp = (struct name_list)LIST("OFPRFR_", rfr_names,
-					      NELEM(rfr_names));
-		return tmp;
+		return &rfr_list;
 	default:
 		return NULL;
 	}
@@ -1090,7 +1102,6 @@ int of_subtype_name(uint8_t version, uint8_t type, uint8_t kind, uint64_t key,
 {
 	enum of_kind k = of_kind(version, type);
 	const struct name_list *l;
-	struct name_list tmp;
 
 	switch (kind) {
 	case OF_SUB_CODE:
@@ -1100,7 +1111,7 @@ int of_subtype_name(uint8_t version, uint8_t type, uint8_t kind, uint64_t key,
 					version == 1   ? "OFPST_VENDOR"
 					: version <= 3 ? "OFPST_EXPERIMENTER"
 						       : "OFPMP_EXPERIMENTER");
-		l = code_list(version, type, &tmp);
+		l = code_list(version, type);
 		if (!l)
 			return snprintf(buf, len, "%" PRIu64, key);
 		return fmt_list(buf, len, l, key);

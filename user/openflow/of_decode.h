@@ -119,7 +119,12 @@ struct of_decoded {
  * @d:      result; cleared first.
  *
  * Never reads beyond min(@caplen, header length). Unknown versions and types
- * decode to OF_SUB_NONE without error.
+ * decode to OF_SUB_NONE without error. A header length below the type's
+ * fixed part (OpenFlow 1.3 MULTIPART 16, ERROR 12, PACKET_IN 34, FLOW_MOD 56,
+ * 1.0 FLOW_MOD 72, ...) is malformed and decodes nothing more. When only an
+ * experimenter id is missing (cut by the length: malformed, or by @caplen:
+ * truncated), what was read is kept: OF_SUB_ERROR for an OFPET_EXPERIMENTER
+ * error, OF_SUB_CODE 0xffff for a multipart, OF_SUB_EXP_ID for a VENDOR.
  *
  * Return: 0, or -EINVAL when @caplen < 8 (@d is then cleared).
  */

@@ -27,6 +27,7 @@ void of_framer_init(struct of_framer *f, uint8_t tag, bool synced)
 	f->partial = false;
 	f->resynced = false;
 	f->tag = tag;
+	f->version = 0;
 	f->run_version = 0;
 	f->run = 0;
 	f->trusted_version = 0;
@@ -50,6 +51,7 @@ static inline bool hdr_bad(const uint8_t *h)
  * it carries the sender's highest version, not the negotiated one). */
 static inline void header_seen(struct of_framer *f, const uint8_t *h)
 {
+	f->version = h[0];
 	if (h[1] == OFPT_HELLO)
 		return;
 	if (h[0] != f->run_version) {

@@ -108,6 +108,7 @@ struct of_framer_out {
  * @partial:     the current message lost bytes in a gap
  * @resynced:    the next message is the first after a search
  * @tag:         caller's tag, passed to emit (the connection half)
+ * @version:     version of the last header seen in sync (0: none yet)
  * @run_version/@run: version and length of the current run of messages
  *               framed in sync (HELLO not counted)
  * @trusted_version: version that filters resync candidates (0: none)
@@ -124,6 +125,7 @@ struct of_framer {
 	bool partial;
 	bool resynced;
 	uint8_t tag;
+	uint8_t version;
 	uint8_t run_version;
 	uint8_t run;
 	uint8_t trusted_version;
