@@ -10,7 +10,7 @@ build_pkgs=(
 )
 test_pkgs=(
 	iproute2 procps curl psmisc
-	openvswitch-switch openvswitch-testcontroller
+	openvswitch-switch openvswitch-testcontroller python3-os-ken
 	tshark tcpdump
 )
 

@@ -96,7 +96,14 @@ V4_SUBFIELDS = {
     "OFPT_BUNDLE_CONTROL": ("bundle_control.type", "OFPBCT"),
     "OFPT_MULTIPART_REQUEST": ("multipart_request.type", "OFPMP"),
     "OFPT_MULTIPART_REPLY": ("multipart_reply.type", "OFPMP"),
+    "OFPT_TABLE_STATUS": ("table_status.reason", "OFPTR"),
+    "OFPT_CONTROLLER_STATUS": ("controller_status.reason", "OFPCSR"),
 }
+
+# 1.4+ REQUESTFORWARD has no reason field: the reason is the type of the
+# request it carries (OpenFlow 1.5.1 §7.4.6, enum ofp_requestforward_reason).
+REQUESTFORWARD_REASONS = {"OFPT_GROUP_MOD": "OFPRFR_GROUP_MOD",
+                          "OFPT_METER_MOD": "OFPRFR_METER_MOD"}
 
 # Error type name -> prefix of its code names (for codes tshark cannot
 # name: PREFIX_<number>). Spec names, 1.0 to 1.5.
@@ -260,6 +267,12 @@ def subtype_v4(ver, pfx, tname, fields):
         if exp is None or et is None:
             return None
         return exp_name(exp, et)
+    if tname == "OFPT_REQUESTFORWARD":
+        req = fields.get("")  # the unnamed "Request" subtree
+        for ff in (req.findall("field") if req is not None else []):
+            if ff.get("name") == pfx + ".type":
+                return REQUESTFORWARD_REASONS.get(shown(ff)[0])
+        return None
     sf = V4_SUBFIELDS.get(tname)
     if sf is None or f(sf[0]) is None:
         return None
