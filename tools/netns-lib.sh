@@ -147,12 +147,9 @@ nl_vsctl() { ovs-vsctl --timeout=10 "$@"; }
 # so "ovs-ofctl dump-flows $NL_BR" never crosses the control veth).
 nl_ofctl() { ovs-ofctl --timeout=20 "$@"; }
 
-# nl_ovs_start PROTOCOLS - start ovsdb-server and ovs-vswitchd in the switch
-# namespace and create bridge NL_BR (datapath_type=netdev, fail_mode=secure,
-# protocols=PROTOCOLS e.g. OpenFlow13) with ports p1-ID and p2-ID. No
-# controller yet (nl_connect).
-nl_ovs_start() {
-	local proto=$1
+# nl_ovs_daemons_start - start ovsdb-server and ovs-vswitchd in the switch
+# namespace (private db, sockets and logs in NL_DIR), no bridge yet.
+nl_ovs_daemons_start() {
 	ovsdb-tool create "$OVS_DBDIR/conf.db" "$NL_OVS_SCHEMA" || return 1
 	nl_s ovsdb-server "$OVS_DBDIR/conf.db" \
 		--remote="punix:$OVS_RUNDIR/db.sock" \
@@ -168,6 +165,15 @@ nl_ovs_start() {
 		--unixctl="$OVS_RUNDIR/ovs-vswitchd.ctl" \
 		--detach --no-chdir 2>>"$OVS_LOGDIR/daemons.err" || return 1
 	nl_track_pid "$(cat "$OVS_RUNDIR/ovs-vswitchd.pid")"
+}
+
+# nl_ovs_start PROTOCOLS - start ovsdb-server and ovs-vswitchd in the switch
+# namespace and create bridge NL_BR (datapath_type=netdev, fail_mode=secure,
+# protocols=PROTOCOLS e.g. OpenFlow13) with ports p1-ID and p2-ID. No
+# controller yet (nl_connect).
+nl_ovs_start() {
+	local proto=$1
+	nl_ovs_daemons_start || return 1
 	nl_vsctl add-br "$NL_BR" -- \
 		set bridge "$NL_BR" datapath_type=netdev \
 		protocols="$proto" fail_mode=secure \
@@ -224,9 +230,11 @@ nl_connect() {
 		nl_err "switch did not connect to the controller"
 }
 
-# nl_is_connected - true if the bridge's active controller is connected.
+# nl_is_connected [TARGET] - true if the controller TARGET (default the
+# bridge's active controller tcp:NL_CTL_IP:NL_OF_PORT) of any bridge is
+# connected.
 nl_is_connected() {
-	local target="tcp:$NL_CTL_IP:$NL_OF_PORT"
+	local target=${1:-tcp:$NL_CTL_IP:$NL_OF_PORT}
 	nl_vsctl --columns=target,is_connected list controller |
 		grep -A1 "\"$target\"" | grep -q "is_connected *: true"
 }

@@ -267,7 +267,7 @@ static int print_json(json_t *j)
 
 	if (!j || json_dumpf(j, stdout,
 			     JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-				     JSON_REAL_PRECISION(12))) {
+				     JSON_REAL_PRECISION(15))) {
 		ofx_err("cannot write JSON\n");
 		rc = -EIO;
 	} else {
@@ -286,8 +286,8 @@ static int cmd_read(void)
 	struct ofx_pcap *src = NULL;
 	struct ofx_views *views = NULL;
 	char err[256] = "", ports[512];
-	struct ofx_run_info info = {.mode = "file", .hooks = "pcap file",
-				    .file = true};
+	struct ofx_run_info info = {
+		.mode = "file", .hooks = "pcap file", .file = true};
 	int rc, exit_code = 1;
 
 	if (!pl || !cur) {
@@ -361,15 +361,14 @@ static int open_capture(struct live *lv, struct ofx_pipeline *pl, int ifindex)
 		}
 		if (env.mode != OFX_MODE_AUTO)
 			return rc;
-		ofx_err(
-			"BPF capture unavailable (%s); falling back to "
+		ofx_err("BPF capture unavailable (%s); falling back to "
 			"libpcap\n",
 			strerror(-rc));
 	}
 	rc = ofx_pcap_open_live(env.target, &env.ports, on_segment, pl,
 				&lv->pcap, err);
 	if (rc) {
-		ofx_err( "%s\n", err);
+		ofx_err("%s\n", err);
 		return rc;
 	}
 	lv->mode_name = "pcap";
@@ -524,13 +523,12 @@ static int cmd_cleanup(void)
 	int n;
 
 	if (!ifindex) {
-		ofx_err( "no such interface: %s\n", env.target);
+		ofx_err("no such interface: %s\n", env.target);
 		return 1;
 	}
 	n = ofx_bpf_cleanup(ifindex);
 	if (n < 0) {
-		ofx_err( "cleanup of %s failed: %s\n", env.target,
-			strerror(-n));
+		ofx_err("cleanup of %s failed: %s\n", env.target, strerror(-n));
 		return 1;
 	}
 	printf("ofxdp: removed %d stale attachment(s) from %s\n", n,

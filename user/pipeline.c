@@ -53,9 +53,9 @@ struct ofx_pipeline *ofx_pipeline_new(struct ofx_stats_pub *pub,
 	p->sw = ofx_switches_new(opts->names, opts->history, &p->live.sw);
 	p->of = of_session_new(&p->fanout, &p->live.of);
 	if (p->sw && p->of)
-		p->reasm = ofx_reasm_new(opts->reasm,
-					 of_session_stream_ops(p->of),
-					 &p->live.reasm);
+		p->reasm =
+			ofx_reasm_new(opts->reasm, of_session_stream_ops(p->of),
+				      &p->live.reasm);
 	if (!p->reasm) {
 		ofx_pipeline_free(p);
 		return NULL;
@@ -80,8 +80,8 @@ static void publish_views(struct ofx_pipeline *p, uint64_t now_ns)
 
 	if (!v)
 		return;
-	v->conns = calloc(nopen + OFX_CONN_HISTORY_DEFAULT + 1,
-			  sizeof(*v->conns));
+	v->conns =
+		calloc(nopen + OFX_CONN_HISTORY_DEFAULT + 1, sizeof(*v->conns));
 	v->sws = calloc(nsw + 1, sizeof(*v->sws));
 	if (!v->conns || !v->sws) {
 		free(v->conns);

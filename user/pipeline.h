@@ -65,8 +65,7 @@ struct ofx_pipeline *ofx_pipeline_new(struct ofx_stats_pub *pub,
  * events (called after the built-in ones, in subscription order).
  * Return: 0, or -ENOSPC beyond OFX_MAX_CONSUMERS.
  */
-int ofx_pipeline_subscribe(struct ofx_pipeline *p,
-			   const struct of_msg_sink *c);
+int ofx_pipeline_subscribe(struct ofx_pipeline *p, const struct of_msg_sink *c);
 
 /** ofx_pipeline_feed() - one segment from any source (the segment interface). */
 void ofx_pipeline_feed(struct ofx_pipeline *p, const struct ofx_segment *seg);

@@ -14,12 +14,14 @@
 # and ends with "N passed, M failed"; exit status 1 on any failure. The
 # side-by-side tables (type, dir, ofxdp, tshark) go to the log.
 #
-# Direction: "in" = destination port is an OpenFlow port (switch ->
-# controller on the switch-initiated connection), "out" otherwise. In the
-# big_* cases ovs-ofctl also connects to a passive listener of the switch on
-# a second OpenFlow port: on that connection the switch's replies have the
-# OpenFlow port as *source* port and count as "out" (for ofxdp and for the
-# tshark oracle alike).
+# Direction: "in" = sent by the switch side of its connection, "out" by
+# the controller side, as ofxdp decides it from the message types (and the
+# tshark oracle, tools/tshark-ofcount.py, independently from tshark's
+# dissection). In the big_* cases ovs-ofctl also connects to a passive
+# listener of the switch on a second OpenFlow port: on that connection the
+# switch is the side that listens, and its MULTIPART_REPLYs count as "in".
+# The switches_* cases (tests/integration/switches.sh) also check
+# per-switch and per-connection views.
 set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -41,6 +43,7 @@ ALL_CASES=(
 	midstream_of13_tc midstream_of13_xdp midstream_of13_pcap
 	errors oftraf
 	sigkill_tc sigkill_xdp
+	switches_tc switches_pcap switches_midstream_tc switches_lldp_tc
 )
 
 # ---------------------------------------------------------------------------
@@ -53,19 +56,28 @@ fail() {
 	exit 1
 }
 
+# skip REASON - the case cannot run here (a tool is missing): SKIP, not FAIL.
+skip() {
+	echo "SKIP: $*"
+	echo "SKIP $*" >"$RESULT"
+	exit 0
+}
+
 # note MSG - log line with a timestamp.
 note() { echo "[$(date +%T.%N | cut -c1-12)] $*"; }
 
-# start_ofxdp MODE PORTS - `ofxdp attach` on the controller-side veth,
-# REST on the controller namespace's 127.0.0.1:REST_PORT; waits until REST
-# answers and checks that the requested mode is the one running.
+# start_ofxdp MODE PORTS [ARGS...] - `ofxdp attach` on the controller-side
+# veth (ARGS: more options), REST on the controller namespace's
+# 127.0.0.1:REST_PORT; waits until REST answers and checks that the
+# requested mode is the one running.
 start_ofxdp() {
 	local mode=$1 ports=$2
+	shift 2
 	ip netns exec "$NL_NS_C" "$OFXDP" attach "$NL_VETH_C" --of-port "$ports" --mode "$mode" \
-		--rest "127.0.0.1:$REST_PORT" --server >"$W/ofxdp.out" 2>&1 &
+		--rest "127.0.0.1:$REST_PORT" --server "$@" >"$W/ofxdp.out" 2>&1 &
 	OFX_PID=$!
 	nl_track_pid "$OFX_PID"
-	if ! nl_wait_for 15 rest_get /get_of_counts; then
+	if ! nl_wait_for 15 ofxdp_up || ! rest_get /get_of_counts >/dev/null; then
 		cat "$W/ofxdp.out"
 		kill -0 "$OFX_PID" 2>/dev/null ||
 			fail "ofxdp attach --mode $mode exited: $(head -1 "$W/ofxdp.out")"
@@ -75,6 +87,11 @@ start_ofxdp() {
 	note "ofxdp: $(grep " mode: " "$W/ofxdp.out")"
 	grep -q "^ofxdp: $mode mode: " "$W/ofxdp.out" ||
 		fail "asked for --mode $mode, ofxdp says: $(head -1 "$W/ofxdp.out")"
+}
+
+# ofxdp_up - REST answers, or ofxdp is gone (no use waiting).
+ofxdp_up() {
+	rest_get /get_of_counts || ! kill -0 "$OFX_PID" 2>/dev/null
 }
 
 # stop_ofxdp - SIGTERM, wait up to 5 s; fails the case if it does not exit 0.
@@ -140,17 +157,22 @@ py() {
 	python3 -c "$code" "$@"
 }
 
-# tcp_payload_bytes PCAP PORTS DIR [unique] - TCP payload bytes in one
+# tcp_payload_bytes PCAP TS_JSON DIR [unique] - TCP payload bytes in one
 # direction, every segment seen (as ofxdp's TCP_OF_* counters count them),
 # or with "unique" without tshark-detected retransmissions (the stream
-# bytes, which the OpenFlow lengths must add up to).
+# bytes, which the OpenFlow lengths must add up to). "in" = sent by a
+# connection's switch side, as the oracle's roles (TS_JSON, made with
+# --connections) decided.
 tcp_payload_bytes() {
-	local ports=$2 dir=$3 filter="tcp.len > 0"
+	local filter="tcp.len > 0" sw
 	[ "${4:-}" = unique ] && filter="$filter && !tcp.analysis.retransmission && !tcp.analysis.fast_retransmission && !tcp.analysis.spurious_retransmission"
-	tshark -r "$1" -2 -Y "$filter" -T fields -e tcp.dstport -e tcp.len 2>/dev/null |
-		awk -v ports=",$ports," -v dir="$dir" '
-			{ d = index(ports, "," $1 ",") ? "in" : "out" }
-			d == dir { s += $2 }
+	sw=$(py 'import json,sys
+print(",".join(c["switch"] for c in json.load(open(sys.argv[1])).get("connections", [])))' "$2")
+	tshark -r "$1" -2 -Y "$filter" -T fields -e ip.src -e ipv6.src -e tcp.srcport -e tcp.len 2>/dev/null |
+		awk -F'\t' -v sw=",$sw," -v dir="$3" '
+			{ src = ($1 != "" ? $1 : "[" $2 "]") ":" $3
+			  d = index(sw, "," src ",") ? "in" : "out" }
+			d == dir { s += $4 }
 			END { print s + 0 }'
 }
 
@@ -165,7 +187,8 @@ print(d.get(sys.argv[2], {}).get(sys.argv[3], {}).get(sys.argv[4], {}).get(sys.a
 ts_total() {
 	py 'import json,sys
 d = json.load(open(sys.argv[1]))
-print(sum(c[sys.argv[3]] for v in d.values() for c in v.get(sys.argv[2], {}).values()))' "$@"
+print(sum(c[sys.argv[3]] for k, v in d.items() if k != "connections"
+          for c in v.get(sys.argv[2], {}).values()))' "$@"
 }
 
 # compare_all PCAP PORTS VER FROM_SYN - every ofxdp view vs the tshark oracle:
@@ -176,7 +199,7 @@ print(sum(c[sys.argv[3]] for v in d.values() for c in v.get(sys.argv[2], {}).val
 compare_all() {
 	local pcap=$1 ports=$2 ver=$3 from_syn=$4 tag bad=0 d
 	tag=1${ver#1.}
-	"$TSCOUNT" "$pcap" "$ports" >"$W/ts.json" || fail "tshark-ofcount failed"
+	"$TSCOUNT" "$pcap" "$ports" --connections >"$W/ts.json" || fail "tshark-ofcount failed"
 	rest_get "/get_of${tag}_counts" >"$W/rest_v.json" || fail "GET /get_of${tag}_counts failed"
 	rest_get /api/v1/stats >"$W/rest_full.json" || fail "GET /api/v1/stats failed"
 	rest_get /get_of_counts >"$W/rest_tot.json" || fail "GET /get_of_counts failed"
@@ -185,8 +208,8 @@ compare_all() {
 		local tsm tsb tcpb tcpu ofm ofb ofseg_b
 		tsm=$(ts_total "$W/ts.json" $d msgs)
 		tsb=$(ts_total "$W/ts.json" $d bytes)
-		tcpb=$(tcp_payload_bytes "$pcap" "$ports" $d)
-		tcpu=$(tcp_payload_bytes "$pcap" "$ports" $d unique)
+		tcpb=$(tcp_payload_bytes "$pcap" "$W/ts.json" $d)
+		tcpu=$(tcp_payload_bytes "$pcap" "$W/ts.json" $d unique)
 		read -r ofm ofb ofseg_b < <(py 'import json,sys
 d = json.load(open(sys.argv[1])); k = sys.argv[2]
 print(d["OF_%s_counts" % k][0], d["OF_%s_counts" % k][1], d["TCP_OF_%s_counts" % k][1])' \
@@ -307,7 +330,10 @@ for i in range(int(sys.argv[1])):
 	compare_all "$W/cap.pcap" "$OF_PORT,$OF_PORT2" "$ver" 1
 	local reply
 	if [ "$ver" = 1.0 ]; then reply=OFPT_STATS_REPLY; else reply=OFPT_MULTIPART_REPLY; fi
-	require_ts "$W/ts.json" "$ver" out "$reply" 2
+	# The switch listens on OF_PORT2: its replies are "in", ovs-ofctl's
+	# requests "out" (roles by message type, not by port).
+	require_ts "$W/ts.json" "$ver" in "$reply" 2
+	require_ts "$W/ts.json" "$ver" out "${reply%_REPLY}_REQUEST" 1
 	require_ts "$W/ts.json" "$ver" in OFPT_FLOW_REMOVED "$nflows"
 	local maxlen
 	maxlen=$(tshark -r "$W/cap.pcap" -d "tcp.port==$OF_PORT,openflow" \
@@ -499,6 +525,9 @@ assert all(k.startswith("OFPT_") and len(v) == 2 for x in d.values() for k, v in
 	[ -z "$(bpf_attached)" ] || fail "programs left after /stop"
 }
 
+# shellcheck source=tests/integration/switches.sh
+. "$ROOT/tests/integration/switches.sh"
+
 # run_case NAME - body of one case (child process).
 run_case() {
 	local name=$1
@@ -522,6 +551,9 @@ run_case() {
 	errors) case_errors ;;
 	oftraf) case_oftraf ;;
 	sigkill_tc | sigkill_xdp) case_sigkill "${name#sigkill_}" ;;
+	switches_tc | switches_pcap) case_switches "${name#switches_}" ;;
+	switches_midstream_*) case_switches_midstream "${name#switches_midstream_}" ;;
+	switches_lldp_*) case_switches_lldp "${name#switches_lldp_}" ;;
 	*) fail "unknown case $name" ;;
 	esac
 	echo PASS >"$RESULT"
@@ -587,6 +619,8 @@ for c in "${cases[@]}"; do
 	if [ "$rc" = 0 ] && [ "$res" = PASS ]; then
 		echo "PASS $c (${secs}s)"
 		pass=$((pass + 1))
+	elif [ "$rc" = 0 ] && [ "${res#SKIP }" != "$res" ]; then
+		echo "SKIP $c: ${res#SKIP } (${secs}s)"
 	else
 		[ "$rc" = 124 ] && res="timed out after ${CASE_TIMEOUT}s"
 		echo "FAIL $c: ${res:-exit status $rc} (${secs}s)"

@@ -70,8 +70,7 @@ static inline struct ofx_stats *ofxt_stats_new(void)
  * ofxt_msg_from() - the struct of_msg of the framed message @f travelling
  * in direction @dir (header fields, flags, decode), without a connection.
  */
-static inline struct of_msg ofxt_msg_from(const struct of_frame *f,
-					  uint8_t dir)
+static inline struct of_msg ofxt_msg_from(const struct of_frame *f, uint8_t dir)
 {
 	struct of_msg m;
 

@@ -24,7 +24,11 @@ struct ctx {
 	struct of_framer f;
 	struct ofx_stats *st;
 	struct of_framer_out out;
-	struct of_msg last; /* the latest message emitted (data not kept) */
+	struct of_msg last; /* the latest message emitted (data: see below) */
+	uint8_t last_data[64]; /* its first bytes */
+	bool last_in_place; /* its data pointed into the fed buffer */
+	const uint8_t *fed; /* the buffer being fed, and its end */
+	const uint8_t *fed_end;
 	unsigned int nmsgs;
 };
 
@@ -35,6 +39,8 @@ static void emit_keep(void *ctx, uint8_t tag, const struct of_frame *f)
 
 	ofxt_count_frame(c->st, tag, f);
 	c->last = ofxt_msg_from(f, tag);
+	c->last_in_place = c->fed && f->data >= c->fed && f->data < c->fed_end;
+	memcpy(c->last_data, f->data, f->caplen < 64 ? f->caplen : 64);
 	c->last.data = NULL;
 	c->nmsgs++;
 }
@@ -64,7 +70,10 @@ static int teardown(void **state)
 
 static void feed(struct ctx *c, const uint8_t *p, size_t len)
 {
+	c->fed = p;
+	c->fed_end = p + len;
 	of_framer_feed(&c->f, p, len, 0, &c->out);
+	c->fed = c->fed_end = NULL;
 }
 
 static void feed_bytewise(struct ctx *c, const uint8_t *p, size_t len)
@@ -264,11 +273,14 @@ static void assert_corpus_counts(const struct ctx *c, const struct corpus *k,
 				 uint8_t version, int dir)
 {
 	for (int t = 0; t < OFX_NTYPES; t++) {
-		if (c->st->msgs.of[version][t][dir].msgs != k->per_type[t].msgs ||
-		    c->st->msgs.of[version][t][dir].bytes != k->per_type[t].bytes)
+		if (c->st->msgs.of[version][t][dir].msgs !=
+			    k->per_type[t].msgs ||
+		    c->st->msgs.of[version][t][dir].bytes !=
+			    k->per_type[t].bytes)
 			fail_msg("v%u type %d: %" PRIu64 " msgs %" PRIu64
 				 " bytes, want %" PRIu64 " / %" PRIu64,
-				 version, t, c->st->msgs.of[version][t][dir].msgs,
+				 version, t,
+				 c->st->msgs.of[version][t][dir].msgs,
 				 c->st->msgs.of[version][t][dir].bytes,
 				 k->per_type[t].msgs, k->per_type[t].bytes);
 	}
@@ -315,10 +327,10 @@ static void test_ryu_concat(void **state)
 				/* Unsynced start at a real boundary: a
 				 * join's search, not a resync; nothing
 				 * skipped. */
-				assert_int_equal(c->st->of.framing.resyncs,
-						 0);
+				assert_int_equal(c->st->of.framing.resyncs, 0);
 				assert_int_equal(
-					c->st->of.framing.resync_skipped_bytes, 0);
+					c->st->of.framing.resync_skipped_bytes,
+					0);
 			}
 		}
 		free(k.buf);
@@ -390,7 +402,8 @@ static void test_ryu_unsynced_join(void **state)
 				ofx_stats_init(c->st);
 				of_framer_init(&c->f, OFX_DIR_IN, false);
 				feed(c, k.buf + start, k.len - start);
-				if (c->st->of.framing.resync_skipped_bytes != skip ||
+				if (c->st->of.framing.resync_skipped_bytes !=
+					    skip ||
 				    c->st->msgs.total[OFX_DIR_IN].msgs !=
 					    nb - (m + 1))
 					fail_msg("%s: join at %zu: skipped "
@@ -407,7 +420,8 @@ static void test_ryu_unsynced_join(void **state)
 					k.len - b);
 				/* a join: no resync */
 				assert_int_equal(c->st->of.framing.resyncs, 0);
-				assert_int_equal(c->st->of.framing.bad_headers, 0);
+				assert_int_equal(c->st->of.framing.bad_headers,
+						 0);
 				tested++;
 			}
 		}
@@ -913,7 +927,8 @@ static void test_gap_beyond_body(void **state)
 	assert_false(c->f.synced);
 	/* the message lost its end: emitted now, once */
 	assert_total(c, OFX_DIR_IN, 1, 200);
-	assert_int_equal(c->last.flags & (OF_FRAME_PARTIAL | OF_FRAME_TRUNCATED),
+	assert_int_equal(c->last.flags &
+				 (OF_FRAME_PARTIAL | OF_FRAME_TRUNCATED),
 			 OF_FRAME_PARTIAL | OF_FRAME_TRUNCATED);
 	assert_int_equal(c->last.caplen, 50);
 	/* resumes 20 bytes before the next message: 60 + 40 + 8 */
@@ -1027,6 +1042,55 @@ static void test_datapath_id(void **state)
 	assert_of(c, 4, 10, OFX_DIR_IN, 1, 32);
 }
 
+/* A message wholly in one feed is emitted in place, whole; one that spans
+ * feeds from a copy of the bytes the decoders need. */
+static void test_emit_in_place_or_peek(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t buf[1100];
+	size_t a = ofxt_msg(buf, 4, 19, 1000, 1); /* MULTIPART_REPLY */
+	size_t b = ofxt_msg(buf + a, 4, 2, 8, 2);
+
+	buf[9] = 13; /* OFPMP_PORT_DESC */
+	buf[23] = 0x5a;
+	of_framer_init(&c->f, OFX_DIR_IN, true);
+	feed(c, buf, a + b);
+	assert_int_equal(c->nmsgs, 2);
+	assert_true(c->last_in_place);
+	assert_int_equal(c->last.caplen, 8);
+	c->nmsgs = 0;
+	feed(c, buf, 500);
+	assert_int_equal(c->nmsgs, 0);
+	feed(c, buf + 500, a - 500);
+	assert_int_equal(c->nmsgs, 1);
+	assert_false(c->last_in_place);
+	assert_int_equal(c->last.caplen, of_peek_len(4, 19));
+	assert_memory_equal(c->last_data, buf, of_peek_len(4, 19));
+	assert_int_equal(c->last.length, 1000);
+	assert_int_equal(c->last.dec.sub, 13);
+	assert_int_equal(c->last.flags, 0);
+}
+
+/* The end of a stream emits the message it cut, once, flagged. */
+static void test_end_emits_cut_message(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t buf[100];
+
+	ofxt_msg(buf, 1, 17, 100, 1);
+	of_framer_init(&c->f, OFX_DIR_IN, true);
+	feed(c, buf, 18);
+	assert_int_equal(c->nmsgs, 0);
+	of_framer_end(&c->f, 7, &c->out);
+	assert_int_equal(c->nmsgs, 1);
+	assert_true(c->last.flags & OF_FRAME_TRUNCATED);
+	assert_int_equal(c->last.caplen, 18);
+	assert_int_equal(c->last.ts_ns, 7);
+	assert_total(c, OFX_DIR_IN, 1, 100);
+	of_framer_end(&c->f, 8, &c->out);
+	assert_int_equal(c->nmsgs, 1);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1054,6 +1118,8 @@ int main(void)
 		T(test_gap_in_header),
 		T(test_gap_at_boundary),
 		T(test_datapath_id),
+		T(test_emit_in_place_or_peek),
+		T(test_end_emits_cut_message),
 	};
 #undef T
 

@@ -22,53 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ofx_test_util.h"
 #include "openflow/of_decode.h"
 #include "openflow/of_proto.h"
 
 #define MIN_RYU_FILES 150 /* the corpus has 313; fewer means it went missing */
-
-/*
- * Local helpers, as in ofx_test_util.h (not included: this test needs none
- * of the capture/statistics types that header pulls in).
- */
-
-/* $OFX_FIXTURES, or tests/fixtures relative to the repository root. */
-static const char *fixture_dir(void)
-{
-	const char *d = getenv("OFX_FIXTURES");
-
-	return d && *d ? d : "tests/fixtures";
-}
-
-/* All of @path in a malloc'd buffer (caller frees), its size in *@len. */
-static uint8_t *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL, *nb;
-	size_t cap = 0, n = 0, r;
-
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 4096;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		r = fread(buf + n, 1, cap - n, f);
-		if (r == 0)
-			break;
-		n += r;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
 
 /* ------------------------------------------------------------------ */
 /* the Ryu corpus: message + Ryu's JSON decode */
@@ -117,8 +75,8 @@ static bool load_dir(struct corpus *c, const char *dname, uint8_t version)
 	struct dirent *de;
 	DIR *dir;
 
-	snprintf(path, sizeof(path), "%s/ryu-packet_data/%s", fixture_dir(),
-		 dname);
+	snprintf(path, sizeof(path), "%s/ryu-packet_data/%s",
+		 ofxt_fixture_dir(), dname);
 	dir = opendir(path);
 	if (!dir) {
 		fprintf(stderr,
@@ -149,8 +107,8 @@ static bool load_dir(struct corpus *c, const char *dname, uint8_t version)
 		snprintf(f->name, sizeof(f->name), "%s", names[i]);
 		f->version = version;
 		snprintf(path, sizeof(path), "%s/ryu-packet_data/%s/%s",
-			 fixture_dir(), dname, names[i]);
-		f->msg = read_file(path, &len);
+			 ofxt_fixture_dir(), dname, names[i]);
+		f->msg = ofxt_read_file(path, &len);
 		if (!f->msg || len < 8) {
 			fprintf(stderr, "cannot read %s\n", path);
 			return false;
@@ -161,7 +119,7 @@ static bool load_dir(struct corpus *c, const char *dname, uint8_t version)
 		/* Ryu's numbers reach 2^64-1 (cookie masks): doubles, compared
 		 * as doubles, so nothing is refused. */
 		snprintf(path, sizeof(path), "%s/ryu-json/%s/%s.json",
-			 fixture_dir(), dname, names[i]);
+			 ofxt_fixture_dir(), dname, names[i]);
 		f->root = json_load_file(path, JSON_DECODE_INT_AS_REAL, &err);
 		if (!f->root || !json_is_object(f->root) ||
 		    json_object_size(f->root) != 1) {

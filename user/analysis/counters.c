@@ -30,6 +30,11 @@ void ofx_subtab_add(struct ofx_subtab *t, uint8_t version, uint8_t type,
 		      (uint32_t)dir << 8 | kind;
 	uint32_t mask = t->cap - 1;
 
+	if (!t->cap) {
+		t->overflow += msgs;
+		return;
+	}
+
 	for (uint32_t i = sub_hash(id, key) & mask;; i = (i + 1) & mask) {
 		struct ofx_subcount *s = &e[i];
 
@@ -105,8 +110,8 @@ int ofx_details_split(uint64_t key, struct of_detail *out)
 		out[n++] = (struct of_detail){OF_DET_BUFFERED,
 					      ((key >> 32) & 0x3) - 1};
 	if ((key >> 34) & 0xf)
-		out[n++] = (struct of_detail){OF_DET_ETH,
-					      ((key >> 34) & 0xf) - 1};
+		out[n++] =
+			(struct of_detail){OF_DET_ETH, ((key >> 34) & 0xf) - 1};
 	if ((key >> 38) & 0x1ff)
 		out[n++] = (struct of_detail){OF_DET_TABLE,
 					      ((key >> 38) & 0x1ff) - 1};
@@ -139,9 +144,22 @@ void ofx_count_msg(struct ofx_msgcounts *mc, struct ofx_subtab *t,
 		ofx_subtab_add(t, m->version, m->type, m->dir,
 			       OFX_SUBK_TRANSACTIONS, 0, 1, m->length);
 	if (details && m->dec.ndetails)
-		ofx_subtab_add(t, m->version, m->type, m->dir,
-			       OFX_SUBK_DETAILS, ofx_details_key(&m->dec), 1,
-			       m->length);
+		ofx_subtab_add(t, m->version, m->type, m->dir, OFX_SUBK_DETAILS,
+			       ofx_details_key(&m->dec), 1, m->length);
+}
+
+bool ofx_msgcounts_version_seen(const struct ofx_msgcounts *m, uint8_t version)
+{
+	if (version >= OFX_NVERSIONS)
+		return false;
+	for (int d = 0; d < OFX_NDIRS; d++) {
+		if (m->invalid[version][d].msgs)
+			return true;
+		for (int t = 0; t < OFX_NTYPES; t++)
+			if (m->of[version][t][d].msgs)
+				return true;
+	}
+	return false;
 }
 
 void ofx_msgcounts_merge(struct ofx_msgcounts *dst,

@@ -107,6 +107,9 @@ void ofx_subtab_merge(struct ofx_subtab *dst, const struct ofx_subtab *src);
 void ofx_count_msg(struct ofx_msgcounts *mc, struct ofx_subtab *t,
 		   const struct of_msg *m, bool details);
 
+/** ofx_msgcounts_version_seen() - any message of @version in @m. */
+bool ofx_msgcounts_version_seen(const struct ofx_msgcounts *m, uint8_t version);
+
 /** ofx_msgcounts_merge() - add @src to @dst. */
 void ofx_msgcounts_merge(struct ofx_msgcounts *dst,
 			 const struct ofx_msgcounts *src);

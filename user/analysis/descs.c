@@ -5,7 +5,9 @@
 #include "analysis/descs.h"
 
 #define D(grp, field, name, kind, unit, help)                                  \
-	{grp, name, help, unit, kind, offsetof(struct ofx_stats, field)}
+	{                                                                      \
+		grp, name, help, unit, kind, offsetof(struct ofx_stats, field) \
+	}
 
 const struct ofx_counter_desc ofx_counter_descs[] = {
 	D("reassembly", reasm.connections_active, "connections_active",
@@ -14,8 +16,8 @@ const struct ofx_counter_desc ofx_counter_descs[] = {
 	  OFX_COUNTER, "connections", "TCP connections ever tracked"),
 	D("reassembly", reasm.connections_closed, "connections_closed",
 	  OFX_COUNTER, "connections", "closed by FIN exchange, RST or new SYN"),
-	D("reassembly", reasm.connections_idle, "connections_idle",
-	  OFX_COUNTER, "connections", "closed after the idle timeout"),
+	D("reassembly", reasm.connections_idle, "connections_idle", OFX_COUNTER,
+	  "connections", "closed after the idle timeout"),
 	D("reassembly", reasm.connections_evicted, "connections_evicted",
 	  OFX_COUNTER, "connections", "closed because the table was full"),
 	D("reassembly", reasm.midstream_joins, "midstream_joins", OFX_COUNTER,
@@ -26,8 +28,8 @@ const struct ofx_counter_desc ofx_counter_descs[] = {
 	  "bytes", "payload bytes seen twice (not decoded again)"),
 	D("reassembly", reasm.ooo_segs, "ooo_segs", OFX_COUNTER, "segments",
 	  "segments queued ahead of a hole"),
-	D("reassembly", reasm.ooo_dropped_segs, "ooo_dropped_segs",
-	  OFX_COUNTER, "segments", "out-of-order segments dropped"),
+	D("reassembly", reasm.ooo_dropped_segs, "ooo_dropped_segs", OFX_COUNTER,
+	  "segments", "out-of-order segments dropped"),
 	D("reassembly", reasm.gaps, "gaps", OFX_COUNTER, "events",
 	  "holes given up on (bytes never seen)"),
 	D("reassembly", reasm.gap_bytes, "gap_bytes", OFX_COUNTER, "bytes",
@@ -36,15 +38,15 @@ const struct ofx_counter_desc ofx_counter_descs[] = {
 	  "bytes", "payload bytes held in out-of-order queues now"),
 	D("reassembly", of.framing.resyncs, "resyncs", OFX_COUNTER, "events",
 	  "searches for a message boundary after lost framing"),
-	D("reassembly", of.framing.resync_skipped_bytes,
-	  "resync_skipped_bytes", OFX_COUNTER, "bytes",
+	D("reassembly", of.framing.resync_skipped_bytes, "resync_skipped_bytes",
+	  OFX_COUNTER, "bytes",
 	  "bytes passed over while searching for a message"),
 	D("reassembly", of.framing.partial_msgs, "partial_msgs", OFX_COUNTER,
 	  "messages", "messages whose body lost bytes in a gap"),
 	D("reassembly", of.framing.bad_headers, "bad_headers", OFX_COUNTER,
 	  "events", "headers with an unknown version or length < 8"),
-	D("reassembly", of.pending_released_by_fallback,
-	  "role_fallback_msgs", OFX_COUNTER, "messages",
+	D("reassembly", of.pending_released_by_fallback, "role_fallback_msgs",
+	  OFX_COUNTER, "messages",
 	  "messages held for a role decided by the opener/port rule"),
 	D("loss", src.records, "records", OFX_COUNTER, "records",
 	  "ring records or frames received"),

@@ -157,8 +157,9 @@ int ofx_names_load(const char *path, struct ofx_names *names, char *err)
 			struct ofx_name *ne;
 
 			if (cap >= MAX_ENTRIES) {
-				snprintf(err, 256, "%s:%u: more than %u entries",
-					 path, lineno, MAX_ENTRIES);
+				snprintf(err, 256,
+					 "%s:%u: more than %u entries", path,
+					 lineno, MAX_ENTRIES);
 				rc = -EINVAL;
 				break;
 			}

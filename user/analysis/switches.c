@@ -15,6 +15,7 @@
 /* A switch record: identity and the counts of its closed connections. */
 struct sw {
 	struct ofx_switch_view v;
+	unsigned int idx; /* its index in the views being built */
 	uint8_t family;
 	uint32_t addr[4]; /* keys an address record (no datapath_id) */
 	uint64_t rate_ts;
@@ -103,8 +104,8 @@ static void fill_conn_view(const struct ofx_switches *s,
 		v->sw_port = t->key.dport;
 		v->ctl_port = t->key.sport;
 	}
-	v->has_dpid = conn_dpid(s, c, v->sw_addr, &v->datapath_id,
-				&v->dpid_source);
+	v->has_dpid =
+		conn_dpid(s, c, v->sw_addr, &v->datapath_id, &v->dpid_source);
 	v->has_aux = c->has_aux;
 	v->auxiliary_id = c->auxiliary_id;
 	if (v->has_dpid)
@@ -123,8 +124,8 @@ static void fill_conn_view(const struct ofx_switches *s,
 	memcpy(v->tcp, c->tcp_cnt, sizeof(v->tcp));
 }
 
-static struct sw *sw_find(struct ofx_switches *s, bool has_dpid,
-			  uint64_t dpid, uint8_t family, const uint32_t *addr)
+static struct sw *sw_find(struct ofx_switches *s, bool has_dpid, uint64_t dpid,
+			  uint8_t family, const uint32_t *addr)
 {
 	for (unsigned int i = 0; i < s->nsw; i++) {
 		struct sw *w = s->sw[i];
@@ -167,8 +168,7 @@ static struct sw *sw_for(struct ofx_switches *s, struct cstat *cs)
 				 v.datapath_id);
 			n = ofx_names_by_dpid(s->names, v.datapath_id);
 		} else {
-			fmt_addr(v.family, v.sw_addr, w->v.id,
-				 sizeof(w->v.id));
+			fmt_addr(v.family, v.sw_addr, w->v.id, sizeof(w->v.id));
 		}
 		if (!n)
 			n = ofx_names_by_addr(s->names, v.family, v.sw_addr);
@@ -348,8 +348,8 @@ struct ofx_switches *ofx_switches_new(const struct ofx_names *names,
 	}
 	s->names = names;
 	s->st = st;
-	s->sink = (struct of_msg_sink){
-		.msg = on_msg, .conn = on_conn, .ctx = s};
+	s->sink =
+		(struct of_msg_sink){.msg = on_msg, .conn = on_conn, .ctx = s};
 	return s;
 }
 
@@ -388,16 +388,15 @@ unsigned int ofx_switches_views(struct ofx_switches *s,
 {
 	unsigned int n = s->nsw < max ? s->nsw : max;
 
-	for (unsigned int i = 0; i < n; i++)
-		out[i] = s->sw[i]->v;
-	for (struct cstat *cs = s->open; cs; cs = cs->next) {
-		for (unsigned int i = 0; cs->sw && i < n; i++) {
-			if (s->sw[i] != cs->sw)
-				continue;
-			add_conn_counts(cs, &out[i].m, &out[i].sub.h);
-			break;
-		}
+	for (unsigned int i = 0; i < s->nsw; i++) {
+		s->sw[i]->idx = i;
+		if (i < n)
+			out[i] = s->sw[i]->v;
 	}
+	for (struct cstat *cs = s->open; cs; cs = cs->next)
+		if (cs->sw && cs->sw->idx < n)
+			add_conn_counts(cs, &out[cs->sw->idx].m,
+					&out[cs->sw->idx].sub.h);
 	for (unsigned int i = 0; i < n; i++) {
 		struct sw *w = s->sw[i];
 
@@ -414,10 +413,10 @@ unsigned int ofx_switches_views(struct ofx_switches *s,
 				w->rate[d] = (double)(c->msgs -
 						      w->rate_base[d].msgs) /
 					     dt;
-				w->byte_rate[d] = (double)(c->bytes -
-							   w->rate_base[d]
-								   .bytes) /
-						  dt;
+				w->byte_rate[d] =
+					(double)(c->bytes -
+						 w->rate_base[d].bytes) /
+					dt;
 			}
 			w->rate_ts = now_ns;
 			memcpy(w->rate_base, out[i].m.total,

@@ -354,8 +354,7 @@ static int attach(struct ofx_bpf *b, enum ofx_mode mode)
 
 	if (b->is_lo) {
 		if (mode == OFX_MODE_XDP) {
-			ofx_err(
-				"XDP is not used on loopback %s "
+			ofx_err("XDP is not used on loopback %s "
 				"(generic XDP copies every skb there); use "
 				"--mode tc\n",
 				b->ifname);
@@ -363,8 +362,7 @@ static int attach(struct ofx_bpf *b, enum ofx_mode mode)
 		}
 		err = attach_tc(b, s->progs.ofx_tc_ingress, ING);
 		if (err)
-			ofx_err(
-				"cannot attach TC ingress on %s: %s\n",
+			ofx_err("cannot attach TC ingress on %s: %s\n",
 				b->ifname, strerror(-err));
 		return err;
 	}
@@ -380,17 +378,15 @@ static int attach(struct ofx_bpf *b, enum ofx_mode mode)
 		if (nerr && mode == OFX_MODE_XDP) {
 			err = attach_xdp(b, false);
 			if (err) {
-				ofx_err(
-					"cannot attach XDP on %s: "
+				ofx_err("cannot attach XDP on %s: "
 					"native: %s, generic: %s\n",
 					b->ifname, strerror(-nerr),
 					strerror(-err));
 				return err;
 			}
-			ofx_warn(
-				"native XDP unavailable on %s (%s); "
-				"using generic (skb) XDP\n",
-				b->ifname, strerror(-nerr));
+			ofx_warn("native XDP unavailable on %s (%s); "
+				 "using generic (skb) XDP\n",
+				 b->ifname, strerror(-nerr));
 		} else if (!nerr && mode == OFX_MODE_XDP &&
 			   is_veth(b->ifname)) {
 			ofx_info(
@@ -405,23 +401,22 @@ static int attach(struct ofx_bpf *b, enum ofx_mode mode)
 		} else if (nerr) {
 			ofx_debug("native XDP unavailable on %s "
 				  "(%s); using TC\n",
-					b->ifname, strerror(-nerr));
+				  b->ifname, strerror(-nerr));
 			mode = OFX_MODE_TC;
 		}
 	}
 	if (mode == OFX_MODE_TC) {
 		err = attach_tc(b, s->progs.ofx_tc_ingress, ING);
 		if (err) {
-			ofx_err(
-				"cannot attach TC ingress on %s: %s\n",
+			ofx_err("cannot attach TC ingress on %s: %s\n",
 				b->ifname, strerror(-err));
 			return err;
 		}
 	}
 	err = attach_tc(b, s->progs.ofx_tc_egress, EGR);
 	if (err) {
-		ofx_err( "cannot attach TC egress on %s: %s\n",
-			b->ifname, strerror(-err));
+		ofx_err("cannot attach TC egress on %s: %s\n", b->ifname,
+			strerror(-err));
 		return err;
 	}
 	return 0;
@@ -500,12 +495,11 @@ int ofx_bpf_open(const struct ofx_bpf_opts *o, struct ofx_bpf **out)
 	libbpf_set_print(print_fn);
 
 	if (o->mode == OFX_MODE_PCAP) {
-		ofx_err( "BPF capture opened in pcap mode\n");
+		ofx_err("BPF capture opened in pcap mode\n");
 		return -EINVAL;
 	}
 	if (rb_bytes & (rb_bytes - 1) || rb_bytes % page) {
-		ofx_err(
-			"ring buffer size %u is not a power of two "
+		ofx_err("ring buffer size %u is not a power of two "
 			"multiple of the page size\n",
 			rb_bytes);
 		return -EINVAL;
@@ -521,7 +515,7 @@ int ofx_bpf_open(const struct ofx_bpf_opts *o, struct ofx_bpf **out)
 	if (!b->ifindex && o->ifname)
 		b->ifindex = (int)if_nametoindex(o->ifname);
 	if (b->ifindex <= 0 || !if_indextoname(b->ifindex, b->ifname)) {
-		ofx_err( "no such interface: %s\n",
+		ofx_err("no such interface: %s\n",
 			o->ifname ? o->ifname : "(none)");
 		free(b);
 		return -ENODEV;
@@ -543,8 +537,7 @@ int ofx_bpf_open(const struct ofx_bpf_opts *o, struct ofx_bpf **out)
 	b->skel = ofxdp_bpf__open();
 	if (!b->skel) {
 		err = -errno;
-		ofx_err( "cannot open BPF skeleton: %s\n",
-			strerror(-err));
+		ofx_err("cannot open BPF skeleton: %s\n", strerror(-err));
 		goto fail;
 	}
 	/*
@@ -564,14 +557,12 @@ int ofx_bpf_open(const struct ofx_bpf_opts *o, struct ofx_bpf **out)
 	err = ofxdp_bpf__load(b->skel);
 	if (err) {
 		if (err == -EPERM || err == -EACCES) {
-			ofx_err(
-				"not permitted to load BPF programs "
+			ofx_err("not permitted to load BPF programs "
 				"(%s): need root or CAP_BPF+CAP_NET_ADMIN\n",
 				strerror(-err));
 			err = -EPERM;
 		} else {
-			ofx_err(
-				"cannot load BPF programs: %s (run with "
+			ofx_err("cannot load BPF programs: %s (run with "
 				"-v for the libbpf log)\n",
 				strerror(-err));
 		}
@@ -579,8 +570,7 @@ int ofx_bpf_open(const struct ofx_bpf_opts *o, struct ofx_bpf **out)
 	}
 	err = fill_ports(bpf_map__fd(b->skel->maps.ofx_ports), o->ports);
 	if (err) {
-		ofx_err( "cannot fill the port map: %s\n",
-			strerror(-err));
+		ofx_err("cannot fill the port map: %s\n", strerror(-err));
 		goto fail;
 	}
 
@@ -597,8 +587,7 @@ int ofx_bpf_open(const struct ofx_bpf_opts *o, struct ofx_bpf **out)
 				 b, NULL);
 	if (!b->rb) {
 		err = -errno;
-		ofx_err( "cannot set up the ring buffer: %s\n",
-			strerror(-err));
+		ofx_err("cannot set up the ring buffer: %s\n", strerror(-err));
 		goto fail;
 	}
 	b->last_check_ns = mono_ns();
@@ -630,8 +619,7 @@ int ofx_bpf_poll(struct ofx_bpf *b, int timeout_ms)
 	if (now - b->last_check_ns >= 1000000000ull) {
 		b->last_check_ns = now;
 		if (!if_indextoname(b->ifindex, name)) {
-			ofx_err( "interface %s disappeared\n",
-				b->ifname);
+			ofx_err("interface %s disappeared\n", b->ifname);
 			return -ENODEV;
 		}
 	}
@@ -714,7 +702,8 @@ int ofx_bpf_export_counts(struct ofx_bpf *b, const struct ofx_stats *st)
 	for (ver = 1; ver < OFX_NVERSIONS; ver++) {
 		for (t = 0; t < OFX_NTYPES; t++) {
 			for (d = 0; d < OFX_NDIRS; d++) {
-				const struct ofx_count *c = &st->msgs.of[ver][t][d];
+				const struct ofx_count *c =
+					&st->msgs.of[ver][t][d];
 
 				if (!c->msgs)
 					continue;

@@ -201,9 +201,9 @@ int ofx_pcap_poll(struct ofx_pcap *c)
 		const char *e = pcap_geterr(c->p);
 
 		if (c->live)
-			ofx_err( "pcap: %s\n", e);
+			ofx_err("pcap: %s\n", e);
 		else
-			ofx_err( "reading capture: %s\n", e);
+			ofx_err("reading capture: %s\n", e);
 		return c->live ? -ENETDOWN : -EIO;
 	}
 	if (!c->live && n == 0)

@@ -236,9 +236,9 @@ static void on_frame(void *ctx, uint8_t half, const struct of_frame *f)
 		int sender = of_type_sender(v, t);
 
 		if (sender != OF_SENDER_ANY) {
-			c->switch_half = (int8_t)(sender == OF_SENDER_SWITCH
-							  ? half
-							  : !half);
+			c->switch_half =
+				(int8_t)(sender == OF_SENDER_SWITCH ? half
+								    : !half);
 			c->role_source = OF_ROLE_MESSAGES;
 			release_pending(e->s, c);
 		} else if (hold(c, half, f)) {
@@ -292,8 +292,8 @@ static void on_segment(void *ctx, struct ofx_conn *tcp, int half,
 	}
 }
 
-static void on_data(void *ctx, struct ofx_conn *tcp, int half,
-		    const uint8_t *p, uint32_t len, uint64_t ts_ns)
+static void on_data(void *ctx, struct ofx_conn *tcp, int half, const uint8_t *p,
+		    uint32_t len, uint64_t ts_ns)
 {
 	struct of_session *s = ctx;
 	struct emit_ctx e = {.s = s, .c = conn_of(tcp, half)};

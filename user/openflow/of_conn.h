@@ -140,8 +140,7 @@ const struct ofx_stream_ops *of_session_stream_ops(struct of_session *s);
  * of_session_tick() - at @now_ns: decide the role of @c by the fallback
  * rule if its held messages waited longer than OF_PENDING_NS.
  */
-void of_session_tick(struct of_session *s, struct ofx_conn *c,
-		     uint64_t now_ns);
+void of_session_tick(struct of_session *s, struct ofx_conn *c, uint64_t now_ns);
 
 /**
  * of_session_end() - end of input for @c: emit a message cut by the end

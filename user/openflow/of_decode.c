@@ -605,7 +605,7 @@ size_t of_peek_len(uint8_t version, uint8_t type)
 		return version == 1 ? 64 : version == 6 ? 16 : 24;
 	case K_STATS_REQUEST:
 	case K_STATS_REPLY:
-		return version == 1 ? 16 : 24;
+		return version == 1 ? 20 : 24; /* 1.0: vendor id + subtype */
 	case K_TABLE_STATUS:
 	case K_CONTROLLER_STATUS:
 		return 24;

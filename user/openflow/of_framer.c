@@ -272,9 +272,8 @@ void of_framer_feed(struct of_framer *f, const uint8_t *data, size_t len,
 		    uint64_t ts_ns, const struct of_framer_out *out)
 {
 	while (len) {
-		size_t used = f->synced
-				      ? feed_synced(f, data, len, ts_ns, out)
-				      : feed_unsynced(f, data, len, out->st);
+		size_t used = f->synced ? feed_synced(f, data, len, ts_ns, out)
+					: feed_unsynced(f, data, len, out->st);
 		data += used;
 		len -= used;
 	}

@@ -195,18 +195,6 @@ static json_t *count_rate(const struct ofx_count *c, const struct ofx_count *b,
 	return done(o, bad);
 }
 
-static bool version_seen(const struct ofx_msgcounts *m, uint8_t v)
-{
-	for (int d = 0; d < OFX_NDIRS; d++) {
-		if (m->invalid[v][d].msgs)
-			return true;
-		for (int t = 0; t < OFX_NTYPES; t++)
-			if (m->of[v][t][d].msgs)
-				return true;
-	}
-	return false;
-}
-
 /* Add @c into the {"msgs","bytes"} member @key of @obj (created at 0). */
 static void add_count(json_t *obj, const char *key, const struct ofx_count *c,
 		      int *bad)
@@ -303,7 +291,7 @@ static json_t *versions_json(const struct ofx_msgcounts *m,
 	for (uint8_t v = OFP_VERSION_MIN; v <= OFP_VERSION_MAX; v++) {
 		json_t *vo, *inv;
 
-		if (!version_seen(m, v))
+		if (!ofx_msgcounts_version_seen(m, v))
 			continue;
 		vo = json_object();
 		put(vs, of_version_name(v), vo, &bad);
@@ -318,10 +306,11 @@ static json_t *versions_json(const struct ofx_msgcounts *m,
 
 				if (!name || !c->msgs)
 					continue;
-				to = rates ? count_rate(c,
-							base ? &base->of[v][t][d]
-							     : NULL,
-							dt)
+				to = rates ? count_rate(
+						     c,
+						     base ? &base->of[v][t][d]
+							  : NULL,
+						     dt)
 					   : jcount(c);
 				put(dobj, name, to, &bad);
 				tobj[v][t][d] = to;
@@ -411,12 +400,11 @@ static json_t *conn_json(const struct ofx_conn_view *c,
 	put(o, "auxiliary_id", c->has_aux ? jint(c->auxiliary_id) : json_null(),
 	    &bad);
 	put(o, "version", jstr_or_null(of_version_name(c->version)), &bad);
-	put(o, "state", json_string(c->close_reason ? "closed" : "open"),
-	    &bad);
+	put(o, "state", json_string(c->close_reason ? "closed" : "open"), &bad);
 	put(o, "start", json_string(c->midstream ? "midstream" : "handshake"),
 	    &bad);
-	put(o, "close_reason", jstr_or_null(ofx_close_reason_name(c->close_reason)),
-	    &bad);
+	put(o, "close_reason",
+	    jstr_or_null(ofx_close_reason_name(c->close_reason)), &bad);
 	put(o, "role_source", jstr_or_null(of_role_source_name(c->role_source)),
 	    &bad);
 	put(o, "first_seen", jtime(c->first_ns, info), &bad);

@@ -84,18 +84,6 @@ static double per_s(uint64_t now, uint64_t then, double dt)
 	return (double)(now - then) / dt;
 }
 
-static bool version_seen(const struct ofx_msgcounts *m, uint8_t v)
-{
-	for (int d = 0; d < OFX_NDIRS; d++) {
-		if (m->invalid[v][d].msgs)
-			return true;
-		for (int t = 0; t < OFX_NTYPES; t++)
-			if (m->of[v][t][d].msgs)
-				return true;
-	}
-	return false;
-}
-
 /* Printing within a row budget: rows left (UINT32_MAX: no limit). */
 struct out {
 	FILE *f;
@@ -146,10 +134,10 @@ static void print_versions(struct out *o, const struct ofx_stats *cur,
 	struct subrow *sub = subrows(&cur->sub.h, &nsub);
 
 	for (uint8_t v = OFP_VERSION_MIN; v <= OFP_VERSION_MAX; v++) {
-		if (!version_seen(&cur->msgs, v))
+		if (!ofx_msgcounts_version_seen(&cur->msgs, v))
 			continue;
 		if (console)
-			line(o, "%-30s %11s %11s %10s %10s",
+			line(o, "%-38s %10s %10s %9s %9s",
 			     of_version_name(v) ? "OpenFlow" : "", "in msgs",
 			     "out msgs", "in/s", "out/s");
 		else
@@ -182,10 +170,13 @@ static void print_versions(struct out *o, const struct ofx_stats *cur,
 				if (base && t < OFX_NTYPES) {
 					bi = base->msgs.of[v][t][0].msgs;
 					bo = base->msgs.of[v][t][1].msgs;
+				} else if (base) {
+					bi = base->msgs.invalid[v][0].msgs;
+					bo = base->msgs.invalid[v][1].msgs;
 				}
 				line(o,
-				     "%-30.30s %11" PRIu64 " %11" PRIu64
-				     " %10.1f %10.1f",
+				     "%-38.38s %10" PRIu64 " %10" PRIu64
+				     " %9.1f %9.1f",
 				     label, in->msgs, out->msgs,
 				     per_s(in->msgs, bi, dt),
 				     per_s(out->msgs, bo, dt));
@@ -212,8 +203,8 @@ static void print_versions(struct out *o, const struct ofx_stats *cur,
 				snprintf(label, sizeof(label), "  %s", sname);
 				if (console)
 					line(o,
-					     "%-30.30s %11" PRIu64
-					     " %11" PRIu64,
+					     "%-38.38s %10" PRIu64
+					     " %10" PRIu64,
 					     label, sub[si].c[0].msgs,
 					     sub[si].c[1].msgs);
 				else
@@ -305,10 +296,9 @@ static void print_totals(struct out *o, const struct ofx_stats *cur,
 		for (int d = 0; d < OFX_NDIRS; d++) {
 			const struct ofx_count *c =
 				k ? &cur->of.tcp[d] : &cur->msgs.total[d];
-			const struct ofx_count *b =
-				!base ? NULL
-				: k   ? &base->of.tcp[d]
-				      : &base->msgs.total[d];
+			const struct ofx_count *b = !base ? NULL
+						    : k	  ? &base->of.tcp[d]
+							: &base->msgs.total[d];
 			char label[16];
 
 			snprintf(label, sizeof(label), "%s %s",
@@ -359,7 +349,7 @@ void ofx_console_print(FILE *f, const struct ofx_stats *cur,
 
 		for (unsigned int i = 0; v && i < v->nsw; i++)
 			nsw += v->sws[i].conns_total != 0;
-		reserve = 3 + (nsw ? 1 + (nsw > 4 ? 5 : nsw) : 0);
+		reserve = 4 + (nsw ? 1 + (nsw > 4 ? 5 : nsw) : 0);
 		if (o.left > reserve) {
 			tail.left = reserve;
 			o.left -= reserve;
@@ -376,13 +366,13 @@ void ofx_console_print(FILE *f, const struct ofx_stats *cur,
 		tail.left = UINT32_MAX;
 	print_switches(&tail, v, true);
 	print_group(&tail, cur, "loss", "loss", false);
+	print_group(&tail, cur, "loss.kernel", "kernel", false);
 	print_group(&tail, cur, "reassembly", "reassembly", false);
 	fflush(f);
 }
 
 void ofx_text_report(FILE *f, const struct ofx_stats *st,
-		     const struct ofx_views *v,
-		     const struct ofx_run_info *info)
+		     const struct ofx_views *v, const struct ofx_run_info *info)
 {
 	struct out o = {.f = f, .left = UINT32_MAX};
 

@@ -271,10 +271,14 @@ static const struct route *find_route(const char *url, const char **arg)
 		size_t n = strlen(rt->path);
 
 		*arg = NULL;
-		if (rt->match ? rt->match(url) : !strcmp(url, rt->path))
-			return rt;
-		if (rt->prefix && !strncmp(url, rt->path, n) && url[n]) {
-			*arg = url + n;
+		if (rt->prefix) {
+			/* the rest of the URL is the argument: not empty */
+			if (!strncmp(url, rt->path, n) && url[n]) {
+				*arg = url + n;
+				return rt;
+			}
+		} else if (rt->match ? rt->match(url)
+				     : !strcmp(url, rt->path)) {
 			return rt;
 		}
 	}
@@ -286,9 +290,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 			      const char *version, const char *upload_data,
 			      size_t *upload_data_size, void **con_cls)
 {
-	struct req q = {.r = cls, .conn = conn, .url = url,
-			.status = MHD_HTTP_OK};
-	size_t flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12);
+	struct req q = {
+		.r = cls, .conn = conn, .url = url, .status = MHD_HTTP_OK};
+	size_t flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15);
 	const struct route *rt;
 	json_t *doc;
 

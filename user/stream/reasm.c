@@ -65,13 +65,12 @@ struct ofx_reasm {
 const char *ofx_close_reason_name(uint8_t reason)
 {
 	static const char *const names[] = {
-		[OFX_CLOSE_FIN] = "fin",	 [OFX_CLOSE_RST] = "rst",
-		[OFX_CLOSE_IDLE] = "idle",	 [OFX_CLOSE_EVICTED] = "evicted",
+		[OFX_CLOSE_FIN] = "fin",       [OFX_CLOSE_RST] = "rst",
+		[OFX_CLOSE_IDLE] = "idle",     [OFX_CLOSE_EVICTED] = "evicted",
 		[OFX_CLOSE_REUSED] = "reused", [OFX_CLOSE_END] = "end",
 	};
 
-	return reason < sizeof(names) / sizeof(names[0]) ? names[reason]
-							 : NULL;
+	return reason < sizeof(names) / sizeof(names[0]) ? names[reason] : NULL;
 }
 
 static inline int32_t seq_diff(uint32_t a, uint32_t b)
@@ -469,8 +468,7 @@ void ofx_reasm_feed(struct ofx_reasm *r, const struct ofx_segment *seg)
 	c = conn_lookup(r, &seg->key, &hi);
 	if (c && (fl & OFX_TCP_SYN) && is_new_syn(c, hi, seq)) {
 		/* A new connection on the same tuple. */
-		conn_close(r, c, OFX_CLOSE_REUSED,
-			   &r->st->connections_closed);
+		conn_close(r, c, OFX_CLOSE_REUSED, &r->st->connections_closed);
 		c = NULL;
 	}
 	if (!c) {

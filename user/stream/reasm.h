@@ -138,8 +138,8 @@ struct ofx_stream_ops {
 	void (*open)(void *ctx, struct ofx_conn *c);
 	void (*segment)(void *ctx, struct ofx_conn *c, int half,
 			const struct ofx_segment *seg);
-	void (*data)(void *ctx, struct ofx_conn *c, int half,
-		     const uint8_t *p, uint32_t len, uint64_t ts_ns);
+	void (*data)(void *ctx, struct ofx_conn *c, int half, const uint8_t *p,
+		     uint32_t len, uint64_t ts_ns);
 	void (*gap)(void *ctx, struct ofx_conn *c, int half, uint64_t len,
 		    uint64_t ts_ns);
 	void (*close)(void *ctx, struct ofx_conn *c);
