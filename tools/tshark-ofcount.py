@@ -31,9 +31,12 @@ tcp.reassembled.data at the position of tshark's OpenFlow PDU).
 --connections adds a top-level "connections" list (one entry per TCP
 connection, in capture order): switch, controller ("IP:port", IPv6
 "[addr]:port"), datapath_id (first FEATURES_REPLY, "0x%016x", or null),
-datapath_ids (all distinct ones, oracle only), role_source
+datapath_ids (all distinct ones, oracle only), datapath_id_last (that of
+the last FEATURES_REPLY: the one ofxdp keeps), role_source
 ("messages"/"opener"/"port"), start ("handshake"/"midstream"), in/out
-{"msgs", "bytes"}, and oracle-only extras: undissected_versions (versions
+{"msgs", "bytes"}, versions (the connection's own per version/direction/
+type counts with subtypes, same shape as the top-level ones; they sum to
+them), and oracle-only extras: undissected_versions (versions
 tshark saw but does not dissect, e.g. ["1.2"]: the counts of such a
 connection are incomplete), role_conflicts (deciding messages that
 contradict the decided role). Off by default: callers that sum over every
@@ -436,7 +439,8 @@ def scan(elem, ports, port_dir, conns):
             "first": src,        # sender of the first packet
             "syn": None,         # sender of the first SYN without ACK
             "switch": None,      # decided by the first deciding message
-            "conflicts": 0, "port": {}, "dpids": [], "undissected": set(),
+            "conflicts": 0, "port": {}, "dpids": [], "last_dpid": None,
+            "undissected": set(),
             "sides": {src: {}, dst: {}}}  # sender -> {key: [msgs, bytes]}
     c["sides"].setdefault(src, {})
     c["sides"].setdefault(dst, {})
@@ -483,6 +487,7 @@ def scan(elem, ports, port_dir, conns):
         if tname == "OFPT_FEATURES_REPLY" and dpid is not None:
             if "0x%016x" % dpid not in c["dpids"]:
                 c["dpids"].append("0x%016x" % dpid)
+            c["last_dpid"] = "0x%016x" % dpid
         if tname in SWITCH_TYPES or tname in CONTROLLER_TYPES:
             sw = src if tname in SWITCH_TYPES else dst
             if c["switch"] is None:
@@ -518,6 +523,7 @@ def report(conns, ports, port_dir):
         conn = {"switch": sw, "controller": ctl,
                 "datapath_id": c["dpids"][0] if c["dpids"] else None,
                 "datapath_ids": c["dpids"],
+                "datapath_id_last": c["last_dpid"],
                 "datapath_id_source":
                     "features_reply" if c["dpids"] else None,
                 "role_source": "port" if port_dir else how,
@@ -525,7 +531,8 @@ def report(conns, ports, port_dir):
                 "in": {"msgs": 0, "bytes": 0},
                 "out": {"msgs": 0, "bytes": 0},
                 "undissected_versions": sorted(c["undissected"]),
-                "role_conflicts": c["conflicts"]}
+                "role_conflicts": c["conflicts"],
+                "versions": {}}
         if port_dir:
             entries = [(k[0], k[1:], v)
                        for k, v in c.get("by_port", {}).items()]
@@ -536,15 +543,16 @@ def report(conns, ports, port_dir):
         for d, (ver, tname, sub), (m, b) in entries:
             conn[d]["msgs"] += m
             conn[d]["bytes"] += b
-            t = counts.setdefault(ver, {"in": {}, "out": {}})[d]
-            e = t.setdefault(tname, {"msgs": 0, "bytes": 0})
-            e["msgs"] += m
-            e["bytes"] += b
-            if sub is not None:
-                se = e.setdefault("subtypes", {}).setdefault(
-                    sub, {"msgs": 0, "bytes": 0})
-                se["msgs"] += m
-                se["bytes"] += b
+            for vers in (counts, conn["versions"]):
+                t = vers.setdefault(ver, {"in": {}, "out": {}})[d]
+                e = t.setdefault(tname, {"msgs": 0, "bytes": 0})
+                e["msgs"] += m
+                e["bytes"] += b
+                if sub is not None:
+                    se = e.setdefault("subtypes", {}).setdefault(
+                        sub, {"msgs": 0, "bytes": 0})
+                    se["msgs"] += m
+                    se["bytes"] += b
         connections.append(conn)
     return counts, connections
 

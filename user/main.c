@@ -277,9 +277,14 @@ static int print_json(json_t *j)
 	return rc;
 }
 
+/* Closed connections `read` lists at most (a file's report lists them all
+ * up to this many; live, /api/v1/connections keeps the last 1024). */
+#define READ_HISTORY 65536
+
 static int cmd_read(void)
 {
-	struct ofx_pipeline_opts po = {.names = &env.names};
+	struct ofx_pipeline_opts po = {.names = &env.names,
+				       .history = READ_HISTORY};
 	struct ofx_stats_pub *pub = ofx_stats_pub_new(ofx_now_ns());
 	struct ofx_pipeline *pl = pub ? ofx_pipeline_new(pub, &po) : NULL;
 	struct ofx_stats *cur = malloc(sizeof(*cur));

@@ -14,7 +14,9 @@ static void fan_msg(void *ctx, const struct of_msg *m)
 {
 	struct ofx_pipeline *p = ctx;
 
-	ofx_count_msg(&p->live.msgs, &p->live.sub.h, m, true);
+	/* types here; subtypes in the switches consumer, which caches the
+	 * table entries per connection */
+	ofx_count_msg(&p->live.msgs, NULL, m);
 	for (unsigned int i = 0; i < p->nconsumers; i++)
 		p->consumers[i].msg(p->consumers[i].ctx, m);
 }
@@ -48,9 +50,11 @@ struct ofx_pipeline *ofx_pipeline_new(struct ofx_stats_pub *pub,
 		opts = &none;
 	ofx_stats_init(&p->live);
 	p->pub = pub;
+	p->history = opts->history ? opts->history : OFX_CONN_HISTORY_DEFAULT;
 	p->fanout = (struct of_msg_sink){
 		.msg = fan_msg, .conn = fan_conn, .ctx = p};
-	p->sw = ofx_switches_new(opts->names, opts->history, &p->live.sw);
+	p->sw = ofx_switches_new(opts->names, opts->history, &p->live.sub.h,
+				 &p->live.sw);
 	p->of = of_session_new(&p->fanout, &p->live.of);
 	if (p->sw && p->of)
 		p->reasm =
@@ -81,7 +85,7 @@ static void publish_views(struct ofx_pipeline *p, uint64_t now_ns)
 	if (!v)
 		return;
 	v->conns =
-		calloc(nopen + OFX_CONN_HISTORY_DEFAULT + 1, sizeof(*v->conns));
+		calloc(nopen + p->history + 1, sizeof(*v->conns));
 	v->sws = calloc(nsw + 1, sizeof(*v->sws));
 	if (!v->conns || !v->sws) {
 		free(v->conns);
@@ -91,7 +95,7 @@ static void publish_views(struct ofx_pipeline *p, uint64_t now_ns)
 	}
 	v->nopen = ofx_switches_conn_views(p->sw, true, v->conns, nopen);
 	v->nclosed = ofx_switches_conn_views(p->sw, false, v->conns + v->nopen,
-					     OFX_CONN_HISTORY_DEFAULT);
+					     p->history);
 	v->nsw = ofx_switches_views(p->sw, v->sws, nsw, now_ns);
 	v->ts_ns = now_ns;
 	ofx_stats_publish_views(p->pub, v);

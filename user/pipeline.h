@@ -49,6 +49,7 @@ struct ofx_pipeline {
 	struct of_msg_sink fanout;
 	struct of_msg_sink consumers[OFX_MAX_CONSUMERS];
 	unsigned int nconsumers;
+	unsigned int history;
 	uint64_t last_publish_ns;
 	uint64_t last_views_ns;
 };

@@ -250,6 +250,22 @@ sw_rest() {
 	sw_need "$2"
 }
 
+# sw_compare_switches TS_JSON SWITCHES_JSON - the saved /api/v1/switches
+# document against `tools/tshark-ofcount.py CAP PORTS --connections`
+# (TS_JSON), whose connections tools/ofcompare.py --switches groups into
+# switches as ofxdp does (datapath_id of the last FEATURES_REPLY, else the
+# switch address): per switch in/out totals, per version/direction/type and
+# per subtype msgs and bytes. The side-by-side table goes to the log (and to
+# W/switches-cmp.txt); returns 1 on any difference.
+sw_compare_switches() {
+	local rc
+	note "side by side: /api/v1/switches vs tshark per switch, type and subtype (tools/ofcompare.py --switches)"
+	"$OFCMP" "$1" "$2" --no-types --switches --label "/api/v1/switches" >"$W/switches-cmp.txt" 2>&1
+	rc=$?
+	cat "$W/switches-cmp.txt"
+	return "$rc"
+}
+
 # sw_check WHAT [PREFIX] - run the checks WHAT (python below) on the files
 # in W; fail the case with PREFIX and the first problem found (all of them
 # go to the log).
@@ -267,7 +283,9 @@ sw_check() {
 # case_switches MODE - ofxdp from before the handshakes: three bridges
 # connect, data-plane traffic (PACKET_IN, FLOW_MOD, PACKET_OUT on each
 # connection), 3 x dump-flows/dump-ports from the passive listener, then
-# every connection closes; per-connection counts against the oracle.
+# every connection closes; per-connection counts against the oracle, and
+# per-switch counts (per type and subtype) against tshark-ofcount.py's
+# connections grouped into switches (tools/ofcompare.py --switches).
 case_switches() {
 	local mode=$1
 	sw_setup
@@ -299,7 +317,11 @@ sys.exit(len(json.load(open(sys.argv[1])).get("connections", [])) != 3)' "$W/con
 	sw_rest /api/v1/connections "$W/conns.json"
 	sw_rest /api/v1/switches "$W/switches.json"
 	sw_rest /api/v1/stats "$W/stats.json"
+	local swcmp=0
+	sw_compare_switches "$W/ts.json" "$W/switches.json" || swcmp=1
 	sw_check handshake "ofxdp vs tshark: "
+	[ "$swcmp" = 0 ] ||
+		fail "ofxdp vs tshark: /api/v1/switches per switch/type/subtype: $(tail -1 "$W/switches-cmp.txt" | sed 's/^[^:]*: //') (table in the log)"
 	stop_ofxdp
 }
 

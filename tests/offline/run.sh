@@ -2,7 +2,8 @@
 # Offline tests: `ofxdp read` on real third-party captures, compared with
 # tshark's OpenFlow dissection of the same files (per version, type,
 # direction: messages and bytes; per subtype; per connection: in/out
-# messages and bytes, datapath_id), and survival of malformed captures.
+# messages and bytes, datapath_id; per switch: in/out, per type and
+# subtype), and survival of malformed captures.
 # No root needed. Prints one line per case and "N passed, M failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -41,25 +42,28 @@ compare() {
 	fi
 }
 
-# compare_detail NAME FILE PORTS [VERSIONS [TSHARK_FLAG]]: two cases,
+# compare_detail NAME FILE PORTS [VERSIONS [TSHARK_FLAG]]: three cases,
 # NAME_subtypes (ofxdp read == tshark per version, direction, type and
-# subtype) and NAME_connections (per TCP connection, matched by the switch
-# and controller endpoints: in/out messages and bytes, datapath_id).
+# subtype), NAME_connections (per TCP connection, matched by the switch
+# and controller endpoints: in/out messages and bytes, datapath_id) and
+# NAME_switches (ofxdp's "switches" == tshark's connections grouped by
+# datapath_id, else switch address: in/out totals, per version, direction,
+# type and subtype).
 compare_detail() {
 	local name=$1 file=$2 ports=$3 versions=${4:-1.0,1.3,1.4,1.5} flag=${5:-} what
 	if ! "$OFXDP" read "$file" --of-port "$ports" --json >"$TMP/$name.d.of.json" 2>"$TMP/$name.d.err"; then
-		for what in subtypes connections; do
+		for what in subtypes connections switches; do
 			ko "${name}_$what" "ofxdp read failed: $(head -1 "$TMP/$name.d.err")"
 		done
 		return
 	fi
 	if ! tools/tshark-ofcount.py "$file" "$ports" --connections $flag >"$TMP/$name.d.ts.json"; then
-		for what in subtypes connections; do
+		for what in subtypes connections switches; do
 			ko "${name}_$what" "tshark failed"
 		done
 		return
 	fi
-	for what in subtypes connections; do
+	for what in subtypes connections switches; do
 		if tools/ofcompare.py "$TMP/$name.d.ts.json" "$TMP/$name.d.of.json" \
 			--no-types --$what --versions "$versions" --label "${name}_$what" \
 			>"$TMP/${name}_$what.cmp"; then

@@ -97,7 +97,7 @@ static inline void ofxt_count_frame(void *ctx, uint8_t tag,
 	struct ofx_stats *st = ctx;
 	struct of_msg m = ofxt_msg_from(f, tag);
 
-	ofx_count_msg(&st->msgs, &st->sub.h, &m, true);
+	ofx_count_msg(&st->msgs, &st->sub.h, &m);
 }
 
 /** ofxt_framer_out() - framer output counting into @st (see above). */
@@ -121,7 +121,7 @@ static inline void ofxt_stack_msg(void *ctx, const struct of_msg *m)
 	struct ofxt_stack *k = ctx;
 
 	k->last = (struct of_conn *)m->conn;
-	ofx_count_msg(&k->st->msgs, &k->st->sub.h, m, true);
+	ofx_count_msg(&k->st->msgs, &k->st->sub.h, m);
 }
 
 static inline void ofxt_stack_conn(void *ctx, struct of_conn *c,

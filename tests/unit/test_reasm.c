@@ -1026,6 +1026,22 @@ static void test_role_fallback(void **state)
 			 OF_ROLE_PORT);
 }
 
+/* A keepalive probe (bare ACK one byte before the data) as the first
+ * segment of a half does not start it: its data is not held as out of
+ * order behind a phantom one-byte hole. */
+static void test_keepalive_first(void **state)
+{
+	struct ctx *c = *state;
+
+	new_reasm(c, NULL);
+	seg(c, IN, 1, 5000, ACK, S, 8); /* joined mid-stream: HELLO */
+	seg(c, OUT, 2, 8999, ACK, NULL, 0); /* keepalive of the other half */
+	seg(c, OUT, 3, 9000, ACK, C, C_LEN);
+	assert_int_equal(c->st->reasm.ooo_segs, 0);
+	assert_int_equal(c->st->reasm.gaps, 0);
+	assert_total(c, OUT, 5, C_LEN);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1060,6 +1076,7 @@ int main(void)
 		T(test_rst_closes_both),
 		T(test_passive_switch_roles),
 		T(test_role_fallback),
+		T(test_keepalive_first),
 	};
 #undef T
 

@@ -216,17 +216,17 @@ static void put32(uint8_t *p, uint32_t v)
 /* Count the message @p (its header's length) travelling @dir into @mc/@t,
  * decoded as the pipeline does. */
 static void count_into(struct ofx_msgcounts *mc, struct ofx_subtab *t,
-		       const uint8_t *p, uint8_t dir, bool details)
+		       const uint8_t *p, uint8_t dir)
 {
 	struct of_frame f = {.data = p, .caplen = (uint32_t)(p[2] << 8 | p[3])};
 	struct of_msg m = ofxt_msg_from(&f, dir);
 
-	ofx_count_msg(mc, t, &m, details);
+	ofx_count_msg(mc, t, &m);
 }
 
 static void count(struct ofx_stats *st, const uint8_t *p, uint8_t dir)
 {
-	count_into(&st->msgs, &st->sub.h, p, dir, true);
+	count_into(&st->msgs, &st->sub.h, p, dir);
 }
 
 /* STATS/MULTIPART request or reply of @version: @stype, MORE if @more,
@@ -381,12 +381,12 @@ static struct ofx_views *sample_views(void)
 	w[0].byte_rate[OFX_DIR_IN] = 72.9;
 	w[0].byte_rate[OFX_DIR_OUT] = 0.1 + 0.2;
 	count_into(&w[0].m, &w[0].sub.h,
-		   mp_msg(buf, 4, 19, 13 /* PORT_DESC */, true, 80), OFX_DIR_IN,
-		   true);
+		   mp_msg(buf, 4, 19, 13 /* PORT_DESC */, true, 80),
+		   OFX_DIR_IN);
 	count_into(&w[0].m, &w[0].sub.h, mp_msg(buf, 4, 19, 13, false, 16),
-		   OFX_DIR_IN, true);
+		   OFX_DIR_IN);
 	count_into(&w[0].m, &w[0].sub.h, mp_msg(buf, 4, 18, 13, false, 16),
-		   OFX_DIR_OUT, true);
+		   OFX_DIR_OUT);
 
 	snprintf(w[1].id, sizeof(w[1].id), "10.0.0.9");
 	snprintf(w[1].address, sizeof(w[1].address), "10.0.0.9");
@@ -395,7 +395,7 @@ static struct ofx_views *sample_views(void)
 	w[1].first_ns = 3 * SEC;
 	w[1].last_ns = 4 * SEC;
 	ofxt_msg(buf, 1, 0, 8, 0); /* 1.0 HELLO */
-	count_into(&w[1].m, &w[1].sub.h, buf, OFX_DIR_IN, true);
+	count_into(&w[1].m, &w[1].sub.h, buf, OFX_DIR_IN);
 
 	/* Moved to its datapath_id's record: never shown nor found. */
 	snprintf(w[2].id, sizeof(w[2].id), "10.0.0.2");
@@ -537,7 +537,7 @@ static void test_full_with_prev(void **state)
 	static const char *const top[] = {
 		"mode",	    "hooks",	   "interface",	  "ports",
 		"uptime_s", "interval_s",  "totals",	  "tcp",
-		"versions", "loss",	   "reassembly",  "switches",
+		"versions", "loss",	   "reassembly",  "switch_table",
 		"subtypes", "bad_headers", "connections", NULL};
 	static const char *const tot_keys[] = {"msgs", "bytes", "msgs_per_s",
 					       "bytes_per_s", NULL};
@@ -642,7 +642,7 @@ static void test_full_with_prev(void **state)
 	assert_int_equal(ival(t, "midstream_joins"), 2);
 	assert_int_equal(ival(t, "ooo_bytes_queued"), 16);
 	assert_int_equal(ival(j, "bad_headers"), 6);
-	t = json_object_get(j, "switches");
+	t = json_object_get(j, "switch_table");
 	assert_keys(t, sw_keys);
 	assert_int_equal(ival(t, "switches"), 3);
 	assert_int_equal(
@@ -730,8 +730,8 @@ static void test_full_file(void **state)
 		"mode",	       "hooks",	     "interface",     "ports",
 		"uptime_s",    "interval_s", "capture_start", "capture_end",
 		"totals",      "tcp",	     "versions",      "loss",
-		"reassembly",  "switches",   "subtypes",      "bad_headers",
-		"connections", NULL};
+		"reassembly",  "switch_table", "subtypes",    "bad_headers",
+		"connections", "switches", NULL};
 	struct ofx_stats *cur = ofxt_stats_new(), *prev = ofxt_stats_new();
 	struct ofx_run_info info = {
 		.mode = "file", .ifname = "x.pcap", .file = true};
@@ -898,21 +898,6 @@ static void test_versions_subtypes(void **state)
 	assert_null(path(vs, "1.3", "in", "OFPT_33", NULL));
 	json_decref(j);
 
-	/* Without details: subtypes, malformed and transactions only. */
-	ofx_stats_init(st);
-	{
-		uint8_t buf[128];
-
-		count_into(&st->msgs, &st->sub.h,
-			   packet_in13(buf, 0xffffffffu, 1, 0x88cc), OFX_DIR_IN,
-			   false);
-	}
-	st->ts_ns = SEC;
-	j = ofx_json_full(st, NULL, NULL, NULL);
-	t = path(j, "versions", "1.3", "in", "OFPT_PACKET_IN", NULL);
-	assert_non_null(json_object_get(t, "subtypes"));
-	assert_null(json_object_get(t, "details"));
-	json_decref(j);
 	free(st);
 }
 

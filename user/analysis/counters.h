@@ -16,30 +16,48 @@
 #include "openflow/of_msg.h"
 #include "openflow/of_proto.h"
 
-/**
- * enum ofx_sub_group - kind of a struct ofx_subcount entry: enum
- * of_sub_kind values (1..4) are subtypes; the rest are these.
- */
-enum ofx_sub_group {
-	OFX_SUBK_DETAILS = 0x10, /* key = ofx_details_key() of the message */
-	OFX_SUBK_MALFORMED = 0x20, /* key 0: bodies too short for the type */
-	OFX_SUBK_TRANSACTIONS = 0x21, /* key 0: last parts (no MORE flag) */
-};
+/* Bits of struct ofx_subcount.det beyond ofx_details_key()'s bits 0-46. */
+#define OFX_DET_MALFORMED (1ull << 48) /* body too short for the type */
+#define OFX_DET_LAST_PART (1ull << 49) /* multipart part without MORE */
 
 /**
- * struct ofx_subcount - one entry of a subtype table.
- * @version/@type/@dir: the message's; @kind: enum of_sub_kind or enum
- * ofx_sub_group (0: empty slot); @key: its value; @c: messages, bytes
+ * struct ofx_subcount - one entry of a subtype table: the messages of one
+ * (version, type, direction, subtype, details) and their bytes. One entry
+ * per message kind keeps the per-message cost at one lookup per table.
+ * @id:   version << 24 | type << 16 | dir << 8 | 0x80 | enum of_sub_kind
+ *        (0: empty slot)
+ * @key:  the subtype (struct of_decoded.sub; 0 when the kind is 0)
+ * @det:  ofx_details_key() | OFX_DET_MALFORMED | OFX_DET_LAST_PART
+ * @c:    messages, bytes
  */
 struct ofx_subcount {
-	uint8_t version;
-	uint8_t type;
-	uint8_t dir;
-	uint8_t kind;
+	uint32_t id;
 	uint32_t pad;
 	uint64_t key;
+	uint64_t det;
 	struct ofx_count c;
 };
+
+/** ofx_subcount_version() .. ofx_subcount_kind() - the fields of @id. */
+static inline uint8_t ofx_subcount_version(const struct ofx_subcount *e)
+{
+	return (uint8_t)(e->id >> 24);
+}
+
+static inline uint8_t ofx_subcount_type(const struct ofx_subcount *e)
+{
+	return (uint8_t)(e->id >> 16);
+}
+
+static inline uint8_t ofx_subcount_dir(const struct ofx_subcount *e)
+{
+	return (uint8_t)(e->id >> 8);
+}
+
+static inline uint8_t ofx_subcount_kind(const struct ofx_subcount *e)
+{
+	return (uint8_t)(e->id & 0x7f);
+}
 
 /**
  * struct ofx_msgcounts - messages and bytes (bytes = the header's length
@@ -89,23 +107,51 @@ ofx_subtab_centries(const struct ofx_subtab *t)
 }
 
 /**
- * ofx_subtab_add() - add @msgs and @bytes to the entry (@version, @type,
- * @dir, @kind, @key), creating it; counts in overflow when full.
+ * ofx_subtab_add() - add @msgs and @bytes to the entry (@id, @key, @det),
+ * creating it. Return: the entry, or NULL when the table is full (counted
+ * in overflow).
  */
-void ofx_subtab_add(struct ofx_subtab *t, uint8_t version, uint8_t type,
-		    uint8_t dir, uint8_t kind, uint64_t key, uint64_t msgs,
-		    uint64_t bytes);
+struct ofx_subcount *ofx_subtab_add(struct ofx_subtab *t, uint32_t id,
+				    uint64_t key, uint64_t det, uint64_t msgs,
+				    uint64_t bytes);
+
+/**
+ * ofx_subtab_count() - ofx_subtab_add() of one message of @bytes, through
+ * the caller's cache of @n recently used entries of @t (entries never move
+ * while @t lives): a hit costs three compares instead of a lookup.
+ */
+static inline void ofx_subtab_count(struct ofx_subtab *t,
+				    struct ofx_subcount **cache, unsigned int n,
+				    uint32_t id, uint64_t key, uint64_t det,
+				    uint64_t bytes)
+{
+	struct ofx_subcount *e;
+
+	for (unsigned int i = 0; i < n; i++) {
+		e = cache[i];
+		if (e && e->id == id && e->key == key && e->det == det) {
+			e->c.msgs++;
+			e->c.bytes += bytes;
+			return;
+		}
+	}
+	e = ofx_subtab_add(t, id, key, det, 1, bytes);
+	if (e) {
+		for (unsigned int i = n - 1; i > 0; i--)
+			cache[i] = cache[i - 1];
+		cache[0] = e;
+	}
+}
 
 /** ofx_subtab_merge() - add every entry of @src to @dst. */
 void ofx_subtab_merge(struct ofx_subtab *dst, const struct ofx_subtab *src);
 
 /**
- * ofx_count_msg() - count @m in @mc and, when @t is not NULL, its subtype,
- * malformed body and multipart transaction in @t, and its details too when
- * @details.
+ * ofx_count_msg() - count @m in @mc and, when @t is not NULL, its entry
+ * (subtype, details, malformed body, last multipart part) in @t.
  */
 void ofx_count_msg(struct ofx_msgcounts *mc, struct ofx_subtab *t,
-		   const struct of_msg *m, bool details);
+		   const struct of_msg *m);
 
 /** ofx_msgcounts_version_seen() - any message of @version in @m. */
 bool ofx_msgcounts_version_seen(const struct ofx_msgcounts *m, uint8_t version);
@@ -117,9 +163,55 @@ void ofx_msgcounts_merge(struct ofx_msgcounts *dst,
 /**
  * ofx_details_key() - all details of @d in one key (bits 0-31 HELLO version
  * bitmap, 32-33 buffered + 1, 34-37 of_eth_class + 1, 38-46 table_id + 1),
- * so a message costs one details entry; ofx_details_split() undoes it.
+ * so a message costs one entry; ofx_details_split() undoes it.
  */
-uint64_t ofx_details_key(const struct of_decoded *d);
+static inline uint64_t ofx_details_key(const struct of_decoded *d)
+{
+	uint64_t k = 0;
+
+	for (unsigned int i = 0; i < d->ndetails && i < OF_MAX_DETAILS; i++) {
+		uint64_t v = d->detail[i].key;
+
+		switch (d->detail[i].kind) {
+		case OF_DET_HELLO_VERSIONS:
+			k |= v & 0xffffffffull;
+			break;
+		case OF_DET_BUFFERED:
+			k |= ((v ? 1ull : 0ull) + 1) << 32;
+			break;
+		case OF_DET_ETH:
+			k |= ((v & 0x7) + 1) << 34;
+			break;
+		case OF_DET_TABLE:
+			k |= ((v & 0xff) + 1) << 38;
+			break;
+		}
+	}
+	return k;
+}
+
+/**
+ * ofx_sub_of() - the subtype table entry (@id, @key, @det) that @m counts
+ * in. Return: false when @m has nothing for a subtype table (no subtype,
+ * no detail, not malformed, not a last multipart part).
+ */
+static inline bool ofx_sub_of(const struct of_msg *m, uint32_t *id,
+			      uint64_t *key, uint64_t *det)
+{
+	uint64_t d = m->dec.ndetails ? ofx_details_key(&m->dec) : 0;
+
+	if (m->dec.malformed)
+		d |= OFX_DET_MALFORMED;
+	else if (!m->dec.mp_more && of_is_multipart(m->version, m->type))
+		d |= OFX_DET_LAST_PART;
+	if (!d && !m->dec.sub_kind)
+		return false;
+	*id = (uint32_t)m->version << 24 | (uint32_t)m->type << 16 |
+	      (uint32_t)m->dir << 8 | 0x80 | m->dec.sub_kind;
+	*key = m->dec.sub_kind ? m->dec.sub : 0;
+	*det = d;
+	return true;
+}
 
 /**
  * ofx_details_split() - the details (enum of_detail_kind, key) in @key

@@ -12,6 +12,9 @@
 
 #include "analysis/switches.h"
 
+/* Entries of a subtype table cached per connection and direction. */
+#define SUB_CACHE 2
+
 /* A switch record: identity and the counts of its closed connections. */
 struct sw {
 	struct ofx_switch_view v;
@@ -29,15 +32,24 @@ struct cstat {
 	struct of_conn *c;
 	struct cstat *prev, *next; /* list of open connections */
 	struct sw *sw;
+	bool direct; /* its record has a datapath_id: subtypes count there */
+	/* recently used entries of the global table and of the table its
+	 * subtypes count in, per direction */
+	struct ofx_subcount *gcache[OFX_NDIRS][SUB_CACHE];
+	struct ofx_subcount *scache[OFX_NDIRS][SUB_CACHE];
 	uint64_t msgs;
-	uint8_t ver[OFX_NTYPES]; /* version counted under each type */
+	/* version counted under each type and direction (a HELLO may carry
+	 * another version than the session's, each side its own) */
+	uint8_t ver[OFX_NTYPES][OFX_NDIRS];
 	struct ofx_count type[OFX_NTYPES][OFX_NDIRS];
-	struct ofx_count other[OFX_NDIRS]; /* invalid or other version */
+	struct ofx_count invalid[OFX_NDIRS]; /* types invalid in their version */
+	struct ofx_count mixed[OFX_NDIRS]; /* a type seen in a second version */
 	OFX_SUBTAB(OFX_CONN_SUBTYPES) sub;
 };
 
 struct ofx_switches {
 	struct of_msg_sink sink;
+	struct ofx_subtab *global; /* the global subtype table */
 	const struct ofx_names *names;
 	struct ofx_switches_stats *st;
 	struct sw *sw[OFX_MAX_SWITCHES];
@@ -209,31 +221,44 @@ static void sw_detach(struct ofx_switches *s, struct cstat *cs)
 	}
 }
 
-/* Add the counts of @cs into @m and @sub. */
+/* Add the counts of @cs into @m and @sub. Messages of a type seen in a
+ * second version on the same connection (garbage, or a broken peer) count
+ * in the totals only. */
 static void add_conn_counts(const struct cstat *cs, struct ofx_msgcounts *m,
 			    struct ofx_subtab *sub)
 {
-	uint8_t cv = cs->c->version;
+	uint8_t cv = cs->c->version < OFX_NVERSIONS ? cs->c->version : 0;
 
 	for (int d = 0; d < OFX_NDIRS; d++) {
 		for (int t = 0; t < OFX_NTYPES; t++) {
 			const struct ofx_count *c = &cs->type[t][d];
+			struct ofx_count *o = &m->of[cs->ver[t][d]][t][d];
 
 			if (!c->msgs)
 				continue;
-			m->of[cs->ver[t]][t][d].msgs += c->msgs;
-			m->of[cs->ver[t]][t][d].bytes += c->bytes;
-			m->total[d].msgs += c->msgs;
-			m->total[d].bytes += c->bytes;
+			o->msgs += c->msgs;
+			o->bytes += c->bytes;
 		}
-		if (cs->other[d].msgs && cv < OFX_NVERSIONS) {
-			m->invalid[cv][d].msgs += cs->other[d].msgs;
-			m->invalid[cv][d].bytes += cs->other[d].bytes;
-			m->total[d].msgs += cs->other[d].msgs;
-			m->total[d].bytes += cs->other[d].bytes;
-		}
+		m->invalid[cv][d].msgs += cs->invalid[d].msgs;
+		m->invalid[cv][d].bytes += cs->invalid[d].bytes;
+		m->total[d].msgs += cs->c->cnt[d].msgs;
+		m->total[d].bytes += cs->c->cnt[d].bytes;
 	}
 	ofx_subtab_merge(sub, &cs->sub.h);
+}
+
+/* Attach @cs to its switch record (found or created). Once that record
+ * has a datapath_id the connection's subtypes move there and later ones are
+ * counted there directly: one table lookup per message. */
+static void attach(struct ofx_switches *s, struct cstat *cs)
+{
+	memset(cs->scache, 0, sizeof(cs->scache));
+	cs->sw = sw_for(s, cs);
+	if (cs->sw && cs->sw->v.has_dpid && !cs->direct) {
+		ofx_subtab_merge(&cs->sw->v.sub.h, &cs->sub.h);
+		ofx_subtab_init(&cs->sub.h, OFX_CONN_SUBTYPES);
+		cs->direct = true;
+	}
 }
 
 static void on_msg(void *ctx, const struct of_msg *m)
@@ -241,27 +266,33 @@ static void on_msg(void *ctx, const struct of_msg *m)
 	struct ofx_switches *s = ctx;
 	struct cstat *cs = m->conn->stats;
 	struct ofx_count *c;
+	uint64_t key, det;
+	uint32_t id;
 
 	if (!cs)
 		return;
 	if (!cs->sw && !cs->msgs)
-		cs->sw = sw_for(s, cs);
+		attach(s, cs);
 	cs->msgs++;
-	if ((m->flags & OF_MSG_INVALID_TYPE) ||
-	    (cs->ver[m->type] && cs->ver[m->type] != m->version)) {
-		c = &cs->other[m->dir];
+	if (m->flags & OF_MSG_INVALID_TYPE) {
+		c = &cs->invalid[m->dir];
+	} else if (cs->ver[m->type][m->dir] &&
+		   cs->ver[m->type][m->dir] != m->version) {
+		c = &cs->mixed[m->dir];
 	} else {
-		cs->ver[m->type] = m->version;
+		cs->ver[m->type][m->dir] = m->version;
 		c = &cs->type[m->type][m->dir];
-		if (m->dec.sub_kind)
-			ofx_subtab_add(&cs->sub.h, m->version, m->type, m->dir,
-				       m->dec.sub_kind, m->dec.sub, 1,
-				       m->length);
+		if (ofx_sub_of(m, &id, &key, &det)) {
+			ofx_subtab_count(s->global, cs->gcache[m->dir],
+					 SUB_CACHE, id, key, det, m->length);
+			ofx_subtab_count(cs->direct ? &cs->sw->v.sub.h
+						    : &cs->sub.h,
+					 cs->scache[m->dir], SUB_CACHE, id, key,
+					 det, m->length);
+		}
 	}
 	c->msgs++;
 	c->bytes += m->length;
-	if (cs->sw && m->ts_ns > cs->sw->v.last_ns)
-		cs->sw->v.last_ns = m->ts_ns;
 }
 
 static void conn_open(struct ofx_switches *s, struct of_conn *c)
@@ -292,6 +323,8 @@ static void conn_close(struct ofx_switches *s, struct of_conn *c)
 	if (cs->sw) {
 		add_conn_counts(cs, &cs->sw->v.m, &cs->sw->v.sub.h);
 		cs->sw->v.conns_open--;
+		if (c->tcp->last_ns > cs->sw->v.last_ns)
+			cs->sw->v.last_ns = c->tcp->last_ns;
 	}
 	if (s->hcap) {
 		v = &s->hist[s->hnext];
@@ -321,9 +354,9 @@ static void on_conn(void *ctx, struct of_conn *c, enum of_conn_event ev)
 		break;
 	case OF_CONN_IDENTIFIED:
 		/* Move to the datapath_id's record with all it counted. */
-		if (cs && cs->msgs) {
+		if (cs && cs->msgs && !cs->direct) {
 			sw_detach(s, cs);
-			cs->sw = sw_for(s, cs);
+			attach(s, cs);
 		}
 		break;
 	case OF_CONN_CLOSE:
@@ -334,6 +367,7 @@ static void on_conn(void *ctx, struct of_conn *c, enum of_conn_event ev)
 
 struct ofx_switches *ofx_switches_new(const struct ofx_names *names,
 				      unsigned int history,
+				      struct ofx_subtab *global,
 				      struct ofx_switches_stats *st)
 {
 	struct ofx_switches *s = calloc(1, sizeof(*s));
@@ -347,6 +381,7 @@ struct ofx_switches *ofx_switches_new(const struct ofx_names *names,
 		return NULL;
 	}
 	s->names = names;
+	s->global = global;
 	s->st = st;
 	s->sink =
 		(struct of_msg_sink){.msg = on_msg, .conn = on_conn, .ctx = s};
@@ -393,10 +428,16 @@ unsigned int ofx_switches_views(struct ofx_switches *s,
 		if (i < n)
 			out[i] = s->sw[i]->v;
 	}
-	for (struct cstat *cs = s->open; cs; cs = cs->next)
-		if (cs->sw && cs->sw->idx < n)
-			add_conn_counts(cs, &out[cs->sw->idx].m,
-					&out[cs->sw->idx].sub.h);
+	for (struct cstat *cs = s->open; cs; cs = cs->next) {
+		struct ofx_switch_view *w;
+
+		if (!cs->sw || cs->sw->idx >= n)
+			continue;
+		w = &out[cs->sw->idx];
+		add_conn_counts(cs, &w->m, &w->sub.h);
+		if (cs->c->tcp->last_ns > w->last_ns)
+			w->last_ns = cs->c->tcp->last_ns;
+	}
 	for (unsigned int i = 0; i < n; i++) {
 		struct sw *w = s->sw[i];
 
@@ -409,14 +450,18 @@ unsigned int ofx_switches_views(struct ofx_switches *s,
 
 			for (int d = 0; d < OFX_NDIRS; d++) {
 				const struct ofx_count *c = &out[i].m.total[d];
+				const struct ofx_count *b = &w->rate_base[d];
 
-				w->rate[d] = (double)(c->msgs -
-						      w->rate_base[d].msgs) /
-					     dt;
+				/* A connection that moved to another record
+				 * (its datapath_id learned) takes its counts
+				 * along: a total can go down. */
+				w->rate[d] = c->msgs >= b->msgs
+						     ? (double)(c->msgs - b->msgs) / dt
+						     : 0.0;
 				w->byte_rate[d] =
-					(double)(c->bytes -
-						 w->rate_base[d].bytes) /
-					dt;
+					c->bytes >= b->bytes
+						? (double)(c->bytes - b->bytes) / dt
+						: 0.0;
 			}
 			w->rate_ts = now_ns;
 			memcpy(w->rate_base, out[i].m.total,

@@ -2,7 +2,8 @@
 /*
  * switches.h - per-connection and per-switch views: a consumer of message
  * and connection events that counts per connection, groups connections by
- * switch (datapath_id, else the switch's address) across reconnects, keeps
+ * switch (datapath_id, else the switch's address) across reconnects,
+ * counts the global subtype table (with per-connection caches), keeps
  * the last closed connections in a bounded history, and builds the views
  * that output shows.
  *
@@ -107,10 +108,13 @@ struct ofx_switches;
 
 /**
  * ofx_switches_new() - the consumer; @names may be NULL; @history: closed
- * connections kept (0: OFX_CONN_HISTORY_DEFAULT). Return: NULL on ENOMEM.
+ * connections kept (0: OFX_CONN_HISTORY_DEFAULT); @global: the global
+ * subtype table, counted here too (with the per-connection caches that
+ * make a message cost one compare per table). Return: NULL on ENOMEM.
  */
 struct ofx_switches *ofx_switches_new(const struct ofx_names *names,
 				      unsigned int history,
+				      struct ofx_subtab *global,
 				      struct ofx_switches_stats *st);
 
 /** ofx_switches_sink() - its message/connection callbacks. */

@@ -75,8 +75,10 @@ static void learn_identity(struct of_session *s, struct of_conn *c,
 {
 	uint64_t dpid;
 
+	/* The first FEATURES_REPLY names the switch for the connection's
+	 * life (a switch does not change its datapath_id mid-connection). */
 	if (m->type == OFPT_FEATURES_REPLY && m->dir == OFX_DIR_IN &&
-	    m->dec.has_dpid) {
+	    m->dec.has_dpid && c->dpid_source != OF_DPID_FEATURES) {
 		bool changed =
 			!c->has_dpid || c->datapath_id != m->dec.datapath_id;
 

@@ -15,8 +15,9 @@
  * SYN sender) is the switch (role_source "opener"), else the side whose
  * destination port is an OpenFlow port ("port").
  *
- * Identity: datapath_id and auxiliary_id from FEATURES_REPLY (OpenFlow
- * 1.5.1 §7.3.1); else from an LLDP frame in a PACKET_OUT whose chassis ID
+ * Identity: datapath_id and auxiliary_id from the first FEATURES_REPLY
+ * (OpenFlow 1.5.1 §7.3.1; a switch keeps its datapath_id for the life of
+ * a connection); else from an LLDP frame in a PACKET_OUT whose chassis ID
  * carries a datapath id (controllers send LLDP out of the ports of the
  * switch they address; a PACKET_IN's LLDP names the neighbour, so it is
  * not used).

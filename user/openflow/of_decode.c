@@ -152,7 +152,7 @@ static inline void add_detail(struct of_decoded *d, uint8_t kind, uint64_t key)
 {
 	if (d->ndetails < OF_MAX_DETAILS) {
 		d->detail[d->ndetails].kind = kind;
-		d->detail[d->ndetails].key = key;
+		d->detail[d->ndetails].key = (uint32_t)key;
 		d->ndetails++;
 	}
 }

@@ -66,7 +66,7 @@ enum of_eth_class {
 /** struct of_detail - one secondary property of a message. */
 struct of_detail {
 	uint8_t kind; /* enum of_detail_kind */
-	uint64_t key;
+	uint32_t key; /* every detail fits 32 bits (the HELLO bitmap) */
 };
 
 /**
@@ -75,22 +75,14 @@ struct of_detail {
  * Fields that do not apply to the message's type are 0/false.
  */
 struct of_decoded {
-	uint8_t sub_kind; /* enum of_sub_kind */
 	uint64_t sub; /* primary subtype, see enum of_sub_kind */
-	uint8_t ndetails; /* used entries of detail[] */
+	uint64_t datapath_id; /* FEATURES_REPLY */
 	struct of_detail detail[OF_MAX_DETAILS]; /* secondary, counted too */
-	/*
-	 * The header's length is too short for the type's fixed part, or a
-	 * length inside the message (match, actions, HELLO element) points past
-	 * its end. Nothing beyond the header's length is ever read.
-	 */
-	bool malformed;
-	/* fewer captured bytes than needed to decode: partial decode */
-	bool truncated;
-	/* STATS/MULTIPART request or reply: the MORE flag (bit 0 of flags) */
-	bool mp_more;
 	uint32_t buffer_id; /* PACKET_IN, PACKET_OUT, FLOW_MOD */
-	bool has_buffer_id;
+	/* HELLO: bitmap from the VERSIONBITMAP element (1.3.1+), else
+	 * 1u << header version */
+	uint32_t hello_versions;
+	uint32_t role; /* ROLE_REQUEST/REPLY/STATUS: OFPCR_ROLE_* */
 	uint16_t total_len; /* PACKET_IN: full length of the frame, bytes */
 	/*
 	 * PACKET_IN / PACKET_OUT: offset of the carried frame from the message
@@ -102,13 +94,21 @@ struct of_decoded {
 	/* carried frame's ethertype after 802.1Q/QinQ tags; 0: none, not
 	 * captured, or an 802.3 length field */
 	uint16_t ethertype;
-	uint64_t datapath_id; /* FEATURES_REPLY */
+	uint8_t sub_kind; /* enum of_sub_kind */
+	uint8_t ndetails; /* used entries of detail[] */
 	uint8_t auxiliary_id; /* FEATURES_REPLY 1.3+ */
 	bool has_dpid;
-	/* HELLO: bitmap from the VERSIONBITMAP element (1.3.1+), else
-	 * 1u << header version */
-	uint32_t hello_versions;
-	uint32_t role; /* ROLE_REQUEST/REPLY/STATUS: OFPCR_ROLE_* */
+	bool has_buffer_id;
+	/*
+	 * The header's length is too short for the type's fixed part, or a
+	 * length inside the message (match, actions, HELLO element) points past
+	 * its end. Nothing beyond the header's length is ever read.
+	 */
+	bool malformed;
+	/* fewer captured bytes than needed to decode: partial decode */
+	bool truncated;
+	/* STATS/MULTIPART request or reply: the MORE flag (bit 0 of flags) */
+	bool mp_more;
 };
 
 /**

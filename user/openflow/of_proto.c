@@ -35,7 +35,7 @@
 	[32] = "OFPT_REQUESTFORWARD", [33] = "OFPT_BUNDLE_CONTROL",            \
 	[34] = "OFPT_BUNDLE_ADD_MESSAGE"
 
-static const char *const of_types[OFX_NVERSIONS][OFX_NTYPES] = {
+const char *const of_types[OFX_NVERSIONS][OFX_NTYPES] = {
 	[1] = {OF_COMMON_TYPES("OFPT_VENDOR"), [15] = "OFPT_PORT_MOD",
 	       [16] = "OFPT_STATS_REQUEST", [17] = "OFPT_STATS_REPLY",
 	       [18] = "OFPT_BARRIER_REQUEST", [19] = "OFPT_BARRIER_REPLY",
@@ -92,11 +92,6 @@ const char *of_type_name(uint8_t version, uint8_t type)
 	if (version >= OFX_NVERSIONS || type >= OFX_NTYPES)
 		return NULL;
 	return of_types[version][type];
-}
-
-bool of_type_valid(uint8_t version, uint8_t type)
-{
-	return of_type_name(version, type) != NULL;
 }
 
 void of_parse_header(const uint8_t *p, struct ofp_header_view *h)

@@ -42,8 +42,15 @@ int of_max_type(uint8_t version);
  */
 const char *of_type_name(uint8_t version, uint8_t type);
 
-/** of_type_valid() - of_type_name() != NULL. */
-bool of_type_valid(uint8_t version, uint8_t type);
+/* [version][type] -> spec name, NULL where not valid (of_type_name()). */
+extern const char *const of_types[OFX_NVERSIONS][OFX_NTYPES];
+
+/** of_type_valid() - of_type_name() != NULL (inline: once per message). */
+static inline bool of_type_valid(uint8_t version, uint8_t type)
+{
+	return version < OFX_NVERSIONS && type < OFX_NTYPES &&
+	       of_types[version][type] != NULL;
+}
 
 /**
  * of_header_plausible() - whether 8 bytes at @p look like an OpenFlow header:

@@ -33,7 +33,8 @@ json_t *ofx_json_version_counts(const struct ofx_stats *st, uint8_t version);
  * @info->start_ns from zero; rates_from_capture: over capture time),
  * every version x direction x type with subtypes, details, malformed
  * bodies and multipart transactions, the descriptor-table counters, and
- * the connections of @v (may be NULL).
+ * the connections of @v (may be NULL); for a file (@info->file) also the
+ * switches of @v.
  */
 json_t *ofx_json_full(const struct ofx_stats *cur, const struct ofx_stats *prev,
 		      const struct ofx_views *v,

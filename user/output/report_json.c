@@ -225,7 +225,19 @@ static json_t *sub_obj(json_t *obj, const char *key, int *bad)
 	return o;
 }
 
-/* Attach the subtype table's entries to their type objects. */
+/* Add @n to the integer member @key of @obj (created at 0). */
+static void add_int(json_t *obj, const char *key, uint64_t n, int *bad)
+{
+	json_t *e = json_object_get(obj, key);
+
+	if (!e)
+		put(obj, key, jint(n), bad);
+	else
+		json_integer_set(e, json_integer_value(e) + (json_int_t)n);
+}
+
+/* Attach the subtype table's entries to their type objects: subtypes,
+ * details, malformed bodies and multipart transactions (last parts). */
 static void attach_subtypes(json_t *tobj[OFX_NVERSIONS][OFX_NTYPES][OFX_NDIRS],
 			    const struct ofx_subtab *sub, int *bad)
 {
@@ -234,41 +246,36 @@ static void attach_subtypes(json_t *tobj[OFX_NVERSIONS][OFX_NTYPES][OFX_NDIRS],
 
 	for (uint32_t i = 0; i < sub->cap; i++) {
 		const struct ofx_subcount *s = &e[i];
+		uint8_t v = ofx_subcount_version(s), ty = ofx_subcount_type(s);
+		uint8_t d = ofx_subcount_dir(s), kind = ofx_subcount_kind(s);
+		struct of_detail det[OF_MAX_DETAILS];
+		int n;
 		json_t *t, *o;
 
-		if (!s->kind || s->version >= OFX_NVERSIONS ||
-		    s->type >= OFX_NTYPES || s->dir >= OFX_NDIRS)
+		if (!s->id || v >= OFX_NVERSIONS || ty >= OFX_NTYPES ||
+		    d >= OFX_NDIRS)
 			continue;
-		t = tobj[s->version][s->type][s->dir];
+		t = tobj[v][ty][d];
 		if (!t)
 			continue;
-		switch (s->kind) {
-		case OFX_SUBK_MALFORMED:
-			put(t, "malformed", jint(s->c.msgs), bad);
-			break;
-		case OFX_SUBK_TRANSACTIONS:
-			put(t, "transactions", jint(s->c.msgs), bad);
-			break;
-		case OFX_SUBK_DETAILS: {
-			struct of_detail d[OF_MAX_DETAILS];
-			int n = ofx_details_split(s->key, d);
-
-			o = sub_obj(t, "details", bad);
-			for (int k = 0; o && k < n; k++) {
-				of_detail_name(d[k].kind, d[k].key, name,
-					       sizeof(name));
-				add_count(o, name, &s->c, bad);
-			}
-			break;
-		}
-		default:
+		if (kind) {
 			o = sub_obj(t, "subtypes", bad);
-			of_subtype_name(s->version, s->type, s->kind, s->key,
-					name, sizeof(name));
+			of_subtype_name(v, ty, kind, s->key, name,
+					sizeof(name));
 			if (o)
 				add_count(o, name, &s->c, bad);
-			break;
 		}
+		n = ofx_details_split(s->det, det);
+		o = n ? sub_obj(t, "details", bad) : NULL;
+		for (int k = 0; o && k < n; k++) {
+			of_detail_name(det[k].kind, det[k].key, name,
+				       sizeof(name));
+			add_count(o, name, &s->c, bad);
+		}
+		if (s->det & OFX_DET_MALFORMED)
+			add_int(t, "malformed", s->c.msgs, bad);
+		if (s->det & OFX_DET_LAST_PART)
+			add_int(t, "transactions", s->c.msgs, bad);
 	}
 }
 
@@ -477,10 +484,21 @@ json_t *ofx_json_switch(const struct ofx_switch_view *w,
 	put(o, "last_seen", jtime(w->last_ns, info), &bad);
 	for (int d = 0; d < OFX_NDIRS; d++) {
 		json_t *c = jcount(&w->m.total[d]);
+		double mr = w->rate[d], br = w->byte_rate[d];
 
+		if (info && info->file) {
+			/* a file: over the switch's capture time */
+			double dt = w->last_ns > w->first_ns
+					    ? (double)(w->last_ns - w->first_ns) /
+						      1e9
+					    : 0.0;
+
+			mr = per_s(w->m.total[d].msgs, 0, dt);
+			br = per_s(w->m.total[d].bytes, 0, dt);
+		}
 		if (c) {
-			put(c, "msgs_per_s", jreal(w->rate[d]), &bad);
-			put(c, "bytes_per_s", jreal(w->byte_rate[d]), &bad);
+			put(c, "msgs_per_s", jreal(mr), &bad);
+			put(c, "bytes_per_s", jreal(br), &bad);
 		}
 		put(o, dir_name[d], c, &bad);
 	}
@@ -577,9 +595,19 @@ json_t *ofx_json_full(const struct ofx_stats *cur, const struct ofx_stats *prev,
 		put(loss, "kernel", group_json(cur, "loss.kernel"), &bad);
 	put(o, "loss", loss, &bad);
 	put(o, "reassembly", group_json(cur, "reassembly"), &bad);
-	put(o, "switches", group_json(cur, "switches"), &bad);
+	put(o, "switch_table", group_json(cur, "switches"), &bad);
 	put(o, "subtypes", group_json(cur, "subtypes"), &bad);
 	put(o, "bad_headers", jint(cur->of.framing.bad_headers), &bad);
 	put(o, "connections", conns_array(v, -1, info), &bad);
+	if (info && info->file) {
+		/* A file's report is whole: its switches too (live, they are
+		 * at /api/v1/switches). */
+		json_t *sw = ofx_json_switches(v, info);
+
+		put(o, "switches",
+		    sw ? json_incref(json_object_get(sw, "switches")) : NULL,
+		    &bad);
+		json_decref(sw);
+	}
 	return done(o, bad);
 }

@@ -53,24 +53,25 @@ static struct subrow *subrows(const struct ofx_subtab *t, size_t *n)
 		return NULL;
 	for (uint32_t i = 0; i < t->cap; i++) {
 		const struct ofx_subcount *s = &e[i];
+		uint8_t v = ofx_subcount_version(s), ty = ofx_subcount_type(s);
+		uint8_t d = ofx_subcount_dir(s), kind = ofx_subcount_kind(s);
 		size_t j;
 
-		if (!s->kind || s->kind > OF_SUB_EXP_ID || s->dir >= OFX_NDIRS)
+		if (!s->id || !kind || d >= OFX_NDIRS)
 			continue;
 		for (j = 0; j < k; j++)
-			if (r[j].version == s->version &&
-			    r[j].type == s->type && r[j].kind == s->kind &&
-			    r[j].key == s->key)
+			if (r[j].version == v && r[j].type == ty &&
+			    r[j].kind == kind && r[j].key == s->key)
 				break;
 		if (j == k) {
-			r[k].version = s->version;
-			r[k].type = s->type;
-			r[k].kind = s->kind;
+			r[k].version = v;
+			r[k].type = ty;
+			r[k].kind = kind;
 			r[k].key = s->key;
 			k++;
 		}
-		r[j].c[s->dir].msgs += s->c.msgs;
-		r[j].c[s->dir].bytes += s->c.bytes;
+		r[j].c[d].msgs += s->c.msgs;
+		r[j].c[d].bytes += s->c.bytes;
 	}
 	qsort(r, k, sizeof(*r), subrow_cmp);
 	*n = k;

@@ -481,10 +481,18 @@ void ofx_reasm_feed(struct ofx_reasm *r, const struct ofx_segment *seg)
 			return;
 		hi = 0;
 	} else {
-		if (!c->h[hi].started)
-			half_start(c, hi, seg);
 		lru_unlink(r, c);
 		lru_push_head(r, c);
+		c->pub.last_ns = seg->ts_ns;
+		if (!c->h[hi].started) {
+			/* A half starts at its SYN, data or FIN: a bare ACK
+			 * (a keepalive probe sits one byte early) says
+			 * nothing of where its data starts. */
+			if (!(fl & (OFX_TCP_SYN | OFX_TCP_FIN | OFX_TCP_RST)) &&
+			    !seg->cap_len)
+				return;
+			half_start(c, hi, seg);
+		}
 	}
 	h = &c->h[hi];
 	c->pub.last_ns = seg->ts_ns;
