@@ -249,7 +249,7 @@ def new_switch():
 
 def oracle_switches(conns, of_conns, notes):
     """tshark's connections grouped into switches as ofxdp does: by the
-    datapath_id of the last FEATURES_REPLY, else the switch's address. A
+    datapath_id of the first FEATURES_REPLY, else the switch's address. A
     connection of a version tshark does not dissect (its FEATURES_REPLY is
     invisible to tshark) takes the datapath_id that ofxdp's own connection
     list (of_conns, `read --json` only) gives the same endpoint pair."""
@@ -262,11 +262,9 @@ def oracle_switches(conns, of_conns, notes):
             of_dpid.setdefault((c.get("controller"), c.get("switch")),
                                c["datapath_id"])
     for c in conns or []:
-        dpid = c.get("datapath_id_last")
-        if dpid is None and c.get("datapath_ids"):
-            dpid = c["datapath_ids"][-1]   # older oracle: last distinct one
-        if dpid is None:
-            dpid = c.get("datapath_id")
+        # ofxdp names a connection's switch by its first FEATURES_REPLY
+        # (a switch keeps its datapath_id for the life of a connection).
+        dpid = c.get("datapath_id")
         und = c.get("undissected_versions") or []
         if dpid is None and und:
             dpid = of_dpid.get((c.get("switch"), c.get("controller")))

@@ -112,7 +112,7 @@ int ofx_bpf_cleanup(int ifindex);
 struct ofx_pcap;
 
 /**
- * ofx_pcap_open_live() - open @ifname with libpcap (snaplen 262144, 64 MiB
+ * ofx_pcap_open_live() - open @ifname with libpcap (snaplen 262144, 128 MiB
  * buffer, 100 ms timeout, BPF filter on @ports). Segment timestamps are
  * converted to CLOCK_MONOTONIC ns.
  * Return: 0 or a negative errno; @err (256 bytes) gets libpcap's message.

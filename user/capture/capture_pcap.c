@@ -16,7 +16,7 @@
 #include "capture/frame.h"
 
 #define PCAP_SNAPLEN 262144 /* GSO frames on lo reach ~65.5 KB and more */
-#define PCAP_BUFFER_BYTES (64 << 20)
+#define PCAP_BUFFER_BYTES (128 << 20)
 #define PCAP_TIMEOUT_MS 100
 #define FILE_BATCH 1024
 
