@@ -69,14 +69,18 @@ static const char doc[] =
 	"  sudo ofxdp attach lo --of-port 6653,6633 --rest 127.0.0.1:5555 "
 	"--server\n"
 	"  curl localhost:5555/get_of_counts\n"
+	"  curl localhost:5555/api/v1/switches\n"
+	"  curl 'localhost:5555/api/v1/connections?state=open'\n"
 	"  ofxdp read capture.pcap --of-port 6653 --json\n"
+	"  ofxdp read capture.pcap --switch-names names.txt\n"
 	"\n"
 	"Modes: auto (xdp where the driver runs XDP natively, else tc; libpcap "
 	"if BPF cannot be loaded), xdp (XDP ingress + TC egress), tc (TC "
 	"ingress + egress; one TC hook on lo), pcap (libpcap).\n"
 	"\v"
-	"\"in\" counts switch->controller (destination port is an OpenFlow "
-	"port), \"out\" controller->switch.";
+	"\"in\" counts switch->controller, \"out\" controller->switch; the "
+	"switch is the side that sends FEATURES_REPLY, PACKET_IN, "
+	"MULTIPART_REPLY...";
 
 static const char args_doc[] = "attach IFACE | read FILE | cleanup IFACE";
 
