@@ -1042,6 +1042,33 @@ static void test_keepalive_first(void **state)
 	assert_total(c, OUT, 5, C_LEN);
 }
 
+/* The last data segment retransmitted after both FINs closed the
+ * connection: recognised, not counted again, no new connection. */
+static void test_retrans_after_close(void **state)
+{
+	struct ctx *c = *state;
+	const uint32_t isn = 300;
+
+	new_reasm(c, NULL);
+	seg(c, IN, 1, isn, SYN, NULL, 0);
+	seg(c, OUT, 2, 9000, SYN | ACK, NULL, 0);
+	s_part(c, 3, isn, 0, S_LEN, 0);
+	seg(c, IN, 4, isn + 1 + S_LEN, FIN | ACK, NULL, 0);
+	seg(c, OUT, 5, 9001, FIN | ACK, NULL, 0);
+	assert_int_equal(c->st->reasm.connections_closed, 1);
+	s_part(c, 6, isn, 148, S_LEN, 0); /* retransmitted */
+	assert_int_equal(c->st->reasm.connections_total, 1);
+	assert_int_equal(c->st->reasm.connections_active, 0);
+	assert_int_equal(c->st->reasm.midstream_joins, 0);
+	assert_int_equal(c->st->reasm.retrans_segs, 1);
+	assert_int_equal(c->st->reasm.retrans_bytes, S_LEN - 148);
+	assert_s(c, IN, 1);
+	/* 5 s later the tuple is free: a segment there is a join */
+	s_part(c, 6 + 5000000001ull, isn, 148, S_LEN, 0);
+	assert_int_equal(c->st->reasm.connections_total, 2);
+	assert_int_equal(c->st->reasm.midstream_joins, 1);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1077,6 +1104,7 @@ int main(void)
 		T(test_passive_switch_roles),
 		T(test_role_fallback),
 		T(test_keepalive_first),
+		T(test_retrans_after_close),
 	};
 #undef T
 

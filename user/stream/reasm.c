@@ -15,6 +15,12 @@
 #define DEF_MAX_TOTAL_OOO_BYTES (64ull << 20)
 #define DEF_HOLE_TIMEOUT_NS 1000000000ull
 #define DEF_IDLE_TIMEOUT_NS 300000000000ull
+/* Connections closed by FIN or RST are remembered this long (capture
+ * time), like TCP's TIME_WAIT, so that retransmissions of their data are
+ * recognised instead of opening a new connection mid-stream. */
+#define TIME_WAIT_NS 5000000000ull
+/* Closed connections remembered at once (direct-mapped by tuple). */
+#define TIME_WAIT_SLOTS 4096u
 
 /* An out-of-order segment's payload, queued until the hole before it fills. */
 struct ooo_seg {
@@ -49,6 +55,14 @@ struct conn {
 	struct half h[2];
 };
 
+/* A closed connection: where each half's data ended. */
+struct time_wait {
+	struct ofx_flow_key key; /* half 0's direction; family 0: empty */
+	uint32_t end_seq[2];
+	bool started[2];
+	uint64_t until_ns;
+};
+
 struct ofx_reasm {
 	struct ofx_reasm_opts o;
 	const struct ofx_stream_ops *ops;
@@ -60,6 +74,7 @@ struct ofx_reasm {
 	uint64_t now_ns; /* ts of the segment or tick being processed */
 	struct conn *lru_head, *lru_tail;
 	uint64_t ooo_total;
+	struct time_wait *tw; /* TIME_WAIT_SLOTS entries */
 };
 
 const char *ofx_close_reason_name(uint8_t reason)
@@ -137,7 +152,10 @@ struct ofx_reasm *ofx_reasm_new(const struct ofx_reasm_opts *opts,
 	while (nb < 2 * r->o.max_conns && nb < (1u << 24))
 		nb <<= 1;
 	r->buckets = calloc(nb, sizeof(*r->buckets));
-	if (!r->buckets) {
+	r->tw = calloc(TIME_WAIT_SLOTS, sizeof(*r->tw));
+	if (!r->buckets || !r->tw) {
+		free(r->buckets);
+		free(r->tw);
 		free(r);
 		return NULL;
 	}
@@ -257,6 +275,17 @@ static void conn_close(struct ofx_reasm *r, struct conn *c, uint8_t reason,
 	r->st->connections_active = r->nconns;
 	if (counter)
 		(*counter)++;
+	if (reason == OFX_CLOSE_FIN || reason == OFX_CLOSE_RST) {
+		struct time_wait *t =
+			&r->tw[key_hash(&c->pub.key) & (TIME_WAIT_SLOTS - 1)];
+
+		t->key = c->pub.key;
+		for (int hi = 0; hi < 2; hi++) {
+			t->started[hi] = c->h[hi].started;
+			t->end_seq[hi] = c->h[hi].next_seq;
+		}
+		t->until_ns = r->now_ns + TIME_WAIT_NS;
+	}
 	c->pub.close_reason = reason;
 	r->ops->close(r->ops->ctx, &c->pub);
 	free(c);
@@ -456,6 +485,27 @@ static bool is_new_syn(const struct conn *c, int hi, uint32_t seq)
 		 seq_diff(seq + 1, h->next_seq) <= 0);
 }
 
+/* A segment of a connection closed by FIN or RST less than TIME_WAIT_NS
+ * ago whose payload all lies before where that half's data ended: a
+ * retransmission, counted as one, that must not open a new connection. */
+static bool retrans_after_close(struct ofx_reasm *r,
+				const struct ofx_segment *seg)
+{
+	struct time_wait *t =
+		&r->tw[key_hash(&seg->key) & (TIME_WAIT_SLOTS - 1)];
+	int hi;
+
+	if (!t->key.family || r->now_ns > t->until_ns)
+		return false;
+	hi = key_half(&t->key, &seg->key);
+	if (hi < 0 || !t->started[hi] ||
+	    seq_diff(seg->seq + seg->cap_len, t->end_seq[hi]) > 0)
+		return false;
+	r->st->retrans_segs++;
+	r->st->retrans_bytes += seg->cap_len;
+	return true;
+}
+
 void ofx_reasm_feed(struct ofx_reasm *r, const struct ofx_segment *seg)
 {
 	uint8_t fl = seg->tcp_flags;
@@ -475,6 +525,8 @@ void ofx_reasm_feed(struct ofx_reasm *r, const struct ofx_segment *seg)
 		/* Only a SYN or payload starts a connection: a bare ACK,
 		 * FIN or RST of an untracked one has nothing to say. */
 		if (!(fl & OFX_TCP_SYN) && !seg->cap_len)
+			return;
+		if (!(fl & OFX_TCP_SYN) && retrans_after_close(r, seg))
 			return;
 		c = conn_create(r, seg);
 		if (!c)
@@ -557,6 +609,7 @@ void ofx_reasm_free(struct ofx_reasm *r)
 		return;
 	while (r->lru_head)
 		conn_close(r, r->lru_head, OFX_CLOSE_END, NULL);
+	free(r->tw);
 	free(r->buckets);
 	free(r);
 }

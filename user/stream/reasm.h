@@ -36,6 +36,10 @@
  * - A half is finished once it has delivered everything up to its FIN. The
  *   connection closes (connections_closed, ops->close) when both halves are
  *   finished (OFX_CLOSE_FIN) or at an RST of either half (OFX_CLOSE_RST).
+ * - A connection closed by FIN or RST is remembered for 5 s of capture
+ *   time (like TCP's TIME_WAIT): a segment without SYN whose payload lies
+ *   wholly before where its half's data ended is a retransmission
+ *   (retrans_segs, retrans_bytes) and opens nothing.
  * - Connections idle for idle_timeout_ns are closed by ofx_reasm_tick()
  *   (connections_idle, OFX_CLOSE_IDLE); beyond max_conns the least recently
  *   used one is closed (connections_evicted, OFX_CLOSE_EVICTED).
