@@ -84,8 +84,7 @@ static void publish_views(struct ofx_pipeline *p, uint64_t now_ns)
 
 	if (!v)
 		return;
-	v->conns =
-		calloc(nopen + p->history + 1, sizeof(*v->conns));
+	v->conns = calloc(nopen + p->history + 1, sizeof(*v->conns));
 	v->sws = calloc(nsw + 1, sizeof(*v->sws));
 	if (!v->conns || !v->sws) {
 		free(v->conns);

@@ -726,12 +726,25 @@ static void test_full_no_prev(void **state)
  * prev snapshot; capture_start/_end as epoch seconds. */
 static void test_full_file(void **state)
 {
-	static const char *const top[] = {
-		"mode",	       "hooks",	     "interface",     "ports",
-		"uptime_s",    "interval_s", "capture_start", "capture_end",
-		"totals",      "tcp",	     "versions",      "loss",
-		"reassembly",  "switch_table", "subtypes",    "bad_headers",
-		"connections", "switches", NULL};
+	static const char *const top[] = {"mode",
+					  "hooks",
+					  "interface",
+					  "ports",
+					  "uptime_s",
+					  "interval_s",
+					  "capture_start",
+					  "capture_end",
+					  "totals",
+					  "tcp",
+					  "versions",
+					  "loss",
+					  "reassembly",
+					  "switch_table",
+					  "subtypes",
+					  "bad_headers",
+					  "connections",
+					  "switches",
+					  NULL};
 	struct ofx_stats *cur = ofxt_stats_new(), *prev = ofxt_stats_new();
 	struct ofx_run_info info = {
 		.mode = "file", .ifname = "x.pcap", .file = true};

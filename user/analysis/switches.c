@@ -42,7 +42,8 @@ struct cstat {
 	 * another version than the session's, each side its own) */
 	uint8_t ver[OFX_NTYPES][OFX_NDIRS];
 	struct ofx_count type[OFX_NTYPES][OFX_NDIRS];
-	struct ofx_count invalid[OFX_NDIRS]; /* types invalid in their version */
+	struct ofx_count
+		invalid[OFX_NDIRS]; /* types invalid in their version */
 	struct ofx_count mixed[OFX_NDIRS]; /* a type seen in a second version */
 	OFX_SUBTAB(OFX_CONN_SUBTYPES) sub;
 };
@@ -455,13 +456,16 @@ unsigned int ofx_switches_views(struct ofx_switches *s,
 				/* A connection that moved to another record
 				 * (its datapath_id learned) takes its counts
 				 * along: a total can go down. */
-				w->rate[d] = c->msgs >= b->msgs
-						     ? (double)(c->msgs - b->msgs) / dt
-						     : 0.0;
-				w->byte_rate[d] =
-					c->bytes >= b->bytes
-						? (double)(c->bytes - b->bytes) / dt
+				w->rate[d] =
+					c->msgs >= b->msgs
+						? (double)(c->msgs - b->msgs) /
+							  dt
 						: 0.0;
+				w->byte_rate[d] = c->bytes >= b->bytes
+							  ? (double)(c->bytes -
+								     b->bytes) /
+								    dt
+							  : 0.0;
 			}
 			w->rate_ts = now_ns;
 			memcpy(w->rate_base, out[i].m.total,

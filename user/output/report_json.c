@@ -488,10 +488,11 @@ json_t *ofx_json_switch(const struct ofx_switch_view *w,
 
 		if (info && info->file) {
 			/* a file: over the switch's capture time */
-			double dt = w->last_ns > w->first_ns
-					    ? (double)(w->last_ns - w->first_ns) /
-						      1e9
-					    : 0.0;
+			double dt =
+				w->last_ns > w->first_ns
+					? (double)(w->last_ns - w->first_ns) /
+						  1e9
+					: 0.0;
 
 			mr = per_s(w->m.total[d].msgs, 0, dt);
 			br = per_s(w->m.total[d].bytes, 0, dt);
