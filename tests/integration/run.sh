@@ -242,6 +242,29 @@ print(d["OF_%s_counts" % k][0], d["OF_%s_counts" % k][1], d["TCP_OF_%s_counts" %
 	[ "$bad" = 0 ] || fail "counts differ from tshark (see the table in the log)"
 }
 
+# attach_when_quiet MODE PORTS [ARGS...] - start ofxdp and tcpdump on
+# running connections, retried (3 tries) until neither saw a byte for
+# 1.2 s: the join then happens on a message boundary of a quiet
+# connection, which the tests that follow expect.
+attach_when_quiet() {
+	local try
+	for try in 1 2 3; do
+		note "attaching to the running connections (try $try)"
+		start_ofxdp "$@"
+		start_tcpdump "$2"
+		sleep 1.2
+		if [ "$(stat -c %s "$W/cap.pcap")" = 24 ] &&
+			rest_get /get_of_counts | py 'import json, sys
+sys.exit(any(any(v) for v in json.load(sys.stdin).values()))'; then
+			return 0
+		fi
+		note "traffic during the attach window: retrying"
+		stop_tcpdump
+		stop_ofxdp
+	done
+	fail "connections never quiet for 1.2 s"
+}
+
 # require_ts TS_JSON VER DIR TYPE MIN - the traffic really contained MIN+
 # messages of TYPE (so a case cannot pass on an empty capture).
 require_ts() {
@@ -359,23 +382,7 @@ case_midstream() {
 	# Attach both, then make sure the attach window was quiet for both
 	# (hosts' ARP refreshes can trigger a PACKET_IN at any moment): no
 	# packet in the capture yet and all ofxdp counters zero; else retry.
-	local try quiet=0
-	for try in 1 2 3; do
-		note "attaching to the running connection (try $try)"
-		start_ofxdp "$mode" "$OF_PORT"
-		start_tcpdump "$OF_PORT"
-		sleep 1.2
-		if [ "$(stat -c %s "$W/cap.pcap")" = 24 ] &&
-			rest_get /get_of_counts | py 'import json, sys
-sys.exit(any(any(v) for v in json.load(sys.stdin).values()))'; then
-			quiet=1
-			break
-		fi
-		note "traffic during the attach window: retrying"
-		stop_tcpdump
-		stop_ofxdp
-	done
-	[ "$quiet" = 1 ] || fail "connection never quiet for 1.2 s"
+	attach_when_quiet "$mode" "$OF_PORT"
 	nl_ping 30 0.05 || fail "data-plane traffic failed"
 	nl_disconnect || fail "disconnect failed"
 	sleep 1

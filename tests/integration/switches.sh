@@ -329,28 +329,13 @@ sys.exit(len(json.load(open(sys.argv[1])).get("connections", [])) != 3)' "$W/con
 # and tcpdump start on three running connections at a quiet moment; the
 # switch identity comes from the map.
 case_switches_midstream() {
-	local mode=$1 try quiet=0
+	local mode=$1
 	sw_setup -n
 	sw_connect 30000
 	nl_ping 5 0.05 || fail "data-plane traffic failed"
 	sleep 0.5
 	sw_names_file "$W/names.txt"
-	for try in 1 2 3; do
-		note "attaching to the running connections (try $try)"
-		start_ofxdp "$mode" "$OF_PORT" --switch-names "$W/names.txt"
-		start_tcpdump "$OF_PORT"
-		sleep 1.2
-		if [ "$(stat -c %s "$W/cap.pcap")" = 24 ] &&
-			rest_get /get_of_counts | py 'import json, sys
-sys.exit(any(any(v) for v in json.load(sys.stdin).values()))'; then
-			quiet=1
-			break
-		fi
-		note "traffic during the attach window: retrying"
-		stop_tcpdump
-		stop_ofxdp
-	done
-	[ "$quiet" = 1 ] || fail "connections never quiet for 1.2 s"
+	attach_when_quiet "$mode" "$OF_PORT" --switch-names "$W/names.txt"
 	# -n: every packet is a PACKET_IN/PACKET_OUT on every bridge it crosses.
 	nl_ping 10 0.05 || fail "data-plane traffic failed"
 	sleep 0.5
