@@ -31,7 +31,10 @@ struct of_conn;
  * @conn:    its connection (roles, version, datapath_id); valid during the
  *           call
  * @data:    its first @caplen bytes, header included; valid during the call
- * @caplen:  bytes at @data (the whole message when it was contiguous)
+ * @caplen:  bytes at @data: the whole message when it was contiguous in
+ *           one feed, else the first of_peek_len() bytes (fewer after a
+ *           gap; at most 64 for a message held until its connection's
+ *           roles were known)
  * @length:  the header's length field, bytes
  * @version/@type/@xid: from the header (OpenFlow 1.5.1 §7.1.1)
  * @dir:     OFX_DIR_IN (switch -> controller) or OFX_DIR_OUT
