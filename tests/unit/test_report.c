@@ -1061,6 +1061,7 @@ static void test_switches_json(void **state)
 					    "in",
 					    "out",
 					    "versions",
+					    "subtype_overflow",
 					    NULL};
 	static const char *const rkeys[] = {"msgs", "bytes", "msgs_per_s",
 					    "bytes_per_s", NULL};

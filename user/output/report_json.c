@@ -505,6 +505,8 @@ json_t *ofx_json_switch(const struct ofx_switch_view *w,
 	}
 	put(o, "versions", versions_json(&w->m, &w->sub.h, NULL, 0.0, false),
 	    &bad);
+	/* subtype counts that found no room in this switch's table */
+	put(o, "subtype_overflow", jint(w->sub.h.overflow), &bad);
 	return done(o, bad);
 }
 
