@@ -376,10 +376,7 @@ static struct ofx_views *sample_views(void)
 	w[0].conns_open = 1;
 	w[0].first_ns = 1 * SEC;
 	w[0].last_ns = 9 * SEC;
-	w[0].rate[OFX_DIR_IN] = 0.729;
-	w[0].rate[OFX_DIR_OUT] = 2.5;
-	w[0].byte_rate[OFX_DIR_IN] = 72.9;
-	w[0].byte_rate[OFX_DIR_OUT] = 0.1 + 0.2;
+	w[0].rate_dt = 2.0; /* rates: (m - rate_base) / rate_dt */
 	count_into(&w[0].m, &w[0].sub.h,
 		   mp_msg(buf, 4, 19, 13 /* PORT_DESC */, true, 80),
 		   OFX_DIR_IN);
@@ -1065,8 +1062,9 @@ static void test_switches_json(void **state)
 					    NULL};
 	static const char *const rkeys[] = {"msgs", "bytes", "msgs_per_s",
 					    "bytes_per_s", NULL};
-	static const char *const mp_keys[] = {"msgs", "bytes", "subtypes",
-					      "transactions", NULL};
+	static const char *const mp_keys[] = {
+		"msgs",	    "bytes",	    "msgs_per_s", "bytes_per_s",
+		"subtypes", "transactions", NULL};
 	struct ofx_views *v = sample_views();
 	struct ofx_run_info info = test_info;
 	json_t *j, *a, *w, *t;
@@ -1100,10 +1098,16 @@ static void test_switches_json(void **state)
 	assert_keys(t, rkeys);
 	assert_int_equal(ival(t, "msgs"), 2);
 	assert_int_equal(ival(t, "bytes"), 96);
-	assert_float_equal(num(json_object_get(t, "msgs_per_s")), 0.729, 1e-9);
-	assert_float_equal(num(json_object_get(t, "bytes_per_s")), 72.9, 1e-9);
-	assert_float_equal(num(path(w, "out", "msgs_per_s", NULL)), 2.5, 1e-9);
-	/* its own versions, same shape as /api/v1/stats without rates */
+	assert_float_equal(num(json_object_get(t, "msgs_per_s")), 1.0, 1e-9);
+	assert_float_equal(num(json_object_get(t, "bytes_per_s")), 48.0, 1e-9);
+	assert_float_equal(num(path(w, "out", "msgs_per_s", NULL)), 0.5, 1e-9);
+	assert_float_equal(num(path(w, "out", "bytes_per_s", NULL)), 8.0, 1e-9);
+	/* per-type rates too, over the same interval */
+	assert_float_equal(
+		num(path(w, "versions", "1.3", "in", "OFPT_MULTIPART_REPLY",
+			 "msgs_per_s", NULL)),
+		1.0, 1e-9);
+	/* its own versions, same shape as /api/v1/stats */
 	t = path(w, "versions", "1.3", "in", "OFPT_MULTIPART_REPLY", NULL);
 	assert_keys(t, mp_keys);
 	assert_int_equal(ival(t, "transactions"), 1);
@@ -1303,8 +1307,8 @@ static void test_console(void **state)
 	assert_int_equal(b, 2);
 	assert_int_equal(c, 2);
 	assert_int_equal(d, 1);
-	assert_float_equal(r1, 0.7, 0.05);
-	assert_float_equal(r2, 2.5, 0.05);
+	assert_float_equal(r1, 1.0, 0.05); /* 2 msgs over rate_dt 2 s */
+	assert_float_equal(r2, 0.5, 0.05);
 	assert_non_null(line_of(s, "10.0.0.9"));
 	assert_true(strstr(s, "0x0000000000000001 core") < strstr(s, "loss:"));
 	assert_non_null(strstr(s, "records_lost 1"));
@@ -1455,8 +1459,11 @@ static void fill_busy(struct ofx_stats *st, struct ofx_views **vp)
 		w->conns_open = 999;
 		w->m.total[OFX_DIR_IN].msgs = 12345678901234ull;
 		w->m.total[OFX_DIR_OUT].msgs = 12345678901234ull;
-		w->rate[OFX_DIR_IN] = 1234567.5;
-		w->rate[OFX_DIR_OUT] = 1234567.5;
+		w->rate_base.total[OFX_DIR_IN].msgs =
+			12345678901234ull - 1234567;
+		w->rate_base.total[OFX_DIR_OUT].msgs =
+			12345678901234ull - 1234567;
+		w->rate_dt = 1.0;
 	}
 	*vp = v;
 }
@@ -1961,10 +1968,13 @@ static void test_rest_reals(void **state)
 	(void)state;
 	fill(live, 1, 0);
 	pub = pub_with(NULL, live);
-	v->sws[0].rate[OFX_DIR_IN] = 0.729;
-	v->sws[0].byte_rate[OFX_DIR_IN] = 0.72899999; /* rounds to 0.729 */
-	v->sws[0].rate[OFX_DIR_OUT] = 0.1 + 0.2;
-	v->sws[0].byte_rate[OFX_DIR_OUT] = 1.0 / 3.0;
+	/* rates 2187/3000 = 0.729, 900/3000 = 0.3, 1000/3000 = 0.333.. */
+	memset(&v->sws[0].rate_base, 0, sizeof(v->sws[0].rate_base));
+	v->sws[0].rate_dt = 3000.0;
+	v->sws[0].m.total[OFX_DIR_IN].msgs = 2187;
+	v->sws[0].m.total[OFX_DIR_IN].bytes = 2187;
+	v->sws[0].m.total[OFX_DIR_OUT].msgs = 900;
+	v->sws[0].m.total[OFX_DIR_OUT].bytes = 1000;
 	ofx_stats_publish_views(pub, v);
 	assert_int_equal(ofx_rest_start("127.0.0.1", port, pub, &info, &stop,
 					&rest, err),

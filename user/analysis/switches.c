@@ -21,10 +21,8 @@ struct sw {
 	unsigned int idx; /* its index in the views being built */
 	uint8_t family;
 	uint32_t addr[4]; /* keys an address record (no datapath_id) */
-	uint64_t rate_ts;
-	struct ofx_count rate_base[OFX_NDIRS];
-	double rate[OFX_NDIRS];
-	double byte_rate[OFX_NDIRS];
+	uint64_t rate_ts; /* when rate_m was taken (0: not yet) */
+	struct ofx_msgcounts rate_m; /* counts then: the base of rates */
 };
 
 /* The analysis state of one open connection (struct of_conn.stats). */
@@ -442,37 +440,16 @@ unsigned int ofx_switches_views(struct ofx_switches *s,
 	for (unsigned int i = 0; i < n; i++) {
 		struct sw *w = s->sw[i];
 
-		if (!w->rate_ts) {
+		/* Rates over the time since the last base, which moves on
+		 * once it is a second old. */
+		out[i].rate_base = w->rate_ts ? w->rate_m : out[i].m;
+		out[i].rate_dt = w->rate_ts && now_ns > w->rate_ts
+					 ? (double)(now_ns - w->rate_ts) / 1e9
+					 : 0.0;
+		if (!w->rate_ts || now_ns - w->rate_ts >= 1000000000ull) {
+			w->rate_m = out[i].m;
 			w->rate_ts = now_ns;
-			memcpy(w->rate_base, out[i].m.total,
-			       sizeof(w->rate_base));
-		} else if (now_ns - w->rate_ts >= 1000000000ull) {
-			double dt = (double)(now_ns - w->rate_ts) / 1e9;
-
-			for (int d = 0; d < OFX_NDIRS; d++) {
-				const struct ofx_count *c = &out[i].m.total[d];
-				const struct ofx_count *b = &w->rate_base[d];
-
-				/* A connection that moved to another record
-				 * (its datapath_id learned) takes its counts
-				 * along: a total can go down. */
-				w->rate[d] =
-					c->msgs >= b->msgs
-						? (double)(c->msgs - b->msgs) /
-							  dt
-						: 0.0;
-				w->byte_rate[d] = c->bytes >= b->bytes
-							  ? (double)(c->bytes -
-								     b->bytes) /
-								    dt
-							  : 0.0;
-			}
-			w->rate_ts = now_ns;
-			memcpy(w->rate_base, out[i].m.total,
-			       sizeof(w->rate_base));
 		}
-		memcpy(out[i].rate, w->rate, sizeof(w->rate));
-		memcpy(out[i].byte_rate, w->byte_rate, sizeof(w->byte_rate));
 	}
 	return n;
 }

@@ -72,8 +72,10 @@ struct ofx_conn_view {
  * @id:      "0x%016x" datapath_id, or the switch's address when unknown
  * @address: the address of its latest connection
  * @conns_total/@conns_open: connections ever / now
- * @rate:    [dir] messages per second over the last interval (>= 1 s)
  * @m/@sub:  its message counts (open and closed connections)
+ * @rate_base/@rate_dt: its counts @rate_dt seconds before (rates are
+ *           (m - rate_base) / rate_dt; a count that went down, when a
+ *           connection moved to its datapath_id's record, rates 0)
  */
 struct ofx_switch_view {
 	char id[48];
@@ -86,9 +88,9 @@ struct ofx_switch_view {
 	uint32_t conns_open;
 	uint64_t first_ns;
 	uint64_t last_ns;
-	double rate[OFX_NDIRS];
-	double byte_rate[OFX_NDIRS];
 	struct ofx_msgcounts m;
+	struct ofx_msgcounts rate_base;
+	double rate_dt;
 	OFX_SUBTAB(OFX_SWITCH_SUBTYPES) sub;
 };
 

@@ -482,28 +482,23 @@ json_t *ofx_json_switch(const struct ofx_switch_view *w,
 	put(o, "connections_open", jint(w->conns_open), &bad);
 	put(o, "first_seen", jtime(w->first_ns, info), &bad);
 	put(o, "last_seen", jtime(w->last_ns, info), &bad);
-	for (int d = 0; d < OFX_NDIRS; d++) {
-		json_t *c = jcount(&w->m.total[d]);
-		double mr = w->rate[d], br = w->byte_rate[d];
+	/* Rates: live, over the last interval (struct ofx_switch_view);
+	 * for a file, over the switch's capture time. */
+	const struct ofx_msgcounts *base = &w->rate_base;
+	double dt = w->rate_dt;
 
-		if (info && info->file) {
-			/* a file: over the switch's capture time */
-			double dt =
-				w->last_ns > w->first_ns
-					? (double)(w->last_ns - w->first_ns) /
-						  1e9
-					: 0.0;
-
-			mr = per_s(w->m.total[d].msgs, 0, dt);
-			br = per_s(w->m.total[d].bytes, 0, dt);
-		}
-		if (c) {
-			put(c, "msgs_per_s", jreal(mr), &bad);
-			put(c, "bytes_per_s", jreal(br), &bad);
-		}
-		put(o, dir_name[d], c, &bad);
+	if (info && info->file) {
+		base = NULL;
+		dt = w->last_ns > w->first_ns
+			     ? (double)(w->last_ns - w->first_ns) / 1e9
+			     : 0.0;
 	}
-	put(o, "versions", versions_json(&w->m, &w->sub.h, NULL, 0.0, false),
+	for (int d = 0; d < OFX_NDIRS; d++)
+		put(o, dir_name[d],
+		    count_rate(&w->m.total[d], base ? &base->total[d] : NULL,
+			       dt),
+		    &bad);
+	put(o, "versions", versions_json(&w->m, &w->sub.h, base, dt, true),
 	    &bad);
 	/* subtype counts that found no room in this switch's table */
 	put(o, "subtype_overflow", jint(w->sub.h.overflow), &bad);

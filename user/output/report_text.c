@@ -251,7 +251,10 @@ static void print_switches(struct out *o, const struct ofx_views *v,
 		     " %10.1f %10.1f",
 		     label, w->conns_open, w->conns_total,
 		     w->m.total[OFX_DIR_IN].msgs, w->m.total[OFX_DIR_OUT].msgs,
-		     w->rate[OFX_DIR_IN], w->rate[OFX_DIR_OUT]);
+		     per_s(w->m.total[OFX_DIR_IN].msgs,
+			   w->rate_base.total[OFX_DIR_IN].msgs, w->rate_dt),
+		     per_s(w->m.total[OFX_DIR_OUT].msgs,
+			   w->rate_base.total[OFX_DIR_OUT].msgs, w->rate_dt));
 		shown++;
 	}
 }
