@@ -15,7 +15,7 @@ BPFTOOL ?= bpftool
 BUILD ?= build
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
-PKGS := libbpf libpcap libmicrohttpd jansson
+PKGS := libbpf libpcap libmicrohttpd jansson inih
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -Iinclude -Iuser -I$(BUILD) \
 	  $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -34,7 +34,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 OFGEN_SRCS := $(wildcard tools/ofgen/*.c)
 
-.PHONY: all deps test unit offline ofgen-test bench-smoke integration demo vmlinux clean format bench
+.PHONY: all deps test unit cli offline ofgen-test bench-smoke integration demo vmlinux clean format bench
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS)
 
@@ -79,6 +79,9 @@ $(BUILD):
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
+cli: all
+	tests/cli/run.sh
+
 offline: all
 	tests/offline/run.sh
 
@@ -91,7 +94,7 @@ integration: all
 bench-smoke: all
 	tools/bench/run.sh --smoke
 
-test: unit offline ofgen-test bench-smoke integration
+test: unit cli offline ofgen-test bench-smoke integration
 
 demo: all
 	tools/demo.sh

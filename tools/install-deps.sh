@@ -6,7 +6,7 @@ set -euo pipefail
 build_pkgs=(
 	make gcc clang llvm pkg-config
 	libbpf-dev bpftool libelf-dev zlib1g-dev
-	libpcap-dev libmicrohttpd-dev libjansson-dev libcmocka-dev
+	libpcap-dev libmicrohttpd-dev libjansson-dev libcmocka-dev libinih-dev
 )
 test_pkgs=(
 	iproute2 procps curl psmisc

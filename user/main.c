@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * main.c - ofxdp command line: attach (live), read (pcap file), cleanup,
- * and oftraf's own flags.
+ * main.c - ofxdp's entry point: runs the command user/cli/ parsed: attach
+ * (live), read (pcap file) or cleanup.
  */
-#include <argp.h>
 #include <errno.h>
 #include <net/if.h>
 #include <signal.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
+#include "cli/cli.h"
 #include "log.h"
 #include "pipeline.h"
 #include "output/report.h"
@@ -24,234 +24,11 @@
  * wake-up threshold, so counters lag the wire by at most this much. */
 #define POLL_TIMEOUT_MS 20
 
-enum cmd { CMD_NONE, CMD_ATTACH, CMD_READ, CMD_CLEANUP };
-
-static struct env {
-	enum cmd cmd;
-	const char *target; /* interface or file */
-	struct ofx_portset ports;
-	bool ports_set;
-	enum ofx_mode mode;
-	const char *rest_host;
-	uint16_t rest_port;
-	bool rest;
-	bool server;
-	bool json;
-	bool verbose;
-	uint32_t ringbuf_bytes;
-	double interval_s;
-	double duration_s;
-	const char *switch_names;
-	struct ofx_names names;
-} env = {
-	.mode = OFX_MODE_AUTO,
-	.interval_s = 1.0,
-};
+/* The command line (user/cli/), with the configuration file merged in. */
+static struct ofx_cli env;
+static struct ofx_names names;
 
 static volatile int stop_flag;
-
-const char *argp_program_version = "ofxdp 0.1";
-const char *argp_program_bug_address = "the project's issue tracker";
-
-static const char doc[] =
-	"ofxdp -- count OpenFlow traffic with XDP/TC and a BPF ring buffer.\n"
-	"\n"
-	"  ofxdp attach IFACE [OPTIONS]   live: console, or REST with "
-	"--server\n"
-	"  ofxdp read FILE [OPTIONS]      offline: pcap/pcapng file, no root\n"
-	"  ofxdp cleanup IFACE            remove programs a killed ofxdp left\n"
-	"  ofxdp --rest-host H --rest-port P --of-port N --ifname IF "
-	"[--server]\n"
-	"                                 oftraf's command line\n"
-	"\n"
-	"EXAMPLES:\n"
-	"  sudo ofxdp attach eth0\n"
-	"  sudo ofxdp attach lo --of-port 6653,6633 --rest 127.0.0.1:5555 "
-	"--server\n"
-	"  curl localhost:5555/get_of_counts\n"
-	"  curl localhost:5555/api/v1/switches\n"
-	"  curl 'localhost:5555/api/v1/connections?state=open'\n"
-	"  ofxdp read capture.pcap --of-port 6653 --json\n"
-	"  ofxdp read capture.pcap --switch-names names.txt\n"
-	"\n"
-	"Modes: auto (xdp where the driver runs XDP natively, else tc; libpcap "
-	"if BPF cannot be loaded), xdp (XDP ingress + TC egress), tc (TC "
-	"ingress + egress; one TC hook on lo), pcap (libpcap).\n"
-	"\v"
-	"\"in\" counts switch->controller, \"out\" controller->switch; the "
-	"switch is the side that sends FEATURES_REPLY, PACKET_IN, "
-	"MULTIPART_REPLY...";
-
-static const char args_doc[] = "attach IFACE | read FILE | cleanup IFACE";
-
-enum {
-	OPT_REST_HOST = 0x100,
-	OPT_REST_PORT,
-	OPT_IFNAME,
-	OPT_RING,
-	OPT_DURATION,
-	OPT_SWITCH_NAMES,
-};
-
-static const struct argp_option opts[] = {
-	{"of-port", 'p', "PORTS", 0,
-	 "OpenFlow TCP ports, comma separated (default 6653,6633)", 0},
-	{"mode", 'm', "MODE", 0, "auto, xdp, tc or pcap (default auto)", 0},
-	{"rest", 'r', "HOST:PORT", 0,
-	 "serve REST on HOST:PORT ([v6addr]:PORT for IPv6)", 0},
-	{"server", 's', NULL, 0, "no console; needs REST", 0},
-	{"json", 'j', NULL, 0, "read: print the counters as JSON", 0},
-	{"interval", 'i', "SEC", 0, "console refresh interval (default 1)", 0},
-	{"duration", OPT_DURATION, "SEC", 0, "stop after SEC seconds", 0},
-	{"ring-size", OPT_RING, "BYTES", 0,
-	 "BPF ring buffer size, power of two (default 64 MiB)", 0},
-	{"switch-names", OPT_SWITCH_NAMES, "FILE", 0,
-	 "switch names: lines 'DATAPATH_ID|ADDRESS NAME [DATAPATH_ID]'", 0},
-	{"verbose", 'v', NULL, 0, "debug messages, libbpf's too", 0},
-	{NULL, 0, NULL, 0, "oftraf compatibility:", 1},
-	{"rest-host", OPT_REST_HOST, "HOST", 0, "REST address", 1},
-	{"rest-port", OPT_REST_PORT, "PORT", 0, "REST port", 1},
-	{"ifname", OPT_IFNAME, "IFACE", 0, "interface to attach to", 1},
-	{0},
-};
-
-static int parse_u16(const char *s, uint16_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v == 0 || v > 65535)
-		return -EINVAL;
-	*out = (uint16_t)v;
-	return 0;
-}
-
-/* "HOST:PORT" or "[V6]:PORT" -> env.rest_host/rest_port. */
-static int parse_rest(char *arg)
-{
-	char *colon = strrchr(arg, ':');
-
-	if (!colon || colon == arg)
-		return -EINVAL;
-	*colon = '\0';
-	if (arg[0] == '[') {
-		size_t n = strlen(arg);
-
-		if (n < 3 || arg[n - 1] != ']')
-			return -EINVAL;
-		arg[n - 1] = '\0';
-		arg++;
-	}
-	env.rest_host = arg;
-	env.rest = true;
-	return parse_u16(colon + 1, &env.rest_port);
-}
-
-static error_t parse_arg(int key, char *arg, struct argp_state *state)
-{
-	char *end;
-
-	switch (key) {
-	case 'p':
-		if (ofx_portset_parse(arg, &env.ports))
-			argp_error(state,
-				   "bad port list '%s': want ports 1-65535, "
-				   "comma separated, at most 64",
-				   arg);
-		env.ports_set = true;
-		break;
-	case 'm':
-		if (ofx_mode_parse(arg, &env.mode))
-			argp_error(state,
-				   "bad mode '%s': auto, xdp, tc or pcap", arg);
-		break;
-	case 'r':
-		if (parse_rest(arg))
-			argp_error(state, "bad REST address (want HOST:PORT)");
-		break;
-	case 's':
-		env.server = true;
-		break;
-	case 'j':
-		env.json = true;
-		break;
-	case 'v':
-		env.verbose = true;
-		ofx_log_set_level(OFX_LOG_DEBUG);
-		break;
-	case OPT_SWITCH_NAMES:
-		env.switch_names = arg;
-		break;
-	case 'i':
-		env.interval_s = strtod(arg, &end);
-		if (*end || env.interval_s < 0.1)
-			argp_error(state, "bad interval '%s'", arg);
-		break;
-	case OPT_DURATION:
-		env.duration_s = strtod(arg, &end);
-		if (*end || env.duration_s <= 0)
-			argp_error(state, "bad duration '%s'", arg);
-		break;
-	case OPT_RING: {
-		unsigned long v = strtoul(arg, &end, 0);
-
-		if (*end || v < 4096 || v > (1ul << 30) || (v & (v - 1)))
-			argp_error(state,
-				   "bad ring size '%s': a power of two, "
-				   "4096 to 1 GiB",
-				   arg);
-		env.ringbuf_bytes = (uint32_t)v;
-		break;
-	}
-	case OPT_REST_HOST:
-		env.rest_host = arg;
-		env.rest = true;
-		break;
-	case OPT_REST_PORT:
-		if (parse_u16(arg, &env.rest_port))
-			argp_error(state, "bad REST port '%s'", arg);
-		env.rest = true;
-		break;
-	case OPT_IFNAME:
-		env.cmd = CMD_ATTACH;
-		env.target = arg;
-		break;
-	case ARGP_KEY_ARG:
-		if (state->arg_num == 0 && env.cmd == CMD_NONE) {
-			if (!strcmp(arg, "attach"))
-				env.cmd = CMD_ATTACH;
-			else if (!strcmp(arg, "read"))
-				env.cmd = CMD_READ;
-			else if (!strcmp(arg, "cleanup"))
-				env.cmd = CMD_CLEANUP;
-			else
-				argp_error(state, "unknown command '%s'", arg);
-		} else if (state->arg_num == 1 && !env.target) {
-			env.target = arg;
-		} else {
-			argp_error(state, "unexpected argument '%s'", arg);
-		}
-		break;
-	case ARGP_KEY_END:
-		if (env.cmd == CMD_NONE)
-			argp_error(state, "no command given");
-		if (!env.target)
-			argp_error(state, "%s needs %s",
-				   env.cmd == CMD_READ ? "read" : "attach",
-				   env.cmd == CMD_READ ? "a FILE" : "an IFACE");
-		if (env.rest && (!env.rest_host || !env.rest_port))
-			argp_error(state, "REST needs both a host and a port");
-		if (env.server && !env.rest)
-			argp_error(state, "--server needs a REST address "
-					  "(--rest HOST:PORT)");
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
 
 static void on_signal(int sig)
 {
@@ -287,7 +64,7 @@ static int print_json(json_t *j)
 
 static int cmd_read(void)
 {
-	struct ofx_pipeline_opts po = {.names = &env.names,
+	struct ofx_pipeline_opts po = {.names = &names,
 				       .history = READ_HISTORY};
 	struct ofx_stats_pub *pub = ofx_stats_pub_new(ofx_now_ns());
 	struct ofx_pipeline *pl = pub ? ofx_pipeline_new(pub, &po) : NULL;
@@ -358,6 +135,7 @@ static int open_capture(struct live *lv, struct ofx_pipeline *pl, int ifindex)
 			.cb = on_segment,
 			.ctx = pl,
 			.verbose = env.verbose,
+			.pin_dir = env.pin ? OFX_PIN_DIR : NULL,
 		};
 
 		rc = ofx_bpf_open(&o, &lv->bpf);
@@ -411,7 +189,7 @@ static void console_frame(struct ofx_stats_pub *pub,
 
 static int cmd_attach(void)
 {
-	struct ofx_pipeline_opts po = {.names = &env.names};
+	struct ofx_pipeline_opts po = {.names = &names};
 	uint64_t start = ofx_now_ns();
 	struct ofx_stats_pub *pub = ofx_stats_pub_new(start);
 	struct ofx_pipeline *pl = pub ? ofx_pipeline_new(pub, &po) : NULL;
@@ -545,42 +323,65 @@ static int cmd_cleanup(void)
 	return 0;
 }
 
+static int cmd_status(void)
+{
+	int ifindex = 0, n;
+
+	if (env.target) {
+		ifindex = (int)if_nametoindex(env.target);
+		if (!ifindex) {
+			ofx_err("no such interface: %s\n", env.target);
+			return 1;
+		}
+	}
+	n = ofx_bpf_status(ifindex, stdout);
+	if (n < 0) {
+		ofx_err("cannot read the kernel's BPF objects: %s%s\n",
+			strerror(-n), n == -EPERM ? " (run as root)" : "");
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct argp argp = {opts, parse_arg, args_doc, doc,
-					 NULL, NULL,	  NULL};
 	struct sigaction sa = {.sa_handler = on_signal};
+	enum ofx_cmd cmd;
 	int err;
 
-	ofx_portset_parse("6653,6633", &env.ports);
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
-		return 1;
+	cmd = ofx_cli_parse(argc, argv, &env);
+	if (env.config)
+		ofx_debug("configuration file %s\n", env.config);
 	if (env.switch_names) {
 		char msg[256];
 
-		if (ofx_names_load(env.switch_names, &env.names, msg)) {
+		if (ofx_names_load(env.switch_names, &names, msg)) {
 			ofx_err("%s\n", msg);
+			ofx_cli_free(&env);
 			return 1;
 		}
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	switch (env.cmd) {
-	case CMD_ATTACH:
+	switch (cmd) {
+	case OFX_CMD_ATTACH:
 		err = cmd_attach();
 		break;
-	case CMD_READ:
+	case OFX_CMD_READ:
 		err = cmd_read();
 		break;
-	case CMD_CLEANUP:
+	case OFX_CMD_CLEANUP:
 		err = cmd_cleanup();
+		break;
+	case OFX_CMD_STATUS:
+		err = cmd_status();
 		break;
 	default:
 		err = 1;
 		break;
 	}
-	ofx_names_free(&env.names);
+	ofx_names_free(&names);
+	ofx_cli_free(&env);
 	return err;
 }

@@ -44,6 +44,7 @@ ALL_CASES=(
 	errors oftraf
 	sigkill_tc sigkill_xdp
 	switches_tc switches_pcap switches_midstream_tc switches_lldp_tc
+	status_tc
 )
 
 # ---------------------------------------------------------------------------
@@ -488,6 +489,47 @@ case_sigkill() {
 	note "after SIGKILL: nothing attached to $NL_VETH_C (bpftool net, ip link, links $links_run gone)"
 }
 
+# case_status MODE - `ofxdp status IFACE` lists what a running ofxdp
+# attached (hooks, the process holding each link, its kernel counters) and
+# nothing once it stopped; `attach --pin` puts the counter maps where
+# bpftool reads them by path, and takes them away at exit (on the root
+# namespace's lo, the one with the host's bpffs: no traffic is sent).
+case_status() {
+	local mode=$1 out pin=/sys/fs/bpf/ofxdp/lo pid
+	nl_topology || fail "topology setup failed"
+	start_ofxdp "$mode" "$OF_PORT"
+	out=$(ip netns exec "$NL_NS_C" "$OFXDP" status "$NL_VETH_C" 2>&1) ||
+		fail "ofxdp status failed: $out"
+	note "status while running: $(echo "$out" | head -4 | tr '\n' '|')"
+	echo "$out" | grep -q "^$NL_VETH_C .*tcx ingress .*ofx_tc_ingress .*ofxdp\[$OFX_PID\]" ||
+		fail "status does not list tcx ingress held by ofxdp[$OFX_PID]: $out"
+	echo "$out" | grep -q "^$NL_VETH_C .*tcx egress .*ofx_tc_egress .*ofxdp\[$OFX_PID\]" ||
+		fail "status does not list tcx egress held by ofxdp[$OFX_PID]: $out"
+	echo "$out" | grep -q "^kernel counters (map ofx_kstats" ||
+		fail "status shows no kernel counters: $out"
+	stop_ofxdp
+	out=$(ip netns exec "$NL_NS_C" "$OFXDP" status "$NL_VETH_C" 2>&1) ||
+		fail "ofxdp status failed after stop: $out"
+	echo "$out" | grep -q "no ofxdp program attached" ||
+		fail "status after stop still lists: $out"
+
+	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf ||
+		fail "no bpffs at /sys/fs/bpf"
+	"$OFXDP" attach lo --mode tc --of-port "$OF_PORT" --pin --duration 4s \
+		--interval 10s >"$W/pin.out" 2>&1 &
+	pid=$!
+	nl_track_pid "$pid"
+	nl_wait_for 5 test -e "$pin/ofx_ports" ||
+		fail "no $pin/ofx_ports: $(head -2 "$W/pin.out")"
+	bpftool map dump pinned "$pin/ofx_kstats" >/dev/null 2>&1 ||
+		fail "bpftool cannot dump $pin/ofx_kstats"
+	bpftool map dump pinned "$pin/ofx_ports" | grep -q "\"key\": $OF_PORT," ||
+		fail "pinned ofx_ports does not hold port $OF_PORT"
+	wait "$pid" || fail "ofxdp attach lo --pin exited with $?"
+	[ ! -e "$pin" ] || fail "pins left in $pin after exit"
+	note "pinned maps read by bpftool, gone after exit"
+}
+
 # case_oftraf - oftraf's command line and REST contract as NSTAT uses it:
 # four flags + --server, /get_of_counts with exactly the four keys as
 # [count, bytes] integer pairs, JSON content type and CORS header, the
@@ -561,6 +603,7 @@ run_case() {
 	switches_tc | switches_pcap) case_switches "${name#switches_}" ;;
 	switches_midstream_*) case_switches_midstream "${name#switches_midstream_}" ;;
 	switches_lldp_*) case_switches_lldp "${name#switches_lldp_}" ;;
+	status_tc) case_status tc ;;
 	*) fail "unknown case $name" ;;
 	esac
 	echo PASS >"$RESULT"

@@ -7,6 +7,7 @@
 #define OFX_CAPTURE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "capture/segment.h"
@@ -43,6 +44,9 @@ typedef void (*ofx_seg_cb)(void *ctx, const struct ofx_segment *seg);
  *                 ofx_bpf_poll() timeout
  * @cb/@ctx:       segment consumer
  * @verbose:       print libbpf debug output
+ * @pin_dir:       pin ofx_kstats, ofx_of_counts and ofx_ports under
+ *                 @pin_dir/IFNAME/ (e.g. /sys/fs/bpf/ofxdp; NULL: no pins);
+ *                 removed at ofx_bpf_close()
  */
 struct ofx_bpf_opts {
 	const char *ifname;
@@ -54,6 +58,7 @@ struct ofx_bpf_opts {
 	ofx_seg_cb cb;
 	void *ctx;
 	bool verbose;
+	const char *pin_dir;
 };
 
 struct ofx_bpf;
@@ -106,6 +111,18 @@ void ofx_bpf_close(struct ofx_bpf *b);
  * or a negative errno.
  */
 int ofx_bpf_cleanup(int ifindex);
+
+/**
+ * ofx_bpf_status() - print to @out which ofxdp programs (name "ofx_*") are
+ * attached where, through XDP and tcx links or netlink XDP, the process
+ * that holds each link, and each running instance's kernel counters (its
+ * ofx_kstats map summed over the CPUs). @ifindex: only that interface
+ * (0: all). clsact filters (the fallback before tcx) are not listed: see
+ * `tc filter show dev IFACE ingress`.
+ * Return: attachments listed, or a negative errno (-EPERM: not allowed to
+ * read BPF objects; run as root).
+ */
+int ofx_bpf_status(int ifindex, FILE *out);
 
 /* ---- libpcap sources (capture_pcap.c) ---- */
 

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -77,7 +78,62 @@ struct ofx_bpf {
 	int ncpus;
 	struct ofx_kstats *percpu; /* ncpus entries, for update_stats */
 	char desc[160];
+	char pin_dir[128]; /* maps pinned there ("": not pinned) */
 };
+
+/* The maps `--pin` puts in bpffs, so bpftool reads them by path. */
+static struct bpf_map *pin_map(struct ofxdp_bpf *s, int i)
+{
+	struct bpf_map *maps[] = {s->maps.ofx_kstats, s->maps.ofx_of_counts,
+				  s->maps.ofx_ports};
+
+	return i < (int)(sizeof(maps) / sizeof(maps[0])) ? maps[i] : NULL;
+}
+
+static void unpin(struct ofx_bpf *b)
+{
+	struct bpf_map *m;
+	char path[256];
+
+	if (!b->pin_dir[0])
+		return;
+	for (int i = 0; (m = pin_map(b->skel, i)); i++) {
+		snprintf(path, sizeof(path), "%s/%s", b->pin_dir,
+			 bpf_map__name(m));
+		unlink(path);
+	}
+	rmdir(b->pin_dir);
+	b->pin_dir[0] = '\0';
+}
+
+/* Pin the counter and port maps under @base/IFACE/ (made if missing). */
+static int pin(struct ofx_bpf *b, const char *base)
+{
+	struct bpf_map *m;
+	char path[256];
+	int err;
+
+	if (mkdir(base, 0700) && errno != EEXIST)
+		return -errno;
+	snprintf(b->pin_dir, sizeof(b->pin_dir), "%s/%s", base, b->ifname);
+	if (mkdir(b->pin_dir, 0700) && errno != EEXIST) {
+		err = -errno;
+		b->pin_dir[0] = '\0';
+		return err;
+	}
+	for (int i = 0; (m = pin_map(b->skel, i)); i++) {
+		snprintf(path, sizeof(path), "%s/%s", b->pin_dir,
+			 bpf_map__name(m));
+		unlink(path); /* a killed instance's pin */
+		err = bpf_obj_pin(bpf_map__fd(m), path);
+		if (err) {
+			err = -errno;
+			unpin(b);
+			return err;
+		}
+	}
+	return 0;
+}
 
 static bool g_verbose;
 
@@ -590,6 +646,17 @@ int ofx_bpf_open(const struct ofx_bpf_opts *o, struct ofx_bpf **out)
 		ofx_err("cannot set up the ring buffer: %s\n", strerror(-err));
 		goto fail;
 	}
+	if (o->pin_dir) {
+		err = pin(b, o->pin_dir);
+		if (err) {
+			ofx_err("cannot pin the maps under %s/%s: %s%s\n",
+				o->pin_dir, b->ifname, strerror(-err),
+				err == -ENOENT ? " (is bpffs mounted at "
+						 "/sys/fs/bpf?)"
+					       : "");
+			goto fail;
+		}
+	}
 	b->last_check_ns = mono_ns();
 	*out = b;
 	return 0;
@@ -726,6 +793,7 @@ void ofx_bpf_close(struct ofx_bpf *b)
 		return;
 	ring_buffer__free(b->rb);
 	detach_all(b);
+	unpin(b);
 	ofxdp_bpf__destroy(b->skel);
 	free(b->percpu);
 	free(b->seq_end);

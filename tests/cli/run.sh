@@ -1,0 +1,394 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# Command-line tests: help per command, errors naming their command, sizes
+# and durations with units, --version, the configuration file (settings
+# applied, command line winning, errors with file:line). No root needed,
+# except the one check that says so (SKIP without root).
+#
+# Usage: tests/cli/run.sh        Env: OFXDP=path (default ./ofxdp)
+# Prints "PASS name" or "FAIL name: reason" per check and ends with
+# "N passed, M failed"; exit status 1 on any failure.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 2
+OFXDP=${OFXDP:-./ofxdp}
+OFXDP=$(cd "$(dirname "$OFXDP")" && pwd)/$(basename "$OFXDP")
+PCAP=$ROOT/tests/fixtures/tcpdump-tests/of10_p3295.pcap # switch 10.0.0.50, port 6633
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+
+ok() {
+	echo "PASS $1"
+	pass=$((pass + 1))
+}
+
+ko() {
+	echo "FAIL $1: $2"
+	fail=$((fail + 1))
+}
+
+if [ ! -x "$OFXDP" ]; then
+	echo "FAIL setup: $OFXDP not built (make)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+# run ARGS... - ofxdp with ARGS (in directory $RUN_DIR if set); stdout in
+# $OUT, stderr in $ERR, status $RC.
+OUT=$TMP/out
+ERR=$TMP/err
+run() {
+	(cd "${RUN_DIR:-.}" && exec timeout 20 "$OFXDP" "$@") >"$OUT" 2>"$ERR"
+	RC=$?
+}
+
+# first_err - the first line ofxdp wrote to stderr.
+first_err() { head -1 "$ERR"; }
+
+# expect_usage NAME WANT_LINE ARGS... - usage error: exit 64, first stderr
+# line exactly WANT_LINE, nothing on stdout.
+expect_usage() {
+	local name=$1 want=$2
+	shift 2
+	run "$@"
+	if [ "$RC" != 64 ]; then
+		ko "$name" "exit $RC, want 64 ($(first_err))"
+	elif [ "$(first_err)" != "$want" ]; then
+		ko "$name" "got '$(first_err)', want '$want'"
+	elif [ -s "$OUT" ]; then
+		ko "$name" "wrote to stdout: $(head -1 "$OUT")"
+	else
+		ok "$name"
+	fi
+}
+
+# expect_parsed NAME ARGS... - the command line parses: ofxdp gets as far as
+# the (missing) interface nosuch0 and says so in one line, exit 1.
+expect_parsed() {
+	local name=$1
+	shift
+	run "$@"
+	if [ "$RC" = 1 ] && [ "$(cat "$ERR")" = "ofxdp: no such interface: nosuch0" ]; then
+		ok "$name"
+	else
+		ko "$name" "exit $RC: $(first_err)"
+	fi
+}
+
+# ---------------------------------------------------------------------------
+# Help.
+
+run help
+if [ "$RC" = 0 ] && grep -q "^Commands:" "$OUT" &&
+	grep -q "^  attach IFACE" "$OUT" && grep -q "^  read FILE" "$OUT" &&
+	grep -q "^  cleanup IFACE" "$OUT" && grep -q -- "--rest-host HOST" "$OUT"; then
+	ok help
+else
+	ko help "exit $RC, output: $(head -3 "$OUT" | tr '\n' '|')"
+fi
+cp "$OUT" "$TMP/help.txt"
+
+for a in -h --help; do
+	run "$a"
+	if [ "$RC" = 0 ] && grep -q "^Commands:" "$OUT" && cmp -s "$OUT" "$TMP/help.txt"; then
+		ok "help_$a"
+	else
+		ko "help_$a" "exit $RC, differs from 'ofxdp help'"
+	fi
+done
+
+run help attach
+if [ "$RC" = 0 ] && [ "$(head -1 "$OUT")" = "Usage: ofxdp attach [OPTION...] IFACE" ] &&
+	grep -q -- "--ring-size=SIZE" "$OUT" && grep -q -- "--config=FILE" "$OUT" &&
+	grep -q "^Examples:" "$OUT" && grep -q "sudo ofxdp attach eth0" "$OUT" &&
+	! grep -q -- "--json" "$OUT" && ! grep -q -- "--rest-host" "$OUT"; then
+	ok help_attach
+else
+	ko help_attach "exit $RC, output: $(head -2 "$OUT" | tr '\n' '|')"
+fi
+cp "$OUT" "$TMP/help_attach.txt"
+
+for a in --help -h; do
+	run attach "$a"
+	if [ "$RC" = 0 ] && [ "$(head -1 "$OUT")" = "Usage: ofxdp attach [OPTION...] IFACE" ] &&
+		cmp -s "$OUT" "$TMP/help_attach.txt"; then
+		ok "attach_$a"
+	else
+		ko "attach_$a" "exit $RC, differs from 'ofxdp help attach'"
+	fi
+done
+
+run read -h
+if [ "$RC" = 0 ] && [ "$(head -1 "$OUT")" = "Usage: ofxdp read [OPTION...] FILE" ] &&
+	grep -q -- "--json" "$OUT" && ! grep -q -- "--ring-size" "$OUT" &&
+	! grep -q -- "--mode" "$OUT"; then
+	ok read_-h
+else
+	ko read_-h "exit $RC, output: $(head -2 "$OUT" | tr '\n' '|')"
+fi
+
+run help cleanup
+if [ "$RC" = 0 ] && [ "$(head -1 "$OUT")" = "Usage: ofxdp cleanup [OPTION...] IFACE" ] &&
+	! grep -q -- "--of-port" "$OUT"; then
+	ok help_cleanup
+else
+	ko help_cleanup "exit $RC, output: $(head -2 "$OUT" | tr '\n' '|')"
+fi
+
+# ---------------------------------------------------------------------------
+# Unknown commands, missing arguments: the error names the command.
+
+run frobnicate eth0
+if [ "$RC" = 64 ] &&
+	[ "$(first_err)" = "ofxdp: unknown command 'frobnicate' (commands: attach, read, cleanup, status, help, version)" ]; then
+	ok unknown_command
+else
+	ko unknown_command "exit $RC: $(first_err)"
+fi
+run status --help
+if [ "$RC" = 0 ] && grep -q "^Usage: ofxdp status" "$OUT"; then
+	ok status_help
+else
+	ko status_help "exit $RC: $(head -1 "$OUT")"
+fi
+run status no-such-iface0
+if [ "$RC" != 0 ] && grep -q "no such interface: no-such-iface0" "$ERR"; then
+	ok status_bad_iface
+else
+	ko status_bad_iface "exit $RC: $(first_err)"
+fi
+run help
+if grep -q "^  status \[IFACE\]" "$OUT"; then
+	ok help_lists_status
+else
+	ko help_lists_status "$(grep -c . "$OUT") lines"
+fi
+run help frobnicate
+if [ "$RC" = 64 ] && grep -q "unknown command 'frobnicate'" "$ERR"; then
+	ok help_unknown_command
+else
+	ko help_unknown_command "exit $RC: $(first_err)"
+fi
+run
+if [ "$RC" = 64 ] && grep -q "^Commands:" "$ERR"; then
+	ok no_command
+else
+	ko no_command "exit $RC: $(first_err)"
+fi
+
+expect_usage cleanup_missing_iface "ofxdp cleanup: missing IFACE" cleanup
+expect_usage read_missing_file "ofxdp read: missing FILE" read
+if [ -e /etc/ofxdp/ofxdp.conf ]; then
+	echo "SKIP attach_missing_iface: /etc/ofxdp/ofxdp.conf exists"
+else
+	expect_usage attach_missing_iface \
+		"ofxdp attach: missing IFACE (or [capture] interface in the configuration file)" attach
+fi
+expect_usage oftraf_missing_ifname "ofxdp: missing --ifname IFACE" \
+	--rest-host 127.0.0.1 --rest-port 18999 --server
+expect_usage read_unknown_option "ofxdp read: unrecognized option '--ring-size'" \
+	read "$PCAP" --ring-size 64M
+expect_usage read_extra_argument "ofxdp read: unexpected argument 'extra'" \
+	read "$PCAP" extra
+expect_usage attach_server_without_rest \
+	"ofxdp attach: --server needs a REST address (--rest HOST:PORT or [rest] address)" \
+	attach nosuch0 --server
+
+# ---------------------------------------------------------------------------
+# Sizes and durations with units (nosuch0: parsed, then no such interface).
+
+for s in 64M 1G 4096 64K 4K 256KiB 16m; do
+	expect_parsed "ring_size_$s" attach nosuch0 --ring-size "$s"
+done
+for s in 0x1000 010000 " 4096" "4096 " 64Q 64Mx 3K 2G 2048 0 -4096 +4096 ""; do
+	expect_usage "ring_size_rejected_'$s'" \
+		"ofxdp attach: bad ring size '$s': want a power of two from 4K to 1G, e.g. 64M" \
+		attach nosuch0 --ring-size "$s"
+done
+for d in 30s 5m 1h 250ms 2 1.5 0.5s; do
+	expect_parsed "duration_$d" attach nosuch0 --duration "$d"
+done
+for d in nan inf -5 0 0s 0.0 1e3 "5 m" 5x " 5" 0x10 ""; do
+	expect_usage "duration_rejected_'$d'" \
+		"ofxdp attach: bad duration '$d': want a number > 0 with unit ms, s, m or h, e.g. 30s" \
+		attach nosuch0 --duration "$d"
+done
+for i in 100ms 0.1 1 2s; do
+	expect_parsed "interval_$i" attach nosuch0 --interval "$i"
+done
+for i in 50ms 0.05 nan 0; do
+	expect_usage "interval_rejected_$i" \
+		"ofxdp attach: bad interval '$i': want a duration of at least 100ms, e.g. 1s or 500ms" \
+		attach nosuch0 --interval "$i"
+done
+expect_parsed oftraf_command_line --rest-host 127.0.0.1 --rest-port 18999 \
+	--of-port 6653 --ifname nosuch0 --server
+
+# ---------------------------------------------------------------------------
+# --version.
+
+run --version
+v=$(cat "$OUT")
+if [ "$RC" = 0 ] && [[ "$v" =~ ^ofxdp\ [^\ ]+$ ]]; then
+	ok "version ($v)"
+else
+	ko version "exit $RC: '$v'"
+fi
+for a in version "attach --version" "read -V"; do
+	# shellcheck disable=SC2086
+	run $a
+	if [ "$RC" = 0 ] && [ -n "$v" ] && [ "$(cat "$OUT")" = "$v" ]; then
+		ok "version_${a// /_}"
+	else
+		ko "version_${a// /_}" "exit $RC: '$(cat "$OUT")', want '$v'"
+	fi
+done
+
+# ---------------------------------------------------------------------------
+# Configuration file.
+
+mkdir -p "$TMP/etc"
+echo "10.0.0.50 file-switch" >"$TMP/etc/names.txt"
+echo "10.0.0.50 cli-switch" >"$TMP/cli-names.txt"
+cat >"$TMP/etc/ok.conf" <<'EOF'
+# ofxdp configuration for the tests
+[capture]
+ports = 6633
+ring_size = 4M ; comment
+
+[switches]
+names = names.txt
+EOF
+
+# read_check NAME WANT ARGS... - `ofxdp read PCAP ARGS --json` gives the
+# ports and the name of switch 10.0.0.50 as WANT ("PORTS NAME").
+read_check() {
+	local name=$1 want=$2 got
+	shift 2
+	run read "$PCAP" "$@" --json
+	if [ "$RC" != 0 ]; then
+		ko "$name" "exit $RC: $(first_err)"
+		return
+	fi
+	got=$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+names = [s["name"] for s in d["switches"] if s["address"] == "10.0.0.50"]
+print(d["ports"], names[0] if names else None)' "$OUT" 2>&1)
+	if [ "$got" = "$want" ]; then
+		ok "$name"
+	else
+		ko "$name" "got '$got', want '$want'"
+	fi
+}
+
+# Control: without the file, ports 6653,6633 and no name.
+read_check config_control "6653,6633 None"
+# The file's ports and names (relative to the file) apply, run from
+# elsewhere.
+RUN_DIR=/ read_check config_applied "6633 file-switch" --config "$TMP/etc/ok.conf"
+read_check config_overridden "6653,6633 cli-switch" --config "$TMP/etc/ok.conf" \
+	--of-port 6653,6633 --switch-names "$TMP/cli-names.txt"
+# Options before --config win too (the file is read after all options).
+read_check config_overridden_before "6633,6653 file-switch" --of-port 6633,6653 -c "$TMP/etc/ok.conf"
+
+# attach: [capture] interface is the IFACE unless the command line has one.
+cat >"$TMP/attach.conf" <<'EOF'
+[capture]
+interface = nosuch0
+mode = pcap
+[rest]
+address = [::1]:18999
+server = yes
+EOF
+expect_parsed config_interface attach --config "$TMP/attach.conf"
+run attach nosuch1 --config "$TMP/attach.conf"
+if [ "$RC" = 1 ] && [ "$(cat "$ERR")" = "ofxdp: no such interface: nosuch1" ]; then
+	ok config_interface_overridden
+else
+	ko config_interface_overridden "exit $RC: $(first_err)"
+fi
+
+# config_error NAME WANT_LINE CONTENT [COMMAND] - a file with CONTENT makes
+# ofxdp exit 1 with exactly WANT_LINE (FILE stands for the file's path).
+config_error() {
+	local name=$1 want=$2 cmd=${4:-read}
+	printf '%b' "$3" >"$TMP/$name.conf"
+	want=${want//FILE/$TMP/$name.conf}
+	if [ "$cmd" = read ]; then
+		run read "$PCAP" --config "$TMP/$name.conf"
+	else
+		run attach nosuch0 --config "$TMP/$name.conf"
+	fi
+	if [ "$RC" != 1 ]; then
+		ko "$name" "exit $RC, want 1: $(first_err)"
+	elif [ "$(cat "$ERR")" != "$want" ]; then
+		ko "$name" "got '$(cat "$ERR")', want '$want'"
+	else
+		ok "$name"
+	fi
+}
+
+config_error config_unknown_key "ofxdp read: FILE:3: unknown key 'port' in [capture]" \
+	'[capture]\nports = 6633\nport = 6633\n'
+config_error config_unknown_section \
+	"ofxdp read: FILE:4: unknown section [capturer] (want [capture], [rest] or [switches])" \
+	'# x\n[capture]\nports = 6633\n[capturer]\n'
+config_error config_key_outside_section "ofxdp read: FILE:2: key 'ports' outside a section" \
+	'; comment\nports = 6633\n'
+config_error config_bad_ring_size \
+	"ofxdp read: FILE:5: bad value for [capture] ring_size: '0x1000' (want a power of two from 4K to 1G, e.g. 64M)" \
+	'[capture]\n\n# c\nports = 6633\nring_size = 0x1000\n'
+config_error config_bad_ports \
+	"ofxdp attach: FILE:2: bad value for [capture] ports: '70000' (want ports 1-65535, comma separated, at most 64)" \
+	'[capture]\nports = 70000\n' attach
+config_error config_bad_server \
+	"ofxdp attach: FILE:3: bad value for [rest] server: 'maybe' (want yes/no, true/false, on/off or 1/0)" \
+	'[rest]\naddress = 127.0.0.1:18999\nserver = maybe\n' attach
+config_error config_bad_address \
+	"ofxdp attach: FILE:2: bad value for [rest] address: '127.0.0.1' (want HOST:PORT or [V6ADDR]:PORT)" \
+	'[rest]\naddress = 127.0.0.1\n' attach
+config_error config_bad_mode \
+	"ofxdp attach: FILE:2: bad value for [capture] mode: 'xdpp' (want auto, xdp, tc or pcap)" \
+	'[capture]\nmode = xdpp\n' attach
+config_error config_syntax_error \
+	"ofxdp read: FILE:3: syntax error (want [section], key = value or a # comment)" \
+	'[capture]\nports = 6633\nring_size 64M\n'
+# A value the command line overrides is still checked.
+printf '[capture]\nports = 6633\nring_size = 64Q\n' >"$TMP/overridden-bad.conf"
+run attach nosuch0 --ring-size 64M --config "$TMP/overridden-bad.conf"
+if [ "$RC" = 1 ] && grep -q "overridden-bad.conf:3: bad value for \[capture\] ring_size" "$ERR"; then
+	ok config_overridden_value_checked
+else
+	ko config_overridden_value_checked "exit $RC: $(first_err)"
+fi
+run read "$PCAP" --config "$TMP/no-such.conf"
+if [ "$RC" = 1 ] &&
+	[ "$(cat "$ERR")" = "ofxdp read: cannot read configuration file $TMP/no-such.conf: No such file or directory" ]; then
+	ok config_missing_file
+else
+	ko config_missing_file "exit $RC: $(first_err)"
+fi
+
+# ---------------------------------------------------------------------------
+# Root: a live attach on lo stops after --duration (libpcap: no BPF needed).
+
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP attach_duration: needs root"
+else
+	start=$(date +%s%N)
+	run attach lo --mode pcap --of-port 16699 --duration 1500ms --interval 250ms
+	ms=$((($(date +%s%N) - start) / 1000000))
+	if [ "$RC" = 0 ] && [ "$ms" -ge 1400 ] && [ "$ms" -lt 6000 ] &&
+		grep -q "^ofxdp: pcap mode: " "$ERR"; then
+		ok "attach_duration (${ms} ms)"
+	else
+		ko attach_duration "exit $RC after ${ms} ms: $(first_err)"
+	fi
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

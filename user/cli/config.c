@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * config.c - the configuration file (libinih), e.g. /etc/ofxdp/ofxdp.conf:
+ *
+ *   [capture]
+ *   interface = eth0        attach's IFACE when the command line has none
+ *   mode = auto             auto, xdp, tc or pcap
+ *   ports = 6653,6633
+ *   ring_size = 64M
+ *   [rest]
+ *   address = 127.0.0.1:5555   HOST:PORT or [V6ADDR]:PORT
+ *   server = yes            no console (yes/no, true/false, on/off, 1/0)
+ *   [switches]
+ *   names = switch-names    --switch-names FILE (relative: to this file)
+ *
+ * '#' or ';' starts a comment line. An unknown section or key, a bad value
+ * or a syntax error stops ofxdp with the file and line. The command line
+ * wins over the file.
+ */
+#include <errno.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+/* Parse state: the file, the line being parsed, the first error. */
+struct cfg {
+	const char *path;
+	FILE *f;
+	struct ofx_cli *cli;
+	int line;
+	bool at_line_start;
+	int err_line; /* 0: no error */
+	char msg[200];
+};
+
+/* Record the first error at the current line. Return: 0 (inih: error). */
+static int __attribute__((format(printf, 2, 3)))
+cfg_error(struct cfg *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c->err_line) {
+		c->err_line = c->line;
+		va_start(ap, fmt);
+		vsnprintf(c->msg, sizeof(c->msg), fmt, ap);
+		va_end(ap);
+	}
+	return 0;
+}
+
+/*
+ * A "[section]" line: check the name here, at its own line (inih reports
+ * nothing for a section until a key follows). Same rules as inih: blanks
+ * before '[', the name is what lies between '[' and the first ']'.
+ */
+static void cfg_check_section(struct cfg *c, const char *line)
+{
+	static const char *const known[] = {"capture", "rest", "switches"};
+	const char *end;
+	size_t i, n;
+
+	if (c->line == 1 && !strncmp(line, "\xEF\xBB\xBF", 3))
+		line += 3;
+	line += strspn(line, " \t\r\n\f\v");
+	if (*line != '[')
+		return;
+	end = strchr(++line, ']');
+	if (!end)
+		return; /* inih's syntax error */
+	n = (size_t)(end - line);
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strlen(known[i]) == n && !strncmp(line, known[i], n))
+			return;
+	cfg_error(c,
+		  "unknown section [%.*s] (want [capture], [rest] or "
+		  "[switches])",
+		  (int)n, line);
+}
+
+/* ini_reader: fgets that counts lines, checks section names and refuses
+ * lines inih would split. */
+static char *cfg_read(char *str, int num, void *stream)
+{
+	struct cfg *c = stream;
+	bool start = c->at_line_start;
+	size_t n;
+	int ch;
+
+	if (c->err_line || !fgets(str, num, c->f))
+		return NULL;
+	if (start)
+		c->line++;
+	n = strlen(str);
+	c->at_line_start = n && str[n - 1] == '\n';
+	if (!c->at_line_start && n == (size_t)num - 1) {
+		ch = getc(c->f);
+		if (ch != EOF) {
+			ungetc(ch, c->f);
+			cfg_error(c, "line too long (at most %d characters)",
+				  num - 2);
+			return NULL;
+		}
+	}
+	if (start)
+		cfg_check_section(c, str);
+	return c->err_line ? NULL : str;
+}
+
+/* @v relative to the directory of the configuration file. */
+static int set_path(struct cfg *c, char **dst, const char *v)
+{
+	const char *slash = strrchr(c->path, '/');
+	size_t dir, n;
+	char *s;
+
+	if (v[0] == '/' || !slash)
+		return ofx_set_str(dst, v);
+	dir = (size_t)(slash - c->path);
+	n = dir + 1 + strlen(v) + 1;
+	s = malloc(n);
+	if (!s)
+		return -ENOMEM;
+	snprintf(s, n, "%.*s/%s", (int)dir, c->path, v);
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+#define BAD(what, want)                                                        \
+	cfg_error(c, "bad value for [%s] %s: '%s' (want %s)", section, what,   \
+		  value, want)
+#define GIVEN(bit) (c->cli->given & (bit))
+
+static int cfg_capture(struct cfg *c, const char *section, const char *key,
+		       const char *value)
+{
+	struct ofx_cli *cli = c->cli;
+
+	if (!strcmp(key, "interface")) {
+		if (!*value || strlen(value) >= 16 || strchr(value, '/') ||
+		    strpbrk(value, " \t"))
+			return BAD(key, "an interface name");
+		/* attach's IFACE (read's FILE comes from its command line). */
+		if (cli->cmd == OFX_CMD_ATTACH && !GIVEN(OFX_GIVEN_TARGET) &&
+		    ofx_set_str(&cli->target, value))
+			return cfg_error(c, "out of memory");
+	} else if (!strcmp(key, "mode")) {
+		enum ofx_mode m;
+
+		if (ofx_mode_parse(value, &m))
+			return BAD(key, OFX_MODE_WANT);
+		if (!GIVEN(OFX_GIVEN_MODE))
+			cli->mode = m;
+	} else if (!strcmp(key, "ports")) {
+		struct ofx_portset ps;
+
+		if (ofx_portset_parse(value, &ps))
+			return BAD(key, OFX_PORTS_WANT);
+		if (!GIVEN(OFX_GIVEN_PORTS))
+			cli->ports = ps;
+	} else if (!strcmp(key, "ring_size")) {
+		uint32_t v;
+
+		if (ofx_parse_ring_size(value, &v))
+			return BAD(key, OFX_RING_SIZE_WANT);
+		if (!GIVEN(OFX_GIVEN_RING))
+			cli->ringbuf_bytes = v;
+	} else {
+		return cfg_error(c, "unknown key '%s' in [%s]", key, section);
+	}
+	return 1;
+}
+
+static int cfg_rest(struct cfg *c, const char *section, const char *key,
+		    const char *value)
+{
+	struct ofx_cli *cli = c->cli;
+
+	if (!strcmp(key, "address")) {
+		char host[256];
+		uint16_t port;
+
+		if (ofx_parse_hostport(value, host, sizeof(host), &port))
+			return BAD(key, "HOST:PORT or [V6ADDR]:PORT");
+		if (!GIVEN(OFX_GIVEN_REST_HOST) &&
+		    ofx_set_str(&cli->rest_host, host))
+			return cfg_error(c, "out of memory");
+		if (!GIVEN(OFX_GIVEN_REST_PORT))
+			cli->rest_port = port;
+	} else if (!strcmp(key, "server")) {
+		bool v;
+
+		if (ofx_parse_bool(value, &v))
+			return BAD(key, OFX_BOOL_WANT);
+		if (!GIVEN(OFX_GIVEN_SERVER))
+			cli->server = v;
+	} else {
+		return cfg_error(c, "unknown key '%s' in [%s]", key, section);
+	}
+	return 1;
+}
+
+static int cfg_switches(struct cfg *c, const char *section, const char *key,
+			const char *value)
+{
+	if (strcmp(key, "names"))
+		return cfg_error(c, "unknown key '%s' in [%s]", key, section);
+	if (!*value)
+		return BAD(key, "a file name");
+	if (!GIVEN(OFX_GIVEN_NAMES) &&
+	    set_path(c, &c->cli->switch_names, value))
+		return cfg_error(c, "out of memory");
+	return 1;
+}
+
+/* ini_handler: one "key = value" of @section. Return: 1, or 0 on error. */
+static int cfg_handler(void *user, const char *section, const char *key,
+		       const char *value)
+{
+	struct cfg *c = user;
+
+	if (c->err_line)
+		return 0;
+	if (!*section)
+		return cfg_error(c, "key '%s' outside a section", key);
+	if (!strcmp(section, "capture"))
+		return cfg_capture(c, section, key, value);
+	if (!strcmp(section, "rest"))
+		return cfg_rest(c, section, key, value);
+	if (!strcmp(section, "switches"))
+		return cfg_switches(c, section, key, value);
+	return cfg_error(c,
+			 "unknown section [%s] (want [capture], [rest] or "
+			 "[switches])",
+			 section);
+}
+
+int ofx_config_load(const char *path, struct ofx_cli *cli, char *err,
+		    size_t len)
+{
+	struct cfg c = {.path = path, .cli = cli, .at_line_start = true};
+	int rc;
+
+	c.f = fopen(path, "r");
+	if (!c.f) {
+		rc = -errno;
+		snprintf(err, len, "cannot read configuration file %s: %s",
+			 path, strerror(-rc));
+		return rc;
+	}
+	/* inih reports a syntax error only by its line (the first error's). */
+	rc = ini_parse_stream(cfg_read, &c, cfg_handler, &c);
+	if (!rc && ferror(c.f) && !c.err_line) {
+		snprintf(err, len, "cannot read configuration file %s", path);
+		fclose(c.f);
+		return -EIO;
+	}
+	fclose(c.f);
+	if (rc > 0 && (!c.err_line || rc < c.err_line)) {
+		snprintf(err, len,
+			 "%s:%d: syntax error (want [section], key = value "
+			 "or a # comment)",
+			 path, rc);
+		return -EINVAL;
+	}
+	if (rc < 0) {
+		snprintf(err, len, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	if (c.err_line) {
+		snprintf(err, len, "%s:%d: %s", path, c.err_line, c.msg);
+		return -EINVAL;
+	}
+	free(cli->config);
+	cli->config = strdup(path);
+	return cli->config ? 0 : -ENOMEM;
+}

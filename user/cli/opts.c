@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * opts.c - ofxdp's commands and their options, one argp per command
+ * (attach, read, cleanup, and oftraf's flags), in the style of bpftool:
+ * `ofxdp help [COMMAND]`, `ofxdp COMMAND --help`, errors named after the
+ * command ("ofxdp read: missing FILE").
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "log.h"
+
+enum {
+	OPT_DURATION = 0x100,
+	OPT_RING,
+	OPT_SWITCH_NAMES,
+	OPT_USAGE,
+	OPT_PIN,
+	OPT_REST_HOST,
+	OPT_REST_PORT,
+	OPT_IFNAME,
+};
+
+/* What argp_parse() hands the parser. */
+struct parse_ctx {
+	struct ofx_cli *cli;
+	const char *config; /* --config FILE */
+	bool oftraf; /* oftraf's command line */
+};
+
+#define GROUP_GENERAL -1 /* last */
+
+/* Options of more than one command. */
+#define O_PORTS                                                                \
+	{                                                                      \
+		"of-port", 'p', "PORTS", 0,                                    \
+			"OpenFlow TCP ports, comma separated (default "        \
+			"6653,6633)",                                          \
+			0                                                      \
+	}
+#define O_SWITCH_NAMES                                                         \
+	{                                                                      \
+		"switch-names", OPT_SWITCH_NAMES, "FILE", 0,                   \
+			"switch names: lines 'DATAPATH_ID|ADDRESS NAME "       \
+			"[DATAPATH_ID]'",                                      \
+			0                                                      \
+	}
+#define O_CONFIG                                                               \
+	{                                                                      \
+		"config", 'c', "FILE", 0, "configuration file (see below)", 0  \
+	}
+#define O_GENERAL                                                                \
+	{NULL, 0, NULL, 0, "General:", GROUP_GENERAL},                           \
+		{"verbose",    'v', NULL, 0, "debug messages, libbpf's too",     \
+		 GROUP_GENERAL},                                                 \
+		{"help", 'h', NULL, 0, "show this help", GROUP_GENERAL},         \
+		{"usage",      OPT_USAGE, NULL, 0, "show a short usage message", \
+		 GROUP_GENERAL},                                                 \
+	{                                                                        \
+		"version", 'V', NULL, 0, "print the version", GROUP_GENERAL      \
+	}
+#define O_ATTACH                                                               \
+	O_PORTS, {"mode",                                                      \
+		  'm',                                                         \
+		  "MODE",                                                      \
+		  0,                                                           \
+		  "auto, xdp, tc or pcap (default auto)",                      \
+		  0},                                                          \
+		{"rest",                                                       \
+		 'r',                                                          \
+		 "HOST:PORT",                                                  \
+		 0,                                                            \
+		 "serve REST on HOST:PORT ([V6ADDR]:PORT for IPv6)",           \
+		 0},                                                           \
+		{"server", 's', NULL, 0, "no console; needs REST", 0},         \
+		{"interval",                                                   \
+		 'i',                                                          \
+		 "DURATION",                                                   \
+		 0,                                                            \
+		 "console refresh interval, >= 100ms (default 1s)",            \
+		 0},                                                           \
+		{"duration",                                                   \
+		 OPT_DURATION,                                                 \
+		 "DURATION",                                                   \
+		 0,                                                            \
+		 "stop after DURATION (30s, 5m, 1h; bare number: seconds)",    \
+		 0},                                                           \
+		{"ring-size",                                                  \
+		 OPT_RING,                                                     \
+		 "SIZE",                                                       \
+		 0,                                                            \
+		 "BPF ring buffer size: a power of two, 4K to 1G (default "    \
+		 "64M)",                                                       \
+		 0},                                                           \
+		O_SWITCH_NAMES, O_CONFIG
+
+static const struct argp_option attach_opts[] = {
+	O_ATTACH,
+	{"pin", OPT_PIN, NULL, 0,
+	 "pin ofx_kstats, ofx_of_counts and ofx_ports under "
+	 "/sys/fs/bpf/ofxdp/IFACE/ (for bpftool map dump pinned ...)",
+	 0},
+	O_GENERAL,
+	{0},
+};
+
+static const struct argp_option read_opts[] = {
+	O_PORTS,	{"json", 'j', NULL, 0, "print the counters as JSON", 0},
+	O_SWITCH_NAMES, O_CONFIG,
+	O_GENERAL,	{0},
+};
+
+static const struct argp_option cleanup_opts[] = {
+	O_GENERAL,
+	{0},
+};
+
+static const struct argp_option status_opts[] = {
+	O_GENERAL,
+	{0},
+};
+
+static const struct argp_option oftraf_opts[] = {
+	{"rest-host", OPT_REST_HOST, "HOST", 0, "REST address", 0},
+	{"rest-port", OPT_REST_PORT, "PORT", 0, "REST port", 0},
+	{"ifname", OPT_IFNAME, "IFACE", 0, "interface to attach to", 0},
+	O_ATTACH,
+	O_GENERAL,
+	{0},
+};
+
+#define SIZES_DURATIONS                                                        \
+	"SIZE: bytes, or with unit K, M or G (KiB, MiB, GiB). DURATION: "      \
+	"seconds, or with unit ms, s, m or h.\n"
+#define CONFIG_HELP                                                            \
+	"\nConfiguration file (the command line wins over it; an unknown "     \
+	"section or key, or a bad value, is an error naming its line):\n"      \
+	"  [capture]   interface = IFACE, mode = MODE, ports = PORTS, "        \
+	"ring_size = SIZE\n"                                                   \
+	"  [rest]      address = HOST:PORT, server = yes|no\n"                 \
+	"  [switches]  names = FILE (relative to the configuration file)\n"
+
+static const char attach_doc[] =
+	"Count OpenFlow traffic live on IFACE: XDP/TC programs feed a BPF "
+	"ring buffer (libpcap where BPF cannot be loaded). A console, "
+	"refreshed every --interval, or REST with --rest (--server: REST "
+	"only). Needs root, or CAP_BPF+CAP_NET_ADMIN (CAP_NET_RAW for pcap).\v"
+	"Modes: auto (xdp where the driver runs XDP natively, else tc; "
+	"libpcap if BPF cannot be loaded), xdp (XDP ingress + TC egress), tc "
+	"(TC ingress + egress; one TC hook on lo), pcap (libpcap).\n"
+	"\"in\" counts switch->controller, \"out\" "
+	"controller->switch.\n" SIZES_DURATIONS CONFIG_HELP
+	"The file: --config FILE, else " OFX_CONFIG_DEFAULT " when it "
+	"exists.\n"
+	"\nExamples:\n"
+	"  sudo ofxdp attach eth0\n"
+	"  sudo ofxdp attach eth0 --of-port 6653,6633 --rest 127.0.0.1:5555 "
+	"--server\n"
+	"  sudo ofxdp attach eth0 --mode tc --ring-size 256M --duration 5m\n"
+	"  sudo ofxdp attach --config ofxdp.conf\n"
+	"  curl localhost:5555/get_of_counts\n"
+	"  curl localhost:5555/api/v1/switches\n"
+	"  curl 'localhost:5555/api/v1/connections?state=open'";
+
+static const char read_doc[] =
+	"Count the OpenFlow traffic of a pcap or pcapng file as attach does "
+	"live: a text report, or JSON with --json. No root needed.\v"
+	"With --config FILE, its [capture] ports and [switches] names apply "
+	"(the other keys are checked, not used).\n" CONFIG_HELP "\nExamples:\n"
+	"  ofxdp read capture.pcap\n"
+	"  ofxdp read capture.pcap --of-port 6653 --json\n"
+	"  ofxdp read capture.pcapng --switch-names names.txt";
+
+static const char cleanup_doc[] =
+	"Remove the programs a killed ofxdp left attached to IFACE (clsact "
+	"filters, netlink XDP; tcx and XDP links go with their process). "
+	"ofxdp attach does this by itself at start. Needs root.\v"
+	"Example:\n"
+	"  sudo ofxdp cleanup eth0";
+
+static const char status_doc[] =
+	"Show which ofxdp programs are attached where (XDP and tcx links, "
+	"netlink XDP), the process that holds each link, and each running "
+	"instance's kernel counters, as the kernel sees them (no map names "
+	"needed). Needs root.\v"
+	"Examples:\n"
+	"  sudo ofxdp status\n"
+	"  sudo ofxdp status eth0";
+
+static const char oftraf_doc[] =
+	"oftraf's command line: attach to IFACE with REST on HOST:PORT "
+	"(same as ofxdp attach IFACE --rest HOST:PORT).\v" SIZES_DURATIONS
+		CONFIG_HELP
+	"The file: --config FILE only (oftraf's command line reads no default "
+	"file).\n"
+	"\nExample:\n"
+	"  sudo ofxdp --rest-host 127.0.0.1 --rest-port 5555 --of-port 6653 "
+	"\\\n"
+	"       --ifname eth0 --server";
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state);
+
+static const struct argp attach_argp = {
+	attach_opts, parse_opt, "IFACE", attach_doc, NULL, NULL, NULL};
+static const struct argp read_argp = {read_opts, parse_opt, "FILE", read_doc,
+				      NULL,	 NULL,	    NULL};
+static const struct argp cleanup_argp = {
+	cleanup_opts, parse_opt, "IFACE", cleanup_doc, NULL, NULL, NULL};
+static const struct argp status_argp = {
+	status_opts, parse_opt, "[IFACE]", status_doc, NULL, NULL, NULL};
+static const struct argp oftraf_argp = {
+	oftraf_opts, parse_opt, NULL, oftraf_doc, NULL, NULL, NULL};
+
+/* The commands, in the order help lists them. */
+static const struct command {
+	const char *name;
+	const char *prog; /* argp's program name: "ofxdp attach" */
+	const char *synopsis;
+	const char *summary;
+	enum ofx_cmd cmd;
+	const struct argp *argp;
+} commands[] = {
+	{"attach", "ofxdp attach", "attach IFACE [OPTIONS]",
+	 "live capture: console, or REST with --server (root)", OFX_CMD_ATTACH,
+	 &attach_argp},
+	{"read", "ofxdp read", "read FILE [OPTIONS]",
+	 "the same counts from a pcap/pcapng file (no root)", OFX_CMD_READ,
+	 &read_argp},
+	{"cleanup", "ofxdp cleanup", "cleanup IFACE",
+	 "remove programs a killed ofxdp left on IFACE", OFX_CMD_CLEANUP,
+	 &cleanup_argp},
+	{"status", "ofxdp status", "status [IFACE]",
+	 "what ofxdp attached where, held by whom, its kernel counters",
+	 OFX_CMD_STATUS, &status_argp},
+	{"help", NULL, "help [COMMAND]", "this text, or COMMAND's options",
+	 OFX_CMD_NONE, NULL},
+	{"version", NULL, "version", "print the version", OFX_CMD_NONE, NULL},
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* argp help of one command: usage, description, options, examples. */
+#define HELP_FLAGS (ARGP_HELP_SHORT_USAGE | ARGP_HELP_DOC | ARGP_HELP_LONG)
+
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static void print_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: ofxdp COMMAND [ARGS] [OPTIONS]\n");
+	fprintf(f, "       ofxdp --rest-host HOST --rest-port PORT "
+		   "--of-port PORTS --ifname IFACE [--server]\n");
+	fprintf(f, "\nCommands:\n");
+	for (i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  %-24s %s\n", commands[i].synopsis,
+			commands[i].summary);
+}
+
+static void print_help(FILE *f)
+{
+	print_usage(f);
+	fprintf(f,
+		"\nofxdp counts OpenFlow messages and bytes per version, type, "
+		"subtype,\ndirection, switch and connection, with XDP/TC "
+		"programs and a BPF ring\nbuffer. The second form is oftraf's "
+		"command line (an attach with REST).\n"
+		"\nRun 'ofxdp help COMMAND' or 'ofxdp COMMAND --help' for a "
+		"command's options\nand examples; 'ofxdp --version' for the "
+		"version.\n");
+}
+
+/* Exit EX_USAGE after an unknown command, listing the commands. */
+static void __attribute__((noreturn)) unknown_command(const char *name)
+{
+	size_t i;
+
+	fprintf(stderr, "ofxdp: unknown command '%s' (commands:", name);
+	for (i = 0; i < N_COMMANDS; i++)
+		fprintf(stderr, "%s %s", i ? "," : "", commands[i].name);
+	fprintf(stderr, ")\nTry 'ofxdp help' for more information.\n");
+	exit(EX_USAGE);
+}
+
+static void set_arg(struct argp_state *state, char **dst, const char *v)
+{
+	if (ofx_set_str(dst, v))
+		argp_failure(state, 1, ENOMEM, "cannot parse the command line");
+}
+
+/* After the options: the configuration file, then what must be there. */
+static void parse_end(struct argp_state *state, struct parse_ctx *ctx)
+{
+	struct ofx_cli *cli = ctx->cli;
+	const char *cfg = ctx->config;
+	char err[512];
+
+	if (cli->cmd == OFX_CMD_STATUS)
+		return; /* no IFACE: every interface */
+	if (!cli->target && cli->cmd != OFX_CMD_ATTACH)
+		argp_error(state, "missing %s",
+			   cli->cmd == OFX_CMD_READ ? "FILE" : "IFACE");
+	/* The default file is attach's, not oftraf's command line's (it
+	 * stays as oftraf had it). */
+	if (!cfg && cli->cmd == OFX_CMD_ATTACH && !ctx->oftraf &&
+	    access(OFX_CONFIG_DEFAULT, F_OK) == 0)
+		cfg = OFX_CONFIG_DEFAULT;
+	if (cfg && ofx_config_load(cfg, cli, err, sizeof(err)))
+		argp_failure(state, 1, 0, "%s", err);
+	if (!cli->target)
+		argp_error(state, "%s",
+			   ctx->oftraf
+				   ? "missing --ifname IFACE"
+				   : "missing IFACE (or [capture] "
+				     "interface in the configuration file)");
+	if (cli->cmd != OFX_CMD_ATTACH)
+		return;
+	cli->rest = cli->rest_host || cli->rest_port;
+	if (cli->rest && (!cli->rest_host || !cli->rest_port))
+		argp_error(state, "REST needs both a host and a port");
+	if (cli->server && !cli->rest)
+		argp_error(state, "--server needs a REST address "
+				  "(--rest HOST:PORT or [rest] address)");
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct parse_ctx *ctx = state->input;
+	struct ofx_cli *cli = ctx->cli;
+	char host[256];
+
+	switch (key) {
+	case 'p':
+		if (ofx_portset_parse(arg, &cli->ports))
+			argp_error(state, "bad port list '%s': want %s", arg,
+				   OFX_PORTS_WANT);
+		cli->given |= OFX_GIVEN_PORTS;
+		break;
+	case 'm':
+		if (ofx_mode_parse(arg, &cli->mode))
+			argp_error(state, "bad mode '%s': %s", arg,
+				   OFX_MODE_WANT);
+		cli->given |= OFX_GIVEN_MODE;
+		break;
+	case 'r':
+		if (ofx_parse_hostport(arg, host, sizeof(host),
+				       &cli->rest_port))
+			argp_error(state,
+				   "bad REST address '%s' (want "
+				   "HOST:PORT or [V6ADDR]:PORT)",
+				   arg);
+		set_arg(state, &cli->rest_host, host);
+		cli->given |= OFX_GIVEN_REST_HOST | OFX_GIVEN_REST_PORT;
+		break;
+	case 's':
+		cli->server = true;
+		cli->given |= OFX_GIVEN_SERVER;
+		break;
+	case 'j':
+		cli->json = true;
+		break;
+	case OPT_PIN:
+		cli->pin = true;
+		break;
+	case 'v':
+		cli->verbose = true;
+		ofx_log_set_level(OFX_LOG_DEBUG);
+		break;
+	case 'c':
+		ctx->config = arg;
+		break;
+	case OPT_SWITCH_NAMES:
+		set_arg(state, &cli->switch_names, arg);
+		cli->given |= OFX_GIVEN_NAMES;
+		break;
+	case 'i':
+		if (ofx_parse_duration(arg, &cli->interval_s) ||
+		    cli->interval_s < 0.1 - 1e-9)
+			argp_error(state,
+				   "bad interval '%s': want a duration of at "
+				   "least 100ms, e.g. 1s or 500ms",
+				   arg);
+		break;
+	case OPT_DURATION:
+		if (ofx_parse_duration(arg, &cli->duration_s))
+			argp_error(state, "bad duration '%s': want %s", arg,
+				   OFX_DURATION_WANT);
+		break;
+	case OPT_RING:
+		if (ofx_parse_ring_size(arg, &cli->ringbuf_bytes))
+			argp_error(state, "bad ring size '%s': want %s", arg,
+				   OFX_RING_SIZE_WANT);
+		cli->given |= OFX_GIVEN_RING;
+		break;
+	case OPT_REST_HOST:
+		set_arg(state, &cli->rest_host, arg);
+		cli->given |= OFX_GIVEN_REST_HOST;
+		break;
+	case OPT_REST_PORT:
+		if (ofx_parse_port(arg, &cli->rest_port))
+			argp_error(state, "bad REST port '%s'", arg);
+		cli->given |= OFX_GIVEN_REST_PORT;
+		break;
+	case OPT_IFNAME:
+		set_arg(state, &cli->target, arg);
+		cli->given |= OFX_GIVEN_TARGET;
+		break;
+	case 'h':
+		argp_state_help(state, stdout, HELP_FLAGS | ARGP_HELP_EXIT_OK);
+		break;
+	case OPT_USAGE:
+		argp_state_help(state, stdout,
+				ARGP_HELP_USAGE | ARGP_HELP_EXIT_OK);
+		break;
+	case 'V':
+		printf("ofxdp %s\n", OFX_VERSION);
+		exit(0);
+	case ARGP_KEY_ARG:
+		if (ctx->oftraf)
+			argp_error(state,
+				   "unexpected argument '%s' (a command "
+				   "comes first: ofxdp COMMAND ...)",
+				   arg);
+		if (state->arg_num > 0)
+			argp_error(state, "unexpected argument '%s'", arg);
+		set_arg(state, &cli->target, arg);
+		cli->given |= OFX_GIVEN_TARGET;
+		break;
+	case ARGP_KEY_END:
+		parse_end(state, ctx);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* Run @argp on @argv[first...] as program @prog. Exits on errors. */
+static void run_argp(const struct argp *argp, const char *prog, int argc,
+		     char **argv, int first, struct parse_ctx *ctx)
+{
+	int n = argc - first + 1, i;
+	char **sub = calloc((size_t)n + 1, sizeof(*sub));
+
+	if (!sub) {
+		ofx_err("out of memory\n");
+		exit(1);
+	}
+	sub[0] = (char *)prog;
+	for (i = 1; i < n; i++)
+		sub[i] = argv[first + i - 1];
+	if (argp_parse(argp, n, sub, ARGP_NO_HELP, NULL, ctx))
+		exit(EX_USAGE);
+	free(sub);
+}
+
+enum ofx_cmd ofx_cli_parse(int argc, char **argv, struct ofx_cli *cli)
+{
+	struct parse_ctx ctx = {.cli = cli};
+	const struct command *c;
+	const char *a;
+
+	*cli = (struct ofx_cli){.mode = OFX_MODE_AUTO, .interval_s = 1.0};
+	ofx_portset_parse("6653,6633", &cli->ports);
+	if (argc < 2) {
+		print_usage(stderr);
+		fprintf(stderr, "\nTry 'ofxdp help' for more information.\n");
+		exit(EX_USAGE);
+	}
+	a = argv[1];
+	if (!strcmp(a, "help") || !strcmp(a, "--help") || !strcmp(a, "-h")) {
+		if (argc > 3 || (argc == 3 && strcmp(a, "help"))) {
+			fprintf(stderr, "ofxdp: usage: ofxdp help [COMMAND]\n");
+			exit(EX_USAGE);
+		}
+		if (argc == 2) {
+			print_help(stdout);
+			exit(0);
+		}
+		c = find_command(argv[2]);
+		if (!c)
+			unknown_command(argv[2]);
+		if (!c->argp)
+			print_help(stdout);
+		else
+			argp_help(c->argp, stdout, HELP_FLAGS, (char *)c->prog);
+		exit(0);
+	}
+	if (!strcmp(a, "--usage")) {
+		print_usage(stdout);
+		exit(0);
+	}
+	if (!strcmp(a, "version") || !strcmp(a, "--version") ||
+	    !strcmp(a, "-V")) {
+		if (argc > 2) {
+			fprintf(stderr, "ofxdp: usage: ofxdp --version\n");
+			exit(EX_USAGE);
+		}
+		printf("ofxdp %s\n", OFX_VERSION);
+		exit(0);
+	}
+	if (a[0] == '-') {
+		/* oftraf's flags: an attach without a command word. */
+		cli->cmd = OFX_CMD_ATTACH;
+		ctx.oftraf = true;
+		run_argp(&oftraf_argp, "ofxdp", argc, argv, 1, &ctx);
+		return cli->cmd;
+	}
+	c = find_command(a);
+	if (!c || !c->argp)
+		unknown_command(a);
+	cli->cmd = c->cmd;
+	run_argp(c->argp, c->prog, argc, argv, 2, &ctx);
+	return cli->cmd;
+}
+
+void ofx_cli_free(struct ofx_cli *cli)
+{
+	free(cli->target);
+	free(cli->rest_host);
+	free(cli->switch_names);
+	free(cli->config);
+	cli->target = cli->rest_host = cli->switch_names = cli->config = NULL;
+}

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * values.c - the values options and the configuration file share: sizes
+ * and durations with units, booleans, ports, HOST:PORT. Strict: decimal
+ * digits only, no blanks, no sign, no exponent, nan or inf.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli/cli.h"
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+int ofx_parse_size(const char *s, uint64_t *bytes)
+{
+	static const struct {
+		const char *name;
+		unsigned int shift;
+	} units[] = {
+		{"", 0},     {"K", 10},	  {"M", 20},   {"G", 30}, {"KiB", 10},
+		{"MiB", 20}, {"GiB", 30}, {"k", 10},   {"m", 20}, {"g", 30},
+		{"kiB", 10}, {"miB", 20}, {"giB", 30},
+	};
+	uint64_t v = 0;
+	const char *p = s;
+	size_t i;
+
+	/* No leading zero: "010" is not octal here, nor "0x10" hex. */
+	if (!is_digit(*p) || (*p == '0' && p[1]))
+		return -EINVAL;
+	for (; is_digit(*p); p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(p, units[i].name))
+			continue;
+		if (v > UINT64_MAX >> units[i].shift)
+			return -ERANGE;
+		*bytes = v << units[i].shift;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int ofx_parse_ring_size(const char *s, uint32_t *bytes)
+{
+	uint64_t v;
+
+	if (ofx_parse_size(s, &v) || v < 4096 || v > (1ull << 30) ||
+	    (v & (v - 1)))
+		return -EINVAL;
+	*bytes = (uint32_t)v;
+	return 0;
+}
+
+int ofx_parse_duration(const char *s, double *seconds)
+{
+	static const struct {
+		const char *name;
+		double mult;
+	} units[] = {
+		{"", 1}, {"s", 1}, {"ms", 1e-3}, {"m", 60}, {"h", 3600},
+	};
+	const char *p = s;
+	char num[64];
+	size_t digits = 0, i, n;
+	double v;
+
+	/* [digits][.digits] with one digit at least, then the unit. */
+	for (; is_digit(*p); p++)
+		digits++;
+	if (*p == '.')
+		for (p++; is_digit(*p); p++)
+			digits++;
+	n = (size_t)(p - s);
+	if (!digits || n >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(p, units[i].name))
+			continue;
+		v = strtod(num, NULL) * units[i].mult;
+		if (!isfinite(v))
+			return -ERANGE;
+		if (v <= 0)
+			return -EINVAL;
+		*seconds = v;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int ofx_parse_bool(const char *s, bool *v)
+{
+	static const char *const yes[] = {"yes", "true", "on", "1"};
+	static const char *const no[] = {"no", "false", "off", "0"};
+	size_t i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcasecmp(s, yes[i])) {
+			*v = true;
+			return 0;
+		}
+		if (!strcasecmp(s, no[i])) {
+			*v = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int ofx_parse_port(const char *s, uint16_t *port)
+{
+	unsigned long v = 0;
+	const char *p = s;
+
+	if (!is_digit(*p))
+		return -EINVAL;
+	for (; is_digit(*p); p++) {
+		v = v * 10 + (unsigned long)(*p - '0');
+		if (v > 65535)
+			return -EINVAL;
+	}
+	if (*p || !v)
+		return -EINVAL;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+int ofx_parse_hostport(const char *s, char *host, size_t hostlen,
+		       uint16_t *port)
+{
+	const char *colon = strrchr(s, ':');
+	const char *h = s;
+	size_t n;
+
+	if (!colon || colon == s)
+		return -EINVAL;
+	n = (size_t)(colon - s);
+	if (s[0] == '[') {
+		if (n < 3 || s[n - 1] != ']')
+			return -EINVAL;
+		h = s + 1;
+		n -= 2;
+	}
+	if (n >= hostlen)
+		return -EINVAL;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	return ofx_parse_port(colon + 1, port);
+}
+
+int ofx_set_str(char **dst, const char *v)
+{
+	char *s = strdup(v);
+
+	if (!s)
+		return -ENOMEM;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
