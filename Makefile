@@ -1,27 +1,80 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # ofxdp - eBPF/XDP OpenFlow traffic monitor.
 #
-#   make deps     install the Debian packages (build + tests)
-#   make          build ./ofxdp (BPF object -> skeleton -> daemon)
-#   make test     unit tests, offline capture tests (tshark oracle), then
-#                 integration tests (root: veth, netns, OVS, tshark)
-#   make bench    benchmark: ofxdp vs tcpdump and tshark under ofgen load (root)
-#   make demo     live demo: veth pair, Open vSwitch, controller, ofxdp console
-#   make vmlinux  regenerate vmlinux/vmlinux.h from /sys/kernel/btf/vmlinux
+#   make deps       install the Debian packages (build + tests)
+#   make            build ./ofxdp (BPF object -> skeleton -> daemon)
+#   make test       unit tests, command-line tests, offline capture tests (tshark
+#                   oracle), install tests, then integration tests (root: veth,
+#                   netns, OVS, tshark)
+#   make bench      benchmark: ofxdp vs tcpdump and tshark under ofgen load (root)
+#   make demo       live demo: veth pair, Open vSwitch, controller, ofxdp console
+#   make vmlinux    regenerate vmlinux/vmlinux.h from /sys/kernel/btf/vmlinux
+#   make install    install the binary, ofxdp(8), the systemd unit ofxdp@.service,
+#                   bash completion and the example configuration
+#   make uninstall  remove what `make install` installed
+#
+# Variables (on the command line or in the environment):
+#   CFLAGS        optimisation and debug flags (default -O2 -g); the project's
+#                 own flags (-std, warnings, include paths, pkg-config) are in
+#                 OFX_CFLAGS and always used, so `make CFLAGS='-O1 -g'` works
+#   CPPFLAGS, LDFLAGS, EXTRA_CFLAGS, EXTRA_LDFLAGS   appended as given
+#   WERROR=1      warnings are errors (C and BPF). Default: 1 in a git checkout
+#                 (development, CI), 0 otherwise (release tarballs, packagers);
+#                 WERROR=0 switches it off anywhere
+#   V=1           print full commands (default: one short line per step)
+#   Changing any of these rebuilds what they affect ($(BUILD)/flags).
+#
+#   PREFIX=/usr/local, DESTDIR (staging root), and the directories below it:
+#   BINDIR=$(PREFIX)/sbin        ofxdp (needs root, or CAP_BPF, CAP_NET_ADMIN
+#                                and CAP_PERFMON)
+#   MANDIR=$(PREFIX)/share/man   man8/ofxdp.8 (uncompressed: packaging
+#                                tools such as dh_compress gzip it)
+#   SYSTEMDDIR=/lib/systemd/system with PREFIX=/usr, else
+#                $(PREFIX)/lib/systemd/system   ofxdp@.service
+#   BASHCOMPDIR=$(PREFIX)/share/bash-completion/completions   ofxdp
+#   SYSCONFDIR=/etc              ofxdp/ofxdp.conf.example (never touches
+#                                ofxdp/ofxdp.conf, the administrator's file)
+#   e.g. make && sudo make install PREFIX=/usr
+#        make install DESTDIR=$PWD/stage PREFIX=/usr   (packaging)
 
 CC ?= gcc
 CLANG ?= clang
 BPFTOOL ?= bpftool
+SCDOC ?= scdoc
+INSTALL ?= install
 BUILD ?= build
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SYSTEMDDIR ?= $(if $(filter /usr /usr/,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSCONFDIR ?= /etc
+
+WERROR ?= $(if $(wildcard .git),1,0)
+WERROR_FLAG := $(if $(filter 1 yes,$(WERROR)),-Werror)
+
 PKGS := libbpf libpcap libmicrohttpd jansson inih
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -Iinclude -Iuser -I$(BUILD) \
-	  $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+OFX_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-format-truncation $(WERROR_FLAG) \
+	      -Iinclude -Iuser -I$(BUILD) \
+	      -DOFX_CONFIG_DEFAULT='"$(SYSCONFDIR)/ofxdp/ofxdp.conf"' \
+	      $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(OFX_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lz -lpthread
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR_FLAG) \
 	      -Iinclude -Ivmlinux
+
+ifeq ($(V),1)
+Q :=
+msg =
+else
+Q := @
+msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
+MAKEFLAGS += --no-print-directory
+endif
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
@@ -33,8 +86,31 @@ HDRS := $(wildcard include/*.h user/*.h user/*/*.h)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 OFGEN_SRCS := $(wildcard tools/ofgen/*.c)
+DIST := tools/dist
+DIST_OUT := $(BUILD)/ofxdp.8 $(BUILD)/ofxdp@.service
 
-.PHONY: all deps test unit cli offline ofgen-test bench-smoke integration demo vmlinux clean format bench
+# Everything compiled depends on $(BUILD)/flags, rewritten (at parse time)
+# only when the compiler or a flag changed.
+FLAGS_ID := $(CC) $(CLANG) | $(ALL_CFLAGS) | $(ALL_LDFLAGS) | $(LDLIBS) | $(BPF_CFLAGS)
+ifneq ($(filter-out clean deps format vmlinux uninstall,$(or $(MAKECMDGOALS),all)),)
+ifneq ($(shell pkg-config --exists $(PKGS) && echo y),y)
+$(warning pkg-config does not find all of: $(PKGS); run tools/install-deps.sh --build-only)
+endif
+ifneq ($(file <$(BUILD)/flags),$(FLAGS_ID))
+$(shell mkdir -p $(BUILD))
+$(file >$(BUILD)/flags,$(FLAGS_ID))
+endif
+# `ofxdp --version`: the git description, rebuilt (opts.o only) when it
+# changes; "0.1" outside a git checkout.
+OFX_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+ifneq ($(file <$(BUILD)/version),$(OFX_VERSION))
+$(shell mkdir -p $(BUILD))
+$(file >$(BUILD)/version,$(OFX_VERSION))
+endif
+endif
+
+.PHONY: all deps test unit cli offline ofgen-test bench-smoke integration install-test \
+	demo vmlinux clean format bench man install uninstall
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS)
 
@@ -43,38 +119,96 @@ all: ofxdp $(BUILD)/ofgen $(BUILD)/bpfbench
 deps:
 	tools/install-deps.sh
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c include/ofxdp.h vmlinux/vmlinux.h | $(BUILD)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(BUILD)/%.bpf.o: bpf/%.bpf.c include/ofxdp.h vmlinux/vmlinux.h $(BUILD)/flags | $(BUILD)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
-	$(BPFTOOL) gen skeleton $< name $*_bpf > $@
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
-$(BUILD)/user/%.o: user/%.c $(HDRS) $(SKELS) | $(BUILD)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+$(BUILD)/user/%.o: user/%.c $(HDRS) $(SKELS) $(BUILD)/flags | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/user/cli/opts.o: $(BUILD)/version
+$(BUILD)/user/cli/opts.o: ALL_CFLAGS += -DOFX_VERSION='"$(OFX_VERSION)"'
 
 $(BUILD)/libofx.a: $(LIB_OBJS)
-	rm -f $@ && $(AR) rcs $@ $^
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(BUILD)/ofxdp: $(BUILD)/user/main.o $(BUILD)/libofx.a
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ -o $@ $(LDLIBS)
 
 ofxdp: $(BUILD)/ofxdp
-	cp $< $@.tmp && mv -f $@.tmp $@
+	$(Q)cp $< $@.tmp && mv -f $@.tmp $@
 
-$(BUILD)/ofgen: $(OFGEN_SRCS) $(wildcard tools/ofgen/*.h) user/openflow/of_proto.c user/openflow/of_proto.h | $(BUILD)
-	$(CC) $(CFLAGS) $(OFGEN_SRCS) user/openflow/of_proto.c -o $@ -ljansson
+$(BUILD)/ofgen: $(OFGEN_SRCS) $(wildcard tools/ofgen/*.h) user/openflow/of_proto.c user/openflow/of_proto.h $(BUILD)/flags | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(OFGEN_SRCS) user/openflow/of_proto.c -o $@ -ljansson
 
-$(BUILD)/bpfbench: tools/bench/bpfbench.c include/ofxdp.h $(SKELS) | $(BUILD)
-	$(CC) $(CFLAGS) $< -o $@ $(LDLIBS)
+$(BUILD)/bpfbench: tools/bench/bpfbench.c include/ofxdp.h $(SKELS) $(BUILD)/flags | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libofx.a $(SKELS) $(wildcard tests/unit/*.h)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $< $(BUILD)/libofx.a -o $@ \
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libofx.a $(SKELS) $(wildcard tests/unit/*.h) $(BUILD)/flags
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit $< $(BUILD)/libofx.a -o $@ \
 		$(LDLIBS) -lcmocka
 
 $(BUILD):
-	mkdir -p $(BUILD)
+	$(Q)mkdir -p $(BUILD)
+
+$(BUILD)/flags: | $(BUILD)
+
+# ---- documentation and distribution files (tools/dist) ----
+
+man: $(BUILD)/ofxdp.8
+
+# man-tidy.awk drops the empty paragraphs scdoc emits (mandoc -T lint warns).
+$(BUILD)/ofxdp.8: $(DIST)/ofxdp.8.scd $(DIST)/man-tidy.awk | $(BUILD)
+	$(call msg,SCDOC,$@)
+	$(Q)$(SCDOC) < $< > $@.raw && awk -f $(DIST)/man-tidy.awk $@.raw > $@ && rm -f $@.raw
+
+$(BUILD)/ofxdp@.service: $(DIST)/ofxdp@.service | $(BUILD)
+	$(call msg,GEN,$@)
+	$(Q)sed -e 's|@SBINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< > $@
+
+# $(BUILD)/flags does not see install directories: the unit is regenerated
+# every time so BINDIR/SYSCONFDIR given at install time are the ones used.
+.PHONY: $(BUILD)/ofxdp@.service
+
+install: ofxdp $(DIST_OUT)
+	$(call msg,INSTALL,$(DESTDIR)$(BINDIR)/ofxdp)
+	$(Q)$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/ofxdp
+	$(Q)$(INSTALL) -m 0755 ofxdp $(DESTDIR)$(BINDIR)/ofxdp
+	$(call msg,INSTALL,$(DESTDIR)$(MANDIR)/man8/ofxdp.8)
+	$(Q)$(INSTALL) -m 0644 $(BUILD)/ofxdp.8 $(DESTDIR)$(MANDIR)/man8/ofxdp.8
+	$(call msg,INSTALL,$(DESTDIR)$(SYSTEMDDIR)/ofxdp@.service)
+	$(Q)$(INSTALL) -m 0644 $(BUILD)/ofxdp@.service $(DESTDIR)$(SYSTEMDDIR)/ofxdp@.service
+	$(call msg,INSTALL,$(DESTDIR)$(BASHCOMPDIR)/ofxdp)
+	$(Q)$(INSTALL) -m 0644 $(DIST)/ofxdp.bash-completion $(DESTDIR)$(BASHCOMPDIR)/ofxdp
+	$(call msg,INSTALL,$(DESTDIR)$(SYSCONFDIR)/ofxdp/ofxdp.conf.example)
+	$(Q)$(INSTALL) -m 0644 $(DIST)/ofxdp.conf $(DESTDIR)$(SYSCONFDIR)/ofxdp/ofxdp.conf.example
+	@[ -e $(DESTDIR)$(SYSCONFDIR)/ofxdp/ofxdp.conf ] || \
+		echo "  note: copy $(SYSCONFDIR)/ofxdp/ofxdp.conf.example to ofxdp.conf and set [rest] address for ofxdp@.service"
+
+uninstall:
+	$(call msg,RM,$(DESTDIR)$(BINDIR)/ofxdp ...)
+	$(Q)rm -f $(DESTDIR)$(BINDIR)/ofxdp $(DESTDIR)$(MANDIR)/man8/ofxdp.8 \
+		$(DESTDIR)$(MANDIR)/man8/ofxdp.8.gz \
+		$(DESTDIR)$(SYSTEMDDIR)/ofxdp@.service \
+		$(DESTDIR)$(BASHCOMPDIR)/ofxdp \
+		$(DESTDIR)$(SYSCONFDIR)/ofxdp/ofxdp.conf.example
+	$(Q)rmdir $(DESTDIR)$(SYSCONFDIR)/ofxdp 2>/dev/null || true
+
+# ---- tests ----
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -88,13 +222,16 @@ offline: all
 ofgen-test: all
 	tools/ofgen/test_ofgen.sh
 
+install-test: all
+	tests/install/run.sh
+
 integration: all
 	tests/integration/run.sh
 
 bench-smoke: all
 	tools/bench/run.sh --smoke
 
-test: unit cli offline ofgen-test bench-smoke integration
+test: unit cli offline ofgen-test install-test bench-smoke integration
 
 demo: all
 	tools/demo.sh

@@ -7,11 +7,13 @@ build_pkgs=(
 	make gcc clang llvm pkg-config
 	libbpf-dev bpftool libelf-dev zlib1g-dev
 	libpcap-dev libmicrohttpd-dev libjansson-dev libcmocka-dev libinih-dev
+	scdoc # the man page (make install)
 )
 test_pkgs=(
 	iproute2 procps curl psmisc
 	openvswitch-switch openvswitch-testcontroller python3-os-ken
 	tshark tcpdump
+	mandoc systemd # tests/install: mandoc -T lint, systemd-analyze
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -221,7 +221,8 @@ static int cmd_attach(void)
 	if (rc) {
 		if (rc == -EPERM || rc == -EACCES)
 			ofx_err("no permission to capture on %s "
-				"(run as root, or with CAP_BPF+CAP_NET_ADMIN "
+				"(run as root, or with "
+				"CAP_BPF+CAP_NET_ADMIN+CAP_PERFMON "
 				"for BPF, CAP_NET_RAW for pcap)\n",
 				env.target);
 		goto cleanup;

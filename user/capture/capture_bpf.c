@@ -614,7 +614,8 @@ int ofx_bpf_open(const struct ofx_bpf_opts *o, struct ofx_bpf **out)
 	if (err) {
 		if (err == -EPERM || err == -EACCES) {
 			ofx_err("not permitted to load BPF programs "
-				"(%s): need root or CAP_BPF+CAP_NET_ADMIN\n",
+				"(%s): need root or "
+				"CAP_BPF+CAP_NET_ADMIN+CAP_PERFMON\n",
 				strerror(-err));
 			err = -EPERM;
 		} else {
