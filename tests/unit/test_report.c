@@ -2113,6 +2113,87 @@ static void test_rest_ipv6(void **state)
 	free(live);
 }
 
+/*
+ * The README's REST table and the server's routes agree: every path the
+ * table names answers (not 404), and every route is in the table.
+ */
+static void test_rest_readme_table(void **state)
+{
+	struct ofx_stats *live = ofxt_stats_new();
+	struct ofx_stats_pub *pub;
+	struct ofx_run_info info = test_info;
+	struct ofx_rest *rest = NULL;
+	volatile int stop = 0;
+	char err[256], line[4096];
+	uint16_t port = free_port();
+	FILE *f = fopen("README.md", "r");
+	unsigned int paths = 0;
+
+	(void)state;
+	assert_non_null(f);
+	fill(live, 1, 0);
+	pub = pub_with(NULL, live);
+	ofx_stats_publish_views(pub, sample_views());
+	assert_int_equal(ofx_rest_start("127.0.0.1", port, pub, &info, &stop,
+					&rest, err),
+			 0);
+	while (fgets(line, sizeof(line), f)) {
+		char *cell_end, *p;
+
+		if (strncmp(line, "| `/", 4))
+			continue;
+		cell_end = strstr(line + 2, " | ");
+		assert_non_null(cell_end);
+		*cell_end = '\0';
+		/* every `/path` of the first cell */
+		for (p = strstr(line, "`/"); p; p = strstr(p + 1, "`/")) {
+			char path[128], *q;
+			struct http_reply r;
+			size_t n = strcspn(p + 1, "`?");
+
+			snprintf(path, sizeof(path), "%.*s", (int)n, p + 1);
+			q = strstr(path, "{id}");
+			if (q)
+				strcpy(q, "0x1");
+			if (!strcmp(path, "/stop"))
+				continue; /* it would stop the server */
+			get(AF_INET, port, path, &r);
+			if (r.status == 404)
+				fail_msg("README's %s: 404", path);
+			free(r.body);
+			paths++;
+		}
+	}
+	fclose(f);
+	/* every route is in the table */
+	for (size_t i = 0; ofx_rest_route(i); i++) {
+		char want[160];
+		const char *route = ofx_rest_route(i);
+		FILE *g = fopen("README.md", "r");
+		bool found = false;
+
+		assert_non_null(g);
+		if (!strcmp(route, "/get_ofNN_counts"))
+			route = "/get_of13_counts";
+		snprintf(want, sizeof(want), "| `%s%s", route,
+			 route[strlen(route) - 1] == '/' ? "{id}`" : "`");
+		while (!found && fgets(line, sizeof(line), g))
+			found = strstr(line, want) == line ||
+				(!strncmp(line, "| `/", 4) &&
+				 strstr(line, want + 2) &&
+				 strstr(line, want + 2) <
+					 strstr(line + 2, " | "));
+		fclose(g);
+		if (!found)
+			fail_msg("route %s is not in the README's REST table",
+				 route);
+	}
+	assert_true(paths >= 7);
+	ofx_rest_stop(rest);
+	ofx_stats_pub_free(pub);
+	free(live);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2129,6 +2210,7 @@ int main(void)
 		cmocka_unit_test(test_console_rows),
 		cmocka_unit_test(test_rest),
 		cmocka_unit_test(test_rest_views),
+		cmocka_unit_test(test_rest_readme_table),
 		cmocka_unit_test(test_rest_reals),
 		cmocka_unit_test(test_rest_errors),
 		cmocka_unit_test(test_rest_ipv6),

@@ -264,6 +264,11 @@ static const struct route routes[] = {
 	{"/stop", false, NULL, route_stop},
 };
 
+const char *ofx_rest_route(size_t i)
+{
+	return i < sizeof(routes) / sizeof(routes[0]) ? routes[i].path : NULL;
+}
+
 static const struct route *find_route(const char *url, const char **arg)
 {
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {

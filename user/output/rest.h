@@ -7,6 +7,7 @@
 #define OFX_REST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "analysis/stats.h"
@@ -41,6 +42,13 @@ struct ofx_rest;
 int ofx_rest_start(const char *host, uint16_t port, struct ofx_stats_pub *pub,
 		   const struct ofx_run_info *info, volatile int *stop_flag,
 		   struct ofx_rest **out, char *err);
+
+/**
+ * ofx_rest_route() - the path of the @i-th route the server answers
+ * ("/api/v1/switches/" is a prefix: an id follows; "/get_ofNN_counts" stands
+ * for NN = 10..15), or NULL past the last. For tests and documentation.
+ */
+const char *ofx_rest_route(size_t i);
 
 /** ofx_rest_stop() - stop the server and free it. NULL is a no-op. */
 void ofx_rest_stop(struct ofx_rest *r);
