@@ -18,18 +18,8 @@ OFXDP=$(cd "$(dirname "$OFXDP")" && pwd)/$(basename "$OFXDP")
 PCAP=$ROOT/tests/fixtures/tcpdump-tests/of10_p3295.pcap # switch 10.0.0.50, port 6633
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-
-ok() {
-	echo "PASS $1"
-	pass=$((pass + 1))
-}
-
-ko() {
-	echo "FAIL $1: $2"
-	fail=$((fail + 1))
-}
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 
 if [ ! -x "$OFXDP" ]; then
 	echo "FAIL setup: $OFXDP not built (make)"
@@ -390,5 +380,4 @@ else
 	fi
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

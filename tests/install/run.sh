@@ -28,22 +28,8 @@ PCAP=$ROOT/tests/fixtures/tcpdump-tests/of10_p3295.pcap
 MAX_EXPOSURE=2.5
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-
-ok() {
-	echo "PASS $1"
-	pass=$((pass + 1))
-}
-
-ko() {
-	echo "FAIL $1: $2"
-	fail=$((fail + 1))
-}
-
-skip() {
-	echo "SKIP $1: $2"
-}
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 
 need() {
 	command -v "$1" >/dev/null && return 0
@@ -282,5 +268,4 @@ else
 	ko "flag change rebuilds; WERROR=1" "$(head -3 "$TMP/werror.log")"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary
