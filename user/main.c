@@ -28,6 +28,13 @@
 static struct ofx_cli env;
 static struct ofx_names names;
 
+/* The latency engine's settings from the command line. */
+static struct ofx_latency_opts latency_opts(void)
+{
+	return (struct ofx_latency_opts){
+		.window_ns = (uint64_t)(env.latency_window_s * 1e9 + 0.5)};
+}
+
 static volatile int stop_flag;
 
 static void on_signal(int sig)
@@ -64,8 +71,11 @@ static int print_json(json_t *j)
 
 static int cmd_read(void)
 {
+	struct ofx_latency_opts lo = latency_opts();
 	struct ofx_pipeline_opts po = {.names = &names,
-				       .history = READ_HISTORY};
+				       .history = READ_HISTORY,
+				       .latency = &lo,
+				       .no_latency = env.no_latency};
 	struct ofx_stats_pub *pub = ofx_stats_pub_new(ofx_now_ns());
 	struct ofx_pipeline *pl = pub ? ofx_pipeline_new(pub, &po) : NULL;
 	struct ofx_stats *cur = malloc(sizeof(*cur));
@@ -189,7 +199,9 @@ static void console_frame(struct ofx_stats_pub *pub,
 
 static int cmd_attach(void)
 {
-	struct ofx_pipeline_opts po = {.names = &names};
+	struct ofx_latency_opts lo = latency_opts();
+	struct ofx_pipeline_opts po = {
+		.names = &names, .latency = &lo, .no_latency = env.no_latency};
 	uint64_t start = ofx_now_ns();
 	struct ofx_stats_pub *pub = ofx_stats_pub_new(start);
 	struct ofx_pipeline *pl = pub ? ofx_pipeline_new(pub, &po) : NULL;

@@ -65,6 +65,15 @@ struct ofx_pipeline *ofx_pipeline_new(struct ofx_stats_pub *pub,
 		return NULL;
 	}
 	ofx_pipeline_subscribe(p, ofx_switches_sink(p->sw));
+	if (!opts->no_latency) {
+		p->lat = ofx_latency_new(opts->latency, &p->live.lat,
+					 ofx_switches_conn_id, p->sw);
+		if (!p->lat) {
+			ofx_pipeline_free(p);
+			return NULL;
+		}
+		ofx_pipeline_subscribe(p, ofx_latency_sink(p->lat));
+	}
 	return p;
 }
 
@@ -96,6 +105,8 @@ static void publish_views(struct ofx_pipeline *p, uint64_t now_ns)
 	v->nclosed = ofx_switches_conn_views(p->sw, false, v->conns + v->nopen,
 					     p->history);
 	v->nsw = ofx_switches_views(p->sw, v->sws, nsw, now_ns);
+	if (p->lat)
+		v->lat = ofx_latency_views(p->lat, now_ns);
 	v->ts_ns = now_ns;
 	ofx_stats_publish_views(p->pub, v);
 	p->last_views_ns = now_ns;
@@ -115,6 +126,8 @@ void ofx_pipeline_tick(struct ofx_pipeline *p, uint64_t now_ns, bool force)
 	ofx_reasm_tick(p->reasm, now_ns);
 	p->last_publish_ns = now_ns;
 	ofx_reasm_foreach(p->reasm, tick_conn, p);
+	if (p->lat)
+		ofx_latency_tick(p->lat, now_ns);
 	ofx_stats_publish(p->pub, &p->live, now_ns);
 	if (force || now_ns - p->last_views_ns >= OFX_VIEWS_INTERVAL_NS)
 		publish_views(p, now_ns);
@@ -131,6 +144,8 @@ void ofx_pipeline_finish(struct ofx_pipeline *p, uint64_t now_ns)
 {
 	ofx_reasm_flush(p->reasm);
 	ofx_reasm_foreach(p->reasm, end_conn, p);
+	if (p->lat)
+		ofx_latency_finish(p->lat);
 	ofx_stats_publish(p->pub, &p->live, now_ns);
 	publish_views(p, now_ns);
 }
@@ -140,6 +155,7 @@ void ofx_pipeline_free(struct ofx_pipeline *p)
 	if (!p)
 		return;
 	ofx_reasm_free(p->reasm);
+	ofx_latency_free(p->lat);
 	of_session_free(p->of);
 	ofx_switches_free(p->sw);
 	free(p);

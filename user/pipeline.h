@@ -9,6 +9,7 @@
 #ifndef OFX_PIPELINE_H
 #define OFX_PIPELINE_H
 
+#include "analysis/latency.h"
 #include "analysis/names.h"
 #include "analysis/stats.h"
 #include "analysis/switches.h"
@@ -28,11 +29,15 @@
  * @reasm:   reassembly limits
  * @names:   switch names map (must outlive the pipeline)
  * @history: closed connections kept in the views (1024)
+ * @latency: latency engine settings
+ * @no_latency: run without the latency engine
  */
 struct ofx_pipeline_opts {
 	const struct ofx_reasm_opts *reasm;
 	const struct ofx_names *names;
 	unsigned int history;
+	const struct ofx_latency_opts *latency;
+	bool no_latency;
 };
 
 /**
@@ -46,6 +51,7 @@ struct ofx_pipeline {
 	struct ofx_reasm *reasm;
 	struct of_session *of;
 	struct ofx_switches *sw;
+	struct ofx_latency *lat;
 	struct of_msg_sink fanout;
 	struct of_msg_sink consumers[OFX_MAX_CONSUMERS];
 	unsigned int nconsumers;

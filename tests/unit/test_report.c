@@ -532,10 +532,11 @@ static const char *const reasm_keys[] = {"connections_active",
 static void test_full_with_prev(void **state)
 {
 	static const char *const top[] = {
-		"mode",	    "hooks",	   "interface",	  "ports",
-		"uptime_s", "interval_s",  "totals",	  "tcp",
-		"versions", "loss",	   "reassembly",  "switch_table",
-		"subtypes", "bad_headers", "connections", NULL};
+		"mode",	    "hooks",	      "interface",   "ports",
+		"uptime_s", "interval_s",     "totals",	     "tcp",
+		"versions", "loss",	      "reassembly",  "switch_table",
+		"subtypes", "latency_engine", "bad_headers", "connections",
+		NULL};
 	static const char *const tot_keys[] = {"msgs", "bytes", "msgs_per_s",
 					       "bytes_per_s", NULL};
 	static const char *const vkeys[] = {"1.0", "1.3", NULL};
@@ -723,25 +724,16 @@ static void test_full_no_prev(void **state)
  * prev snapshot; capture_start/_end as epoch seconds. */
 static void test_full_file(void **state)
 {
-	static const char *const top[] = {"mode",
-					  "hooks",
-					  "interface",
-					  "ports",
-					  "uptime_s",
-					  "interval_s",
-					  "capture_start",
-					  "capture_end",
-					  "totals",
-					  "tcp",
-					  "versions",
-					  "loss",
-					  "reassembly",
-					  "switch_table",
-					  "subtypes",
-					  "bad_headers",
-					  "connections",
-					  "switches",
-					  NULL};
+	static const char *const top[] = {"mode",	   "hooks",
+					  "interface",	   "ports",
+					  "uptime_s",	   "interval_s",
+					  "capture_start", "capture_end",
+					  "totals",	   "tcp",
+					  "versions",	   "loss",
+					  "reassembly",	   "switch_table",
+					  "subtypes",	   "latency_engine",
+					  "bad_headers",   "connections",
+					  "switches",	   NULL};
 	struct ofx_stats *cur = ofxt_stats_new(), *prev = ofxt_stats_new();
 	struct ofx_run_info info = {
 		.mode = "file", .ifname = "x.pcap", .file = true};
@@ -1131,7 +1123,7 @@ static void test_switches_json(void **state)
 	json_decref(j);
 
 	/* One switch alone is the same object. */
-	j = ofx_json_switch(&v->sws[1], &info);
+	j = ofx_json_switch(&v->sws[1], NULL, &info);
 	assert_string_equal(sval(j, "address"), "10.0.0.9");
 	json_decref(j);
 
@@ -1981,7 +1973,7 @@ static void test_rest_reals(void **state)
 			 0);
 
 	/* The plain dump shows the problem the precision flag avoids. */
-	s = dump(ofx_json_switch(&v->sws[0], &info), JSON_PRESERVE_ORDER);
+	s = dump(ofx_json_switch(&v->sws[0], NULL, &info), JSON_PRESERVE_ORDER);
 	assert_non_null(strstr(s, "0.72899999"));
 	free(s);
 

@@ -54,6 +54,7 @@ void ofx_views_put(struct ofx_views *v)
 		return;
 	free(v->conns);
 	free(v->sws);
+	ofx_lat_views_free(v->lat);
 	free(v);
 }
 

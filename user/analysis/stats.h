@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "analysis/counters.h"
+#include "analysis/latency.h"
 #include "analysis/switches.h"
 #include "capture/segment.h"
 #include "ofxdp.h"
@@ -53,6 +54,7 @@ struct ofx_source_stats {
  * @reasm: connections and reassembly
  * @src:   the capture source
  * @sw:    the switches stage
+ * @lat:   the latency engine
  * @ts_ns: time of the snapshot (the capture clock), ns
  * @first_seg_ns/@last_seg_ns: capture time of the first and the latest
  *        segment (rates over capture time in `read`)
@@ -64,6 +66,7 @@ struct ofx_stats {
 	struct ofx_reasm_stats reasm;
 	struct ofx_source_stats src;
 	struct ofx_switches_stats sw;
+	struct ofx_latency_stats lat;
 	uint64_t ts_ns;
 	uint64_t first_seg_ns;
 	uint64_t last_seg_ns;
@@ -78,6 +81,7 @@ void ofx_stats_init(struct ofx_stats *st);
  * @conns:   @nopen open connections, then @nclosed closed ones (oldest
  *           first)
  * @sws/@nsw: switches
+ * @lat:     latency figures, overall and per switch (NULL: engine off)
  * @ts_ns:   when they were taken
  */
 struct ofx_views {
@@ -87,6 +91,7 @@ struct ofx_views {
 	unsigned int nclosed;
 	struct ofx_switch_view *sws;
 	unsigned int nsw;
+	struct ofx_lat_views *lat;
 	uint64_t ts_ns;
 };
 

@@ -411,6 +411,17 @@ unsigned int ofx_switches_conn_views(struct ofx_switches *s, bool state_open,
 	return n;
 }
 
+bool ofx_switches_conn_id(void *s, const struct of_conn *c, char *buf)
+{
+	const struct cstat *cs = c->stats;
+
+	(void)s;
+	if (!cs || !cs->sw)
+		return false;
+	memcpy(buf, cs->sw->v.id, sizeof(cs->sw->v.id));
+	return true;
+}
+
 unsigned int ofx_switches_count(const struct ofx_switches *s)
 {
 	return s->nsw;

@@ -131,6 +131,14 @@ unsigned int ofx_switches_conn_views(struct ofx_switches *s, bool state_open,
 				     struct ofx_conn_view *out,
 				     unsigned int max);
 
+/**
+ * ofx_switches_conn_id() - the id of the switch record open connection @c
+ * counts in (struct ofx_switch_view.id) into @buf (48 bytes); @s is the
+ * struct ofx_switches (an ofx_latency_switch_id_fn). Valid once the
+ * switches consumer saw a message of @c. Return: false when it has none.
+ */
+bool ofx_switches_conn_id(void *s, const struct of_conn *c, char *buf);
+
 /** ofx_switches_count() - switch records now. */
 unsigned int ofx_switches_count(const struct ofx_switches *s);
 

@@ -56,6 +56,9 @@ enum {
  * @rest:          REST requested (@rest_host and @rest_port both set)
  * @ringbuf_bytes: 0: the default
  * @duration_s:    0: until stopped
+ * @latency_window_s: requests unanswered this long are unreplied (0:
+ *                 the default, 5 s)
+ * @no_latency:    run without the latency engine
  * @config:        the configuration file read, or NULL
  * @given:         OFX_GIVEN_* bits set by the command line
  */
@@ -74,6 +77,8 @@ struct ofx_cli {
 	double interval_s;
 	double duration_s;
 	char *switch_names;
+	double latency_window_s;
+	bool no_latency;
 	char *config;
 	bool pin;
 	unsigned int given;

@@ -25,6 +25,8 @@ enum {
 	OPT_REST_HOST,
 	OPT_REST_PORT,
 	OPT_IFNAME,
+	OPT_LAT_WINDOW,
+	OPT_NO_LATENCY,
 };
 
 /* What argp_parse() hands the parser. */
@@ -49,6 +51,19 @@ struct parse_ctx {
 		"switch-names", OPT_SWITCH_NAMES, "FILE", 0,                   \
 			"switch names: lines 'DATAPATH_ID|ADDRESS NAME "       \
 			"[DATAPATH_ID]'",                                      \
+			0                                                      \
+	}
+#define O_LATENCY                                                              \
+	{"latency-window",                                                     \
+	 OPT_LAT_WINDOW,                                                       \
+	 "DURATION",                                                           \
+	 0,                                                                    \
+	 "a request unanswered this long counts as unreplied (default 5s)",    \
+	 0},                                                                   \
+	{                                                                      \
+		"no-latency", OPT_NO_LATENCY, NULL, 0,                         \
+			"do not match requests and replies (no latency "       \
+			"figures)",                                            \
 			0                                                      \
 	}
 #define O_CONFIG                                                               \
@@ -98,7 +113,7 @@ struct parse_ctx {
 		 "BPF ring buffer size: a power of two, 4K to 1G (default "    \
 		 "64M)",                                                       \
 		 0},                                                           \
-		O_SWITCH_NAMES, O_CONFIG
+		O_SWITCH_NAMES, O_LATENCY, O_CONFIG
 
 static const struct argp_option attach_opts[] = {
 	O_ATTACH,
@@ -111,9 +126,13 @@ static const struct argp_option attach_opts[] = {
 };
 
 static const struct argp_option read_opts[] = {
-	O_PORTS,	{"json", 'j', NULL, 0, "print the counters as JSON", 0},
-	O_SWITCH_NAMES, O_CONFIG,
-	O_GENERAL,	{0},
+	O_PORTS,
+	{"json", 'j', NULL, 0, "print the counters as JSON", 0},
+	O_SWITCH_NAMES,
+	O_LATENCY,
+	O_CONFIG,
+	O_GENERAL,
+	{0},
 };
 
 static const struct argp_option cleanup_opts[] = {
@@ -406,6 +425,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "bad ring size '%s': want %s", arg,
 				   OFX_RING_SIZE_WANT);
 		cli->given |= OFX_GIVEN_RING;
+		break;
+	case OPT_LAT_WINDOW:
+		if (ofx_parse_duration(arg, &cli->latency_window_s) ||
+		    cli->latency_window_s < 0.001 - 1e-12 ||
+		    cli->latency_window_s > 3600)
+			argp_error(state,
+				   "bad latency window '%s': want a duration "
+				   "from 1ms to 1h, e.g. 5s",
+				   arg);
+		break;
+	case OPT_NO_LATENCY:
+		cli->no_latency = true;
 		break;
 	case OPT_REST_HOST:
 		set_arg(state, &cli->rest_host, arg);

@@ -90,7 +90,8 @@ struct of_pending;
  * @has_aux/@auxiliary_id: FEATURES_REPLY's auxiliary_id (1.3+)
  * @cnt:          [dir] messages and bytes (header length field)
  * @tcp_cnt:      [dir] TCP segments with payload and payload bytes
- * @stats:        the analysis stage's state of this connection
+ * @stats:        the analysis stage's state of this connection (switches)
+ * @lat:          ... and the latency engine's
  */
 struct of_conn {
 	const struct ofx_conn *tcp;
@@ -107,6 +108,7 @@ struct of_conn {
 	struct ofx_count cnt[OFX_NDIRS];
 	struct ofx_count tcp_cnt[OFX_NDIRS];
 	void *stats;
+	void *lat;
 	/* private to of_conn.c */
 	struct of_framer fr[2];
 	bool fr_started[2];

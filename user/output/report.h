@@ -47,12 +47,37 @@ json_t *ofx_json_full(const struct ofx_stats *cur, const struct ofx_stats *prev,
 json_t *ofx_json_connections(const struct ofx_views *v, int state,
 			     const struct ofx_run_info *info);
 
+/**
+ * ofx_json_latency() - the latency figures of @v (may be NULL: {}) in
+ * @window (enum ofx_lat_window): {KIND: {FROM: {"count", "unreplied",
+ * "error_replies", "orphan_replies", ["matched_by_buffer_id",
+ * "matched_by_data",] "min_ns", "p50_ns", "p90_ns", "p99_ns", "p999_ns",
+ * "max_ns", "mean_ns"}}}, KIND and FROM as ofx_lat_kind_name() /
+ * ofx_lat_from_name(), only those with a non-zero count; percentiles null
+ * without pairs. Return: new reference, NULL on ENOMEM.
+ */
+json_t *ofx_json_latency(const struct ofx_lat_view *v, unsigned int window);
+
+/**
+ * ofx_json_latency_doc() - /api/v1/latency: {"enabled" (false: engine off
+ * or nothing published yet), "window": "all"|"10s"|"60s",
+ * "unreplied_after_ns": N, "overall": LATENCY, "switches": [{"id",
+ * "datapath_id", "name", "latency": LATENCY}]} in @window, LATENCY as
+ * ofx_json_latency(); switches without figures in @window are left out.
+ */
+json_t *ofx_json_latency_doc(const struct ofx_views *v, unsigned int window);
+
 /** ofx_json_switches() - {"switches": [...]} of @v. */
 json_t *ofx_json_switches(const struct ofx_views *v,
 			  const struct ofx_run_info *info);
 
-/** ofx_json_switch() - one switch object (as in /api/v1/switches). */
+/**
+ * ofx_json_switch() - one switch object (as in /api/v1/switches), with its
+ * "latency" from @lat when not NULL: {"all": LATENCY, "10s": LATENCY}
+ * ("10s" live only), LATENCY as ofx_json_latency().
+ */
 json_t *ofx_json_switch(const struct ofx_switch_view *w,
+			const struct ofx_lat_views *lat,
 			const struct ofx_run_info *info);
 
 /**

@@ -462,7 +462,106 @@ json_t *ofx_json_connections(const struct ofx_views *v, int state,
 	return done(o, bad);
 }
 
+/* One kind x requester: counts, then percentiles (null without pairs). */
+static json_t *lat_entry_json(const struct ofx_lat_entry *e, bool pin)
+{
+	const struct ofx_hist_summary *h = &e->h;
+	const struct {
+		const char *key;
+		uint64_t v;
+	} pct[] = {
+		{"min_ns", h->min},   {"p50_ns", h->p50},   {"p90_ns", h->p90},
+		{"p99_ns", h->p99},   {"p999_ns", h->p999}, {"max_ns", h->max},
+		{"mean_ns", h->mean},
+	};
+	json_t *o = json_object();
+	int bad = !o;
+
+	if (!o)
+		return NULL;
+	put(o, "count", jint(h->count), &bad);
+	put(o, "unreplied", jint(e->c.unreplied), &bad);
+	put(o, "error_replies", jint(e->c.error_replies), &bad);
+	put(o, "orphan_replies", jint(e->c.orphan_replies), &bad);
+	if (pin) {
+		put(o, "matched_by_buffer_id", jint(e->c.by_buffer_id), &bad);
+		put(o, "matched_by_data", jint(e->c.by_data), &bad);
+	}
+	for (size_t i = 0; i < sizeof(pct) / sizeof(pct[0]); i++)
+		put(o, pct[i].key, h->count ? jint(pct[i].v) : json_null(),
+		    &bad);
+	return done(o, bad);
+}
+
+json_t *ofx_json_latency(const struct ofx_lat_view *v, unsigned int window)
+{
+	json_t *o = json_object();
+	int bad = !o;
+
+	for (unsigned int k = 0; o && v && k < OFX_LAT_NKINDS; k++) {
+		json_t *ko = NULL;
+
+		for (unsigned int f = 0; f < OFX_LAT_NFROM; f++) {
+			const struct ofx_lat_entry *e = &v->e[window][k][f];
+
+			if (!ofx_lat_entry_used(e))
+				continue;
+			if (!ko) {
+				ko = json_object();
+				put(o, ofx_lat_kind_name(k), ko, &bad);
+				if (!ko)
+					break;
+			}
+			put(ko, ofx_lat_from_name(f),
+			    lat_entry_json(e, k == OFX_LAT_PACKET_IN), &bad);
+		}
+	}
+	return done(o, bad);
+}
+
+json_t *ofx_json_latency_doc(const struct ofx_views *v, unsigned int window)
+{
+	const struct ofx_lat_views *lat = v ? v->lat : NULL;
+	json_t *o = json_object(), *arr = json_array();
+	int bad = !o || !arr;
+
+	if (!o || !arr) {
+		json_decref(o);
+		json_decref(arr);
+		return NULL;
+	}
+	/* false: --no-latency, or no views published yet */
+	put(o, "enabled", json_boolean(lat != NULL), &bad);
+	put(o, "window", json_string(ofx_lat_window_name(window)), &bad);
+	put(o, "unreplied_after_ns", lat ? jint(lat->window_ns) : json_null(),
+	    &bad);
+	put(o, "overall", ofx_json_latency(lat ? &lat->global : NULL, window),
+	    &bad);
+	for (unsigned int i = 0; lat && i < lat->nsw; i++) {
+		const struct ofx_switch_view *w =
+			ofx_views_find_switch(v, lat->sw_id[i]);
+		json_t *s = json_object(), *l;
+
+		l = ofx_json_latency(&lat->sw[i], window);
+		if (!s || !l || !json_object_size(l)) {
+			json_decref(s);
+			json_decref(l);
+			bad |= !s || !l;
+			continue;
+		}
+		put(s, "id", json_string(lat->sw_id[i]), &bad);
+		put(s, "datapath_id",
+		    w ? jdpid(w->has_dpid, w->datapath_id) : json_null(), &bad);
+		put(s, "name", jstr_or_null(w ? w->name : NULL), &bad);
+		put(s, "latency", l, &bad);
+		append(arr, s, &bad);
+	}
+	put(o, "switches", arr, &bad);
+	return done(o, bad);
+}
+
 json_t *ofx_json_switch(const struct ofx_switch_view *w,
+			const struct ofx_lat_views *lat,
 			const struct ofx_run_info *info)
 {
 	json_t *o = json_object();
@@ -502,6 +601,16 @@ json_t *ofx_json_switch(const struct ofx_switch_view *w,
 	    &bad);
 	/* subtype counts that found no room in this switch's table */
 	put(o, "subtype_overflow", jint(w->sub.h.overflow), &bad);
+	if (lat) {
+		const struct ofx_lat_view *lv = ofx_lat_views_find(lat, w->id);
+		json_t *lo = json_object();
+
+		/* cumulative, and the last 10 s (live) */
+		put(lo, "all", ofx_json_latency(lv, OFX_LAT_ALL), &bad);
+		if (!info || !info->file)
+			put(lo, "10s", ofx_json_latency(lv, OFX_LAT_10S), &bad);
+		put(o, "latency", lo, &bad);
+	}
 	return done(o, bad);
 }
 
@@ -514,7 +623,7 @@ json_t *ofx_json_switches(const struct ofx_views *v,
 	for (unsigned int i = 0; arr && v && i < v->nsw; i++) {
 		if (!v->sws[i].conns_total)
 			continue; /* moved to its datapath_id's record */
-		append(arr, ofx_json_switch(&v->sws[i], info), &bad);
+		append(arr, ofx_json_switch(&v->sws[i], v->lat, info), &bad);
 	}
 	if (o)
 		put(o, "switches", arr, &bad);
@@ -595,6 +704,10 @@ json_t *ofx_json_full(const struct ofx_stats *cur, const struct ofx_stats *prev,
 	put(o, "reassembly", group_json(cur, "reassembly"), &bad);
 	put(o, "switch_table", group_json(cur, "switches"), &bad);
 	put(o, "subtypes", group_json(cur, "subtypes"), &bad);
+	put(o, "latency_engine", group_json(cur, "latency"), &bad);
+	if (v && v->lat)
+		put(o, "latency",
+		    ofx_json_latency(&v->lat->global, OFX_LAT_ALL), &bad);
 	put(o, "bad_headers", jint(cur->of.framing.bad_headers), &bad);
 	put(o, "connections", conns_array(v, -1, info), &bad);
 	if (info && info->file) {

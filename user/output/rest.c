@@ -214,7 +214,7 @@ static json_t *route_switch(struct req *q)
 	json_t *doc;
 
 	if (w) {
-		doc = ofx_json_switch(w, q->r->info);
+		doc = ofx_json_switch(w, v->lat, q->r->info);
 		q->flags |= JSON_INDENT(2);
 	} else {
 		q->status = MHD_HTTP_NOT_FOUND;
@@ -222,6 +222,30 @@ static json_t *route_switch(struct req *q)
 				q->url);
 	}
 	ofx_views_put(v);
+	return doc;
+}
+
+static json_t *route_latency(struct req *q)
+{
+	const char *w = MHD_lookup_connection_value(
+		q->conn, MHD_GET_ARGUMENT_KIND, "window");
+	unsigned int window = OFX_LAT_NWINDOWS;
+	struct ofx_views *v;
+	json_t *doc;
+
+	for (unsigned int i = 0; i < OFX_LAT_NWINDOWS; i++)
+		if (!w || !strcmp(w, ofx_lat_window_name(i))) {
+			window = i;
+			break;
+		}
+	if (window == OFX_LAT_NWINDOWS) {
+		q->status = MHD_HTTP_BAD_REQUEST;
+		return error_doc("window must be all, 10s or 60s", q->url);
+	}
+	v = ofx_stats_views(q->r->pub);
+	doc = ofx_json_latency_doc(v, window);
+	ofx_views_put(v);
+	q->flags |= JSON_INDENT(2);
 	return doc;
 }
 
@@ -261,6 +285,7 @@ static const struct route routes[] = {
 	{"/api/v1/connections", false, NULL, route_connections},
 	{"/api/v1/switches", false, NULL, route_switches},
 	{"/api/v1/switches/", true, NULL, route_switch},
+	{"/api/v1/latency", false, NULL, route_latency},
 	{"/stop", false, NULL, route_stop},
 };
 
