@@ -218,6 +218,7 @@ cli: all
 
 offline: all
 	tests/offline/run.sh
+	tests/offline/latency.sh
 
 ofgen-test: all
 	tools/ofgen/test_ofgen.sh
