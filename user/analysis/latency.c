@@ -87,7 +87,7 @@ static const struct pair {
 	{OFX_LAT_QUEUE_GET_CONFIG, 1, 1, 20, 21},
 	{OFX_LAT_MULTIPART, 2, 6, 18, 19},
 	{OFX_LAT_BARRIER, 2, 6, 20, 21},
-	{OFX_LAT_QUEUE_GET_CONFIG, 2, 4 - 1, 22, 23}, /* gone in 1.4 */
+	{OFX_LAT_QUEUE_GET_CONFIG, 2, 4, 22, 23}, /* 1.1-1.3; gone in 1.4 */
 	{OFX_LAT_ROLE, 3, 6, 24, 25},
 	{OFX_LAT_GET_ASYNC, 4, 6, 26, 27},
 };
@@ -126,30 +126,33 @@ struct req {
 	uint8_t first; /* multipart: a reply part came */
 };
 
-/* A ring of time slots: the last @n slots of @len ns each. */
-#define RING_MAX 7
+/*
+ * Windows. Samples count in the series' cumulative histogram and in the
+ * current 2-s slot of a ring of 6 (the 10 s window: 10 to 12 s). When a
+ * 2-s slot stops being current it is merged into the 10-s slot of its time
+ * in a ring of 7 (the 60 s window: the 10-s slots plus the current 2-s
+ * slot, 60 to 70 s). So a sample costs two histogram updates per scope;
+ * merging happens once per 2 s per series.
+ */
+#define FINE_NS 2000000000ull
+#define FINE_N 6
+#define COARSE_NS 10000000000ull
+#define COARSE_N 7
 struct slot {
 	struct ofx_hist h;
 	struct ofx_lat_counts c;
-};
-struct ring {
-	uint64_t epoch; /* slot number (ts / len) of the newest slot */
-	uint64_t next; /* first ts of the slot after the newest */
-	struct slot s[RING_MAX];
-};
-static const struct {
-	uint64_t len;
-	unsigned int n;
-} ring_def[2] = {
-	{2000000000ull, 6}, /* 10 s window: 10 to 12 s */
-	{10000000000ull, 7}, /* 60 s window: 60 to 70 s */
 };
 
 /* One kind x requester in one scope. */
 struct series {
 	struct ofx_hist all;
 	struct ofx_lat_counts c;
-	struct ring ring[2];
+	uint64_t fine_epoch; /* slot number (ts / FINE_NS) of the current */
+	uint64_t fine_next; /* first ts after it (0: ring unused) */
+	uint64_t coarse_epoch;
+	uint64_t coarse_next;
+	struct slot fine[FINE_N];
+	struct slot coarse[COARSE_N];
 };
 
 /* Overall or one switch. */
@@ -179,9 +182,12 @@ struct ofx_latency {
 	ofx_latency_switch_id_fn switch_id;
 	void *ctx;
 	struct lconn *conns;
-	struct ofx_hist_pool gpool; /* overall: no cap */
+	struct ofx_hist_pool gpool; /* @none's: no cap */
 	struct ofx_hist_pool spool; /* per switch: capped */
-	struct scope global;
+	/* connections without a switch scope, and what a switch scope's
+	 * memory cap could not hold: the overall figures are the sum of
+	 * every scope and this one (so a pair is recorded once) */
+	struct scope none;
 	struct scope **scopes;
 	unsigned int nscopes;
 	struct hsearch_data by_id;
@@ -208,52 +214,90 @@ static struct series *series_get(struct scope *sc, unsigned int kind,
 	if (!s)
 		return NULL;
 	ofx_hist_init(&s->all);
-	for (int r = 0; r < 2; r++)
-		for (unsigned int i = 0; i < RING_MAX; i++)
-			ofx_hist_init(&s->ring[r].s[i].h);
+	for (unsigned int i = 0; i < FINE_N; i++)
+		ofx_hist_init(&s->fine[i].h);
+	for (unsigned int i = 0; i < COARSE_N; i++)
+		ofx_hist_init(&s->coarse[i].h);
 	sc->s[kind][from] = s;
 	return s;
 }
 
-/* Move ring @r of @s on to time @ts: slots older than the ring are
- * emptied. */
-static void ring_advance(struct ring *g, int r, uint64_t ts,
+static void slot_clear(struct slot *sl, struct ofx_hist_pool *pool)
+{
+	ofx_hist_reset(&sl->h, pool);
+	memset(&sl->c, 0, sizeof(sl->c));
+}
+
+static void counts_add(struct ofx_lat_counts *d, const struct ofx_lat_counts *s)
+{
+	d->unreplied += s->unreplied;
+	d->error_replies += s->error_replies;
+	d->orphan_replies += s->orphan_replies;
+	d->by_buffer_id += s->by_buffer_id;
+	d->by_data += s->by_data;
+}
+
+/* Move the coarse ring on to slot number @e (empty the slots it reuses). */
+static void coarse_advance(struct series *s, uint64_t e,
+			   struct ofx_hist_pool *pool)
+{
+	if (s->coarse_next && e <= s->coarse_epoch)
+		return;
+	if (s->coarse_next)
+		for (uint64_t k = s->coarse_epoch + 1, n = 0;
+		     k <= e && n < COARSE_N; k++, n++)
+			slot_clear(&s->coarse[k % COARSE_N], pool);
+	s->coarse_epoch = e;
+	s->coarse_next = (e + 1) * COARSE_NS;
+}
+
+/* Move the fine ring on to time @ts: the current slot goes into its
+ * coarse slot, slots reused are emptied. */
+static void fine_advance(struct series *s, uint64_t ts,
 			 struct ofx_hist_pool *pool)
 {
-	uint64_t len = ring_def[r].len, n = ring_def[r].n, e = ts / len;
+	uint64_t e = ts / FINE_NS;
 
-	if (e <= g->epoch && g->next)
-		return;
-	for (uint64_t k = g->epoch + 1, steps = 0; k <= e && steps < n;
-	     k++, steps++) {
-		struct slot *sl = &g->s[k % n];
+	if (s->fine_next) {
+		struct slot *cur = &s->fine[s->fine_epoch % FINE_N];
+		uint64_t ce = s->fine_epoch * FINE_NS / COARSE_NS;
 
-		ofx_hist_reset(&sl->h, pool);
-		memset(&sl->c, 0, sizeof(sl->c));
+		if (cur->h.count || cur->c.unreplied || cur->c.error_replies ||
+		    cur->c.orphan_replies) {
+			coarse_advance(s, ce, pool);
+			if (ce + COARSE_N > s->coarse_epoch) {
+				struct slot *c = &s->coarse[ce % COARSE_N];
+
+				ofx_hist_add(&c->h, &cur->h, pool);
+				counts_add(&c->c, &cur->c);
+			}
+		}
+		for (uint64_t k = s->fine_epoch + 1, n = 0;
+		     k <= e && n < FINE_N; k++, n++)
+			slot_clear(&s->fine[k % FINE_N], pool);
 	}
-	if (!g->next) /* first use: every slot is empty already */
-		g->epoch = e;
-	g->epoch = e > g->epoch ? e : g->epoch;
-	g->next = (g->epoch + 1) * len;
+	s->fine_epoch = e;
+	s->fine_next = (e + 1) * FINE_NS;
 }
 
-/* The newest slot of ring @r at time @ts (late times go to the newest). */
-static inline struct slot *ring_slot(struct ring *g, int r, uint64_t ts,
+/* The current fine slot at time @ts (a time before it counts there). */
+static inline struct slot *fine_slot(struct series *s, uint64_t ts,
 				     struct ofx_hist_pool *pool)
 {
-	if (__builtin_expect(ts >= g->next, 0))
-		ring_advance(g, r, ts, pool);
-	return &g->s[g->epoch % ring_def[r].n];
+	if (__builtin_expect(ts >= s->fine_next, 0))
+		fine_advance(s, ts, pool);
+	return &s->fine[s->fine_epoch % FINE_N];
 }
 
-static void series_sample(struct series *s, struct ofx_hist_pos pos, uint64_t v,
-			  uint64_t ts, struct ofx_hist_pool *pool)
+/* Return: 0, or -ENOMEM when the pool could not hold it (not counted). */
+static int series_sample(struct series *s, struct ofx_hist_pos pos, uint64_t v,
+			 uint64_t ts, struct ofx_hist_pool *pool)
 {
-	if (ofx_hist_record_at(&s->all, pos, v, pool))
-		return;
-	for (int r = 0; r < 2; r++)
-		ofx_hist_record_at(&ring_slot(&s->ring[r], r, ts, pool)->h, pos,
-				   v, pool);
+	int rc = ofx_hist_record_at(&s->all, pos, v, pool);
+
+	if (!rc)
+		ofx_hist_record_at(&fine_slot(s, ts, pool)->h, pos, v, pool);
+	return rc;
 }
 
 /* Which counter of struct ofx_lat_counts an outcome bumps. */
@@ -274,8 +318,7 @@ static void series_count(struct series *s, enum outcome o, uint64_t ts,
 			 struct ofx_hist_pool *pool)
 {
 	bump(&s->c, o);
-	for (int r = 0; r < 2; r++)
-		bump(&ring_slot(&s->ring[r], r, ts, pool)->c, o);
+	bump(&fine_slot(s, ts, pool)->c, o);
 }
 
 /* ---- scopes ---- */
@@ -319,36 +362,48 @@ static struct scope *scope_of(struct ofx_latency *l, struct lconn *lc)
 	return sc;
 }
 
-/* One matched pair of @kind/@from: @v ns, the reply at @ts. */
-static void sample(struct ofx_latency *l, struct lconn *lc, unsigned int kind,
-		   unsigned int from, uint64_t v, uint64_t ts)
+/* The scope of @lc's figures: its switch's, else @l->none. */
+static inline struct scope *target(struct ofx_latency *l, struct lconn *lc)
 {
-	struct ofx_hist_pos pos = ofx_hist_pos_of(v);
 	struct scope *sw = scope_of(l, lc);
-	struct series *s = series_get(&l->global, kind, from);
 
-	if (s)
-		series_sample(s, pos, v, ts, &l->gpool);
-	if (!sw) {
-		if (lc->sw_over)
-			l->st->scope_overflow++;
-		return;
+	if (sw)
+		return sw;
+	if (lc->sw_over)
+		l->st->scope_overflow++;
+	return &l->none;
+}
+
+/* One matched pair of @kind/@from: @v ns, the reply at @ts; a PACKET_IN's
+ * is matched by buffer_id (@by O_BY_BUF) or frame (O_BY_DATA), counted in
+ * the cumulative counts only (-1: not a PACKET_IN). */
+static void sample(struct ofx_latency *l, struct lconn *lc, unsigned int kind,
+		   unsigned int from, uint64_t v, uint64_t ts, int by)
+{
+	struct scope *sc = target(l, lc);
+	struct series *s = series_get(sc, kind, from);
+
+	if (s && series_sample(s, ofx_hist_pos_of(v), v, ts, sc->pool) &&
+	    sc != &l->none) {
+		/* the switch's memory cap: keep the pair in the overall
+		 * figures (hist_dropped counts what the switch lost) */
+		sc = &l->none;
+		s = series_get(sc, kind, from);
+		if (s)
+			series_sample(s, ofx_hist_pos_of(v), v, ts, sc->pool);
 	}
-	s = series_get(sw, kind, from);
-	if (s)
-		series_sample(s, pos, v, ts, &l->spool);
+	if (s && by >= 0)
+		bump(&s->c, (enum outcome)by);
 }
 
 static void outcome(struct ofx_latency *l, struct lconn *lc, unsigned int kind,
 		    unsigned int from, enum outcome o, uint64_t ts)
 {
-	struct scope *sw = scope_of(l, lc);
-	struct series *s = series_get(&l->global, kind, from);
+	struct scope *sc = target(l, lc);
+	struct series *s = series_get(sc, kind, from);
 
 	if (s)
-		series_count(s, o, ts, &l->gpool);
-	if (sw && (s = series_get(sw, kind, from)))
-		series_count(s, o, ts, &l->spool);
+		series_count(s, o, ts, sc->pool);
 }
 
 /* ---- pending requests ---- */
@@ -402,6 +457,35 @@ static void tab_rehash(struct lconn *lc, const struct req *old, uint32_t ocap)
 	}
 }
 
+/*
+ * A multipart request's state (struct req.first): 0 no reply part yet, 1
+ * its first part came (timed), 2 it timed out after its first part: kept
+ * one more window so that its later parts are not orphans.
+ */
+#define MP_EXPIRED 2
+
+/* Count pending request @e as unreplied (a multipart one without any
+ * part: under both multipart kinds). */
+static void unreplied(struct ofx_latency *l, struct lconn *lc,
+		      const struct req *e, uint64_t ts)
+{
+	if (e->kind != OFX_LAT_MULTIPART) {
+		outcome(l, lc, e->kind, e->from, O_UNREPLIED, ts);
+		return;
+	}
+	if (e->first == MP_EXPIRED)
+		return;
+	if (!e->first)
+		outcome(l, lc, OFX_LAT_MULTIPART, e->from, O_UNREPLIED, ts);
+	outcome(l, lc, OFX_LAT_MULTIPART_COMPLETE, e->from, O_UNREPLIED, ts);
+}
+
+/* The time @e's window starts (one window later once MP_EXPIRED). */
+static inline uint64_t since(const struct ofx_latency *l, const struct req *e)
+{
+	return e->first == MP_EXPIRED ? e->ts + l->window : e->ts;
+}
+
 /* Count every pending request of @lc older than @now - window (all when
  * @all) as unreplied and drop it. */
 static void sweep(struct ofx_latency *l, struct lconn *lc, uint64_t now,
@@ -423,21 +507,20 @@ static void sweep(struct ofx_latency *l, struct lconn *lc, uint64_t now,
 
 		if (!e->key)
 			continue;
-		if (all || e->ts + l->window < now) {
-			if (e->kind == OFX_LAT_MULTIPART && !e->first)
-				outcome(l, lc, OFX_LAT_MULTIPART, e->from,
-					O_UNREPLIED, now);
-			outcome(l, lc,
-				e->kind == OFX_LAT_MULTIPART
-					? OFX_LAT_MULTIPART_COMPLETE
-					: e->kind,
-				e->from, O_UNREPLIED, now);
-			e->key = 0;
-			continue;
+		if (all || since(l, e) + l->window < now) {
+			unreplied(l, lc, e, now);
+			if (!all && e->kind == OFX_LAT_MULTIPART &&
+			    e->first == 1) {
+				e->first =
+					MP_EXPIRED; /* later parts: no orphans */
+			} else {
+				e->key = 0;
+				continue;
+			}
 		}
 		kept++;
-		if (e->ts < oldest)
-			oldest = e->ts;
+		if (since(l, e) < oldest)
+			oldest = since(l, e);
 	}
 	l->st->pending -= lc->n - kept;
 	lc->n = kept;
@@ -451,12 +534,7 @@ static void evict(struct ofx_latency *l, struct lconn *lc, uint32_t i)
 {
 	struct req e = lc->tab[i];
 
-	if (e.kind == OFX_LAT_MULTIPART && !e.first)
-		outcome(l, lc, OFX_LAT_MULTIPART, e.from, O_UNREPLIED, e.ts);
-	outcome(l, lc,
-		e.kind == OFX_LAT_MULTIPART ? OFX_LAT_MULTIPART_COMPLETE
-					    : e.kind,
-		e.from, O_UNREPLIED, e.ts);
+	unreplied(l, lc, &e, e.ts);
 	tab_del(lc, i);
 	l->st->pending--;
 	l->st->pending_evicted++;
@@ -492,8 +570,9 @@ static bool make_room(struct ofx_latency *l, struct lconn *lc, uint64_t now)
 	if (!lc->n) /* no memory, or the global cap and nothing of ours */
 		return false;
 	for (uint32_t i = 0; i < lc->cap; i++)
-		if (lc->tab[i].key && (!lc->tab[oldest_i].key ||
-				       lc->tab[i].ts < lc->tab[oldest_i].ts))
+		if (lc->tab[i].key &&
+		    (!lc->tab[oldest_i].key ||
+		     since(l, &lc->tab[i]) < since(l, &lc->tab[oldest_i])))
 			oldest_i = i;
 	evict(l, lc, oldest_i);
 	return true;
@@ -530,20 +609,35 @@ static int64_t req_find(const struct lconn *lc, uint64_t key, uint8_t kind)
 		return -1;
 	for (i = home(key, mask); lc->tab[i].key; i = (i + 1) & mask)
 		if (lc->tab[i].key == key &&
-		    (kind == 0xff || lc->tab[i].kind == kind))
+		    (kind == 0xff ? lc->tab[i].first != MP_EXPIRED
+				  : lc->tab[i].kind == kind))
 			return i;
 	return -1;
 }
 
 /* ---- messages ---- */
 
+static inline uint64_t rotl(uint64_t x, unsigned int r)
+{
+	return x << r | x >> (64 - r);
+}
+
+static inline uint64_t ld64(const uint8_t *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return w;
+}
+
 /* 64-bit hash of the frame a PACKET_IN/PACKET_OUT carries: its length and
  * first OFX_LAT_FRAME_BYTES bytes. Return: false when those bytes were not
  * captured. */
 static bool frame_hash(const struct of_msg *m, uint64_t *h)
 {
+	const uint64_t K = 0x243f6a8885a308d3ull; /* digits of pi */
+	uint64_t x;
 	const uint8_t *p;
-	uint64_t x, w;
 	size_t n;
 
 	if (!m->dec.data_off || !m->dec.data_len)
@@ -553,18 +647,23 @@ static bool frame_hash(const struct of_msg *m, uint64_t *h)
 	if ((size_t)m->dec.data_off + n > m->caplen)
 		return false;
 	p = m->data + m->dec.data_off;
-	x = 0x243f6a8885a308d3ull ^ m->dec.data_len;
-	for (; n >= 8; n -= 8, p += 8) {
-		memcpy(&w, p, 8);
-		x = (x ^ w) * 0x9e3779b97f4a7c15ull;
-		x ^= x >> 29;
+	/* eight 8-byte words at min(8k, n - 8): every byte of the first n
+	 * (the last words overlap when n < 64), no copy, no loop, folded
+	 * by rotate-xor (one operation a word), then mixed */
+	if (n >= 8) {
+		size_t e = n - 8;
+#define W(k) ld64(p + (8 * (k) < e ? 8 * (k) : e))
+		x = W(0) ^ rotl(W(1), 9) ^ rotl(W(2), 18) ^ rotl(W(3), 27) ^
+		    rotl(W(4), 36) ^ rotl(W(5), 45) ^ rotl(W(6), 54) ^
+		    rotl(W(7), 63);
+#undef W
+	} else {
+		x = 0;
+		memcpy(&x, p, n);
 	}
-	if (n) {
-		w = 0;
-		memcpy(&w, p, n);
-		x = (x ^ w ^ ((uint64_t)n << 56)) * 0x9e3779b97f4a7c15ull;
-		x ^= x >> 29;
-	}
+	x = (x ^ K) * 0x9e3779b97f4a7c15ull + m->dec.data_len;
+	x *= 0x9e3779b97f4a7c15ull;
+	x ^= x >> 29;
 	*h = x;
 	return true;
 }
@@ -588,30 +687,34 @@ static void on_reply(struct ofx_latency *l, struct lconn *lc,
 		return;
 	}
 	e = &lc->tab[i];
+	if (e->first == MP_EXPIRED) { /* a later part of a timed-out reply */
+		if (!m->dec.mp_more)
+			goto done;
+		return;
+	}
 	dt = m->ts_ns > e->ts ? m->ts_ns - e->ts : 0;
 	if (dt > l->window) {
-		if (kind == OFX_LAT_MULTIPART && !e->first)
-			outcome(l, lc, OFX_LAT_MULTIPART, from, O_UNREPLIED,
-				m->ts_ns);
-		outcome(l, lc,
-			kind == OFX_LAT_MULTIPART ? OFX_LAT_MULTIPART_COMPLETE
-						  : kind,
-			from, O_UNREPLIED, m->ts_ns);
-		if (!e->first)
+		unreplied(l, lc, e, m->ts_ns);
+		if (e->first) { /* multipart: its first part was in time */
+			e->first = MP_EXPIRED;
+			if (m->dec.mp_more)
+				return;
+		} else {
 			outcome(l, lc, kind, from, O_ORPHAN, m->ts_ns);
+		}
 		goto done;
 	}
 	if (kind != OFX_LAT_MULTIPART) {
-		sample(l, lc, kind, from, dt, m->ts_ns);
+		sample(l, lc, kind, from, dt, m->ts_ns, -1);
 		goto done;
 	}
 	if (!e->first) {
-		sample(l, lc, OFX_LAT_MULTIPART, from, dt, m->ts_ns);
+		sample(l, lc, OFX_LAT_MULTIPART, from, dt, m->ts_ns, -1);
 		e->first = 1;
 	}
 	if (m->dec.mp_more)
 		return;
-	sample(l, lc, OFX_LAT_MULTIPART_COMPLETE, from, dt, m->ts_ns);
+	sample(l, lc, OFX_LAT_MULTIPART_COMPLETE, from, dt, m->ts_ns, -1);
 done:
 	tab_del(lc, (uint32_t)i);
 	l->st->pending--;
@@ -673,9 +776,7 @@ static void on_pin_response(struct ofx_latency *l, struct lconn *lc,
 				O_ORPHAN, m->ts_ns);
 	} else {
 		sample(l, lc, OFX_LAT_PACKET_IN, OFX_LAT_FROM_SWITCH, dt,
-		       m->ts_ns);
-		outcome(l, lc, OFX_LAT_PACKET_IN, OFX_LAT_FROM_SWITCH, by,
-			m->ts_ns);
+		       m->ts_ns, (int)by);
 	}
 	tab_del(lc, (uint32_t)i);
 	l->st->pending--;
@@ -799,8 +900,7 @@ struct ofx_latency *ofx_latency_new(const struct ofx_latency_opts *opts,
 		opts && opts->memory ? opts->memory : OFX_LAT_MEMORY_DEFAULT;
 	l->switch_id = switch_id;
 	l->ctx = ctx;
-	l->global.pool = &l->gpool;
-	strcpy(l->global.id, "all");
+	l->none.pool = &l->gpool;
 	l->sink =
 		(struct of_msg_sink){.msg = on_msg, .conn = on_conn, .ctx = l};
 	return l;
@@ -835,9 +935,10 @@ static void series_free(struct series *s, struct ofx_hist_pool *pool)
 	if (!s)
 		return;
 	ofx_hist_reset(&s->all, pool);
-	for (int r = 0; r < 2; r++)
-		for (unsigned int i = 0; i < RING_MAX; i++)
-			ofx_hist_reset(&s->ring[r].s[i].h, pool);
+	for (unsigned int i = 0; i < FINE_N; i++)
+		ofx_hist_reset(&s->fine[i].h, pool);
+	for (unsigned int i = 0; i < COARSE_N; i++)
+		ofx_hist_reset(&s->coarse[i].h, pool);
 	free(s);
 }
 
@@ -854,7 +955,7 @@ void ofx_latency_free(struct ofx_latency *l)
 		return;
 	while (l->conns)
 		conn_free(l, l->conns);
-	scope_free(&l->global);
+	scope_free(&l->none);
 	for (unsigned int i = 0; i < l->nscopes; i++) {
 		scope_free(l->scopes[i]);
 		free(l->scopes[i]);
@@ -867,71 +968,107 @@ void ofx_latency_free(struct ofx_latency *l)
 
 /* ---- views ---- */
 
-static void counts_add(struct ofx_lat_counts *d, const struct ofx_lat_counts *s)
-{
-	d->unreplied += s->unreplied;
-	d->error_replies += s->error_replies;
-	d->orphan_replies += s->orphan_replies;
-	d->by_buffer_id += s->by_buffer_id;
-	d->by_data += s->by_data;
-}
+/* Overall figures being summed: per kind x requester x window. */
+struct acc {
+	struct ofx_hist h[OFX_LAT_NWINDOWS][OFX_LAT_NKINDS][OFX_LAT_NFROM];
+	struct ofx_hist_pool pool;
+};
 
+/* Window views of @s at @now into @v[kind][from], and added to @acc. */
 static void series_view(struct series *s, uint64_t now,
 			struct ofx_hist_pool *pool, struct ofx_lat_view *v,
-			unsigned int kind, unsigned int from)
+			unsigned int kind, unsigned int from, struct acc *acc,
+			struct ofx_lat_view *g)
 {
+	struct ofx_lat_entry *e[OFX_LAT_NWINDOWS];
 	struct ofx_hist_pool tmp = {0};
-	struct ofx_hist m;
+	struct ofx_hist m[OFX_LAT_NWINDOWS];
+	struct slot *cur;
 
-	ofx_hist_summarize(&s->all, &v->e[OFX_LAT_ALL][kind][from].h);
-	v->e[OFX_LAT_ALL][kind][from].c = s->c;
-	for (int r = 0; r < 2; r++) {
-		struct ofx_lat_entry *e = &v->e[1 + r][kind][from];
-		struct ring *g = &s->ring[r];
+	for (int w = 0; w < OFX_LAT_NWINDOWS; w++) {
+		e[w] = &v->e[w][kind][from];
+		ofx_hist_init(&m[w]);
+	}
+	e[OFX_LAT_ALL]->c = s->c;
+	/* move both rings on to now: slots too old are emptied */
+	cur = fine_slot(s, now, pool);
+	coarse_advance(s, now / COARSE_NS, pool);
+	for (unsigned int i = 0; i < FINE_N; i++) {
+		ofx_hist_add(&m[OFX_LAT_10S], &s->fine[i].h, &tmp);
+		counts_add(&e[OFX_LAT_10S]->c, &s->fine[i].c);
+	}
+	for (unsigned int i = 0; i < COARSE_N; i++) {
+		ofx_hist_add(&m[OFX_LAT_60S], &s->coarse[i].h, &tmp);
+		counts_add(&e[OFX_LAT_60S]->c, &s->coarse[i].c);
+	}
+	ofx_hist_add(&m[OFX_LAT_60S], &cur->h, &tmp);
+	counts_add(&e[OFX_LAT_60S]->c, &cur->c);
+	/* matched_by_* are cumulative only */
+	for (int w = OFX_LAT_10S; w < OFX_LAT_NWINDOWS; w++)
+		e[w]->c.by_buffer_id = e[w]->c.by_data = 0;
+	for (int w = 0; w < OFX_LAT_NWINDOWS; w++) {
+		const struct ofx_hist *h = w == OFX_LAT_ALL ? &s->all : &m[w];
 
-		ring_slot(g, r, now, pool); /* empty the slots now too old */
-		ofx_hist_init(&m);
-		for (unsigned int i = 0; i < ring_def[r].n; i++) {
-			ofx_hist_add(&m, &g->s[i].h, &tmp);
-			counts_add(&e->c, &g->s[i].c);
-		}
-		ofx_hist_summarize(&m, &e->h);
-		ofx_hist_reset(&m, &tmp);
+		if (v != g)
+			ofx_hist_summarize(h, &e[w]->h);
+		ofx_hist_add(&acc->h[w][kind][from], h, &acc->pool);
+		counts_add(&g->e[w][kind][from].c, &e[w]->c);
+		ofx_hist_reset(&m[w], &tmp);
 	}
 }
 
-static void scope_view(struct scope *sc, uint64_t now, struct ofx_lat_view *v)
+static void scope_view(struct scope *sc, uint64_t now, struct ofx_lat_view *v,
+		       struct acc *acc, struct ofx_lat_view *g)
 {
+	struct ofx_lat_view junk;
+
+	if (v == g) /* @l->none: into the overall figures only */
+		v = &junk;
 	memset(v, 0, sizeof(*v));
 	for (int k = 0; k < OFX_LAT_NKINDS; k++)
 		for (int f = 0; f < OFX_LAT_NFROM; f++)
 			if (sc->s[k][f])
-				series_view(sc->s[k][f], now, sc->pool, v, k,
-					    f);
+				series_view(sc->s[k][f], now, sc->pool, v, k, f,
+					    acc, g);
 }
 
 struct ofx_lat_views *ofx_latency_views(struct ofx_latency *l, uint64_t now_ns)
 {
 	struct ofx_lat_views *v = calloc(1, sizeof(*v));
 	uint64_t now = now_ns > l->now ? now_ns : l->now;
+	struct acc *acc = calloc(1, sizeof(*acc));
 
-	if (!v)
-		return NULL;
+	if (!v || !acc)
+		goto fail;
 	v->sw_id = calloc(l->nscopes + 1, sizeof(*v->sw_id));
 	v->sw = calloc(l->nscopes + 1, sizeof(*v->sw));
-	if (!v->sw_id || !v->sw) {
-		ofx_lat_views_free(v);
-		return NULL;
-	}
-	scope_view(&l->global, now, &v->global);
+	if (!v->sw_id || !v->sw)
+		goto fail;
+	for (int w = 0; w < OFX_LAT_NWINDOWS; w++)
+		for (int k = 0; k < OFX_LAT_NKINDS; k++)
+			for (int f = 0; f < OFX_LAT_NFROM; f++)
+				ofx_hist_init(&acc->h[w][k][f]);
+	scope_view(&l->none, now, &v->global, acc, &v->global);
 	for (unsigned int i = 0; i < l->nscopes; i++) {
 		memcpy(v->sw_id[i], l->scopes[i]->id, sizeof(v->sw_id[i]));
-		scope_view(l->scopes[i], now, &v->sw[i]);
+		scope_view(l->scopes[i], now, &v->sw[i], acc, &v->global);
 	}
+	for (int w = 0; w < OFX_LAT_NWINDOWS; w++)
+		for (int k = 0; k < OFX_LAT_NKINDS; k++)
+			for (int f = 0; f < OFX_LAT_NFROM; f++) {
+				ofx_hist_summarize(&acc->h[w][k][f],
+						   &v->global.e[w][k][f].h);
+				ofx_hist_reset(&acc->h[w][k][f], &acc->pool);
+			}
+	free(acc);
 	v->nsw = l->nscopes;
 	v->window_ns = l->window;
 	l->st->hist_bytes = l->gpool.bytes + l->spool.bytes;
 	return v;
+fail:
+	free(acc);
+	ofx_lat_views_free(v);
+	return NULL;
 }
 
 void ofx_lat_views_free(struct ofx_lat_views *v)

@@ -259,6 +259,100 @@ static void print_switches(struct out *o, const struct ofx_views *v,
 	}
 }
 
+/* @ns as "812ns", "12.3us", "4.56ms", "1.23s" into @buf (16 bytes). */
+static const char *fmt_ns(uint64_t ns, char *buf)
+{
+	if (ns < 1000)
+		snprintf(buf, 16, "%" PRIu64 "ns", ns);
+	else if (ns < 1000000)
+		snprintf(buf, 16, "%.1fus", (double)ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, 16, "%.2fms", (double)ns / 1e6);
+	else
+		snprintf(buf, 16, "%.2fs", (double)ns / 1e9);
+	return buf;
+}
+
+/* Kinds x requesters of @lv in @window that have figures. */
+static unsigned int lat_rows(const struct ofx_lat_view *lv, unsigned int window)
+{
+	unsigned int n = 0;
+
+	for (unsigned int k = 0; lv && k < OFX_LAT_NKINDS; k++)
+		for (unsigned int f = 0; f < OFX_LAT_NFROM; f++)
+			n += ofx_lat_entry_used(&lv->e[window][k][f]);
+	return n;
+}
+
+/* The switch whose worst p99 in @window is the largest, after @after
+ * (UINT64_MAX: none yet) and below it; its index or -1. */
+static int slowest_after(const struct ofx_lat_views *lat, unsigned int window,
+			 uint64_t after, uint64_t *p99)
+{
+	int best = -1;
+
+	*p99 = 0;
+	for (unsigned int i = 0; i < lat->nsw; i++) {
+		uint64_t w = 0;
+
+		for (unsigned int k = 0; k < OFX_LAT_NKINDS; k++)
+			for (unsigned int f = 0; f < OFX_LAT_NFROM; f++) {
+				const struct ofx_lat_entry *e =
+					&lat->sw[i].e[window][k][f];
+
+				if (e->h.count && e->h.p99 > w)
+					w = e->h.p99;
+			}
+		if (w && w < after && w > *p99) {
+			*p99 = w;
+			best = (int)i;
+		}
+	}
+	return best;
+}
+
+/*
+ * The latency table of @v in @window (console: the last 10 s; a file:
+ * all): kind, requester, pairs, p50, p99, max, unreplied; then the
+ * switches with the largest p99.
+ */
+static void print_latency(struct out *o, const struct ofx_views *v,
+			  unsigned int window, bool console)
+{
+	const struct ofx_lat_views *lat = v ? v->lat : NULL;
+	char a[16], b[16], c[16];
+	uint64_t p99 = UINT64_MAX;
+
+	if (!lat || !lat_rows(&lat->global, window))
+		return;
+	line(o, "%slatency%-11s %-10s %9s %9s %9s %9s %9s", console ? "" : "\n",
+	     console ? " (10s)" : "", "from", "pairs", "p50", "p99", "max",
+	     "unreplied");
+	for (unsigned int k = 0; k < OFX_LAT_NKINDS; k++)
+		for (unsigned int f = 0; f < OFX_LAT_NFROM; f++) {
+			const struct ofx_lat_entry *e =
+				&lat->global.e[window][k][f];
+
+			if (!ofx_lat_entry_used(e))
+				continue;
+			line(o,
+			     "%-18s %-10s %9" PRIu64 " %9s %9s %9s %9" PRIu64,
+			     ofx_lat_kind_name(k), ofx_lat_from_name(f),
+			     e->h.count, e->h.count ? fmt_ns(e->h.p50, a) : "-",
+			     e->h.count ? fmt_ns(e->h.p99, b) : "-",
+			     e->h.count ? fmt_ns(e->h.max, c) : "-",
+			     e->c.unreplied);
+		}
+	for (int n = 0; lat->nsw > 1 && n < 3; n++) {
+		int i = slowest_after(lat, window, p99, &p99);
+
+		if (i < 0)
+			break;
+		line(o, "  %s %-24.24s worst p99 %s",
+		     n ? "        " : "slowest", lat->sw_id[i], fmt_ns(p99, a));
+	}
+}
+
 /* Non-zero descriptor-table counters of @group, packed into lines. */
 static void print_group(struct out *o, const struct ofx_stats *st,
 			const char *group, const char *label, bool all)
@@ -353,7 +447,18 @@ void ofx_console_print(FILE *f, const struct ofx_stats *cur,
 
 		for (unsigned int i = 0; v && i < v->nsw; i++)
 			nsw += v->sws[i].conns_total != 0;
-		reserve = 4 + (nsw ? 1 + (nsw > 4 ? 5 : nsw) : 0);
+		unsigned int nlat =
+			v && v->lat ? lat_rows(&v->lat->global, OFX_LAT_10S)
+				    : 0;
+
+		reserve = 4 + (nsw ? 1 + (nsw > 4 ? 5 : nsw) : 0) +
+			  (nlat ? 1 + nlat +
+					   (v->lat->nsw > 1
+						    ? (v->lat->nsw > 3
+							       ? 3
+							       : v->lat->nsw)
+						    : 0)
+				: 0);
 		if (o.left > reserve) {
 			tail.left = reserve;
 			o.left -= reserve;
@@ -369,6 +474,7 @@ void ofx_console_print(FILE *f, const struct ofx_stats *cur,
 	if (rows == 0)
 		tail.left = UINT32_MAX;
 	print_switches(&tail, v, true);
+	print_latency(&tail, v, OFX_LAT_10S, true);
 	print_group(&tail, cur, "loss", "loss", false);
 	print_group(&tail, cur, "loss.kernel", "kernel", false);
 	print_group(&tail, cur, "reassembly", "reassembly", false);
@@ -385,6 +491,7 @@ void ofx_text_report(FILE *f, const struct ofx_stats *st,
 	print_totals(&o, st, NULL, 0.0, false);
 	print_versions(&o, st, NULL, 0.0, false);
 	print_switches(&o, v, false);
+	print_latency(&o, v, OFX_LAT_ALL, false);
 	line(&o, "%s", "");
 	print_group(&o, st, "loss", "loss", false);
 	print_group(&o, st, "loss.kernel", "kernel", false);

@@ -189,12 +189,13 @@ static void lru_push_head(struct ofx_reasm *r, struct conn *c)
 		r->lru_tail = c;
 }
 
+/* Hand @len bytes to the upper stage, captured at @ts_ns. */
 static void deliver(struct ofx_reasm *r, struct conn *c, int hi,
-		    const uint8_t *data, uint32_t len)
+		    const uint8_t *data, uint32_t len, uint64_t ts_ns)
 {
 	if (!len)
 		return;
-	r->ops->data(r->ops->ctx, &c->pub, hi, data, len, r->now_ns);
+	r->ops->data(r->ops->ctx, &c->pub, hi, data, len, ts_ns);
 	c->h[hi].next_seq += len;
 }
 
@@ -214,8 +215,13 @@ static void ooo_pop(struct ofx_reasm *r, struct half *h)
 	free(q);
 }
 
-/* Deliver queued segments that now continue the half. */
-static void drain(struct ofx_reasm *r, struct conn *c, int hi)
+/*
+ * Deliver queued segments that now continue the half. After a hole was
+ * filled (@own_ts false) their bytes became whole now; after a hole was
+ * given up (@own_ts true: the capture missed bytes the endpoints had) each
+ * keeps its own capture time, so messages are timed as they passed.
+ */
+static void drain(struct ofx_reasm *r, struct conn *c, int hi, bool own_ts)
 {
 	struct half *h = &c->h[hi];
 
@@ -230,7 +236,8 @@ static void drain(struct ofx_reasm *r, struct conn *c, int hi)
 		} else {
 			r->st->retrans_bytes += (uint32_t)-d;
 			deliver(r, c, hi, q->data + (uint32_t)-d,
-				q->len - (uint32_t)-d);
+				q->len - (uint32_t)-d,
+				own_ts ? q->ts_ns : r->now_ns);
 		}
 		ooo_pop(r, h);
 	}
@@ -251,7 +258,7 @@ static void give_up(struct ofx_reasm *r, struct conn *c, int hi, uint32_t to)
 static void skip_hole(struct ofx_reasm *r, struct conn *c, int hi)
 {
 	give_up(r, c, hi, c->h[hi].ooo->seq);
-	drain(r, c, hi);
+	drain(r, c, hi, true);
 }
 
 static void skip_all_holes(struct ofx_reasm *r, struct conn *c)
@@ -375,8 +382,8 @@ static void enqueue(struct ofx_reasm *r, struct conn *c, int hi, uint32_t seq,
 		if (!h->ooo || seq_diff(seq, h->ooo->seq) < 0) {
 			/* The oldest hole ends at this segment. */
 			give_up(r, c, hi, seq);
-			deliver(r, c, hi, data, len);
-			drain(r, c, hi);
+			deliver(r, c, hi, data, len, r->now_ns);
+			drain(r, c, hi, false);
 			return;
 		}
 		skip_hole(r, c, hi);
@@ -444,8 +451,8 @@ static void feed_payload(struct ofx_reasm *r, struct conn *c, int hi,
 		data += (uint32_t)-d;
 		len -= (uint32_t)-d;
 	}
-	deliver(r, c, hi, data, len);
-	drain(r, c, hi);
+	deliver(r, c, hi, data, len, r->now_ns);
+	drain(r, c, hi, false);
 }
 
 static void expire_holes(struct ofx_reasm *r, struct conn *c, int hi,

@@ -26,9 +26,10 @@
  *   out-of-order queue (sorted by seq), ooo_segs += 1. A queued segment
  *   wholly covered by already queued data is dropped (ooo_dropped_segs).
  *   When the hole fills, queued data is delivered in order, overlaps trimmed
- *   (counted in retrans_bytes).
+ *   (counted in retrans_bytes), at the time of the segment that filled it.
  * - A hole is given up (gaps += 1, gap_bytes += its size, ops->gap is
- *   called, delivery continues with the queued data) when the queue would
+ *   called, delivery continues with the queued data, each segment at its
+ *   own capture time: the endpoints had it then) when the queue would
  *   exceed max_ooo_segs / max_ooo_bytes / the global max_total_ooo_bytes,
  *   when it has been open longer than hole_timeout_ns (measured from the
  *   ts_ns of the first segment queued behind it, checked in
@@ -132,7 +133,8 @@ struct ofx_conn {
  * struct ofx_stream_ops - the next stage, called in stream order.
  * @open:    a connection was created (before its first segment)
  * @segment: a segment (or chunk) of @half arrived, before reassembly
- * @data:    @len in-order bytes of @half, made deliverable at @ts_ns
+ * @data:    @len in-order bytes of @half, made deliverable at @ts_ns (the
+ *           capture time of the segment that completed them, see above)
  * @gap:     @len bytes of @half were lost (a hole given up)
  * @close:   the connection ends (queued data already delivered); @c is
  *           freed after the call
