@@ -63,11 +63,14 @@ instead.
 
 --compare OFXDP_JSON: compare with the "latency" object of
 `ofxdp read FILE --json` output (- = stdin): counters exactly, min/max
-within 1 us, percentiles and mean within 1 % relative + 1 us; prints a
-table and exits 1 on any difference (or when ofxdp printed no "latency").
+within 1 us, percentiles and mean within 1 % relative + 1 us (--tol-rel,
+--tol-ns: other tolerances, for a live capture compared with a tcpdump of
+the same traffic); prints a table and exits 1 on any difference (or when
+ofxdp printed no "latency").
 
 Usage: tshark-latency.py FILE [--of-port P,...] [--lossy] [--json]
                          [--messages] [--compare OFXDP_JSON]
+                         [--tol-rel R] [--tol-ns N]
 """
 import argparse
 import importlib.util
@@ -604,13 +607,20 @@ def print_table(lat, out=sys.stdout):
         out.write("(no request, reply or orphan)\n")
 
 
+# Tolerances of --compare: min/max within TOL_NS, other times within
+# TOL_REL of the oracle's plus TOL_NS. Offline (the same capture) 1 us is
+# the pcap time resolution and 1 % the histogram's error; live (--tol-rel,
+# --tol-ns) the capture points differ (BPF hook vs tcpdump's timestamp).
+TOL = {"rel": 0.01, "ns": 1000}
+
+
 def within(a, b, field):
     """Does ofxdp's value a agree with the oracle's b for field?"""
     if a is None or b is None:
         return a is None and b is None
     if field in ("min_ns", "max_ns"):
-        return abs(a - b) <= 1000
-    return abs(a - b) <= 0.01 * abs(b) + 1000
+        return abs(a - b) <= TOL["ns"]
+    return abs(a - b) <= TOL["rel"] * abs(b) + TOL["ns"]
 
 
 def compare(oracle, ofxdp_doc, label):
@@ -665,7 +675,12 @@ def main():
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--messages", action="store_true")
     ap.add_argument("--compare", metavar="OFXDP_JSON")
+    ap.add_argument("--tol-rel", type=float, default=TOL["rel"],
+                    help="--compare: relative tolerance of times (0.01)")
+    ap.add_argument("--tol-ns", type=int, default=TOL["ns"],
+                    help="--compare: absolute tolerance of times, ns (1000)")
     a = ap.parse_args()
+    TOL["rel"], TOL["ns"] = a.tol_rel, a.tol_ns
     ports = [p for p in a.of_port.split(",") if p]
     msgs, conns, diag = run_tshark(a.file, ports, a.lossy)
     switch_of = roles(conns, ports)
