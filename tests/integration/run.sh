@@ -45,6 +45,7 @@ ALL_CASES=(
 	sigkill_tc sigkill_xdp
 	switches_tc switches_pcap switches_midstream_tc switches_lldp_tc
 	status_tc
+	latency_ovs_tc latency_ovs_xdp latency_ovs_pcap
 )
 
 # ---------------------------------------------------------------------------
@@ -576,6 +577,8 @@ assert all(k.startswith("OFPT_") and len(v) == 2 for x in d.values() for k, v in
 
 # shellcheck source=tests/integration/switches.sh
 . "$ROOT/tests/integration/switches.sh"
+# shellcheck source=tests/integration/latency.sh
+. "$ROOT/tests/integration/latency.sh"
 
 # run_case NAME - body of one case (child process).
 run_case() {
@@ -604,6 +607,7 @@ run_case() {
 	switches_midstream_*) case_switches_midstream "${name#switches_midstream_}" ;;
 	switches_lldp_*) case_switches_lldp "${name#switches_lldp_}" ;;
 	status_tc) case_status tc ;;
+	latency_ovs_*) case_latency_ovs "${name#latency_ovs_}" ;;
 	*) fail "unknown case $name" ;;
 	esac
 	echo PASS >"$RESULT"

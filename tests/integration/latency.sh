@@ -1,0 +1,111 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# latency_* integration cases (sourced by tests/integration/run.sh, which
+# provides fail, note, py, rest_get, setup_ovs, start_ofxdp/stop_ofxdp,
+# start_tcpdump/stop_tcpdump, wait_rest_stable, OF_PORT, OF_PORT2, W).
+#
+# latency_ovs_MODE: a real Open vSwitch and ovs-testcontroller (no flows:
+# every ping is a PACKET_IN answered by a PACKET_OUT), echo probes after an
+# idle period (OVS probes after 5 s of silence), and ovs-ofctl over the
+# veth to the switch's passive listener (FEATURES, MULTIPART and BARRIER
+# requests). ofxdp's latency figures are
+# compared with an independent xid/buffer_id/frame join over tshark's
+# dissection of a tcpdump capture of the same traffic
+# (tools/tshark-latency.py): every count exactly, times within 5 % + 100 us
+# (the capture points differ: the BPF hook or libpcap vs tcpdump). Every
+# echo and barrier must be matched.
+#
+# latency_ofgen_MODE: ofgen's controller answers after a set delay with
+# jitter (--reply-delay); ofgen itself reports the latencies it saw, and
+# ofxdp's p50/p99 must agree with them within 5 % or 50 us.
+
+TSLAT="$ROOT/tools/tshark-latency.py"
+
+# lat_get JSON KIND FROM FIELD - one figure of a "latency" object (0 when
+# the entry is absent, "null" for a null).
+lat_get() {
+	py 'import json,sys
+d = json.load(open(sys.argv[1]))
+d = d.get("latency", d.get("overall", d))
+v = d.get(sys.argv[2], {}).get(sys.argv[3], {}).get(sys.argv[4], 0)
+print("null" if v is None else v)' "$@"
+}
+
+# case_latency_ovs MODE
+case_latency_ovs() {
+	local mode=$1 k n proto=OpenFlow13 target
+	setup_ovs 1.3
+	start_ofxdp "$mode" "$OF_PORT,$OF_PORT2"
+	start_tcpdump "$OF_PORT" "$OF_PORT2"
+	note "connecting the switch (inactivity_probe 1 s) with a passive listener"
+	nl_connect 1000 "ptcp:$OF_PORT2:$NL_SW_IP" || fail "switch did not connect"
+	nl_wait_for 10 nl_listening "$NL_NS_S" "$OF_PORT2" || fail "no passive listener"
+	nl_ping 30 0.05 || fail "data-plane traffic failed"
+	target="tcp:$NL_SW_IP:$OF_PORT2"
+	for k in 1 2 3; do
+		nl_c ovs-ofctl --timeout=10 -O "$proto" dump-flows "$target" >/dev/null ||
+			fail "ovs-ofctl dump-flows over TCP failed"
+		nl_c ovs-ofctl --timeout=10 -O "$proto" add-flow "$target" \
+			"priority=$((200 + k)),udp,tp_dst=$((5000 + k)),actions=drop" ||
+			fail "ovs-ofctl add-flow over TCP failed"
+		nl_c ovs-ofctl --timeout=10 -O "$proto" dump-ports "$target" >/dev/null ||
+			fail "ovs-ofctl dump-ports over TCP failed"
+	done
+	note "idle 7 s (echo probes: OVS probes after >= 5 s of silence)"
+	sleep 7
+	nl_ping 10 0.02 || fail "data-plane traffic failed"
+	nl_disconnect || fail "disconnect failed"
+	sleep 1
+	stop_tcpdump
+	wait_rest_stable
+	rest_get /api/v1/stats >"$W/stats.json" || fail "GET /api/v1/stats failed"
+	rest_get "/api/v1/latency?window=all" >"$W/lat_all.json" ||
+		fail "GET /api/v1/latency failed"
+	rest_get "/api/v1/latency?window=60s" >"$W/lat_60.json" ||
+		fail "GET /api/v1/latency?window=60s failed"
+	note "ofxdp vs tshark-latency.py (same traffic, tcpdump capture)"
+	"$TSLAT" "$W/cap.pcap" --of-port "$OF_PORT,$OF_PORT2" --compare "$W/stats.json" \
+		--tol-rel 0.05 --tol-ns 100000 ||
+		fail "latency differs from tshark's xid join (see the table in the log)"
+	# what the oracle compared must be there: every echo and barrier
+	# matched, PACKET_INs by their frame, multipart pairs
+	n=$(lat_get "$W/stats.json" echo switch count)
+	[ "$n" -ge 1 ] || fail "no echo pair from the switch"
+	for k in echo barrier; do
+		local f
+		for f in controller switch; do
+			[ "$(lat_get "$W/stats.json" $k $f unreplied)" = 0 ] &&
+				[ "$(lat_get "$W/stats.json" $k $f orphan_replies)" = 0 ] ||
+				fail "$k from $f: not every request matched"
+		done
+	done
+	n=$(lat_get "$W/stats.json" barrier controller count)
+	[ "$n" -ge 3 ] || fail "only $n barrier pairs (ovs-ofctl add-flow sends one each)"
+	n=$(lat_get "$W/stats.json" multipart controller count)
+	[ "$n" -ge 6 ] || fail "only $n multipart pairs"
+	n=$(lat_get "$W/stats.json" packet_in switch matched_by_data)
+	[ "$n" -ge 20 ] || fail "only $n PACKET_INs matched by their frame"
+	# the 60 s window holds it all (the case is shorter); /api/v1/latency
+	# and the per-switch figures add up to the overall ones
+	[ "$(lat_get "$W/lat_60.json" packet_in switch count)" = \
+		"$(lat_get "$W/stats.json" packet_in switch count)" ] ||
+		fail "60s window: packet_in count differs from the cumulative one"
+	py 'import json,sys
+d = json.load(open(sys.argv[1]))
+tot = {}
+for s in d["switches"]:
+    for k, v in s["latency"].items():
+        for f, e in v.items():
+            tot[(k, f)] = tot.get((k, f), 0) + e["count"]
+want = {(k, f): e["count"] for k, v in d["overall"].items() for f, e in v.items()}
+if tot != want:
+    sys.exit("per-switch counts %s != overall %s" % (tot, want))
+if not d["enabled"] or d["window"] != "all":
+    sys.exit("enabled/window wrong")' "$W/lat_all.json" || fail "per-switch latency does not add up"
+	local code
+	code=$(nl_c curl -s -o /dev/null -w '%{http_code}' \
+		"http://127.0.0.1:$REST_PORT/api/v1/latency?window=7s")
+	[ "$code" = 400 ] || fail "window=7s answered $code, want 400"
+	stop_ofxdp
+}
