@@ -39,6 +39,14 @@ run() {
 # first_err - the first line ofxdp wrote to stderr.
 first_err() { head -1 "$ERR"; }
 
+# py_json FILE EXPR - EXPR (python, the document as d) of a JSON file.
+py_json() {
+	python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+r = eval(sys.argv[2])
+print(json.dumps(r, sort_keys=True) if isinstance(r, (dict, list)) else r)' "$1" "$2" 2>/dev/null
+}
+
 # expect_usage NAME WANT_LINE ARGS... - usage error: exit 64, first stderr
 # line exactly WANT_LINE, nothing on stdout.
 expect_usage() {
@@ -361,6 +369,32 @@ if [ "$RC" = 1 ] &&
 	ok config_missing_file
 else
 	ko config_missing_file "exit $RC: $(first_err)"
+fi
+
+# ---------------------------------------------------------------------------
+# Latency options: the window's bounds, --no-latency.
+
+for w in nan inf 0 0.5ms 2h -1s; do
+	expect_usage "latency_window_rejected_'$w'" \
+		"ofxdp read: bad latency window '$w': want a duration from 1ms to 1h, e.g. 5s" \
+		read "$PCAP" --latency-window "$w"
+done
+run read "$PCAP" --of-port 6633 --json --latency-window 100ms
+a=$(py_json "$OUT" 'd["latency"]["features"]["controller"]')
+run read "$PCAP" --of-port 6633 --json
+b=$(py_json "$OUT" 'd["latency"]["features"]["controller"]')
+# p3295: the FEATURES_REPLY comes 807 ms after its request
+if [ "$a" != "$b" ] && grep -q '"unreplied": 1' <<<"$a" &&
+	grep -q '"count": 1' <<<"$b"; then
+	ok "latency_window_applies"
+else
+	ko latency_window_applies "100ms: $a; default: $b"
+fi
+run read "$PCAP" --of-port 6633 --json --no-latency
+if [ "$RC" = 0 ] && [ "$(py_json "$OUT" '"latency" in d')" = False ]; then
+	ok "no_latency_read"
+else
+	ko no_latency_read "exit $RC: $(py_json "$OUT" 'd.get("latency")')"
 fi
 
 # ---------------------------------------------------------------------------
