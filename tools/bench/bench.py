@@ -218,7 +218,7 @@ def step_row(sdir):
                             if k.endswith("_dropped"))
     counted = None
     diffs = []
-    if cap in ("xdp", "tc", "pcap"):
+    if cap in OFXDP_CAPTURES:
         st = load(os.path.join(sdir, "stats.json"))
         if st is None:
             row["error"] = "no /api/v1/stats"
@@ -338,6 +338,37 @@ def rate_label(r):
     return str(r)
 
 
+# ofxdp's captures; "tc-nolat" = tc with --no-latency (the latency engine's
+# cost is tc's CPU minus tc-nolat's at the same step).
+OFXDP_CAPTURES = ("xdp", "tc", "pcap", "tc-nolat")
+
+
+def latency_cost_lines(rows):
+    """The latency engine's CPU per message: tc minus tc-nolat, per rate
+    (same run), in ns per message sent."""
+    by = {}
+    for r in rows:
+        if r.get("ok") and r.get("cpu_s_per_M") is not None:
+            by[(r["capture"], r["rate"])] = r
+    out = []
+    for (cap, rate), r in sorted(by.items(), key=lambda kv: (
+            kv[0][1] if kv[0][1] else 1 << 62)):
+        base = by.get(("tc-nolat", rate))
+        if cap != "tc" or not base:
+            continue
+        if not out:
+            out += ["", "Latency engine cost (tc minus tc-nolat = tc "
+                    "--no-latency, same rate, same run; CPU per message "
+                    "sent):", ""]
+        out.append("- %s: %+.1f ns/msg (tc %.1f, tc-nolat %.1f ns/msg; "
+                   "counted %s / %s)" % (
+                       rate_label(rate),
+                       (r["cpu_s_per_M"] - base["cpu_s_per_M"]) * 1000,
+                       r["cpu_s_per_M"] * 1000, base["cpu_s_per_M"] * 1000,
+                       fmt(r.get("counted")), fmt(base.get("counted"))))
+    return out
+
+
 def ratio_lines(rows, best, key, what):
     """Lines giving each capture's best rate over tshark's and tcpdump's.
 
@@ -441,6 +472,7 @@ def summarize(work, outdir):
     lines += ratio_lines(rows, best, "lossless", "loss-free")
     lines += ratio_lines(rows, best_rt, "keeps_up",
                          "loss-free and keeping up")
+    lines += latency_cost_lines(rows)
     bb = os.path.join(outdir, "bpfbench.md")
     if os.path.isfile(bb):
         lines += ["", "BPF program cost by payload size (tools/bench/bpfbench: "

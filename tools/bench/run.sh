@@ -24,7 +24,9 @@
 #   BENCH_RATES     generated msgs/s over all connections (ofgen --rate),
 #                   0 = unlimited (default "10000 50000 100000 200000 400000 1000000 0")
 #   BENCH_SECONDS   seconds of generation per step (5)
-#   BENCH_CAPTURES  subset of "xdp tc pcap tcpdump tshark" (all)
+#   BENCH_CAPTURES  subset of "xdp tc pcap tc-nolat tcpdump tshark" (all;
+#                   tc-nolat = tc mode with --no-latency: the latency
+#                   engine's cost is tc minus tc-nolat)
 #   BENCH_CONNS     emulated switches (4)
 #   BENCH_VERSIONS  OpenFlow versions round-robin (1.0,1.3,1.4,1.5)
 #   BENCH_BATCH     messages per write() (64)
@@ -70,7 +72,7 @@ if [ "$SMOKE" = 1 ]; then
 else
 	RATES=${BENCH_RATES:-10000 50000 100000 200000 400000 1000000 0}
 	SECS=${BENCH_SECONDS:-5}
-	CAPTURES=${BENCH_CAPTURES:-xdp tc pcap tcpdump tshark}
+	CAPTURES=${BENCH_CAPTURES:-xdp tc tc-nolat pcap tcpdump tshark}
 fi
 RATES=${RATES//,/ }
 CAPTURES=${CAPTURES//,/ }
@@ -96,12 +98,12 @@ die() {
 [ -x "$OFGEN" ] || die "$OFGEN missing: run make"
 for c in $CAPTURES; do
 	case $c in
-	xdp | tc | pcap) ;;
+	xdp | tc | pcap | tc-nolat) ;;
 	tcpdump | tshark) command -v "$c" >/dev/null || die "$c not installed" ;;
-	*) die "unknown capture $c (xdp tc pcap tcpdump tshark)" ;;
+	*) die "unknown capture $c (xdp tc pcap tc-nolat tcpdump tshark)" ;;
 	esac
 done
-case " $CAPTURES " in *" xdp "* | *" tc "*)
+case " $CAPTURES " in *" xdp "* | *" tc "* | *" tc-nolat "*)
 	command -v bpftool >/dev/null || die "bpftool not installed" ;;
 esac
 
@@ -305,10 +307,12 @@ run_step() {
 	} >"$meta"
 	local mpid='' tpid=''
 	case $cap in
-	xdp | tc | pcap)
+	xdp | tc | pcap | tc-nolat)
+		local mode=$cap extra=''
+		[ "$cap" = tc-nolat ] && mode=tc extra=--no-latency
 		ip netns exec "$NS_C" "$OFXDP" attach "$VETH_C" --of-port "$PORT" \
-			--mode "$cap" --rest "127.0.0.1:$REST_PORT" --server \
-			$OFXDP_ARGS >"$dir/mon.out" 2>"$dir/mon.err" &
+			--mode "$mode" --rest "127.0.0.1:$REST_PORT" --server \
+			$extra $OFXDP_ARGS >"$dir/mon.out" 2>"$dir/mon.err" &
 		mpid=$!
 		PIDS+=("$mpid")
 		# REST answers (mode "starting") before the hooks are attached:
@@ -356,7 +360,7 @@ run_step() {
 	local pids
 	# shellcheck disable=SC2207
 	pids=($(tree_pids "$mpid"))
-	case $cap in xdp | tc) bpf_snapshot "$mpid" "$dir/bpf-before" ;; esac
+	case $cap in xdp | tc | tc-nolat) bpf_snapshot "$mpid" "$dir/bpf-before" ;; esac
 	echo "cpu_before=$(cpu_ticks "${pids[@]}")" >>"$meta"
 	net_counters before >>"$meta"
 	echo "host_before=$(host_busy)" >>"$meta"
@@ -402,9 +406,9 @@ run_step() {
 		echo "hwm_kb=$(hwm_kb "${pids[@]}")"
 		net_counters after
 	} >>"$meta"
-	case $cap in xdp | tc) bpf_snapshot "$mpid" "$dir/bpf-after" ;; esac
+	case $cap in xdp | tc | tc-nolat) bpf_snapshot "$mpid" "$dir/bpf-after" ;; esac
 	case $cap in
-	xdp | tc | pcap)
+	xdp | tc | pcap | tc-nolat)
 		ip netns exec "$NS_C" curl -sf -m 5 \
 			"http://127.0.0.1:$REST_PORT/api/v1/stats" >"$dir/stats.json" ||
 			rm -f "$dir/stats.json"
