@@ -106,7 +106,7 @@ const struct ofx_counter_desc ofx_counter_descs[] = {
 	D("latency", lat.scopes, "switches", OFX_GAUGE, "switches",
 	  "switches with latency figures"),
 	D("latency", lat.scope_overflow, "switch_overflow", OFX_COUNTER,
-	  "samples", "samples of switches beyond the per-switch limit"),
+	  "connections", "connections of switches beyond the per-switch limit"),
 	D("subtypes", sub.h.overflow, "subtype_overflow", OFX_COUNTER,
 	  "messages", "subtype counts that found no room in the table"),
 };

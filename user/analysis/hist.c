@@ -35,26 +35,14 @@ static uint64_t *chunk_get(struct ofx_hist *h, unsigned int k,
 	return h->chunk[k];
 }
 
-int ofx_hist_record_at(struct ofx_hist *h, struct ofx_hist_pos pos, uint64_t v,
-		       struct ofx_hist_pool *pool)
+int ofx_hist_record_new(struct ofx_hist *h, struct ofx_hist_pos pos, uint64_t v,
+			struct ofx_hist_pool *pool)
 {
-	uint64_t *c = h->chunk[pos.chunk];
-
-	if (__builtin_expect(!c, 0)) {
-		c = chunk_get(h, pos.chunk, pool);
-		if (!c) {
-			pool->dropped++;
-			return -ENOMEM;
-		}
+	if (!chunk_get(h, pos.chunk, pool)) {
+		pool->dropped++;
+		return -ENOMEM;
 	}
-	c[pos.bucket]++;
-	h->count++;
-	h->sum += v;
-	if (v < h->min)
-		h->min = v;
-	if (v > h->max)
-		h->max = v;
-	return 0;
+	return ofx_hist_record_at(h, pos, v, pool);
 }
 
 int ofx_hist_add(struct ofx_hist *dst, const struct ofx_hist *src,

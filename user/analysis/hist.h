@@ -90,14 +90,36 @@ static inline struct ofx_hist_pos ofx_hist_pos_of(uint64_t v)
 void ofx_hist_init(struct ofx_hist *h);
 
 /**
+ * ofx_hist_record_new() - ofx_hist_record_at() when the chunk of @pos is
+ * not allocated yet (out of line).
+ */
+int ofx_hist_record_new(struct ofx_hist *h, struct ofx_hist_pos pos, uint64_t v,
+			struct ofx_hist_pool *pool);
+
+/**
  * ofx_hist_record_at() - count one value @v ns at @pos (ofx_hist_pos_of(@v),
- * computed once for several histograms).
+ * computed once for several histograms). Inline: once per sample.
  * Return: 0, or -ENOMEM when its chunk could not be allocated within
  * @pool's cap (the value is then not counted in @h at all, and
  * @pool->dropped counts it).
  */
-int ofx_hist_record_at(struct ofx_hist *h, struct ofx_hist_pos pos, uint64_t v,
-		       struct ofx_hist_pool *pool);
+static inline int ofx_hist_record_at(struct ofx_hist *h,
+				     struct ofx_hist_pos pos, uint64_t v,
+				     struct ofx_hist_pool *pool)
+{
+	uint64_t *c = h->chunk[pos.chunk];
+
+	if (__builtin_expect(!c, 0))
+		return ofx_hist_record_new(h, pos, v, pool);
+	c[pos.bucket]++;
+	h->count++;
+	h->sum += v;
+	if (v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+	return 0;
+}
 
 /** ofx_hist_record() - ofx_hist_record_at(@h, ofx_hist_pos_of(@v), ...). */
 static inline int ofx_hist_record(struct ofx_hist *h, uint64_t v,

@@ -168,7 +168,10 @@ struct lconn {
 	struct of_conn *c;
 	struct scope *sw;
 	bool sw_known;
-	bool sw_over; /* no scope: OFX_LAT_MAX_SCOPES reached */
+	/* the series its pairs and outcomes count in (NULL: not looked up
+	 * yet; cleared when its identity changes) */
+	struct series *ser[OFX_LAT_NKINDS][OFX_LAT_NFROM];
+	struct ofx_hist_pool *pool; /* of the scope of @ser */
 	struct req *tab;
 	uint32_t cap; /* slots, a power of two (0: no table yet) */
 	uint32_t n; /* pending */
@@ -332,7 +335,6 @@ static struct scope *scope_of(struct ofx_latency *l, struct lconn *lc)
 	if (lc->sw_known)
 		return lc->sw;
 	lc->sw_known = true;
-	lc->sw_over = false;
 	lc->sw = NULL;
 	if (!l->switch_id || !l->by_id_ok || !l->switch_id(l->ctx, lc->c, id))
 		return NULL;
@@ -342,7 +344,7 @@ static struct scope *scope_of(struct ofx_latency *l, struct lconn *lc)
 		return lc->sw;
 	}
 	if (l->nscopes == OFX_LAT_MAX_SCOPES) {
-		lc->sw_over = true;
+		l->st->scope_overflow++;
 		return NULL;
 	}
 	sc = calloc(1, sizeof(*sc));
@@ -362,16 +364,21 @@ static struct scope *scope_of(struct ofx_latency *l, struct lconn *lc)
 	return sc;
 }
 
-/* The scope of @lc's figures: its switch's, else @l->none. */
-static inline struct scope *target(struct ofx_latency *l, struct lconn *lc)
+/* The series of @kind/@from of @lc's scope (its switch's, else
+ * @l->none), cached per connection; NULL on ENOMEM. */
+static inline struct series *ser_of(struct ofx_latency *l, struct lconn *lc,
+				    unsigned int kind, unsigned int from)
 {
-	struct scope *sw = scope_of(l, lc);
+	struct scope *sc;
 
-	if (sw)
-		return sw;
-	if (lc->sw_over)
-		l->st->scope_overflow++;
-	return &l->none;
+	if (__builtin_expect(lc->ser[kind][from] != NULL, 1))
+		return lc->ser[kind][from];
+	sc = scope_of(l, lc);
+	if (!sc)
+		sc = &l->none;
+	lc->pool = sc->pool;
+	lc->ser[kind][from] = series_get(sc, kind, from);
+	return lc->ser[kind][from];
 }
 
 /* One matched pair of @kind/@from: @v ns, the reply at @ts; a PACKET_IN's
@@ -380,17 +387,19 @@ static inline struct scope *target(struct ofx_latency *l, struct lconn *lc)
 static void sample(struct ofx_latency *l, struct lconn *lc, unsigned int kind,
 		   unsigned int from, uint64_t v, uint64_t ts, int by)
 {
-	struct scope *sc = target(l, lc);
-	struct series *s = series_get(sc, kind, from);
+	struct series *s = ser_of(l, lc, kind, from);
 
-	if (s && series_sample(s, ofx_hist_pos_of(v), v, ts, sc->pool) &&
-	    sc != &l->none) {
+	if (!s)
+		return;
+	if (__builtin_expect(
+		    series_sample(s, ofx_hist_pos_of(v), v, ts, lc->pool) != 0,
+		    0) &&
+	    lc->pool != &l->gpool) {
 		/* the switch's memory cap: keep the pair in the overall
 		 * figures (hist_dropped counts what the switch lost) */
-		sc = &l->none;
-		s = series_get(sc, kind, from);
+		s = series_get(&l->none, kind, from);
 		if (s)
-			series_sample(s, ofx_hist_pos_of(v), v, ts, sc->pool);
+			series_sample(s, ofx_hist_pos_of(v), v, ts, &l->gpool);
 	}
 	if (s && by >= 0)
 		bump(&s->c, (enum outcome)by);
@@ -399,11 +408,10 @@ static void sample(struct ofx_latency *l, struct lconn *lc, unsigned int kind,
 static void outcome(struct ofx_latency *l, struct lconn *lc, unsigned int kind,
 		    unsigned int from, enum outcome o, uint64_t ts)
 {
-	struct scope *sc = target(l, lc);
-	struct series *s = series_get(sc, kind, from);
+	struct series *s = ser_of(l, lc, kind, from);
 
 	if (s)
-		series_count(s, o, ts, sc->pool);
+		series_count(s, o, ts, lc->pool);
 }
 
 /* ---- pending requests ---- */
@@ -862,8 +870,10 @@ static void on_conn(void *ctx, struct of_conn *c, enum of_conn_event ev)
 		c->lat = lc;
 		break;
 	case OF_CONN_IDENTIFIED:
-		if (lc)
+		if (lc) {
 			lc->sw_known = false;
+			memset(lc->ser, 0, sizeof(lc->ser));
+		}
 		break;
 	case OF_CONN_CLOSE:
 		if (!lc)

@@ -157,8 +157,8 @@ bool ofx_lat_entry_used(const struct ofx_lat_entry *e);
  * @hist_dropped:    samples a per-switch histogram could not hold (memory
  *                   cap); the overall figures have them
  * @scopes:          switches with latency figures
- * @scope_overflow:  samples of switches beyond OFX_LAT_MAX_SCOPES (counted
- *                   overall only)
+ * @scope_overflow:  connections of switches beyond OFX_LAT_MAX_SCOPES
+ *                   (counted overall only)
  * @unmatchable:     PACKET_INs without a buffer_id whose frame was not
  *                   captured (not measured)
  */
