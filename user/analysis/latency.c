@@ -494,17 +494,41 @@ static inline uint64_t since(const struct ofx_latency *l, const struct req *e)
 	return e->first == MP_EXPIRED ? e->ts + l->window : e->ts;
 }
 
-/* Count every pending request of @lc older than @now - window (all when
- * @all) as unreplied and drop it. */
+/* What sweep() drops. */
+enum sweep_mode {
+	SWEEP_EXPIRED, /* older than the window at @now */
+	SWEEP_ALL, /* everything (end of input or of the connection) */
+	SWEEP_OLDEST, /* the oldest quarter of the time span (a full table) */
+};
+
+/*
+ * Count pending requests of @lc as unreplied and drop them, by @mode, in
+ * one pass (a new table: the survivors re-inserted in chain order).
+ * SWEEP_OLDEST also counts them in pending_evicted: a full table drops
+ * its oldest quarter at once, so inserts stay O(1) amortised.
+ */
 static void sweep(struct ofx_latency *l, struct lconn *lc, uint64_t now,
-		  bool all)
+		  enum sweep_mode mode)
 {
 	struct req *old = lc->tab;
 	uint32_t cap = lc->cap, kept = 0;
-	uint64_t oldest = UINT64_MAX;
+	uint64_t oldest = UINT64_MAX, cut, lo = UINT64_MAX, hi = 0;
 
 	if (!lc->n)
 		return;
+	if (mode == SWEEP_OLDEST) {
+		for (uint32_t i = 0; i < cap; i++) {
+			if (!old[i].key)
+				continue;
+			lo = since(l, &old[i]) < lo ? since(l, &old[i]) : lo;
+			hi = since(l, &old[i]) > hi ? since(l, &old[i]) : hi;
+		}
+		cut = lo + (hi - lo) / 4 + 1; /* drops at least the oldest */
+	} else {
+		cut = mode == SWEEP_ALL ? UINT64_MAX
+		      : now > l->window ? now - l->window
+					: 0;
+	}
 	lc->tab = calloc(cap, sizeof(*lc->tab));
 	if (!lc->tab) { /* keep the table; try again later */
 		lc->tab = old;
@@ -515,12 +539,14 @@ static void sweep(struct ofx_latency *l, struct lconn *lc, uint64_t now,
 
 		if (!e->key)
 			continue;
-		if (all || since(l, e) + l->window < now) {
+		if (since(l, e) < cut) {
 			unreplied(l, lc, e, now);
-			if (!all && e->kind == OFX_LAT_MULTIPART &&
-			    e->first == 1) {
-				e->first =
-					MP_EXPIRED; /* later parts: no orphans */
+			if (mode == SWEEP_OLDEST)
+				l->st->pending_evicted++;
+			if (mode == SWEEP_EXPIRED &&
+			    e->kind == OFX_LAT_MULTIPART && e->first == 1) {
+				/* later parts: no orphans */
+				e->first = MP_EXPIRED;
 			} else {
 				e->key = 0;
 				continue;
@@ -537,28 +563,17 @@ static void sweep(struct ofx_latency *l, struct lconn *lc, uint64_t now,
 	free(old);
 }
 
-/* The pending request of index @i as unreplied (a table was full). */
-static void evict(struct ofx_latency *l, struct lconn *lc, uint32_t i)
-{
-	struct req e = lc->tab[i];
-
-	unreplied(l, lc, &e, e.ts);
-	tab_del(lc, i);
-	l->st->pending--;
-	l->st->pending_evicted++;
-}
-
 /* Room for one more request in @lc: grow, expire, or evict the oldest. */
 static bool make_room(struct ofx_latency *l, struct lconn *lc, uint64_t now)
 {
 	struct req *old = lc->tab;
-	uint32_t ocap = lc->cap, ncap, oldest_i = 0;
+	uint32_t ocap = lc->cap, ncap;
 
 	if (lc->cap && (lc->n + 1) * 2 <= lc->cap &&
 	    l->st->pending < OFX_LAT_PENDING_TOTAL)
 		return true;
 	if (lc->n && lc->oldest + l->window < now)
-		sweep(l, lc, now, false);
+		sweep(l, lc, now, SWEEP_EXPIRED);
 	if (lc->cap && (lc->n + 1) * 2 <= lc->cap &&
 	    l->st->pending < OFX_LAT_PENDING_TOTAL)
 		return true;
@@ -577,13 +592,8 @@ static bool make_room(struct ofx_latency *l, struct lconn *lc, uint64_t now)
 	}
 	if (!lc->n) /* no memory, or the global cap and nothing of ours */
 		return false;
-	for (uint32_t i = 0; i < lc->cap; i++)
-		if (lc->tab[i].key &&
-		    (!lc->tab[oldest_i].key ||
-		     since(l, &lc->tab[i]) < since(l, &lc->tab[oldest_i])))
-			oldest_i = i;
-	evict(l, lc, oldest_i);
-	return true;
+	sweep(l, lc, now, SWEEP_OLDEST);
+	return (lc->n + 1) * 2 <= lc->cap;
 }
 
 static void req_add(struct ofx_latency *l, struct lconn *lc, uint64_t key,
@@ -805,7 +815,7 @@ static void on_msg(void *ctx, const struct of_msg *m)
 	if (m->ts_ns > l->now)
 		l->now = m->ts_ns;
 	if (lc->n && m->ts_ns > lc->oldest + l->window)
-		sweep(l, lc, m->ts_ns, false);
+		sweep(l, lc, m->ts_ns, SWEEP_EXPIRED);
 	switch (k.role) {
 	case R_REQ:
 		req_add(l, lc, xid_key(m->dir, m->xid), k.kind,
@@ -878,7 +888,7 @@ static void on_conn(void *ctx, struct of_conn *c, enum of_conn_event ev)
 	case OF_CONN_CLOSE:
 		if (!lc)
 			return;
-		sweep(l, lc, l->now, true);
+		sweep(l, lc, l->now, SWEEP_ALL);
 		conn_free(l, lc);
 		break;
 	}
@@ -927,7 +937,7 @@ void ofx_latency_tick(struct ofx_latency *l, uint64_t now_ns)
 		l->now = now_ns;
 	for (struct lconn *lc = l->conns; lc; lc = lc->next)
 		if (lc->n && lc->oldest + l->window < l->now)
-			sweep(l, lc, l->now, false);
+			sweep(l, lc, l->now, SWEEP_EXPIRED);
 	l->st->hist_bytes = l->gpool.bytes + l->spool.bytes;
 	l->st->hist_dropped = l->gpool.dropped + l->spool.dropped;
 }
@@ -935,7 +945,7 @@ void ofx_latency_tick(struct ofx_latency *l, uint64_t now_ns)
 void ofx_latency_finish(struct ofx_latency *l)
 {
 	for (struct lconn *lc = l->conns; lc; lc = lc->next)
-		sweep(l, lc, l->now, true);
+		sweep(l, lc, l->now, SWEEP_ALL);
 	l->st->hist_bytes = l->gpool.bytes + l->spool.bytes;
 	l->st->hist_dropped = l->gpool.dropped + l->spool.dropped;
 }

@@ -46,8 +46,8 @@
 #include "openflow/of_msg.h"
 
 #define OFX_LAT_WINDOW_DEFAULT_NS 5000000000ull /* unreplied after 5 s */
-#define OFX_LAT_PENDING_MAX 65536 /* pending requests per connection */
-#define OFX_LAT_PENDING_TOTAL (1u << 22) /* ... in all connections */
+#define OFX_LAT_PENDING_MAX 16384 /* pending requests per connection */
+#define OFX_LAT_PENDING_TOTAL (1u << 18) /* ... in all connections */
 #define OFX_LAT_MEMORY_DEFAULT (64ull << 20) /* per-switch hist bytes */
 #define OFX_LAT_FRAME_BYTES 64 /* frame bytes compared for PACKET_IN */
 #define OFX_LAT_MAX_SCOPES 1024 /* per-switch scopes (as switch records) */
@@ -151,7 +151,8 @@ bool ofx_lat_entry_used(const struct ofx_lat_entry *e);
  * struct ofx_latency_stats - counters of the engine.
  * @pending:         requests waiting for their reply now
  * @pending_evicted: requests dropped unanswered because a table was full
- *                   (also counted unreplied)
+ *                   (the oldest quarter of its time span at once; also
+ *                   counted unreplied)
  * @conn_nomem:      connections not measured (no memory)
  * @hist_bytes:      bytes of histogram chunks now
  * @hist_dropped:    samples a per-switch histogram could not hold (memory
