@@ -586,6 +586,28 @@ static void test_pending_cap(void **state)
 	ofx_lat_views_free(v);
 }
 
+/* Identical frames (or one reused xid): at most OFX_LAT_DUP_MAX pending,
+ * the oldest gives way, counted; the rest still match oldest first. */
+static void test_dup_cap(void **state)
+{
+	struct fix *f = *state;
+	struct ofx_lat_views *v;
+	const uint32_t n = 1000;
+
+	for (uint32_t i = 0; i < n; i++)
+		pkt(f, 10, NOBUF, 7, (uint64_t)i * 1000);
+	assert_int_equal(f->st.pending, OFX_LAT_DUP_MAX);
+	assert_int_equal(f->st.pending_evicted, n - OFX_LAT_DUP_MAX);
+	pkt(f, 13, NOBUF, 7, (uint64_t)n * 1000);
+	v = views(f, 1 * S);
+	/* the oldest left is number n - DUP_MAX */
+	assert_int_equal(E(v, 0, OFX_LAT_PACKET_IN, SW)->h.min,
+			 (uint64_t)OFX_LAT_DUP_MAX * 1000);
+	assert_int_equal(E(v, 0, OFX_LAT_PACKET_IN, SW)->c.unreplied,
+			 n - OFX_LAT_DUP_MAX);
+	ofx_lat_views_free(v);
+}
+
 /* A connection that closes with requests pending: unreplied. */
 static void test_close(void **state)
 {
@@ -622,6 +644,7 @@ int main(void)
 		T(test_windows),
 		T(test_per_switch),
 		T(test_pending_cap),
+		T(test_dup_cap),
 		T(test_close),
 	};
 

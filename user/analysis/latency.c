@@ -607,8 +607,23 @@ static void req_add(struct ofx_latency *l, struct lconn *lc, uint64_t key,
 		return;
 	}
 	mask = lc->cap - 1;
-	for (i = home(key, mask); lc->tab[i].key; i = (i + 1) & mask)
-		;
+	for (;;) {
+		uint32_t dups = 0, first = 0;
+
+		for (i = home(key, mask); lc->tab[i].key; i = (i + 1) & mask) {
+			if (lc->tab[i].key == key && lc->tab[i].kind == kind &&
+			    !dups++)
+				first = i;
+		}
+		if (dups < OFX_LAT_DUP_MAX)
+			break;
+		/* equal keys pending (a peer reusing one xid, identical
+		 * frames): the oldest gives way, so chains stay short */
+		unreplied(l, lc, &lc->tab[first], ts);
+		tab_del(lc, first);
+		l->st->pending--;
+		l->st->pending_evicted++;
+	}
 	lc->tab[i] =
 		(struct req){.key = key, .ts = ts, .kind = kind, .from = from};
 	if (!lc->n || ts < lc->oldest)

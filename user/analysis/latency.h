@@ -31,8 +31,9 @@
  * PACKET_OUT is the controller's processing plus its host's stack; the
  * controller's ECHO_REQUEST -> ECHO_REPLY is the network plus the switch).
  *
- * Memory is bounded: pending requests per connection
- * (OFX_LAT_PENDING_MAX) and in all (OFX_LAT_PENDING_TOTAL), histogram
+ * Memory and time are bounded: pending requests per connection
+ * (OFX_LAT_PENDING_MAX), per key (OFX_LAT_DUP_MAX) and in all
+ * (OFX_LAT_PENDING_TOTAL), histogram
  * chunks of the per-switch scopes (struct ofx_latency_opts.memory). What
  * does not fit is counted (struct ofx_latency_stats).
  */
@@ -46,8 +47,10 @@
 #include "openflow/of_msg.h"
 
 #define OFX_LAT_WINDOW_DEFAULT_NS 5000000000ull /* unreplied after 5 s */
-#define OFX_LAT_PENDING_MAX 16384 /* pending requests per connection */
-#define OFX_LAT_PENDING_TOTAL (1u << 18) /* ... in all connections */
+#define OFX_LAT_PENDING_MAX 2048 /* pending requests per connection */
+#define OFX_LAT_PENDING_TOTAL (1u << 17) /* ... in all connections */
+/* pending requests with one key (kind, requester, xid / buffer_id / frame) */
+#define OFX_LAT_DUP_MAX 16
 #define OFX_LAT_MEMORY_DEFAULT (64ull << 20) /* per-switch hist bytes */
 #define OFX_LAT_FRAME_BYTES 64 /* frame bytes compared for PACKET_IN */
 #define OFX_LAT_MAX_SCOPES 1024 /* per-switch scopes (as switch records) */
@@ -151,8 +154,9 @@ bool ofx_lat_entry_used(const struct ofx_lat_entry *e);
  * struct ofx_latency_stats - counters of the engine.
  * @pending:         requests waiting for their reply now
  * @pending_evicted: requests dropped unanswered because a table was full
- *                   (the oldest quarter of its time span at once; also
- *                   counted unreplied)
+ *                   (the oldest quarter of its time span at once) or
+ *                   OFX_LAT_DUP_MAX requests with its key were pending
+ *                   (the oldest of them); also counted unreplied
  * @conn_nomem:      connections not measured (no memory)
  * @hist_bytes:      bytes of histogram chunks now
  * @hist_dropped:    samples a per-switch histogram could not hold (memory
