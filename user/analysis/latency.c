@@ -172,6 +172,13 @@ struct lconn {
 	 * yet; cleared when its identity changes) */
 	struct series *ser[OFX_LAT_NKINDS][OFX_LAT_NFROM];
 	struct ofx_hist_pool *pool; /* of the scope of @ser */
+	/* PACKET_IN sampling: PACKET_INs in the current second of capture
+	 * time (ending at @pin_next), 1 in 2^@pin_k measured in it, 2^
+	 * @pin_k_prev in the second before */
+	uint64_t pin_next;
+	uint32_t pin_count;
+	uint8_t pin_k;
+	uint8_t pin_k_prev;
 	struct req *tab;
 	uint32_t cap; /* slots, a power of two (0: no table yet) */
 	uint32_t n; /* pending */
@@ -774,12 +781,48 @@ static void on_error(struct ofx_latency *l, struct lconn *lc,
 	l->st->pending--;
 }
 
+/* Sampling bits of a PACKET_IN key's hash (not those that index tables). */
+static inline uint32_t sel_bits(uint64_t key)
+{
+	return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 40);
+}
+
+/*
+ * Whether the PACKET_IN with @key is measured. Above OFX_LAT_PIN_FULL_RATE
+ * PACKET_INs a second on a connection, 1 in 2^k of them are (k from the
+ * previous second's count), chosen by their key's hash so that the
+ * response, which has the same key, is looked up for exactly those.
+ */
+static bool pin_sampled(struct ofx_latency *l, struct lconn *lc, uint64_t key,
+			uint64_t ts)
+{
+	if (__builtin_expect(ts >= lc->pin_next, 0)) {
+		uint64_t rate = ts < lc->pin_next + 1000000000ull
+					? lc->pin_count
+					: 0; /* a quiet second between */
+		uint8_t k = 0;
+
+		while (k < 16 && (rate >> k) > OFX_LAT_PIN_FULL_RATE)
+			k++;
+		lc->pin_k_prev = lc->pin_k;
+		lc->pin_k = k;
+		lc->pin_count = 0;
+		lc->pin_next = (ts / 1000000000ull + 1) * 1000000000ull;
+	}
+	lc->pin_count++;
+	if (!lc->pin_k || !(sel_bits(key) & ((1u << lc->pin_k) - 1)))
+		return true;
+	l->st->pin_unsampled++;
+	return false;
+}
+
 /* PACKET_OUT / FLOW_MOD from the controller: the response to a PACKET_IN? */
 static void on_pin_response(struct ofx_latency *l, struct lconn *lc,
 			    const struct of_msg *m, bool pout)
 {
 	enum outcome by;
 	uint64_t key, h, dt;
+	uint8_t kmin;
 	int64_t i;
 
 	if (m->dir != OFX_DIR_OUT)
@@ -793,9 +836,16 @@ static void on_pin_response(struct ofx_latency *l, struct lconn *lc,
 	} else {
 		return;
 	}
+	/* sampling: look up what the PACKET_IN side may have measured (the
+	 * finer of this second's and the last second's rates) */
+	kmin = lc->pin_k < lc->pin_k_prev ? lc->pin_k : lc->pin_k_prev;
+	if (kmin && (sel_bits(key) & ((1u << kmin) - 1)))
+		return;
 	i = req_find(lc, key, OFX_LAT_PACKET_IN);
 	if (i < 0) {
-		if (by == O_BY_BUF)
+		/* an unknown buffer_id is an orphan unless sampling may have
+		 * left its PACKET_IN out */
+		if (by == O_BY_BUF && !lc->pin_k && !lc->pin_k_prev)
 			outcome(l, lc, OFX_LAT_PACKET_IN, OFX_LAT_FROM_SWITCH,
 				O_ORPHAN, m->ts_ns);
 		return;
@@ -845,15 +895,17 @@ static void on_msg(void *ctx, const struct of_msg *m)
 	case R_PIN:
 		if (m->dir != OFX_DIR_IN)
 			break;
-		if (m->dec.has_buffer_id && m->dec.buffer_id != OFP_NO_BUFFER)
-			req_add(l, lc, K_BUF | m->dec.buffer_id,
-				OFX_LAT_PACKET_IN, OFX_LAT_FROM_SWITCH,
-				m->ts_ns);
-		else if (frame_hash(m, &h))
-			req_add(l, lc, K_DATA | (h >> 2), OFX_LAT_PACKET_IN,
-				OFX_LAT_FROM_SWITCH, m->ts_ns);
-		else
+		if (m->dec.has_buffer_id && m->dec.buffer_id != OFP_NO_BUFFER) {
+			h = K_BUF | m->dec.buffer_id;
+		} else if (frame_hash(m, &h)) {
+			h = K_DATA | (h >> 2);
+		} else {
 			l->st->unmatchable++;
+			break;
+		}
+		if (pin_sampled(l, lc, h, m->ts_ns))
+			req_add(l, lc, h, OFX_LAT_PACKET_IN,
+				OFX_LAT_FROM_SWITCH, m->ts_ns);
 		break;
 	case R_POUT:
 	case R_FMOD:

@@ -20,6 +20,13 @@
  *    OFX_LAT_FRAME_BYTES bytes, compared by a 64-bit hash). Controllers
  *    choose their own xids, so the xid is not used (OpenFlow 1.5.1 §6.1.2).
  *
+ * PACKET_INs are all measured up to OFX_LAT_PIN_FULL_RATE a second per
+ * connection; above, 1 in 2^k of them (k from the previous second's
+ * rate), chosen by a hash of their key so that exactly their responses are
+ * looked up: what a monitor at millions of messages a second can afford.
+ * The figures are then those of the sample (pin_unsampled counts the
+ * rest).
+ *
  * A request unanswered within the window (default 5 s, also at the end of a
  * file or of its connection) counts as unreplied; a reply that matches no
  * pending request (a mid-stream join, a late reply) as an orphan. For
@@ -49,6 +56,8 @@
 #define OFX_LAT_WINDOW_DEFAULT_NS 5000000000ull /* unreplied after 5 s */
 #define OFX_LAT_PENDING_MAX 2048 /* pending requests per connection */
 #define OFX_LAT_PENDING_TOTAL (1u << 17) /* ... in all connections */
+/* PACKET_INs a second on one connection measured all (above: sampled) */
+#define OFX_LAT_PIN_FULL_RATE 50000
 /* pending requests with one key (kind, requester, xid / buffer_id / frame) */
 #define OFX_LAT_DUP_MAX 16
 #define OFX_LAT_MEMORY_DEFAULT (64ull << 20) /* per-switch hist bytes */
@@ -166,6 +175,8 @@ bool ofx_lat_entry_used(const struct ofx_lat_entry *e);
  *                   (counted overall only)
  * @unmatchable:     PACKET_INs without a buffer_id whose frame was not
  *                   captured (not measured)
+ * @pin_unsampled:   PACKET_INs not measured: their connection sent more
+ *                   than OFX_LAT_PIN_FULL_RATE a second
  */
 struct ofx_latency_stats {
 	uint64_t pending;
@@ -176,6 +187,7 @@ struct ofx_latency_stats {
 	uint64_t scopes;
 	uint64_t scope_overflow;
 	uint64_t unmatchable;
+	uint64_t pin_unsampled;
 };
 
 /**
