@@ -119,7 +119,7 @@ all: ofxdp $(BUILD)/ofgen $(BUILD)/bpfbench
 deps:
 	tools/install-deps.sh
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c include/ofxdp.h vmlinux/vmlinux.h $(BUILD)/flags | $(BUILD)
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(wildcard include/*.h) vmlinux/vmlinux.h $(BUILD)/flags | $(BUILD)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 

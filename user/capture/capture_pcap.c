@@ -14,6 +14,7 @@
 #include "capture/capture.h"
 #include "log.h"
 #include "capture/frame.h"
+#include "ofx_parse.h"
 
 #define PCAP_SNAPLEN 262144 /* GSO frames on lo reach ~65.5 KB and more */
 #define PCAP_BUFFER_BYTES (128 << 20)
@@ -31,6 +32,7 @@ struct ofx_pcap {
 	uint64_t frames;
 	uint64_t non_tcp;
 	uint64_t malformed;
+	uint64_t ip_len_short;
 	char err[PCAP_ERRBUF_SIZE];
 };
 
@@ -48,9 +50,11 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 	struct ofx_pcap *c = (struct ofx_pcap *)user;
 	struct ofx_segment seg;
 	enum ofx_frame_rc rc;
+	bool ip_short;
 
 	c->frames++;
-	rc = ofx_frame_parse(c->dlt, bytes, h->caplen, h->len, &c->ports, &seg);
+	rc = ofx_frame_parse(c->dlt, bytes, h->caplen, h->len, &c->ports, &seg,
+			     &ip_short);
 	if (rc == OFX_FRAME_OTHER) {
 		c->non_tcp++;
 		return;
@@ -59,6 +63,11 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 		c->malformed++;
 		return;
 	}
+	if (ip_short)
+		c->ip_len_short++;
+	/* A bare ACK is only counted, as in the BPF programs. */
+	if (!ofx_seg_wanted(seg.seg_len, seg.tcp_flags))
+		return;
 	/* Timestamps are in ns: both sources open with nanosecond precision. */
 	seg.ts_ns = (uint64_t)((int64_t)h->ts.tv_sec * 1000000000 +
 			       h->ts.tv_usec + c->ts_offset_ns);
@@ -218,6 +227,7 @@ void ofx_pcap_update_stats(struct ofx_pcap *c, struct ofx_stats *st)
 	st->src.records = c->frames;
 	st->src.non_tcp = c->non_tcp;
 	st->src.malformed = c->malformed;
+	st->src.ip_len_short = c->ip_len_short;
 	if (c->live && pcap_stats(c->p, &ps) == 0) {
 		st->src.pcap_recv = ps.ps_recv;
 		st->src.pcap_drop = ps.ps_drop;
