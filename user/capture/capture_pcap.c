@@ -4,6 +4,7 @@
  * fallback when BPF cannot be loaded) and pcap/pcapng files (ofxdp read).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <stdio.h>
@@ -44,6 +45,29 @@ static int64_t clock_ns(clockid_t id)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/*
+ * Packet time @tv (s and ns: sources open with nanosecond precision) plus
+ * @offset_ns, in ns, saturated to 0 .. INT64_MAX (year 2262): a pcapng
+ * block can carry any 64-bit time, libpcap a time_t of up to ~1.8e13 s.
+ */
+static uint64_t packet_ns(const struct timeval *tv, int64_t offset_ns)
+{
+	const int64_t max_s = INT64_MAX / 1000000000;
+	int64_t ns;
+
+	if (tv->tv_sec < 0 || tv->tv_usec < 0)
+		return 0;
+	if (tv->tv_sec > max_s ||
+	    (tv->tv_sec == max_s && tv->tv_usec > INT64_MAX % 1000000000))
+		return INT64_MAX;
+	ns = (int64_t)tv->tv_sec * 1000000000 + tv->tv_usec;
+	if (offset_ns < 0 && ns < -offset_ns)
+		return 0;
+	if (offset_ns > 0 && ns > INT64_MAX - offset_ns)
+		return INT64_MAX;
+	return (uint64_t)(ns + offset_ns);
+}
+
 static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 		      const u_char *bytes)
 {
@@ -68,9 +92,7 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 	/* A bare ACK is only counted, as in the BPF programs. */
 	if (!ofx_seg_wanted(seg.seg_len, seg.tcp_flags))
 		return;
-	/* Timestamps are in ns: both sources open with nanosecond precision. */
-	seg.ts_ns = (uint64_t)((int64_t)h->ts.tv_sec * 1000000000 +
-			       h->ts.tv_usec + c->ts_offset_ns);
+	seg.ts_ns = packet_ns(&h->ts, c->ts_offset_ns);
 	c->cb(c->ctx, &seg);
 }
 
