@@ -20,7 +20,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pcap/pcap.h>
+
 #include "capture/capture.h"
+#include "capture/frame.h"
 #include "ofx_test_frames.h"
 #include "ofx_test_util.h"
 
@@ -188,9 +191,76 @@ static void test_ip_len_short_and_bare_ack(void **state)
 	free(st);
 }
 
+/* 6653, 6633 and 62 five-digit ports: OFX_MAX_PORTS. */
+static void ports64(struct ofx_portset *ports)
+{
+	char list[512] = "6653,6633";
+	size_t off = strlen(list);
+
+	for (int i = 0; i < 62; i++)
+		off += (size_t)snprintf(list + off, sizeof(list) - off, ",%d",
+					60000 + i * 17);
+	assert_int_equal(ofx_portset_parse(list, ports), 0);
+	assert_int_equal(ports->n, OFX_MAX_PORTS);
+}
+
+/*
+ * The live capture filter for 64 five-digit ports compiles, and passes
+ * every frame that frame.c takes as a segment on an OpenFlow port (every
+ * template, and each on the last port of the list), none on other ports.
+ */
+static void test_filter_64_ports(void **state)
+{
+	pcap_t *p = pcap_open_dead(DLT_EN10MB, 262144);
+	static uint8_t buf[OFXT_FRAME_MAX];
+	struct ofx_portset ports;
+	struct bpf_program prog;
+	unsigned int passed = 0, n = 0;
+	char *expr;
+
+	(void)state;
+	assert_non_null(p);
+	ports64(&ports);
+	expr = ofx_pcap_filter(&ports);
+	assert_non_null(expr);
+	print_message("filter: %zu bytes\n", strlen(expr));
+	if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0)
+		fail_msg("pcap_compile: %s", pcap_geterr(p));
+	for (size_t i = 0; i < 2 * OFXT_NFRAMES; i++) {
+		struct ofxt_frame t = ofxt_frames[i % OFXT_NFRAMES];
+		struct pcap_pkthdr h = {0};
+		struct ofx_segment seg;
+		enum ofx_frame_rc rc;
+		bool pass;
+
+		if (i >= OFXT_NFRAMES) { /* the same on the last port */
+			if (t.dport && t.dport != OFXT_PORT_A)
+				continue;
+			t.dport = ports.ports[OFX_MAX_PORTS - 1];
+		}
+		h.caplen = h.len = (uint32_t)ofxt_build(&t, buf, sizeof(buf));
+		rc = ofx_frame_parse(DLT_EN10MB, buf, h.caplen, h.len, &ports,
+				     &seg, NULL);
+		pass = pcap_offline_filter(&prog, &h, buf) != 0;
+		n++;
+		passed += pass;
+		if (rc == OFX_FRAME_OK && !pass)
+			fail_msg("filter drops \"%s\" (port %u)", t.name,
+				 t.dport);
+		if (strstr(t.name, "tcp port 80") ||
+		    strstr(t.name, "6652 -> 6654"))
+			assert_false(pass);
+	}
+	print_message("%u of %u frames pass the filter\n", passed, n);
+	pcap_freecode(&prog);
+	pcap_close(p);
+	free(expr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_filter_64_ports),
 		cmocka_unit_test(test_huge_timestamps),
 		cmocka_unit_test(test_ip_len_short_and_bare_ack),
 	};

@@ -3,6 +3,7 @@
  * capture_pcap.c - libpcap sources: live capture (--mode pcap, and the
  * fallback when BPF cannot be loaded) and pcap/pcapng files (ofxdp read).
  */
+#define _GNU_SOURCE /* asprintf */
 #include <errno.h>
 #include <stdint.h>
 #include <pcap/pcap.h>
@@ -96,25 +97,50 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 	c->cb(c->ctx, &seg);
 }
 
+/* IPv6 with an extension header first: libpcap's "tcp" does not follow
+ * it, frame.c does (ofx_parse.h rule 3). */
+#define V6_EXT                                                                 \
+	"ip6 and (ip6[6] == 0 or ip6[6] == 43 or ip6[6] == 44 or ip6[6] == "   \
+	"60)"
+
+char *ofx_pcap_filter(const struct ofx_portset *ports)
+{
+	size_t n = ports->n < OFX_MAX_PORTS ? ports->n : OFX_MAX_PORTS;
+	size_t cap = 64 + sizeof(V6_EXT) + n * sizeof(" or 65535"), off = 0;
+	char *q = malloc(cap), *expr = NULL;
+
+	if (!q)
+		return NULL;
+	off += (size_t)snprintf(q, cap, "(tcp port (");
+	for (size_t i = 0; i < n; i++)
+		off += (size_t)snprintf(q + off, cap - off, "%s%u",
+					i ? " or " : "", ports->ports[i]);
+	snprintf(q + off, cap - off, ") or (" V6_EXT "))");
+	/* Each "vlan" moves the offsets of what follows it: one tag, two. */
+	if (asprintf(&expr, "%s or (vlan and (%s or (vlan and %s)))", q, q, q) <
+	    0)
+		expr = NULL;
+	free(q);
+	return expr;
+}
+
 static int set_filter(struct ofx_pcap *c, char *err)
 {
-	char expr[1024], ports[600];
-	size_t off = 0;
+	char *expr = ofx_pcap_filter(&c->ports);
 	struct bpf_program prog;
 	int rc;
 
-	ports[0] = '\0';
-	for (unsigned int i = 0; i < c->ports.n && off < sizeof(ports); i++)
-		off += (size_t)snprintf(ports + off, sizeof(ports) - off,
-					"%sport %u", i ? " or " : "",
-					c->ports.ports[i]);
-	snprintf(expr, sizeof(expr),
-		 "(tcp and (%s)) or (vlan and tcp and (%s))", ports, ports);
-	if (pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(err, 256, "pcap filter '%s': %s", expr,
-			 pcap_geterr(c->p));
-		return -EINVAL;
+	if (!expr) {
+		snprintf(err, 256, "pcap filter: out of memory");
+		return -ENOMEM;
 	}
+	rc = pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN);
+	if (rc < 0)
+		snprintf(err, 256, "pcap filter for %u port(s) (%zu bytes): %s",
+			 c->ports.n, strlen(expr), pcap_geterr(c->p));
+	free(expr);
+	if (rc < 0)
+		return -EINVAL;
 	rc = pcap_setfilter(c->p, &prog);
 	pcap_freecode(&prog);
 	if (rc < 0) {
