@@ -3,9 +3,12 @@
 #
 #   make deps       install the Debian packages (build + tests)
 #   make            build ./ofxdp (BPF object -> skeleton -> daemon)
-#   make test       unit tests, command-line tests, offline capture tests (tshark
-#                   oracle), install tests, then integration tests (root: veth,
-#                   netns, OVS, tshark)
+#   make test       unit tests (plain and sanitized), command-line tests,
+#                   offline capture tests (tshark oracle), install tests, then
+#                   integration tests (root: veth, netns, OVS, tshark)
+#   make unit-san   the unit tests built with AddressSanitizer and
+#                   UndefinedBehaviorSanitizer (any undefined behaviour aborts)
+#                   in $(BUILD)/san, and run
 #   make bench      benchmark: ofxdp vs tcpdump and tshark under ofgen load (root)
 #   make demo       live demo: veth pair, Open vSwitch, controller, ofxdp console
 #   make vmlinux    regenerate vmlinux/vmlinux.h from /sys/kernel/btf/vmlinux
@@ -109,7 +112,7 @@ $(file >$(BUILD)/version,$(OFX_VERSION))
 endif
 endif
 
-.PHONY: all deps test unit cli offline ofgen-test bench-smoke integration install-test \
+.PHONY: all deps test unit unit-san cli offline ofgen-test bench-smoke integration install-test \
 	demo vmlinux clean format bench man install uninstall
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS)
@@ -119,7 +122,7 @@ all: ofxdp $(BUILD)/ofgen $(BUILD)/bpfbench
 deps:
 	tools/install-deps.sh
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c include/ofxdp.h vmlinux/vmlinux.h $(BUILD)/flags | $(BUILD)
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(wildcard include/*.h) vmlinux/vmlinux.h $(BUILD)/flags | $(BUILD)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
@@ -213,6 +216,14 @@ uninstall:
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
+# The same tests and library, sanitized, in their own build directory.
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	     -fno-omit-frame-pointer
+unit-san:
+	$(Q)UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) BUILD=$(BUILD)/san \
+		CFLAGS='-O1 -g' EXTRA_CFLAGS='$(SAN_FLAGS)' \
+		EXTRA_LDFLAGS='$(SAN_FLAGS)' unit
+
 cli: all
 	tests/cli/run.sh
 
@@ -232,7 +243,7 @@ integration: all
 bench-smoke: all
 	tools/bench/run.sh --smoke
 
-test: unit cli offline ofgen-test install-test bench-smoke integration
+test: unit unit-san cli offline ofgen-test install-test bench-smoke integration
 
 demo: all
 	tools/demo.sh

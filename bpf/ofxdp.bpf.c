@@ -6,13 +6,16 @@
  * Every program only watches: XDP returns XDP_PASS, TC returns TC_ACT_UNSPEC
  * so that other programs and the stack see every packet unchanged.
  *
- * Parsing: Ethernet, up to two 802.1Q/802.1ad tags, IPv4 (options skipped
- * via ihl, non-first fragments ignored) or IPv6 (only when the fixed
- * header's next header is TCP: extension headers are not followed), TCP
- * (options skipped via doff). Headers are read in place when they lie in
- * the linear part (parse_direct(), nearly always), else with
- * bpf_skb_load_bytes / bpf_xdp_load_bytes (parse()), so that non-linear
- * skbs and multi-buffer frames work too.
+ * Parsing follows the rule set of include/ofx_parse.h, which the libpcap
+ * sources (user/capture/frame.c) share: Ethernet, up to two VLAN tags
+ * (0x8100, 0x88a8, 0x9100), IPv4 (options skipped via ihl, non-first
+ * fragments ignored) or IPv6 (up to OFX_IPV6_MAX_EXT extension headers
+ * followed), TCP (options skipped via doff). Headers are read in place
+ * when they lie in the linear part (parse_direct(), nearly always), else
+ * with bpf_skb_load_bytes / bpf_xdp_load_bytes (parse()), so that
+ * non-linear skbs and multi-buffer frames work too. IPv6 extension headers
+ * (rare) are left to parse() too: following them in place as well would
+ * double the verifier's work on every program.
  *
  * Ring records: one per segment chunk; the consumer is woken each time
  * another ofx_wakeup_bytes wait in the ring (it drains on a timer below
@@ -20,26 +23,20 @@
  * records are numbered per CPU, so producers share no counter.
  *
  * Payload length is the packet length (skb->len, or the XDP buffer length)
- * minus the header lengths. The IP length field is used only to trim
- * Ethernet padding, and only when it is non-zero and smaller: GSO skbs on
- * TC egress can have tot_len 0.
+ * minus the header lengths, trimmed to the IP length field when that is
+ * non-zero and smaller (Ethernet padding; GSO skbs on TC egress can have
+ * tot_len 0); an IP length beyond the packet is counted (ip_len_short),
+ * see ofx_tcp_payload().
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
 #include "ofxdp.h"
+#include "ofx_parse.h"
 
-/* Not in vmlinux.h (macros). */
+/* Not in vmlinux.h (a macro). */
 #define TC_ACT_UNSPEC (-1)
-#define ETH_P_IP 0x0800
-#define ETH_P_IPV6 0x86DD
-#define ETH_P_8021Q 0x8100
-#define ETH_P_8021AD 0x88A8
-#define IPPROTO_TCP_NUM 6
-#define IP_OFFSET_MASK 0x1FFF
-#define ETH_HLEN_ 14
-#define VLAN_HLEN_ 4
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -103,6 +100,7 @@ struct pkt {
 	__u8 family;
 	__u8 flags;
 	__u8 dir;
+	__u8 ip_short; /* the IP length claimed more than the packet */
 };
 
 static __always_inline long load(void *ctx, bool xdp, __u32 off, void *to,
@@ -115,32 +113,25 @@ static __always_inline long load(void *ctx, bool xdp, __u32 off, void *to,
 
 /*
  * Fill @p from the 20-byte TCP header at @tcp (on the stack or in the
- * packet), which follows an @l3len-byte IP header at offset @off of a
- * @pkt_len-byte packet; the IP length field says @ip_total bytes (IP
- * header included; 0: unknown).
- * Return: 0, or -1 if the lengths are inconsistent.
+ * packet), which follows an @l3len-byte IP header (extension headers
+ * included) at offset @off of a @pkt_len-byte packet; the IP length field
+ * says @ip_total bytes (IP header included; 0: unknown).
+ * Return: 0, or -1 if the lengths are inconsistent (ofx_tcp_payload()).
  */
 static __always_inline int tcp_fill(struct pkt *p, const __u8 *tcp,
 				    __u64 pkt_len, __u64 off, __u64 l3len,
 				    __u64 ip_total)
 {
-	__u64 l4len = (tcp[12] >> 4) * 4, hdrs, by_ip;
+	__u64 l4len = (tcp[12] >> 4) * 4;
+	int ip_short;
 
-	if (l4len < 20)
+	if (l4len < OFX_TCP_HLEN)
 		return -1;
-	hdrs = off + l3len + l4len;
-	if (pkt_len < hdrs)
+	p->pay_off = off + l3len + l4len;
+	if (ofx_tcp_payload(pkt_len, off, p->pay_off, ip_total, &p->pay_len,
+			    &ip_short))
 		return -1;
-	p->pay_off = hdrs;
-	p->pay_len = pkt_len - hdrs;
-	if (ip_total) {
-		/* Trim link-layer padding; 0 means unknown (GSO/BIG TCP). */
-		if (ip_total < l3len + l4len)
-			return -1;
-		by_ip = ip_total - l3len - l4len;
-		if (by_ip < p->pay_len)
-			p->pay_len = by_ip;
-	}
+	p->ip_short = ip_short;
 	p->sport = ((__u16)tcp[0] << 8) | tcp[1];
 	p->dport = ((__u16)tcp[2] << 8) | tcp[3];
 	p->seq = bpf_ntohl(*(__u32 *)&tcp[4]);
@@ -160,52 +151,54 @@ static __always_inline int parse_direct(void *data, void *data_end,
 					__u64 pkt_len, struct pkt *p)
 {
 	struct ethhdr *eth = data;
-	__u64 off = ETH_HLEN_, l3len, ip_total = 0;
+	__u64 off = OFX_ETH_HLEN, l3len, ip_total = 0;
 	struct tcphdr *tcp;
 	__u16 proto;
 	int i;
 
 	if ((void *)(eth + 1) > data_end)
 		return 1;
-	proto = eth->h_proto;
+	proto = bpf_ntohs(eth->h_proto);
 #pragma unroll
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < OFX_MAX_VLAN_TAGS; i++) {
 		__be16 *tag = data + off;
 
-		if (proto != bpf_htons(ETH_P_8021Q) &&
-		    proto != bpf_htons(ETH_P_8021AD))
+		if (!ofx_vlan_tpid(proto))
 			break;
 		if ((void *)(tag + 2) > data_end)
 			return 1;
-		proto = tag[1];
-		off += VLAN_HLEN_;
+		proto = bpf_ntohs(tag[1]);
+		off += OFX_VLAN_HLEN;
 	}
 
-	if (proto == bpf_htons(ETH_P_IP)) {
+	if (proto == OFX_ETH_P_IPV4) {
 		struct iphdr *ip = data + off;
 
 		if ((void *)(ip + 1) > data_end)
 			return 1;
 		if (ip->version != 4 || ip->ihl < 5 ||
-		    ip->protocol != IPPROTO_TCP_NUM ||
-		    (ip->frag_off & bpf_htons(IP_OFFSET_MASK)))
+		    ip->protocol != OFX_IPPROTO_TCP ||
+		    (bpf_ntohs(ip->frag_off) & OFX_IPV4_FRAG_OFFSET))
 			return -1;
 		l3len = ip->ihl * 4;
 		ip_total = bpf_ntohs(ip->tot_len);
 		p->family = 4;
 		p->saddr[0] = ip->saddr;
 		p->daddr[0] = ip->daddr;
-	} else if (proto == bpf_htons(ETH_P_IPV6)) {
+	} else if (proto == OFX_ETH_P_IPV6) {
 		struct ipv6hdr *ip6 = data + off;
 
 		if ((void *)(ip6 + 1) > data_end)
 			return 1;
-		if (ip6->version != 6 || ip6->nexthdr != IPPROTO_TCP_NUM)
+		if (ip6->version != 6)
 			return -1;
-		l3len = sizeof(*ip6);
+		/* Extension headers: rare, left to the helper parser. */
+		if (ip6->nexthdr != OFX_IPPROTO_TCP)
+			return ofx_ipv6_ext_followed(ip6->nexthdr) ? 1 : -1;
+		l3len = OFX_IPV6_HLEN;
 		ip_total = bpf_ntohs(ip6->payload_len);
 		if (ip_total)
-			ip_total += sizeof(*ip6);
+			ip_total += OFX_IPV6_HLEN;
 		p->family = 6;
 		__builtin_memcpy(p->saddr, &ip6->saddr, 16);
 		__builtin_memcpy(p->daddr, &ip6->daddr, 16);
@@ -225,53 +218,73 @@ static __always_inline int parse(void *ctx, bool xdp, __u64 pkt_len,
 {
 	struct ethhdr eth;
 	__u16 proto;
-	__u64 off = ETH_HLEN_, l3len, ip_total = 0;
-	__u8 tcp[20];
+	__u64 off = OFX_ETH_HLEN, l3len, ip_total = 0;
+	__u8 tcp[OFX_TCP_HLEN];
 	int i;
 
 	if (load(ctx, xdp, 0, &eth, sizeof(eth)))
 		return -1;
-	proto = eth.h_proto;
+	proto = bpf_ntohs(eth.h_proto);
 #pragma unroll
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < OFX_MAX_VLAN_TAGS; i++) {
 		__u16 tag[2];
 
-		if (proto != bpf_htons(ETH_P_8021Q) &&
-		    proto != bpf_htons(ETH_P_8021AD))
+		if (!ofx_vlan_tpid(proto))
 			break;
 		if (load(ctx, xdp, off, tag, sizeof(tag)))
 			return -1;
-		proto = tag[1];
-		off += VLAN_HLEN_;
+		proto = bpf_ntohs(tag[1]);
+		off += OFX_VLAN_HLEN;
 	}
 
-	if (proto == bpf_htons(ETH_P_IP)) {
+	if (proto == OFX_ETH_P_IPV4) {
 		struct iphdr ip;
 
 		if (load(ctx, xdp, off, &ip, sizeof(ip)))
 			return -1;
 		if (ip.version != 4 || ip.ihl < 5)
 			return -1;
-		if (ip.protocol != IPPROTO_TCP_NUM)
+		if (ip.protocol != OFX_IPPROTO_TCP)
 			return -1;
-		if (ip.frag_off & bpf_htons(IP_OFFSET_MASK))
+		if (bpf_ntohs(ip.frag_off) & OFX_IPV4_FRAG_OFFSET)
 			return -1;
 		l3len = ip.ihl * 4;
 		ip_total = bpf_ntohs(ip.tot_len);
 		p->family = 4;
 		p->saddr[0] = ip.saddr;
 		p->daddr[0] = ip.daddr;
-	} else if (proto == bpf_htons(ETH_P_IPV6)) {
+	} else if (proto == OFX_ETH_P_IPV6) {
 		struct ipv6hdr ip6;
+		__u8 nh;
 
 		if (load(ctx, xdp, off, &ip6, sizeof(ip6)))
 			return -1;
-		if (ip6.version != 6 || ip6.nexthdr != IPPROTO_TCP_NUM)
+		if (ip6.version != 6)
 			return -1;
-		l3len = sizeof(ip6);
+		l3len = OFX_IPV6_HLEN;
+		nh = ip6.nexthdr;
+#pragma unroll
+		for (i = 0; i < OFX_IPV6_MAX_EXT; i++) {
+			__u8 h[OFX_IPV6_EXT_MIN];
+			__u32 len;
+
+			if (nh == OFX_IPPROTO_TCP)
+				break;
+			if (!ofx_ipv6_ext_followed(nh))
+				return -1;
+			if (load(ctx, xdp, off + l3len, h, sizeof(h)))
+				return -1;
+			len = ofx_ipv6_ext_len(nh, h);
+			if (!len)
+				return -1;
+			nh = h[0];
+			l3len += len;
+		}
+		if (nh != OFX_IPPROTO_TCP)
+			return -1;
 		ip_total = bpf_ntohs(ip6.payload_len);
 		if (ip_total)
-			ip_total += sizeof(ip6);
+			ip_total += OFX_IPV6_HLEN;
 		p->family = 6;
 		__builtin_memcpy(p->saddr, &ip6.saddr, 16);
 		__builtin_memcpy(p->daddr, &ip6.daddr, 16);
@@ -402,6 +415,8 @@ static __always_inline void handle(void *ctx, bool xdp, void *data,
 	ks = bpf_map_lookup_elem(&ofx_kstats, &zero);
 	if (!ks)
 		return;
+	if (p.ip_short)
+		ks->ip_len_short++;
 	if (p.dir == OFX_DIR_IN) {
 		ks->segs[OFX_DIR_IN]++;
 		ks->bytes[OFX_DIR_IN] += p.pay_len;
@@ -409,8 +424,7 @@ static __always_inline void handle(void *ctx, bool xdp, void *data,
 		ks->segs[OFX_DIR_OUT]++;
 		ks->bytes[OFX_DIR_OUT] += p.pay_len;
 	}
-	if (!p.pay_len &&
-	    !(p.flags & (OFX_TCP_SYN | OFX_TCP_FIN | OFX_TCP_RST)))
+	if (!ofx_seg_wanted(p.pay_len, p.flags))
 		return;
 
 	e.ctx = ctx;

@@ -2,7 +2,9 @@
 /*
  * ofxdp.h - the contract between the BPF capture programs (bpf/) and the
  * userspace daemon (user/): ring buffer record layout, map key/value types,
- * kernel counter layout and size limits.
+ * kernel counter layout and size limits. How both sides parse a frame
+ * (VLAN tags, IP options and extension headers, length rules) is the
+ * shared rule set of ofx_parse.h.
  *
  * Included by BPF C (after vmlinux.h) and by userspace C (after
  * <linux/types.h>), so it uses only __u8/__u16/__u32/__u64.
@@ -141,6 +143,9 @@ struct ofx_rec_hdr {
  *                 high-water mark; only with a wake-up threshold, see
  *                 ofx_wakeup_bytes); near the ring size means near loss
  * @wakeups:       consumer wake-ups forced by the threshold
+ * @ip_len_short:  matched segments whose IP length field claimed more than
+ *                 the packet holds (payload taken from the packet; rule 5
+ *                 of ofx_parse.h)
  */
 struct ofx_kstats {
 	__u64 segs[OFX_NDIRS];
@@ -152,6 +157,7 @@ struct ofx_kstats {
 	__u64 rec_seq;
 	__u64 ring_hwm;
 	__u64 wakeups;
+	__u64 ip_len_short;
 };
 
 /**

@@ -46,6 +46,7 @@ ALL_CASES=(
 	switches_tc switches_pcap switches_midstream_tc switches_lldp_tc
 	status_tc
 	latency_ovs_tc latency_ovs_xdp latency_ovs_pcap
+	ports64_pcap ports64_tc
 )
 
 # ---------------------------------------------------------------------------
@@ -399,6 +400,31 @@ case_midstream() {
 	stop_ofxdp
 }
 
+# case_ports64 MODE - 64 OpenFlow ports (OFX_MAX_PORTS), five digits
+# each: ofxdp starts (pcap mode's capture filter once truncated beyond ~35
+# such ports) and counts exactly like tshark, REST and `ofxdp read` of the
+# capture with the same 64 ports.
+case_ports64() {
+	local mode=$1 ports
+	ports=$(py 'import sys
+print(",".join([sys.argv[1]] + [str(60000 + 17 * i) for i in range(63)]))' "$OF_PORT")
+	setup_ovs 1.3
+	start_ofxdp "$mode" "$ports"
+	grep -qF "OpenFlow ports $ports;" "$W/ofxdp.out" ||
+		fail "ofxdp does not list the 64 ports: $(head -1 "$W/ofxdp.out" | cut -c1-200)"
+	start_tcpdump "$OF_PORT"
+	nl_connect 1000 || fail "switch did not connect"
+	nl_ping 20 0.02 || fail "data-plane traffic failed"
+	nl_disconnect || fail "disconnect failed"
+	sleep 1
+	stop_tcpdump
+	wait_rest_stable
+	compare_all "$W/cap.pcap" "$ports" 1.3 1
+	require_ts "$W/ts.json" 1.3 in OFPT_PACKET_IN 10
+	require_ts "$W/ts.json" 1.3 out OFPT_PACKET_OUT 10
+	stop_ofxdp
+}
+
 # expect_error NAME ONE_LINE CMD... - CMD (an executable, not a shell
 # function: it runs under timeout) must exit non-zero (1-124) within 10 s
 # with a message; ONE_LINE=1: exactly one line of output.
@@ -608,6 +634,7 @@ run_case() {
 	switches_lldp_*) case_switches_lldp "${name#switches_lldp_}" ;;
 	status_tc) case_status tc ;;
 	latency_ovs_*) case_latency_ovs "${name#latency_ovs_}" ;;
+	ports64_pcap | ports64_tc) case_ports64 "${name#ports64_}" ;;
 	*) fail "unknown case $name" ;;
 	esac
 	echo PASS >"$RESULT"

@@ -218,9 +218,15 @@ static enum ofx_frame_rc parse(const struct spec *s, struct built *b,
 			       size_t caplen, size_t wirelen,
 			       struct ofx_segment *seg)
 {
+	bool ip_short = true;
+	enum ofx_frame_rc rc;
+
 	memset(seg, 0xa5, sizeof(*seg));
-	return ofx_frame_parse(dlt_of(s->l2), b->buf, caplen, wirelen, &ports,
-			       seg);
+	rc = ofx_frame_parse(dlt_of(s->l2), b->buf, caplen, wirelen, &ports,
+			     seg, &ip_short);
+	/* every frame built here has a consistent IP length */
+	assert_false(ip_short);
+	return rc;
 }
 
 /* A TCP frame to/from the OF port: check every field of the segment. */

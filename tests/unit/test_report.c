@@ -541,10 +541,11 @@ static void test_full_with_prev(void **state)
 					       "bytes_per_s", NULL};
 	static const char *const vkeys[] = {"1.0", "1.3", NULL};
 	static const char *const vdir[] = {"in", "out", "invalid_type", NULL};
-	static const char *const loss_keys[] = {
-		"records",   "records_lost", "kernel",
-		"pcap_recv", "pcap_drop",    "pcap_ifdrop",
-		"non_tcp",   "malformed",    NULL};
+	static const char *const loss_keys[] = {"records",	"records_lost",
+						"kernel",	"pcap_recv",
+						"pcap_drop",	"pcap_ifdrop",
+						"non_tcp",	"malformed",
+						"ip_len_short", NULL};
 	static const char *const kern_keys[] = {"segs_in",
 						"segs_out",
 						"bytes_in",

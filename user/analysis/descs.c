@@ -62,6 +62,8 @@ const struct ofx_counter_desc ofx_counter_descs[] = {
 	  "frames that were not TCP on an OpenFlow port"),
 	D("loss", src.malformed, "malformed", OFX_COUNTER, "frames",
 	  "frames whose headers did not parse"),
+	D("loss", src.ip_len_short, "ip_len_short", OFX_COUNTER, "segments",
+	  "segments whose IP length claimed more than the frame held"),
 	D("loss.kernel", src.kernel.segs[OFX_DIR_IN], "segs_in", OFX_COUNTER,
 	  "segments",
 	  "TCP segments matched whose destination port is an OpenFlow port"),

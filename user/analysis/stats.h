@@ -35,6 +35,9 @@
  * @pcap_recv/@pcap_drop/@pcap_ifdrop: libpcap's pcap_stats (live pcap only)
  * @non_tcp:        frames on the capture that were not TCP on an OF port
  * @malformed:      frames whose Ethernet/IP/TCP headers did not parse
+ * @ip_len_short:   segments on an OF port whose IP length claimed more than
+ *                  the frame holds (payload taken from the frame; from the
+ *                  kernel counter in BPF modes)
  */
 struct ofx_source_stats {
 	uint64_t records;
@@ -45,6 +48,7 @@ struct ofx_source_stats {
 	uint64_t pcap_ifdrop;
 	uint64_t non_tcp;
 	uint64_t malformed;
+	uint64_t ip_len_short;
 };
 
 /**

@@ -235,6 +235,7 @@ static int read_kstats(__u32 id, struct ofx_kstats *k)
 		k->reserve_fail_bytes += v[c].reserve_fail_bytes;
 		k->trunc_bytes += v[c].trunc_bytes;
 		k->wakeups += v[c].wakeups;
+		k->ip_len_short += v[c].ip_len_short;
 		if (v[c].ring_hwm > k->ring_hwm)
 			k->ring_hwm = v[c].ring_hwm;
 	}

@@ -139,6 +139,16 @@ int ofx_pcap_open_live(const char *ifname, const struct ofx_portset *ports,
 		       char *err);
 
 /**
+ * ofx_pcap_filter() - the capture filter of live pcap mode for @ports
+ * (up to OFX_MAX_PORTS): TCP on an OpenFlow port, untagged or under one or
+ * two VLAN tags, plus IPv6 frames whose first next header is an extension
+ * header (libpcap's "tcp" does not follow them; frame.c decides).
+ * Return: the expression (about 2 KB for 64 five-digit ports), to free();
+ * NULL on ENOMEM.
+ */
+char *ofx_pcap_filter(const struct ofx_portset *ports);
+
+/**
  * ofx_pcap_open_file() - open a pcap or pcapng file; timestamps stay as in
  * the file (ns since the epoch). Return: 0 or a negative errno, @err as above.
  */

@@ -726,6 +726,7 @@ void ofx_bpf_update_stats(struct ofx_bpf *b, struct ofx_stats *st)
 		k->reserve_fail_bytes += c->reserve_fail_bytes;
 		k->trunc_bytes += c->trunc_bytes;
 		k->wakeups += c->wakeups;
+		k->ip_len_short += c->ip_len_short;
 		if (c->ring_hwm > k->ring_hwm)
 			k->ring_hwm = c->ring_hwm;
 	}
@@ -733,6 +734,7 @@ void ofx_bpf_update_stats(struct ofx_bpf *b, struct ofx_stats *st)
 	 * Numbering gaps show a lost record only once a later record from
 	 * the same CPU arrives; failed reservations are counted at once.
 	 */
+	st->src.ip_len_short = k->ip_len_short;
 	if (k->reserve_fail > st->src.records_lost)
 		st->src.records_lost = k->reserve_fail;
 }

@@ -3,7 +3,9 @@
  * capture_pcap.c - libpcap sources: live capture (--mode pcap, and the
  * fallback when BPF cannot be loaded) and pcap/pcapng files (ofxdp read).
  */
+#define _GNU_SOURCE /* asprintf */
 #include <errno.h>
+#include <stdint.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include "capture/capture.h"
 #include "log.h"
 #include "capture/frame.h"
+#include "ofx_parse.h"
 
 #define PCAP_SNAPLEN 262144 /* GSO frames on lo reach ~65.5 KB and more */
 #define PCAP_BUFFER_BYTES (128 << 20)
@@ -31,6 +34,7 @@ struct ofx_pcap {
 	uint64_t frames;
 	uint64_t non_tcp;
 	uint64_t malformed;
+	uint64_t ip_len_short;
 	char err[PCAP_ERRBUF_SIZE];
 };
 
@@ -42,15 +46,40 @@ static int64_t clock_ns(clockid_t id)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/*
+ * Packet time @tv (s and ns: sources open with nanosecond precision) plus
+ * @offset_ns, in ns, saturated to 0 .. INT64_MAX (year 2262): a pcapng
+ * block can carry any 64-bit time, libpcap a time_t of up to ~1.8e13 s.
+ */
+static uint64_t packet_ns(const struct timeval *tv, int64_t offset_ns)
+{
+	const int64_t max_s = INT64_MAX / 1000000000;
+	int64_t ns;
+
+	if (tv->tv_sec < 0 || tv->tv_usec < 0)
+		return 0;
+	if (tv->tv_sec > max_s ||
+	    (tv->tv_sec == max_s && tv->tv_usec > INT64_MAX % 1000000000))
+		return INT64_MAX;
+	ns = (int64_t)tv->tv_sec * 1000000000 + tv->tv_usec;
+	if (offset_ns < 0 && ns < -offset_ns)
+		return 0;
+	if (offset_ns > 0 && ns > INT64_MAX - offset_ns)
+		return INT64_MAX;
+	return (uint64_t)(ns + offset_ns);
+}
+
 static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 		      const u_char *bytes)
 {
 	struct ofx_pcap *c = (struct ofx_pcap *)user;
 	struct ofx_segment seg;
 	enum ofx_frame_rc rc;
+	bool ip_short;
 
 	c->frames++;
-	rc = ofx_frame_parse(c->dlt, bytes, h->caplen, h->len, &c->ports, &seg);
+	rc = ofx_frame_parse(c->dlt, bytes, h->caplen, h->len, &c->ports, &seg,
+			     &ip_short);
 	if (rc == OFX_FRAME_OTHER) {
 		c->non_tcp++;
 		return;
@@ -59,31 +88,59 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 		c->malformed++;
 		return;
 	}
-	/* Timestamps are in ns: both sources open with nanosecond precision. */
-	seg.ts_ns = (uint64_t)((int64_t)h->ts.tv_sec * 1000000000 +
-			       h->ts.tv_usec + c->ts_offset_ns);
+	if (ip_short)
+		c->ip_len_short++;
+	/* A bare ACK is only counted, as in the BPF programs. */
+	if (!ofx_seg_wanted(seg.seg_len, seg.tcp_flags))
+		return;
+	seg.ts_ns = packet_ns(&h->ts, c->ts_offset_ns);
 	c->cb(c->ctx, &seg);
+}
+
+/* IPv6 with an extension header first: libpcap's "tcp" does not follow
+ * it, frame.c does (ofx_parse.h rule 3). */
+#define V6_EXT                                                                 \
+	"ip6 and (ip6[6] == 0 or ip6[6] == 43 or ip6[6] == 44 or ip6[6] == "   \
+	"60)"
+
+char *ofx_pcap_filter(const struct ofx_portset *ports)
+{
+	size_t n = ports->n < OFX_MAX_PORTS ? ports->n : OFX_MAX_PORTS;
+	size_t cap = 64 + sizeof(V6_EXT) + n * sizeof(" or 65535"), off = 0;
+	char *q = malloc(cap), *expr = NULL;
+
+	if (!q)
+		return NULL;
+	off += (size_t)snprintf(q, cap, "(tcp port (");
+	for (size_t i = 0; i < n; i++)
+		off += (size_t)snprintf(q + off, cap - off, "%s%u",
+					i ? " or " : "", ports->ports[i]);
+	snprintf(q + off, cap - off, ") or (" V6_EXT "))");
+	/* Each "vlan" moves the offsets of what follows it: one tag, two. */
+	if (asprintf(&expr, "%s or (vlan and (%s or (vlan and %s)))", q, q, q) <
+	    0)
+		expr = NULL;
+	free(q);
+	return expr;
 }
 
 static int set_filter(struct ofx_pcap *c, char *err)
 {
-	char expr[1024], ports[600];
-	size_t off = 0;
+	char *expr = ofx_pcap_filter(&c->ports);
 	struct bpf_program prog;
 	int rc;
 
-	ports[0] = '\0';
-	for (unsigned int i = 0; i < c->ports.n && off < sizeof(ports); i++)
-		off += (size_t)snprintf(ports + off, sizeof(ports) - off,
-					"%sport %u", i ? " or " : "",
-					c->ports.ports[i]);
-	snprintf(expr, sizeof(expr),
-		 "(tcp and (%s)) or (vlan and tcp and (%s))", ports, ports);
-	if (pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(err, 256, "pcap filter '%s': %s", expr,
-			 pcap_geterr(c->p));
-		return -EINVAL;
+	if (!expr) {
+		snprintf(err, 256, "pcap filter: out of memory");
+		return -ENOMEM;
 	}
+	rc = pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN);
+	if (rc < 0)
+		snprintf(err, 256, "pcap filter for %u port(s) (%zu bytes): %s",
+			 c->ports.n, strlen(expr), pcap_geterr(c->p));
+	free(expr);
+	if (rc < 0)
+		return -EINVAL;
 	rc = pcap_setfilter(c->p, &prog);
 	pcap_freecode(&prog);
 	if (rc < 0) {
@@ -218,6 +275,7 @@ void ofx_pcap_update_stats(struct ofx_pcap *c, struct ofx_stats *st)
 	st->src.records = c->frames;
 	st->src.non_tcp = c->non_tcp;
 	st->src.malformed = c->malformed;
+	st->src.ip_len_short = c->ip_len_short;
 	if (c->live && pcap_stats(c->p, &ps) == 0) {
 		st->src.pcap_recv = ps.ps_recv;
 		st->src.pcap_drop = ps.ps_drop;

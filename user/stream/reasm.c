@@ -227,16 +227,17 @@ static void drain(struct ofx_reasm *r, struct conn *c, int hi, bool own_ts)
 
 	while (h->ooo) {
 		struct ooo_seg *q = h->ooo;
-		int32_t d = seq_diff(q->seq, h->next_seq);
+		/* bytes of it already delivered: 0 .. 2^31 (not -d: d may
+		 * be INT32_MIN) */
+		uint32_t seen = h->next_seq - q->seq;
 
-		if (d > 0)
+		if (seq_diff(q->seq, h->next_seq) > 0)
 			break;
-		if ((uint32_t)-d >= q->len) {
+		if (seen >= q->len) {
 			r->st->retrans_bytes += q->len;
 		} else {
-			r->st->retrans_bytes += (uint32_t)-d;
-			deliver(r, c, hi, q->data + (uint32_t)-d,
-				q->len - (uint32_t)-d,
+			r->st->retrans_bytes += seen;
+			deliver(r, c, hi, q->data + seen, q->len - seen,
 				own_ts ? q->ts_ns : r->now_ns);
 		}
 		ooo_pop(r, h);
@@ -442,14 +443,17 @@ static void feed_payload(struct ofx_reasm *r, struct conn *c, int hi,
 		return;
 	}
 	if (d < 0) {
-		if ((uint32_t)-d >= len) {
+		/* bytes already delivered: 1 .. 2^31 (d may be INT32_MIN) */
+		uint32_t seen = c->h[hi].next_seq - seq;
+
+		if (seen >= len) {
 			r->st->retrans_segs++;
 			r->st->retrans_bytes += len;
 			return;
 		}
-		r->st->retrans_bytes += (uint32_t)-d;
-		data += (uint32_t)-d;
-		len -= (uint32_t)-d;
+		r->st->retrans_bytes += seen;
+		data += seen;
+		len -= seen;
 	}
 	deliver(r, c, hi, data, len, r->now_ns);
 	drain(r, c, hi, false);
