@@ -218,7 +218,8 @@ static void put32(uint8_t *p, uint32_t v)
 static void count_into(struct ofx_msgcounts *mc, struct ofx_subtab *t,
 		       const uint8_t *p, uint8_t dir)
 {
-	struct of_frame f = {.data = p, .caplen = (uint32_t)(p[2] << 8 | p[3])};
+	uint32_t len = (uint32_t)(p[2] << 8 | p[3]);
+	struct of_frame f = {.data = p, .caplen = len, .bytes = len};
 	struct of_msg m = ofxt_msg_from(&f, dir);
 
 	ofx_count_msg(mc, t, &m);
