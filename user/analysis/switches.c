@@ -133,6 +133,9 @@ static void fill_conn_view(const struct ofx_switches *s,
 	v->last_ns = t->last_ns;
 	memcpy(v->cnt, c->cnt, sizeof(v->cnt));
 	memcpy(v->tcp, c->tcp_cnt, sizeof(v->tcp));
+	v->protocol = of_conn_protocol(c);
+	memcpy(v->tls, c->tls, sizeof(v->tls));
+	memcpy(v->unverified, c->unverified, sizeof(v->unverified));
 }
 
 static struct sw *sw_find(struct ofx_switches *s, bool has_dpid, uint64_t dpid,
