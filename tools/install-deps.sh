@@ -13,6 +13,7 @@ test_pkgs=(
 	iproute2 procps curl psmisc
 	openvswitch-switch openvswitch-testcontroller python3-os-ken
 	tshark tcpdump
+	openssl # tests/integration tls_*: s_server, s_client
 	mandoc systemd # tests/install: mandoc -T lint, systemd-analyze
 )
 

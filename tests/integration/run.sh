@@ -47,6 +47,7 @@ ALL_CASES=(
 	status_tc
 	latency_ovs_tc latency_ovs_xdp latency_ovs_pcap
 	ports64_pcap ports64_tc
+	tls_tc tls_pcap
 )
 
 # ---------------------------------------------------------------------------
@@ -601,6 +602,96 @@ assert all(k.startswith("OFPT_") and len(v) == 2 for x in d.values() for k, v in
 	[ -z "$(bpf_attached)" ] || fail "programs left after /stop"
 }
 
+# case_tls MODE - a real TLS connection on the OpenFlow port (openssl
+# s_client in the switch namespace, s_server in the controller namespace:
+# a TLS handshake, a request, a 300 KB answer, close_notify): counted as
+# TLS, not OpenFlow. Every TLS record and byte is compared with tshark's
+# TLS dissection of a tcpdump capture (the client, the SYN sender, is
+# the switch side: in), live and with `ofxdp read` of the capture.
+case_tls() {
+	local mode=$1 d got
+	command -v openssl >/dev/null || skip "openssl is missing (make deps)"
+	nl_topology || fail "topology setup failed"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=ofxdp-test \
+		-keyout "$W/key.pem" -out "$W/cert.pem" >"$W/req.out" 2>&1 ||
+		fail "openssl req failed: $(tail -1 "$W/req.out")"
+	head -c 300000 /dev/urandom >"$W/blob.bin"
+	start_ofxdp "$mode" "$OF_PORT"
+	start_tcpdump "$OF_PORT"
+	(cd "$W" && exec ip netns exec "$NL_NS_C" openssl s_server -WWW -naccept 1 \
+		-accept "$NL_CTL_IP:$OF_PORT" -cert "$W/cert.pem" -key "$W/key.pem" \
+		>"$W/server.out" 2>&1) &
+	nl_track_pid $!
+	nl_wait_for 10 nl_listening "$NL_NS_C" "$OF_PORT" || fail "s_server does not listen"
+	printf 'GET /blob.bin HTTP/1.0\r\n\r\n' |
+		timeout 20 ip netns exec "$NL_NS_S" openssl s_client -quiet -ign_eof \
+			-connect "$NL_CTL_IP:$OF_PORT" >"$W/client.out" 2>"$W/client.err" ||
+		fail "s_client failed: $(tail -2 "$W/client.err" | tr '\n' ' ')"
+	got=$(stat -c %s "$W/client.out")
+	[ "$got" -gt 300000 ] || fail "s_client received $got bytes, want the 300000-byte file"
+	nl_wait_for 10 nl_not nl_established "$NL_NS_C" "$OF_PORT" || fail "TLS connection did not close"
+	sleep 1
+	stop_tcpdump
+	wait_rest_stable
+	rest_get /api/v1/stats >"$W/rest_full.json" || fail "GET /api/v1/stats failed"
+	rest_get /api/v1/connections >"$W/rest_conns.json" || fail "GET /api/v1/connections failed"
+	"$OFXDP" read "$W/cap.pcap" --of-port "$OF_PORT" --json >"$W/read.json" 2>"$W/read.err" ||
+		fail "ofxdp read failed: $(head -1 "$W/read.err")"
+	# The oracle: tshark's TLS records (one length field each; TLS 1.3
+	# encrypted records show no content type) and TCP payload bytes per
+	# direction (in = sent by the client, from the switch's address).
+	tshark -r "$W/cap.pcap" -d "tcp.port==$OF_PORT,tls" -Y tls -T fields -E occurrence=a \
+		-e ip.src -e tls.record.length 2>/dev/null |
+		awk -F'\t' -v sw="$NL_SW_IP" '{ n = split($2, t, ","); r[$1 == sw ? "in" : "out"] += n }
+			END { print r["in"] + 0, r["out"] + 0 }' >"$W/ts_records.txt"
+	tshark -r "$W/cap.pcap" -Y "tcp.len > 0" -T fields -e ip.src -e tcp.len 2>/dev/null |
+		awk -F'\t' -v sw="$NL_SW_IP" '{ b[$1 == sw ? "in" : "out"] += $2 }
+			END { print b["in"] + 0, b["out"] + 0 }' >"$W/ts_bytes.txt"
+	note "tshark: TLS records in/out $(cat "$W/ts_records.txt"), TCP payload bytes in/out $(cat "$W/ts_bytes.txt")"
+	for d in rest_full read; do
+		py 'import json, sys
+d = json.load(open(sys.argv[1]))
+rin, rout = map(int, open(sys.argv[2]).read().split())
+bin_, bout = map(int, open(sys.argv[3]).read().split())
+p = d["protocols"]
+print("%s: totals %s, protocols %s" % (sys.argv[4], d["totals"],
+      {k: v for k, v in p.items() if v}))
+bad = []
+def want(what, got, exp):
+    if got != exp:
+        bad.append("%s %s, want %s" % (what, got, exp))
+want("OpenFlow messages in", d["totals"]["in"]["msgs"], 0)
+want("OpenFlow messages out", d["totals"]["out"]["msgs"], 0)
+want("versions", d["versions"], {})
+want("tls_connections", p["tls_connections"], 1)
+want("tls_records_in", p["tls_records_in"], rin)
+want("tls_records_out", p["tls_records_out"], rout)
+want("tls_bytes_in", p["tls_bytes_in"], bin_)
+want("tls_bytes_out", p["tls_bytes_out"], bout)
+want("unverified messages", p["unverified_msgs_in"] + p["unverified_msgs_out"], 0)
+want("tls_bad_records", p["tls_bad_records"], 0)
+if rin < 3 or rout < 3 or bout < 300000:
+    bad.append("traffic check: too little TLS (records %d/%d, bytes out %d)" % (rin, rout, bout))
+c = d["connections"]
+want("connections", len(c), 1)
+if c:
+    want("protocol", c[0]["protocol"], "tls")
+    want("switch", c[0]["switch"].rsplit(":", 1)[0], sys.argv[5])
+    want("connection tls in bytes", c[0]["tls"]["in"]["bytes"], bin_)
+    want("connection tls out records", c[0]["tls"]["out"]["records"], rout)
+    want("connection messages", c[0]["in"]["msgs"] + c[0]["out"]["msgs"], 0)
+for b in bad:
+    print("MISMATCH " + b)
+sys.exit(1 if bad else 0)' "$W/$d.json" "$W/ts_records.txt" "$W/ts_bytes.txt" "$d" "$NL_SW_IP" ||
+			fail "$d: TLS connection not counted as TLS (see the log)"
+	done
+	py 'import json, sys
+c = json.load(open(sys.argv[1]))["connections"]
+assert len(c) == 1 and c[0]["protocol"] == "tls", c' "$W/rest_conns.json" ||
+		fail "/api/v1/connections does not show the connection as tls"
+	stop_ofxdp
+}
+
 # shellcheck source=tests/integration/switches.sh
 . "$ROOT/tests/integration/switches.sh"
 # shellcheck source=tests/integration/latency.sh
@@ -635,6 +726,7 @@ run_case() {
 	status_tc) case_status tc ;;
 	latency_ovs_*) case_latency_ovs "${name#latency_ovs_}" ;;
 	ports64_pcap | ports64_tc) case_ports64 "${name#ports64_}" ;;
+	tls_tc | tls_pcap) case_tls "${name#tls_}" ;;
 	*) fail "unknown case $name" ;;
 	esac
 	echo PASS >"$RESULT"

@@ -80,6 +80,7 @@ static inline struct of_msg ofxt_msg_from(const struct of_frame *f, uint8_t dir)
 	m.version = f->data[0];
 	m.type = f->data[1];
 	m.length = (uint16_t)(f->data[2] << 8 | f->data[3]);
+	m.bytes = (uint16_t)f->bytes;
 	m.dir = dir;
 	m.flags = f->flags;
 	if (!of_type_valid(m.version, m.type))

@@ -66,6 +66,10 @@ static void fill(struct ofx_stats *st, uint64_t scale, uint64_t ts_ns)
 	st->of.framing.resyncs = 4;
 	st->of.framing.resync_skipped_bytes = 40;
 	st->of.framing.partial_msgs = 7;
+	st->of.tls_connections = 2;
+	set(&st->of.tls[OFX_DIR_IN], 9, 5000);
+	set(&st->of.tls[OFX_DIR_OUT], 12, 70000);
+	set(&st->of.unverified[OFX_DIR_OUT], 3, 1234);
 	st->reasm.connections_total = 8;
 	st->reasm.midstream_joins = 2;
 	st->reasm.gaps = 3;
@@ -218,7 +222,8 @@ static void put32(uint8_t *p, uint32_t v)
 static void count_into(struct ofx_msgcounts *mc, struct ofx_subtab *t,
 		       const uint8_t *p, uint8_t dir)
 {
-	struct of_frame f = {.data = p, .caplen = (uint32_t)(p[2] << 8 | p[3])};
+	uint32_t len = (uint32_t)(p[2] << 8 | p[3]);
+	struct of_frame f = {.data = p, .caplen = len, .bytes = len};
 	struct of_msg m = ofxt_msg_from(&f, dir);
 
 	ofx_count_msg(mc, t, &m);
@@ -344,6 +349,7 @@ static struct ofx_views *sample_views(void)
 	set(&c[0].cnt[OFX_DIR_OUT], 2, 40);
 	set(&c[0].tcp[OFX_DIR_IN], 2, 300);
 	set(&c[0].tcp[OFX_DIR_OUT], 1, 40);
+	c[0].protocol = OF_PROTO_OPENFLOW;
 
 	c[1].id = 12;
 	conn6(&c[1], "fd00::2", 51000, "fd00::1", 6633);
@@ -353,6 +359,10 @@ static struct ofx_views *sample_views(void)
 	c[1].first_ns = 6 * SEC;
 	c[1].last_ns = 7 * SEC;
 	set(&c[1].cnt[OFX_DIR_IN], 1, 8);
+	c[1].protocol = OF_PROTO_TLS;
+	set(&c[1].tls[OFX_DIR_IN], 4, 900);
+	set(&c[1].tls[OFX_DIR_OUT], 6, 3000);
+	set(&c[1].unverified[OFX_DIR_OUT], 2, 77);
 
 	c[2].id = 7;
 	conn4(&c[2], "10.0.0.3", 40000, "10.0.0.1", 6653);
@@ -532,11 +542,11 @@ static const char *const reasm_keys[] = {"connections_active",
 static void test_full_with_prev(void **state)
 {
 	static const char *const top[] = {
-		"mode",	    "hooks",	      "interface",   "ports",
-		"uptime_s", "interval_s",     "totals",	     "tcp",
-		"versions", "loss",	      "reassembly",  "switch_table",
-		"subtypes", "latency_engine", "bad_headers", "connections",
-		NULL};
+		"mode",		"hooks",      "interface",	"ports",
+		"uptime_s",	"interval_s", "totals",		"tcp",
+		"versions",	"loss",	      "reassembly",	"protocols",
+		"switch_table", "subtypes",   "latency_engine", "bad_headers",
+		"connections",	NULL};
 	static const char *const tot_keys[] = {"msgs", "bytes", "msgs_per_s",
 					       "bytes_per_s", NULL};
 	static const char *const vkeys[] = {"1.0", "1.3", NULL};
@@ -559,6 +569,21 @@ static void test_full_with_prev(void **state)
 						NULL};
 	static const char *const sw_keys[] = {"switches", "switches_overflow",
 					      "conn_stats_nomem", NULL};
+	static const char *const proto_keys[] = {"tls_connections",
+						 "tls_records_in",
+						 "tls_records_out",
+						 "tls_bytes_in",
+						 "tls_bytes_out",
+						 "tls_bad_records",
+						 "tls_resyncs",
+						 "unverified_msgs_in",
+						 "unverified_msgs_out",
+						 "unverified_bytes_in",
+						 "unverified_bytes_out",
+						 "verified_by_chain",
+						 "unproven_at_end",
+						 "version_contradictions",
+						 NULL};
 	struct ofx_stats *cur = ofxt_stats_new(), *prev = ofxt_stats_new();
 	struct ofx_views *v = sample_views();
 	struct ofx_run_info info = test_info;
@@ -641,6 +666,19 @@ static void test_full_with_prev(void **state)
 	assert_int_equal(ival(t, "midstream_joins"), 2);
 	assert_int_equal(ival(t, "ooo_bytes_queued"), 16);
 	assert_int_equal(ival(j, "bad_headers"), 6);
+	/* protocols: every counter of the group, TLS and unverified */
+	t = json_object_get(j, "protocols");
+	assert_keys(t, proto_keys);
+	ndesc = 0;
+	for (size_t i = 0; i < ofx_ncounter_descs; i++)
+		ndesc += !strcmp(ofx_counter_descs[i].group, "protocols");
+	assert_int_equal(json_object_size(t), ndesc);
+	assert_int_equal(ival(t, "tls_connections"), 2);
+	assert_int_equal(ival(t, "tls_records_in"), 9);
+	assert_int_equal(ival(t, "tls_bytes_out"), 70000);
+	assert_int_equal(ival(t, "unverified_msgs_out"), 3);
+	assert_int_equal(ival(t, "unverified_bytes_out"), 1234);
+	assert_int_equal(ival(t, "unverified_msgs_in"), 0);
 	t = json_object_get(j, "switch_table");
 	assert_keys(t, sw_keys);
 	assert_int_equal(ival(t, "switches"), 3);
@@ -725,16 +763,14 @@ static void test_full_no_prev(void **state)
  * prev snapshot; capture_start/_end as epoch seconds. */
 static void test_full_file(void **state)
 {
-	static const char *const top[] = {"mode",	   "hooks",
-					  "interface",	   "ports",
-					  "uptime_s",	   "interval_s",
-					  "capture_start", "capture_end",
-					  "totals",	   "tcp",
-					  "versions",	   "loss",
-					  "reassembly",	   "switch_table",
-					  "subtypes",	   "latency_engine",
-					  "bad_headers",   "connections",
-					  "switches",	   NULL};
+	static const char *const top[] = {
+		"mode",		 "hooks",	   "interface",
+		"ports",	 "uptime_s",	   "interval_s",
+		"capture_start", "capture_end",	   "totals",
+		"tcp",		 "versions",	   "loss",
+		"reassembly",	 "protocols",	   "switch_table",
+		"subtypes",	 "latency_engine", "bad_headers",
+		"connections",	 "switches",	   NULL};
 	struct ofx_stats *cur = ofxt_stats_new(), *prev = ofxt_stats_new();
 	struct ofx_run_info info = {
 		.mode = "file", .ifname = "x.pcap", .file = true};
@@ -920,11 +956,14 @@ static void test_connections_json(void **state)
 					    "start",
 					    "close_reason",
 					    "role_source",
+					    "protocol",
 					    "first_seen",
 					    "last_seen",
 					    "in",
 					    "out",
 					    "tcp",
+					    "tls",
+					    "unverified",
 					    NULL};
 	struct ofx_views *v = sample_views();
 	struct ofx_run_info info = test_info;
@@ -965,6 +1004,9 @@ static void test_connections_json(void **state)
 	assert_count(json_object_get(c, "out"), 2, 40);
 	assert_int_equal(ival(path(c, "tcp", "in", NULL), "segments"), 2);
 	assert_int_equal(ival(path(c, "tcp", "out", NULL), "bytes"), 40);
+	assert_string_equal(sval(c, "protocol"), "openflow");
+	assert_int_equal(ival(path(c, "tls", "in", NULL), "records"), 0);
+	assert_int_equal(ival(path(c, "unverified", "out", NULL), "msgs"), 0);
 
 	c = json_array_get(a, 1);
 	assert_keys(c, ckeys);
@@ -977,6 +1019,11 @@ static void test_connections_json(void **state)
 	assert_string_equal(sval(c, "start"), "midstream");
 	assert_string_equal(sval(c, "role_source"), "port");
 	assert_count(json_object_get(c, "out"), 0, 0);
+	assert_string_equal(sval(c, "protocol"), "tls");
+	assert_int_equal(ival(path(c, "tls", "in", NULL), "records"), 4);
+	assert_int_equal(ival(path(c, "tls", "in", NULL), "bytes"), 900);
+	assert_int_equal(ival(path(c, "tls", "out", NULL), "bytes"), 3000);
+	assert_count(path(c, "unverified", "out", NULL), 2, 77);
 
 	c = json_array_get(a, 2);
 	assert_string_equal(sval(c, "switch"), "10.0.0.3:40000");
@@ -987,6 +1034,7 @@ static void test_connections_json(void **state)
 	assert_string_equal(sval(c, "state"), "closed");
 	assert_string_equal(sval(c, "close_reason"), "rst");
 	assert_string_equal(sval(c, "role_source"), "opener");
+	assert_true(json_is_null(json_object_get(c, "protocol")));
 	assert_float_equal(num(json_object_get(c, "first_seen")), 1700000001.0,
 			   1e-6);
 	json_decref(j);

@@ -98,12 +98,12 @@ void ofx_count_msg(struct ofx_msgcounts *mc, struct ofx_subtab *t,
 	else
 		c = &mc->of[m->version][m->type][m->dir];
 	c->msgs++;
-	c->bytes += m->length;
+	c->bytes += m->bytes;
 	mc->total[m->dir].msgs++;
-	mc->total[m->dir].bytes += m->length;
+	mc->total[m->dir].bytes += m->bytes;
 	if (t && !(m->flags & OF_MSG_INVALID_TYPE) &&
 	    ofx_sub_of(m, &id, &key, &det))
-		ofx_subtab_add(t, id, key, det, 1, m->length);
+		ofx_subtab_add(t, id, key, det, 1, m->bytes);
 }
 
 bool ofx_msgcounts_version_seen(const struct ofx_msgcounts *m, uint8_t version)

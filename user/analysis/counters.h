@@ -60,8 +60,9 @@ static inline uint8_t ofx_subcount_kind(const struct ofx_subcount *e)
 }
 
 /**
- * struct ofx_msgcounts - messages and bytes (bytes = the header's length
- * field) of a scope.
+ * struct ofx_msgcounts - messages and bytes (struct of_msg.bytes: the
+ * header's length field unless a gap or the end cut the message) of a
+ * scope.
  * @of:      [version][type][dir], valid types only
  * @invalid: [version][dir] types not valid in their version
  * @total:   [dir] all framed messages

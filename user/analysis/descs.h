@@ -21,12 +21,12 @@ enum ofx_desc_kind {
 
 /**
  * struct ofx_counter_desc - one scalar counter.
- * @group: JSON object it appears in ("reassembly", "loss", "loss.kernel",
- *         "switches")
+ * @group: JSON object it appears in ("reassembly", "protocols", "loss",
+ *         "loss.kernel", "switches", "subtypes")
  * @name:  its key there (Prometheus: ofxdp_<name>[_total])
  * @help:  one line for humans
  * @unit:  "events", "bytes", "segments", "messages", "records",
- *         "connections", "switches"
+ *         "connections", "streams" (directions of connections), "switches"
  * @kind:  enum ofx_desc_kind
  * @off:   byte offset of its uint64_t in struct ofx_stats
  */

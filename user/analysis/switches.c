@@ -133,6 +133,9 @@ static void fill_conn_view(const struct ofx_switches *s,
 	v->last_ns = t->last_ns;
 	memcpy(v->cnt, c->cnt, sizeof(v->cnt));
 	memcpy(v->tcp, c->tcp_cnt, sizeof(v->tcp));
+	v->protocol = of_conn_protocol(c);
+	memcpy(v->tls, c->tls, sizeof(v->tls));
+	memcpy(v->unverified, c->unverified, sizeof(v->unverified));
 }
 
 static struct sw *sw_find(struct ofx_switches *s, bool has_dpid, uint64_t dpid,
@@ -283,15 +286,15 @@ static void on_msg(void *ctx, const struct of_msg *m)
 		c = &cs->type[m->type][m->dir];
 		if (ofx_sub_of(m, &id, &key, &det)) {
 			ofx_subtab_count(s->global, cs->gcache[m->dir],
-					 SUB_CACHE, id, key, det, m->length);
+					 SUB_CACHE, id, key, det, m->bytes);
 			ofx_subtab_count(cs->direct ? &cs->sw->v.sub.h
 						    : &cs->sub.h,
 					 cs->scache[m->dir], SUB_CACHE, id, key,
-					 det, m->length);
+					 det, m->bytes);
 		}
 	}
 	c->msgs++;
-	c->bytes += m->length;
+	c->bytes += m->bytes;
 }
 
 static void conn_open(struct ofx_switches *s, struct of_conn *c)

@@ -43,6 +43,9 @@
  * @first_ns/@last_ns: first and latest segment, capture clock
  * @cnt:          [dir] messages and bytes
  * @tcp:          [dir] TCP segments with payload and their bytes
+ * @protocol:     enum of_protocol
+ * @tls:          [dir] TLS records and bytes
+ * @unverified:   [dir] messages not proven OpenFlow, bytes seen
  */
 struct ofx_conn_view {
 	uint64_t id;
@@ -65,6 +68,9 @@ struct ofx_conn_view {
 	uint64_t last_ns;
 	struct ofx_count cnt[OFX_NDIRS];
 	struct ofx_count tcp[OFX_NDIRS];
+	uint8_t protocol;
+	struct ofx_count tls[OFX_NDIRS];
+	struct ofx_count unverified[OFX_NDIRS];
 };
 
 /**

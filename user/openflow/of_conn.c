@@ -9,6 +9,7 @@
 #include "openflow/of_conn.h"
 
 #define OFPT_HELLO 0
+#define OFPT_ERROR 1
 #define OFPT_FEATURES_REPLY 6
 #define OFPT_PACKET_OUT 13
 #define ETH_P_LLDP 0x88cc
@@ -21,7 +22,18 @@ struct of_pending {
 	uint8_t half;
 	uint8_t flags;
 	uint16_t caplen;
+	uint16_t bytes;
 	uint8_t data[OF_PENDING_BYTES];
+};
+
+/* A message of an unverified half, held until its chain is proven or
+ * broken (its first OF_PEEK_MAX bytes: all the decoders read). */
+struct of_held {
+	uint64_t ts_ns;
+	uint32_t bytes;
+	uint16_t caplen;
+	uint8_t flags;
+	uint8_t data[];
 };
 
 struct of_session {
@@ -45,6 +57,29 @@ const char *of_role_source_name(uint8_t src)
 	};
 
 	return src < sizeof(names) / sizeof(names[0]) ? names[src] : NULL;
+}
+
+const char *of_protocol_name(uint8_t proto)
+{
+	static const char *const names[] = {
+		[OF_PROTO_OPENFLOW] = "openflow",
+		[OF_PROTO_TLS] = "tls",
+		[OF_PROTO_UNVERIFIED] = "unverified",
+	};
+
+	return proto < sizeof(names) / sizeof(names[0]) ? names[proto] : NULL;
+}
+
+uint8_t of_conn_protocol(const struct of_conn *c)
+{
+	if (c->tls_seen)
+		return OF_PROTO_TLS;
+	if (c->vstate[0] == OF_V_VERIFIED || c->vstate[1] == OF_V_VERIFIED ||
+	    c->cnt[0].msgs || c->cnt[1].msgs)
+		return OF_PROTO_OPENFLOW;
+	if (c->vstate[0] == OF_V_UNVERIFIED || c->vstate[1] == OF_V_UNVERIFIED)
+		return OF_PROTO_UNVERIFIED;
+	return OF_PROTO_NONE;
 }
 
 const char *of_dpid_source_name(uint8_t src)
@@ -123,6 +158,14 @@ static void deliver(struct of_session *s, struct of_conn *c, int half,
 	m.version = p[0];
 	m.type = p[1];
 	m.length = (uint16_t)(p[2] << 8 | p[3]);
+	m.bytes = (uint16_t)f->bytes;
+	/* Cut by the end of the input (not by a gap, not by the peer
+	 * closing) in a verified stream: the rest was sent, just not
+	 * captured; count its length, as tshark does. */
+	if (__builtin_expect(f->flags & OF_FRAME_TRUNCATED, 0) &&
+	    !(f->flags & OF_FRAME_PARTIAL) && c->input_end &&
+	    c->vstate[half] == OF_V_VERIFIED)
+		m.bytes = m.length;
 	m.xid = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 |
 		(uint32_t)p[6] << 8 | p[7];
 	m.dir = of_conn_dir(c, half);
@@ -138,7 +181,7 @@ static void deliver(struct of_session *s, struct of_conn *c, int half,
 	if (m.type == OFPT_FEATURES_REPLY || m.type == OFPT_PACKET_OUT)
 		learn_identity(s, c, &m);
 	c->cnt[m.dir].msgs++;
-	c->cnt[m.dir].bytes += m.length;
+	c->cnt[m.dir].bytes += m.bytes;
 	s->sink->msg(s->sink->ctx, &m);
 }
 
@@ -162,9 +205,16 @@ static void release_pending(struct of_session *s, struct of_conn *c)
 	uint8_t n = c->npending;
 
 	for (int half = 0; half < 2; half++) {
+		uint8_t dir = of_conn_dir(c, half);
+
 		count_tcp(s, c, half, c->pending_tcp[half].msgs,
 			  c->pending_tcp[half].bytes);
 		c->pending_tcp[half] = (struct ofx_count){0};
+		c->unverified[dir].msgs += c->pending_unv[half].msgs;
+		c->unverified[dir].bytes += c->pending_unv[half].bytes;
+		s->st->unverified[dir].msgs += c->pending_unv[half].msgs;
+		s->st->unverified[dir].bytes += c->pending_unv[half].bytes;
+		c->pending_unv[half] = (struct ofx_count){0};
 	}
 
 	c->pending = NULL;
@@ -173,6 +223,7 @@ static void release_pending(struct of_session *s, struct of_conn *c)
 		struct of_frame f = {
 			.data = pd[i].data,
 			.caplen = pd[i].caplen,
+			.bytes = pd[i].bytes,
 			.ts_ns = pd[i].ts_ns,
 			.flags = pd[i].flags,
 		};
@@ -189,10 +240,12 @@ static void decide_by_fallback(struct of_session *s, struct of_conn *c)
 	release_pending(s, c);
 }
 
-/* Anything held for the role: messages or segments. */
+/* Anything held for the role: messages, segments or unverified counts. */
 static bool holding(const struct of_conn *c)
 {
-	return c->npending || c->pending_tcp[0].msgs || c->pending_tcp[1].msgs;
+	return c->npending || c->pending_tcp[0].msgs ||
+	       c->pending_tcp[1].msgs || c->pending_unv[0].msgs ||
+	       c->pending_unv[1].msgs;
 }
 
 /* Hold a neutral message while the role is unknown. Return: false if it
@@ -214,17 +267,18 @@ static bool hold(struct of_conn *c, int half, const struct of_frame *f)
 	p->ts_ns = f->ts_ns;
 	p->half = (uint8_t)half;
 	p->flags = f->flags;
+	p->bytes = (uint16_t)f->bytes;
 	p->caplen = f->caplen < OF_PENDING_BYTES ? (uint16_t)f->caplen
 						 : OF_PENDING_BYTES;
 	memcpy(p->data, f->data, p->caplen);
 	return true;
 }
 
-/* The framer of @half emitted a message. */
-static void on_frame(void *ctx, uint8_t half, const struct of_frame *f)
+/* A message of a verified half (or released at the end): versions,
+ * role, then counted. */
+static void accept(struct of_session *s, struct of_conn *c, int half,
+		   const struct of_frame *f)
 {
-	struct emit_ctx *e = ctx;
-	struct of_conn *c = e->c;
 	uint8_t v = f->data[0], t = f->data[1];
 
 	if (t == OFPT_HELLO) {
@@ -242,14 +296,257 @@ static void on_frame(void *ctx, uint8_t half, const struct of_frame *f)
 				(int8_t)(sender == OF_SENDER_SWITCH ? half
 								    : !half);
 			c->role_source = OF_ROLE_MESSAGES;
-			release_pending(e->s, c);
+			release_pending(s, c);
 		} else if (hold(c, half, f)) {
 			return;
 		} else {
-			decide_by_fallback(e->s, c);
+			decide_by_fallback(s, c);
 		}
 	}
-	deliver(e->s, c, half, f);
+	deliver(s, c, half, f);
+}
+
+/* ---- verification (rules in of_conn.h) ---- */
+
+/* @msgs messages of @half with @bytes seen are not OpenFlow. */
+static void count_unverified(struct of_session *s, struct of_conn *c, int half,
+			     uint64_t msgs, uint64_t bytes, uint64_t ts_ns)
+{
+	uint8_t dir;
+
+	if (c->switch_half < 0) {
+		if (!holding(c))
+			c->pending_since_ns = ts_ns;
+		c->pending_unv[half].msgs += msgs;
+		c->pending_unv[half].bytes += bytes;
+		return;
+	}
+	dir = of_conn_dir(c, half);
+	c->unverified[dir].msgs += msgs;
+	c->unverified[dir].bytes += bytes;
+	s->st->unverified[dir].msgs += msgs;
+	s->st->unverified[dir].bytes += bytes;
+}
+
+/* The chain of @half broke: its held messages are not OpenFlow. */
+static void reject_held(struct of_session *s, struct of_conn *c, int half)
+{
+	for (uint8_t i = 0; i < c->nheld[half]; i++) {
+		struct of_held *h = c->held[half][i];
+
+		count_unverified(s, c, half, 1, h->bytes, h->ts_ns);
+		free(h);
+	}
+	c->nheld[half] = 0;
+}
+
+/* The held messages of @half are OpenFlow: count them, in order. */
+static void release_held(struct of_session *s, struct of_conn *c, int half)
+{
+	uint8_t n = c->nheld[half];
+
+	c->nheld[half] = 0;
+	for (uint8_t i = 0; i < n; i++) {
+		struct of_held *h = c->held[half][i];
+		struct of_frame f = {
+			.data = h->data,
+			.caplen = h->caplen,
+			.bytes = h->bytes,
+			.ts_ns = h->ts_ns,
+			.flags = h->flags,
+		};
+
+		accept(s, c, half, &f);
+		free(h);
+	}
+}
+
+/* Hold a message of unverified @half (full: the oldest is not OpenFlow;
+ * no memory: this one is not). */
+static void hold_unverified(struct of_session *s, struct of_conn *c, int half,
+			    const struct of_frame *f)
+{
+	uint16_t caplen =
+		f->caplen < OF_PEEK_MAX ? (uint16_t)f->caplen : OF_PEEK_MAX;
+	struct of_held *h;
+
+	if (c->nheld[half] == OF_HOLD_MAX) {
+		h = c->held[half][0];
+		count_unverified(s, c, half, 1, h->bytes, h->ts_ns);
+		free(h);
+		memmove(&c->held[half][0], &c->held[half][1],
+			(OF_HOLD_MAX - 1) * sizeof(c->held[half][0]));
+		c->nheld[half]--;
+	}
+	h = malloc(sizeof(*h) + caplen);
+	if (!h) {
+		count_unverified(s, c, half, 1, f->bytes, f->ts_ns);
+		return;
+	}
+	h->ts_ns = f->ts_ns;
+	h->bytes = f->bytes;
+	h->caplen = caplen;
+	h->flags = f->flags;
+	memcpy(h->data, f->data, caplen);
+	c->held[half][c->nheld[half]++] = h;
+}
+
+/* The chain of @half is unbroken so far (no bad header since it began). */
+static bool chain_intact(const struct of_conn *c, int half)
+{
+	return c->fr[half].bad == c->bad_seen[half];
+}
+
+/* @half starts a new chain. */
+static void unverify(struct of_conn *c, int half)
+{
+	c->vstate[half] = OF_V_UNVERIFIED;
+	c->run[half] = 0;
+	c->bad_seen[half] = c->fr[half].bad;
+}
+
+static void verify(struct of_session *s, struct of_conn *c, int half)
+{
+	c->vstate[half] = OF_V_VERIFIED;
+	s->st->verified_by_chain++;
+	release_held(s, c, half);
+}
+
+/* The first message of @half, on a stream seen from its SYN, is a
+ * plausible HELLO framed from the stream's first byte. */
+static bool hello_first(const struct of_conn *c, int half,
+			const struct of_frame *f)
+{
+	const uint8_t *p = f->data;
+
+	return c->tcp->syn[half] && p[1] == OFPT_HELLO &&
+	       !(f->flags & (OF_FRAME_RESYNCED | OF_FRAME_TRUNCATED)) &&
+	       of_header_plausible(p) && (p[2] << 8 | p[3]) <= OF_HELLO_MAX;
+}
+
+/* Does the chain of @half (last message version @v) prove it? */
+static bool proven(const struct of_conn *c, int half, uint8_t v)
+{
+	int o = !half;
+
+	if (!c->run[half])
+		return false;
+	if (c->run[half] >= OF_VERIFY_RUN)
+		return true;
+	if (c->vstate[o] == OF_V_VERIFIED)
+		return c->version == v;
+	return c->vstate[o] == OF_V_UNVERIFIED && c->run[o] &&
+	       c->run_version[o] == v && chain_intact(c, o) &&
+	       c->run[half] + c->run[o] >= OF_VERIFY_RUN;
+}
+
+/* A message of a half not verified, or of another version than the
+ * connection's. */
+static void check_frame(struct of_session *s, struct of_conn *c, int half,
+			const struct of_frame *f)
+{
+	uint8_t v = f->data[0], t = f->data[1];
+	bool plausible = of_header_plausible(f->data);
+	int o = !half;
+
+	if (c->vstate[half] == OF_V_VERIFIED) {
+		if (t == OFPT_HELLO || t == OFPT_ERROR || !c->hello[0] ||
+		    !c->hello[1]) {
+			accept(s, c, half, f);
+			return;
+		}
+		s->st->version_contradictions++;
+		unverify(c, half);
+	} else if (c->vstate[half] == OF_V_START) {
+		if (hello_first(c, half, f)) {
+			c->vstate[half] = OF_V_VERIFIED;
+			accept(s, c, half, f);
+			return;
+		}
+		unverify(c, half);
+	}
+	if (!chain_intact(c, half) || !plausible ||
+	    (c->run[half] && v != c->run_version[half])) {
+		reject_held(s, c, half);
+		c->run[half] = 0;
+		c->bad_seen[half] = c->fr[half].bad;
+	}
+	if (!plausible) {
+		count_unverified(s, c, half, 1, f->bytes, f->ts_ns);
+		return;
+	}
+	c->run_version[half] = v;
+	if (!(f->flags & OF_FRAME_TRUNCATED) && c->run[half] < UINT8_MAX)
+		c->run[half]++;
+	if (!proven(c, half, v)) {
+		hold_unverified(s, c, half, f);
+		return;
+	}
+	/* A joint chain proves the other half too: its messages came first. */
+	if (c->vstate[o] == OF_V_UNVERIFIED && c->run[o] &&
+	    c->run_version[o] == v && chain_intact(c, o))
+		verify(s, c, o);
+	verify(s, c, half);
+	accept(s, c, half, f);
+}
+
+/* End of @half's stream: the held messages of an unbroken chain with a
+ * whole message in it count as OpenFlow; of a broken chain, or of one
+ * made only of messages cut by gaps or the end, they do not. */
+static void end_held(struct of_session *s, struct of_conn *c, int half)
+{
+	if (!c->nheld[half])
+		return;
+	if (!chain_intact(c, half) || !c->run[half]) {
+		reject_held(s, c, half);
+		return;
+	}
+	s->st->unproven_at_end += c->nheld[half];
+	release_held(s, c, half);
+}
+
+/* The framer of @half emitted a message. The common case (a verified
+ * half, the connection's version, roles known, not a HELLO) goes straight
+ * to deliver(). */
+static void on_frame(void *ctx, uint8_t half, const struct of_frame *f)
+{
+	struct emit_ctx *e = ctx;
+	struct of_conn *c = e->c;
+
+	if (__builtin_expect(c->vstate[half] == OF_V_VERIFIED &&
+				     f->data[0] == c->version &&
+				     c->switch_half >= 0 &&
+				     f->data[1] != OFPT_HELLO,
+			     1)) {
+		deliver(e->s, c, half, f);
+		return;
+	}
+	if (c->vstate[half] == OF_V_VERIFIED && f->data[0] == c->version)
+		accept(e->s, c, half, f);
+	else
+		check_frame(e->s, c, half, f);
+}
+
+/* The framer of @half consumed TLS bytes. */
+static void on_tls(void *ctx, uint8_t half, uint32_t records, uint64_t bytes,
+		   uint64_t ts_ns)
+{
+	struct emit_ctx *e = ctx;
+	struct of_conn *c = e->c;
+	uint8_t dir;
+
+	(void)ts_ns;
+	if (!c->tls_seen) {
+		c->tls_seen = true;
+		e->s->st->tls_connections++;
+	}
+	if (c->switch_half < 0)
+		decide_by_fallback(e->s, c);
+	dir = of_conn_dir(c, half);
+	c->tls[dir].msgs += records;
+	c->tls[dir].bytes += bytes;
+	e->s->st->tls[dir].msgs += records;
+	e->s->st->tls[dir].bytes += bytes;
 }
 
 static struct of_conn *conn_of(struct ofx_conn *tcp, int half)
@@ -299,8 +596,10 @@ static void on_data(void *ctx, struct ofx_conn *tcp, int half, const uint8_t *p,
 {
 	struct of_session *s = ctx;
 	struct emit_ctx e = {.s = s, .c = conn_of(tcp, half)};
-	struct of_framer_out out = {
-		.emit = on_frame, .ctx = &e, .st = &s->st->framing};
+	struct of_framer_out out = {.emit = on_frame,
+				    .tls = on_tls,
+				    .ctx = &e,
+				    .st = &s->st->framing};
 
 	if (e.c)
 		of_framer_feed(&e.c->fr[half], p, len, ts_ns, &out);
@@ -311,26 +610,41 @@ static void on_gap(void *ctx, struct ofx_conn *tcp, int half, uint64_t len,
 {
 	struct of_session *s = ctx;
 	struct emit_ctx e = {.s = s, .c = conn_of(tcp, half)};
-	struct of_framer_out out = {
-		.emit = on_frame, .ctx = &e, .st = &s->st->framing};
+	struct of_framer_out out = {.emit = on_frame,
+				    .tls = on_tls,
+				    .ctx = &e,
+				    .st = &s->st->framing};
 
 	if (e.c)
 		of_framer_gap(&e.c->fr[half], len, ts_ns, &out);
 }
 
+/* The streams of @c end; @input_end: because the input ended (a message
+ * cut then was sent whole, only not captured), not by FIN, RST, idle
+ * timeout or eviction. */
+static void end_conn(struct of_session *s, struct of_conn *c, bool input_end)
+{
+	struct emit_ctx e = {.s = s, .c = c};
+	struct of_framer_out out = {.emit = on_frame,
+				    .tls = on_tls,
+				    .ctx = &e,
+				    .st = &s->st->framing};
+
+	c->input_end = input_end;
+	for (int half = 0; half < 2; half++)
+		if (c->fr_started[half])
+			of_framer_end(&c->fr[half], c->tcp->last_ns, &out);
+	for (int half = 0; half < 2; half++)
+		end_held(s, c, half);
+	if (c->switch_half < 0 && holding(c))
+		decide_by_fallback(s, c);
+	c->input_end = false;
+}
+
 void of_session_end(struct of_session *s, struct ofx_conn *tcp)
 {
-	struct emit_ctx e = {.s = s, .c = tcp->app};
-	struct of_framer_out out = {
-		.emit = on_frame, .ctx = &e, .st = &s->st->framing};
-
-	if (!e.c)
-		return;
-	for (int half = 0; half < 2; half++)
-		if (e.c->fr_started[half])
-			of_framer_end(&e.c->fr[half], tcp->last_ns, &out);
-	if (e.c->switch_half < 0 && holding(e.c))
-		decide_by_fallback(s, e.c);
+	if (tcp->app)
+		end_conn(s, tcp->app, true);
 }
 
 void of_session_tick(struct of_session *s, struct ofx_conn *tcp,
@@ -351,7 +665,7 @@ static void on_close(void *ctx, struct ofx_conn *tcp)
 
 	if (!c)
 		return;
-	of_session_end(s, tcp);
+	end_conn(s, c, tcp->close_reason == OFX_CLOSE_END);
 	if (c->switch_half < 0) /* no message at all: segments only */
 		decide_by_fallback(s, c);
 	s->sink->conn(s->sink->ctx, c, OF_CONN_CLOSE);

@@ -21,6 +21,34 @@
  * carries a datapath id (controllers send LLDP out of the ports of the
  * switch they address; a PACKET_IN's LLDP names the neighbour, so it is
  * not used).
+ *
+ * What is OpenFlow: each half (direction) of a connection is verified
+ * before its messages count as OpenFlow.
+ * - A half that starts (SYN seen) with a plausible HELLO (OpenFlow 1.5.1
+ *   §7.5.1: the first message each side sends) of at most OF_HELLO_MAX
+ *   bytes is verified at once: nothing waits.
+ * - Any other half (joined mid-stream, first message not a HELLO, framing
+ *   resynchronised before the first message) is unverified: its messages
+ *   are held (up to OF_HOLD_MAX, their first OF_PEEK_MAX bytes) until a
+ *   chain proves it: OF_VERIFY_RUN plausible headers (known version, valid
+ *   type) in a row of one version framed in sync, counting those of the
+ *   other half's unbroken chain of the same version, or one such message
+ *   of the connection's version when the other half is verified. Then the
+ *   held messages and all later ones count as OpenFlow (verified_by_chain).
+ * - A bad header in sync (of_framer.bad changed), an implausible header or
+ *   a change of version breaks the chain: the held messages count as
+ *   unverified (struct of_conn.unverified: messages, bytes seen), never by
+ *   type, and a new chain starts.
+ * - When a stream ends (FIN, RST, idle, end of input) with an unbroken
+ *   chain too short for a proof, its held messages count as OpenFlow
+ *   (unproven_at_end): a short connection or the last seconds of a
+ *   capture.
+ * - A verified half whose message has another version than the one both
+ *   HELLOs negotiated (HELLO and ERROR aside) contradicts it
+ *   (version_contradictions) and is unverified again from that message.
+ * - TLS (of_framer.h) is never OpenFlow: the connection's records and bytes
+ *   count in struct of_conn.tls (its role is decided by the fallback rule
+ *   when TLS is recognised).
  */
 #ifndef OFX_OF_CONN_H
 #define OFX_OF_CONN_H
@@ -36,6 +64,12 @@
 #define OF_PENDING_MAX 8
 /* ... and for at most this long (ns of capture time). */
 #define OF_PENDING_NS 1000000000ull
+/* Plausible headers in a row of one version that prove a stream. */
+#define OF_VERIFY_RUN 4
+/* Messages held at most per unverified half. */
+#define OF_HOLD_MAX 4
+/* Largest HELLO that verifies a stream by itself, bytes. */
+#define OF_HELLO_MAX 1024
 
 /** enum of_role_source - how the switch side was decided. */
 enum of_role_source {
@@ -59,6 +93,24 @@ const char *of_role_source_name(uint8_t src);
 /** of_dpid_source_name() - "features_reply", "lldp", "map"; NULL for NONE. */
 const char *of_dpid_source_name(uint8_t src);
 
+/** enum of_protocol - what a connection carries (of_conn_protocol()). */
+enum of_protocol {
+	OF_PROTO_NONE = 0, /* no message yet */
+	OF_PROTO_OPENFLOW, /* a half is verified, or messages counted */
+	OF_PROTO_TLS, /* a half started with a TLS record */
+	OF_PROTO_UNVERIFIED, /* messages seen, none proven */
+};
+
+/** of_protocol_name() - "openflow", "tls", "unverified"; NULL for NONE. */
+const char *of_protocol_name(uint8_t proto);
+
+/** enum of_verify_state - struct of_conn.vstate of a half. */
+enum of_verify_state {
+	OF_V_START = 0, /* no message yet */
+	OF_V_VERIFIED,
+	OF_V_UNVERIFIED,
+};
+
 /**
  * struct of_session_stats - counters of the OpenFlow stage.
  * @tcp:     [dir] TCP segments with payload and their payload bytes (one
@@ -67,14 +119,30 @@ const char *of_dpid_source_name(uint8_t src);
  * @framing: framing counters of every half
  * @pending_released_by_fallback: messages held for a role that was then
  *           decided by the opener/port rule
+ * @tls_connections: connections recognised as TLS
+ * @tls:     [dir] TLS records and bytes (stream bytes of TLS halves)
+ * @unverified: [dir] messages of unverified halves and their bytes seen
+ *           (not counted as OpenFlow)
+ * @verified_by_chain: halves proven by a chain of headers (no HELLO first)
+ * @unproven_at_end: messages of an unbroken but unproven chain counted as
+ *           OpenFlow when their stream ended
+ * @version_contradictions: messages whose version contradicted the one
+ *           negotiated by the HELLOs
  */
 struct of_session_stats {
 	struct ofx_count tcp[OFX_NDIRS];
 	struct of_framing_stats framing;
 	uint64_t pending_released_by_fallback;
+	uint64_t tls_connections;
+	struct ofx_count tls[OFX_NDIRS];
+	struct ofx_count unverified[OFX_NDIRS];
+	uint64_t verified_by_chain;
+	uint64_t unproven_at_end;
+	uint64_t version_contradictions;
 };
 
 struct of_pending;
+struct of_held;
 
 /**
  * struct of_conn - OpenFlow state of one TCP connection.
@@ -88,8 +156,12 @@ struct of_pending;
  * @hello_versions: [half] version bitmap of that half's HELLO
  * @has_dpid/@datapath_id/@dpid_source: the switch's identity
  * @has_aux/@auxiliary_id: FEATURES_REPLY's auxiliary_id (1.3+)
- * @cnt:          [dir] messages and bytes (header length field)
+ * @cnt:          [dir] messages and bytes (bytes seen of each message)
  * @tcp_cnt:      [dir] TCP segments with payload and payload bytes
+ * @tls_seen:     a half started with a TLS record
+ * @tls:          [dir] TLS records and bytes
+ * @unverified:   [dir] messages of unverified halves, bytes seen
+ * @vstate:       [half] enum of_verify_state
  * @stats:        the analysis stage's state of this connection (switches)
  * @lat:          ... and the latency engine's
  */
@@ -107,6 +179,10 @@ struct of_conn {
 	uint8_t auxiliary_id;
 	struct ofx_count cnt[OFX_NDIRS];
 	struct ofx_count tcp_cnt[OFX_NDIRS];
+	bool tls_seen;
+	struct ofx_count tls[OFX_NDIRS];
+	struct ofx_count unverified[OFX_NDIRS];
+	uint8_t vstate[2];
 	void *stats;
 	void *lat;
 	/* private to of_conn.c */
@@ -116,7 +192,19 @@ struct of_conn {
 	uint8_t npending;
 	uint64_t pending_since_ns;
 	struct ofx_count pending_tcp[2]; /* [half] segments before the role */
+	struct ofx_count pending_unv[2]; /* [half] unverified before the role */
+	bool input_end; /* ending because the input ended */
+	/* [half] the chain of an unverified half: its length and version,
+	 * the framer's bad header count it started at, held messages */
+	uint8_t run[2];
+	uint8_t run_version[2];
+	uint8_t nheld[2];
+	uint32_t bad_seen[2];
+	struct of_held *held[2][OF_HOLD_MAX];
 };
+
+/** of_conn_protocol() - enum of_protocol of @c now. */
+uint8_t of_conn_protocol(const struct of_conn *c);
 
 /** of_conn_dir() - direction of messages sent by @half. */
 static inline uint8_t of_conn_dir(const struct of_conn *c, int half)
@@ -147,7 +235,9 @@ void of_session_tick(struct of_session *s, struct ofx_conn *c, uint64_t now_ns);
 
 /**
  * of_session_end() - end of input for @c: emit a message cut by the end
- * (OF_FRAME_TRUNCATED) and release held messages. @c stays open.
+ * (OF_FRAME_TRUNCATED; in a verified stream it counts its length, as it
+ * was sent whole but not captured; when a connection closes, such a
+ * message counts the bytes seen) and release held messages. @c stays open.
  */
 void of_session_end(struct of_session *s, struct ofx_conn *c);
 

@@ -34,6 +34,18 @@
  * - of_framer_end(): the stream ended; a message whose header was seen is
  *   emitted with OF_FRAME_TRUNCATED. So every header seen in sync is
  *   emitted exactly once.
+ * - Bytes: a message's struct of_frame.bytes are the bytes of it that were
+ *   fed (its length unless a gap or the end cut it), never more.
+ * - TLS: a stream that starts (SYN seen) with a TLS record header (0x16
+ *   0x03 0x00-0x04, RFC 8446 §5.1) is not OpenFlow: the framer follows its
+ *   record layer instead (every header must have content type 20-23,
+ *   version 0x0300-0x0304 and length <= 2^14 + 2048) and reports its
+ *   records and bytes to @tls of struct of_framer_out; it emits no message.
+ *   A gap inside a record's body keeps the record layer; any other gap
+ *   makes the framer search for a record header whose successor, when at
+ *   hand, is one too (bytes passed over still count as TLS bytes). A bad
+ *   record header without a gap ends TLS (tls_bad_records += 1): the
+ *   stream is searched for OpenFlow headers from that header on.
  */
 #ifndef OFX_OF_FRAMER_H
 #define OFX_OF_FRAMER_H
@@ -52,6 +64,13 @@ enum of_frame_flags {
 	OF_FRAME_RESYNCED = 0x04, /* first message after a resync search */
 };
 
+/** enum of_stream_mode - what a framer is following (struct of_framer.mode). */
+enum of_stream_mode {
+	OF_MODE_OPENFLOW = 0, /* OpenFlow messages */
+	OF_MODE_START, /* synced at the stream's start: first 3 bytes pending */
+	OF_MODE_TLS, /* a TLS record layer */
+};
+
 /**
  * struct of_framing_stats - framing counters (all streams summed).
  * @bad_headers:          headers with length < 8 or an unknown version in a
@@ -61,12 +80,16 @@ enum of_frame_flags {
  * @resync_skipped_bytes: bytes passed over while searching, bytes
  * @partial_msgs:         messages whose body lost bytes in a gap while the
  *                        framer stayed in sync
+ * @tls_bad_records:      TLS record headers that were not (TLS ended there)
+ * @tls_resyncs:          searches for a TLS record header after a gap
  */
 struct of_framing_stats {
 	uint64_t bad_headers;
 	uint64_t resyncs;
 	uint64_t resync_skipped_bytes;
 	uint64_t partial_msgs;
+	uint64_t tls_bad_records;
+	uint64_t tls_resyncs;
 };
 
 /**
@@ -74,12 +97,15 @@ struct of_framing_stats {
  * @data:   its first @caplen bytes (header included); valid during the call
  * @caplen: bytes at @data: the whole message when it lay in one feed, else
  *          min(length, of_peek_len(version, type)) or fewer after a gap
+ * @bytes:  bytes of the message that were fed: its length field, less
+ *          what a gap or the end of the stream cut off
  * @ts_ns:  timestamp of the feed that completed (or lost) it, ns
  * @flags:  enum of_frame_flags
  */
 struct of_frame {
 	const uint8_t *data;
 	uint32_t caplen;
+	uint32_t bytes;
 	uint64_t ts_ns;
 	uint8_t flags;
 };
@@ -87,11 +113,17 @@ struct of_frame {
 /**
  * struct of_framer_out - where a framer's messages and counters go.
  * @emit:  called once per message with the framer's @tag and @ctx
- * @ctx:   passed to @emit
+ * @tls:   called (if not NULL) once per feed, gap or end of a TLS stream
+ *         with the TLS records whose header was seen and the stream bytes
+ *         consumed as TLS since the previous call (the first call tells
+ *         that the stream is TLS)
+ * @ctx:   passed to @emit and @tls
  * @st:    framing counters to add to
  */
 struct of_framer_out {
 	void (*emit)(void *ctx, uint8_t tag, const struct of_frame *m);
+	void (*tls)(void *ctx, uint8_t tag, uint32_t records, uint64_t bytes,
+		    uint64_t ts_ns);
 	void *ctx;
 	struct of_framing_stats *st;
 };
@@ -112,8 +144,13 @@ struct of_framer_out {
  * @run_version/@run: version and length of the current run of messages
  *               framed in sync (HELLO not counted)
  * @trusted_version: version that filters resync candidates (0: none)
+ * @mode:        enum of_stream_mode
+ * @lost:        bytes of the current message lost in gaps
  * @search_skipped: bytes the current search has passed over
  * @msgs:        messages emitted
+ * @bad:         bad headers seen in sync in this stream (a caller that
+ *               sees it change knows the framing broke without a gap)
+ * @tls_records: TLS record headers seen
  */
 struct of_framer {
 	uint8_t buf[OF_PEEK_MAX];
@@ -129,14 +166,19 @@ struct of_framer {
 	uint8_t run_version;
 	uint8_t run;
 	uint8_t trusted_version;
+	uint8_t mode;
+	uint32_t lost;
 	uint64_t search_skipped;
 	uint64_t msgs;
+	uint32_t bad;
+	uint32_t tls_records;
 };
 
 /**
  * of_framer_init() - start a stream tagged @tag. @synced = true when the
- * stream is known to start on a message boundary (SYN seen); false to
- * search for a plausible header first (joined mid-stream).
+ * stream is known to start on a message boundary (SYN seen: TLS is
+ * recognised by its first bytes); false to search for a plausible header
+ * first (joined mid-stream).
  */
 void of_framer_init(struct of_framer *f, uint8_t tag, bool synced);
 

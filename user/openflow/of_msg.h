@@ -36,6 +36,8 @@ struct of_conn;
  *           gap; at most 64 for a message held until its connection's
  *           roles were known)
  * @length:  the header's length field, bytes
+ * @bytes:   bytes of it that were seen: @length, less what a gap or the
+ *           end of its stream cut off (counters count these)
  * @version/@type/@xid: from the header (OpenFlow 1.5.1 §7.1.1)
  * @dir:     OFX_DIR_IN (switch -> controller) or OFX_DIR_OUT
  * @flags:   enum of_frame_flags | enum of_msg_flags
@@ -47,6 +49,7 @@ struct of_msg {
 	const uint8_t *data;
 	uint32_t caplen;
 	uint16_t length;
+	uint16_t bytes;
 	uint8_t version;
 	uint8_t type;
 	uint32_t xid;

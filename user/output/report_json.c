@@ -384,6 +384,25 @@ static json_t *jdpid(bool has, uint64_t dpid)
 	return json_string(buf);
 }
 
+/* {"in": {@m: msgs, @b: bytes}, "out": {...}} of @c[OFX_NDIRS]. */
+static json_t *dir_counts(const struct ofx_count *c, const char *m,
+			  const char *b)
+{
+	json_t *t = json_object();
+	int bad = !t;
+
+	for (int d = 0; t && d < OFX_NDIRS; d++) {
+		json_t *e = json_object();
+
+		if (e) {
+			put(e, m, jint(c[d].msgs), &bad);
+			put(e, b, jint(c[d].bytes), &bad);
+		}
+		put(t, dir_name[d], e, &bad);
+	}
+	return done(t, bad);
+}
+
 static json_t *conn_json(const struct ofx_conn_view *c,
 			 const struct ofx_run_info *info)
 {
@@ -414,6 +433,7 @@ static json_t *conn_json(const struct ofx_conn_view *c,
 	    jstr_or_null(ofx_close_reason_name(c->close_reason)), &bad);
 	put(o, "role_source", jstr_or_null(of_role_source_name(c->role_source)),
 	    &bad);
+	put(o, "protocol", jstr_or_null(of_protocol_name(c->protocol)), &bad);
 	put(o, "first_seen", jtime(c->first_ns, info), &bad);
 	put(o, "last_seen", jtime(c->last_ns, info), &bad);
 	for (int d = 0; d < OFX_NDIRS; d++)
@@ -432,6 +452,8 @@ static json_t *conn_json(const struct ofx_conn_view *c,
 		}
 		put(o, "tcp", t, &bad);
 	}
+	put(o, "tls", dir_counts(c->tls, "records", "bytes"), &bad);
+	put(o, "unverified", dir_counts(c->unverified, "msgs", "bytes"), &bad);
 	return done(o, bad);
 }
 
@@ -702,6 +724,7 @@ json_t *ofx_json_full(const struct ofx_stats *cur, const struct ofx_stats *prev,
 		put(loss, "kernel", group_json(cur, "loss.kernel"), &bad);
 	put(o, "loss", loss, &bad);
 	put(o, "reassembly", group_json(cur, "reassembly"), &bad);
+	put(o, "protocols", group_json(cur, "protocols"), &bad);
 	put(o, "switch_table", group_json(cur, "switches"), &bad);
 	put(o, "subtypes", group_json(cur, "subtypes"), &bad);
 	put(o, "latency_engine", group_json(cur, "latency"), &bad);

@@ -478,6 +478,7 @@ void ofx_console_print(FILE *f, const struct ofx_stats *cur,
 	print_group(&tail, cur, "loss", "loss", false);
 	print_group(&tail, cur, "loss.kernel", "kernel", false);
 	print_group(&tail, cur, "reassembly", "reassembly", false);
+	print_group(&tail, cur, "protocols", "protocols", false);
 	fflush(f);
 }
 
@@ -496,6 +497,7 @@ void ofx_text_report(FILE *f, const struct ofx_stats *st,
 	print_group(&o, st, "loss", "loss", false);
 	print_group(&o, st, "loss.kernel", "kernel", false);
 	print_group(&o, st, "reassembly", "reassembly", true);
+	print_group(&o, st, "protocols", "protocols", false);
 	print_group(&o, st, "switches", "switches", false);
 	fflush(f);
 }
