@@ -364,6 +364,7 @@ static void test_direction_and_connection(void **state)
 	msg(f, 0, 4, 3, 5, OUT, 1 * MS); /* same direction: an orphan */
 	msg(f, 1, 4, 3, 5, IN, 2 * MS); /* other connection: an orphan */
 	msg(f, 0, 4, 3, 5, IN, 3 * MS);
+	ofx_latency_finish(f->l); /* orphans count once nothing can match */
 	v = views(f, 1 * S);
 	assert_int_equal(E(v, 0, OFX_LAT_ECHO, CTL)->h.count, 1);
 	assert_int_equal(E(v, 0, OFX_LAT_ECHO, CTL)->h.min, 3 * MS);
@@ -409,6 +410,7 @@ static void test_multipart_parts(void **state)
 		mp_reply(f, 3, true, (11 + (uint64_t)i) * MS);
 	mp_reply(f, 3, false, 90 * MS);
 	mp_reply(f, 3, false, 95 * MS); /* nothing pending: an orphan */
+	ofx_latency_finish(f->l);
 	v = views(f, 1 * S);
 	assert_int_equal(E(v, 0, OFX_LAT_MULTIPART, CTL)->h.count, 1);
 	assert_int_equal(E(v, 0, OFX_LAT_MULTIPART, CTL)->h.min, 10 * MS);
@@ -456,7 +458,8 @@ static void test_late_reply_without_tick(void **state)
 
 	msg(f, 0, 4, 20, 1, OUT, 0);
 	msg(f, 0, 4, 21, 1, IN, 6 * S);
-	v = views(f, 6 * S);
+	ofx_latency_tick(f->l, 12 * S); /* the reply waited a window */
+	v = views(f, 12 * S);
 	assert_int_equal(E(v, 0, OFX_LAT_BARRIER, CTL)->h.count, 0);
 	assert_int_equal(E(v, 0, OFX_LAT_BARRIER, CTL)->c.unreplied, 1);
 	assert_int_equal(E(v, 0, OFX_LAT_BARRIER, CTL)->c.orphan_replies, 1);
@@ -608,6 +611,30 @@ static void test_dup_cap(void **state)
 	ofx_lat_views_free(v);
 }
 
+/* The two directions out of time order (a direction held until proven):
+ * a reply that reaches the engine before its request waits for it; a
+ * reply captured before a request is never its reply. */
+static void test_out_of_order_directions(void **state)
+{
+	struct fix *f = *state;
+	struct ofx_lat_views *v;
+
+	msg(f, 0, 4, 3, 8, IN, 5 * MS); /* ECHO_REPLY first, captured later */
+	msg(f, 0, 4, 2, 8, OUT, 2 * MS); /* its request */
+	msg(f, 0, 4, 19, 0, IN, 10 * MS); /* MULTIPART_REPLY at 10 ms */
+	msg(f, 0, 4, 18, 0, OUT, 11 * MS); /* a request after it, xid 0 */
+	msg(f, 0, 4, 19, 0, IN, 15 * MS); /* its reply */
+	ofx_latency_finish(f->l);
+	v = views(f, 1 * S);
+	assert_int_equal(E(v, 0, OFX_LAT_ECHO, CTL)->h.count, 1);
+	assert_int_equal(E(v, 0, OFX_LAT_ECHO, CTL)->h.min, 3 * MS);
+	assert_int_equal(E(v, 0, OFX_LAT_ECHO, CTL)->c.orphan_replies, 0);
+	assert_int_equal(E(v, 0, OFX_LAT_MULTIPART, CTL)->h.count, 1);
+	assert_int_equal(E(v, 0, OFX_LAT_MULTIPART, CTL)->h.min, 4 * MS);
+	assert_int_equal(E(v, 0, OFX_LAT_MULTIPART, CTL)->c.orphan_replies, 1);
+	ofx_lat_views_free(v);
+}
+
 /* A connection that closes with requests pending: unreplied. */
 static void test_close(void **state)
 {
@@ -645,6 +672,7 @@ int main(void)
 		T(test_per_switch),
 		T(test_pending_cap),
 		T(test_dup_cap),
+		T(test_out_of_order_directions),
 		T(test_close),
 	};
 

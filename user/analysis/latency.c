@@ -162,6 +162,15 @@ struct scope {
 	struct series *s[OFX_LAT_NKINDS][OFX_LAT_NFROM];
 };
 
+/* A reply waiting for its request (see early_push()). */
+struct reply {
+	uint64_t ts;
+	uint32_t xid;
+	uint8_t req_dir;
+	uint8_t kind;
+	bool more;
+};
+
 /* The engine's state of one connection (struct of_conn.lat). */
 struct lconn {
 	struct lconn *prev, *next;
@@ -179,6 +188,8 @@ struct lconn {
 	uint32_t pin_count;
 	uint8_t pin_k;
 	uint8_t pin_k_prev;
+	uint8_t nearly;
+	struct reply early[OFX_LAT_EARLY]; /* replies before their request */
 	struct req *tab;
 	uint32_t cap; /* slots, a power of two (0: no table yet) */
 	uint32_t n; /* pending */
@@ -641,14 +652,15 @@ static void req_add(struct ofx_latency *l, struct lconn *lc, uint64_t key,
 
 /* Slot of the oldest pending request with @key (and @kind unless it is
  * 0xff), or -1. */
-static int64_t req_find(const struct lconn *lc, uint64_t key, uint8_t kind)
+static int64_t req_find(const struct lconn *lc, uint64_t key, uint8_t kind,
+			uint64_t max_ts)
 {
 	uint32_t mask = lc->cap - 1, i;
 
 	if (!lc->n)
 		return -1;
 	for (i = home(key, mask); lc->tab[i].key; i = (i + 1) & mask)
-		if (lc->tab[i].key == key &&
+		if (lc->tab[i].key == key && lc->tab[i].ts <= max_ts &&
 		    (kind == 0xff ? lc->tab[i].first != MP_EXPIRED
 				  : lc->tab[i].kind == kind))
 			return i;
@@ -713,72 +725,153 @@ static inline uint64_t xid_key(uint8_t req_dir, uint32_t xid)
 	return K_XID | (uint64_t)req_dir << 32 | xid;
 }
 
-/* A reply-type message of @kind: match, time, count. */
-static void on_reply(struct ofx_latency *l, struct lconn *lc,
-		     const struct of_msg *m, uint8_t kind)
+/*
+ * A reply (or OFPT_ERROR: @kind 0xff) as the matcher sees it. Messages of
+ * the two directions of a connection can reach the engine out of time
+ * order (the OpenFlow stage holds the messages of a direction until it is
+ * proven OpenFlow, or until the roles are known): a reply that matches no
+ * request waits in a small per-connection queue (OFX_LAT_EARLY) for a
+ * request sent before it, and counts as an orphan only when it leaves the
+ * queue unmatched (full, older than the window, end).
+ */
+
+static bool reply_match(struct ofx_latency *l, struct lconn *lc,
+			const struct reply *r);
+
+/* Orphan outcome of early reply @r (errors without a request count
+ * nowhere). */
+static void early_orphan(struct ofx_latency *l, struct lconn *lc,
+			 const struct reply *r)
 {
-	uint8_t req_dir = m->dir ^ 1, from = from_of_dir(req_dir);
-	int64_t i = req_find(lc, xid_key(req_dir, m->xid), kind);
+	if (r->kind != 0xff)
+		outcome(l, lc, r->kind, from_of_dir(r->req_dir), O_ORPHAN,
+			r->ts);
+}
+
+/* Keep unmatched reply @r: the oldest waiting one gives way when full. */
+static void early_push(struct ofx_latency *l, struct lconn *lc,
+		       const struct reply *r)
+{
+	if (lc->nearly == OFX_LAT_EARLY) {
+		early_orphan(l, lc, &lc->early[0]);
+		memmove(lc->early, lc->early + 1,
+			sizeof(lc->early[0]) * (OFX_LAT_EARLY - 1));
+		lc->nearly--;
+	}
+	lc->early[lc->nearly++] = *r;
+}
+
+/* Waiting replies older than the window at @now (all when @all) become
+ * orphans. */
+static void early_expire(struct ofx_latency *l, struct lconn *lc, uint64_t now,
+			 bool all)
+{
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < lc->nearly; i++) {
+		if (all || lc->early[i].ts + l->window < now)
+			early_orphan(l, lc, &lc->early[i]);
+		else
+			lc->early[k++] = lc->early[i];
+	}
+	lc->nearly = k;
+}
+
+/* Request @kind (xid @xid, from @dir at @ts) was just added: replies that
+ * came before it and wait for it are matched now, in order. */
+static void early_match(struct ofx_latency *l, struct lconn *lc, uint8_t dir,
+			uint32_t xid, uint8_t kind, uint64_t ts)
+{
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < lc->nearly; i++) {
+		struct reply r = lc->early[i];
+
+		if (r.req_dir == dir && r.xid == xid && r.ts >= ts &&
+		    (r.kind == kind || r.kind == 0xff) &&
+		    reply_match(l, lc, &r))
+			continue;
+		lc->early[k++] = r;
+	}
+	lc->nearly = k;
+}
+
+/* A reply-type message of @kind: match, time, count. */
+/* Match reply @r (not an error) to its request. Return: false when no
+ * request was pending. */
+static bool reply_match(struct ofx_latency *l, struct lconn *lc,
+			const struct reply *r)
+{
+	uint8_t kind = r->kind, from = from_of_dir(r->req_dir);
+	int64_t i;
 	struct req *e;
 	uint64_t dt;
 
-	if (i < 0) {
-		outcome(l, lc, kind, from, O_ORPHAN, m->ts_ns);
-		return;
+	if (kind == 0xff) {
+		i = req_find(lc, xid_key(r->req_dir, r->xid), 0xff, r->ts);
+		if (i < 0)
+			return false;
+		e = &lc->tab[i];
+		if (e->kind == OFX_LAT_MULTIPART && !e->first)
+			outcome(l, lc, OFX_LAT_MULTIPART, e->from, O_ERROR,
+				r->ts);
+		outcome(l, lc,
+			e->kind == OFX_LAT_MULTIPART
+				? OFX_LAT_MULTIPART_COMPLETE
+				: e->kind,
+			e->from, O_ERROR, r->ts);
+		goto done;
 	}
+	i = req_find(lc, xid_key(r->req_dir, r->xid), kind, r->ts);
+	if (i < 0)
+		return false;
 	e = &lc->tab[i];
 	if (e->first == MP_EXPIRED) { /* a later part of a timed-out reply */
-		if (!m->dec.mp_more)
+		if (!r->more)
 			goto done;
-		return;
+		return true;
 	}
-	dt = m->ts_ns > e->ts ? m->ts_ns - e->ts : 0;
+	dt = r->ts - e->ts;
 	if (dt > l->window) {
-		unreplied(l, lc, e, m->ts_ns);
+		unreplied(l, lc, e, r->ts);
 		if (e->first) { /* multipart: its first part was in time */
 			e->first = MP_EXPIRED;
-			if (m->dec.mp_more)
-				return;
+			if (r->more)
+				return true;
 		} else {
-			outcome(l, lc, kind, from, O_ORPHAN, m->ts_ns);
+			outcome(l, lc, kind, from, O_ORPHAN, r->ts);
 		}
 		goto done;
 	}
 	if (kind != OFX_LAT_MULTIPART) {
-		sample(l, lc, kind, from, dt, m->ts_ns, -1);
+		sample(l, lc, kind, from, dt, r->ts, -1);
 		goto done;
 	}
 	if (!e->first) {
-		sample(l, lc, OFX_LAT_MULTIPART, from, dt, m->ts_ns, -1);
+		sample(l, lc, OFX_LAT_MULTIPART, from, dt, r->ts, -1);
 		e->first = 1;
 	}
-	if (m->dec.mp_more)
-		return;
-	sample(l, lc, OFX_LAT_MULTIPART_COMPLETE, from, dt, m->ts_ns, -1);
+	if (r->more)
+		return true;
+	sample(l, lc, OFX_LAT_MULTIPART_COMPLETE, from, dt, r->ts, -1);
 done:
 	tab_del(lc, (uint32_t)i);
 	l->st->pending--;
+	return true;
 }
 
-/* An OFPT_ERROR: ends the oldest pending request with its xid. */
-static void on_error(struct ofx_latency *l, struct lconn *lc,
-		     const struct of_msg *m)
+/* A reply-type message of @kind, or an OFPT_ERROR (@kind 0xff). */
+static void on_reply(struct ofx_latency *l, struct lconn *lc,
+		     const struct of_msg *m, uint8_t kind)
 {
-	uint8_t req_dir = m->dir ^ 1;
-	int64_t i = req_find(lc, xid_key(req_dir, m->xid), 0xff);
-	struct req *e;
+	struct reply r = {.ts = m->ts_ns,
+			  .xid = m->xid,
+			  .req_dir = m->dir ^ 1,
+			  .kind = kind,
+			  .more = m->dec.mp_more};
 
-	if (i < 0)
-		return;
-	e = &lc->tab[i];
-	if (e->kind == OFX_LAT_MULTIPART && !e->first)
-		outcome(l, lc, OFX_LAT_MULTIPART, e->from, O_ERROR, m->ts_ns);
-	outcome(l, lc,
-		e->kind == OFX_LAT_MULTIPART ? OFX_LAT_MULTIPART_COMPLETE
-					     : e->kind,
-		e->from, O_ERROR, m->ts_ns);
-	tab_del(lc, (uint32_t)i);
-	l->st->pending--;
+	if (!reply_match(l, lc, &r))
+		early_push(l, lc, &r);
 }
 
 /* Sampling bits of a PACKET_IN key's hash (not those that index tables). */
@@ -841,7 +934,7 @@ static void on_pin_response(struct ofx_latency *l, struct lconn *lc,
 	kmin = lc->pin_k < lc->pin_k_prev ? lc->pin_k : lc->pin_k_prev;
 	if (kmin && (sel_bits(key) & ((1u << kmin) - 1)))
 		return;
-	i = req_find(lc, key, OFX_LAT_PACKET_IN);
+	i = req_find(lc, key, OFX_LAT_PACKET_IN, m->ts_ns);
 	if (i < 0) {
 		/* an unknown buffer_id is an orphan unless sampling may have
 		 * left its PACKET_IN out */
@@ -850,7 +943,7 @@ static void on_pin_response(struct ofx_latency *l, struct lconn *lc,
 				O_ORPHAN, m->ts_ns);
 		return;
 	}
-	dt = m->ts_ns > lc->tab[i].ts ? m->ts_ns - lc->tab[i].ts : 0;
+	dt = m->ts_ns - lc->tab[i].ts;
 	if (dt > l->window) {
 		outcome(l, lc, OFX_LAT_PACKET_IN, OFX_LAT_FROM_SWITCH,
 			O_UNREPLIED, m->ts_ns);
@@ -881,16 +974,20 @@ static void on_msg(void *ctx, const struct of_msg *m)
 		l->now = m->ts_ns;
 	if (lc->n && m->ts_ns > lc->oldest + l->window)
 		sweep(l, lc, m->ts_ns, SWEEP_EXPIRED);
+	if (lc->nearly && m->ts_ns > lc->early[0].ts + l->window)
+		early_expire(l, lc, m->ts_ns, false);
 	switch (k.role) {
 	case R_REQ:
 		req_add(l, lc, xid_key(m->dir, m->xid), k.kind,
 			from_of_dir(m->dir), m->ts_ns);
+		if (__builtin_expect(lc->nearly != 0, 0))
+			early_match(l, lc, m->dir, m->xid, k.kind, m->ts_ns);
 		break;
 	case R_REP:
 		on_reply(l, lc, m, k.kind);
 		break;
 	case R_ERROR:
-		on_error(l, lc, m);
+		on_reply(l, lc, m, 0xff);
 		break;
 	case R_PIN:
 		if (m->dir != OFX_DIR_IN)
@@ -956,6 +1053,7 @@ static void on_conn(void *ctx, struct of_conn *c, enum of_conn_event ev)
 		if (!lc)
 			return;
 		sweep(l, lc, l->now, SWEEP_ALL);
+		early_expire(l, lc, l->now, true);
 		conn_free(l, lc);
 		break;
 	}
@@ -1002,17 +1100,22 @@ void ofx_latency_tick(struct ofx_latency *l, uint64_t now_ns)
 {
 	if (now_ns > l->now)
 		l->now = now_ns;
-	for (struct lconn *lc = l->conns; lc; lc = lc->next)
+	for (struct lconn *lc = l->conns; lc; lc = lc->next) {
 		if (lc->n && lc->oldest + l->window < l->now)
 			sweep(l, lc, l->now, SWEEP_EXPIRED);
+		if (lc->nearly && lc->early[0].ts + l->window < l->now)
+			early_expire(l, lc, l->now, false);
+	}
 	l->st->hist_bytes = l->gpool.bytes + l->spool.bytes;
 	l->st->hist_dropped = l->gpool.dropped + l->spool.dropped;
 }
 
 void ofx_latency_finish(struct ofx_latency *l)
 {
-	for (struct lconn *lc = l->conns; lc; lc = lc->next)
+	for (struct lconn *lc = l->conns; lc; lc = lc->next) {
 		sweep(l, lc, l->now, SWEEP_ALL);
+		early_expire(l, lc, l->now, true);
+	}
 	l->st->hist_bytes = l->gpool.bytes + l->spool.bytes;
 	l->st->hist_dropped = l->gpool.dropped + l->spool.dropped;
 }

@@ -27,6 +27,13 @@
  * The figures are then those of the sample (pin_unsampled counts the
  * rest).
  *
+ * The two directions of a connection may reach the engine out of time
+ * order (the OpenFlow stage holds a direction's messages until its roles
+ * are known or it is proven OpenFlow): a request is matched only by a
+ * reply captured after it, and a reply without a request waits (at most
+ * OFX_LAT_EARLY per connection, at most the window) for a request
+ * captured before it before it counts as an orphan.
+ *
  * A request unanswered within the window (default 5 s, also at the end of a
  * file or of its connection) counts as unreplied; a reply that matches no
  * pending request (a mid-stream join, a late reply) as an orphan. For
@@ -60,6 +67,8 @@
 #define OFX_LAT_PIN_FULL_RATE 50000
 /* pending requests with one key (kind, requester, xid / buffer_id / frame) */
 #define OFX_LAT_DUP_MAX 16
+/* replies kept per connection while their request may still come */
+#define OFX_LAT_EARLY 8
 #define OFX_LAT_MEMORY_DEFAULT (64ull << 20) /* per-switch hist bytes */
 #define OFX_LAT_FRAME_BYTES 64 /* frame bytes compared for PACKET_IN */
 #define OFX_LAT_MAX_SCOPES 1024 /* per-switch scopes (as switch records) */
