@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <inttypes.h>
+#include <malloc.h>
 
 #include "ofx_test_util.h"
 #include "stream/reasm.h"
@@ -318,7 +319,8 @@ static void test_ooo_two(void **state)
 	seg(c, IN, 1, isn, SYN, NULL, 0);
 	s_part(c, 2, isn, 200, S_LEN, 0);
 	assert_int_equal(c->st->reasm.ooo_segs, 1);
-	assert_int_equal(c->st->reasm.ooo_bytes_queued, 248);
+	assert_int_equal(c->st->reasm.ooo_bytes_queued,
+			 ofx_reasm_ooo_cost(248));
 	assert_total(c, IN, 0, 0);
 	s_part(c, 3, isn, 0, 200, 0);
 	assert_s(c, IN, 1);
@@ -339,7 +341,8 @@ static void test_ooo_three_reversed(void **state)
 	s_part(c, 2, isn, 300, S_LEN, 0);
 	s_part(c, 3, isn, 100, 300, 0);
 	assert_int_equal(c->st->reasm.ooo_segs, 2);
-	assert_int_equal(c->st->reasm.ooo_bytes_queued, 348);
+	assert_int_equal(c->st->reasm.ooo_bytes_queued,
+			 ofx_reasm_ooo_cost(148) + ofx_reasm_ooo_cost(200));
 	assert_total(c, IN, 0, 0);
 	s_part(c, 4, isn, 0, 100, 0);
 	assert_s(c, IN, 1);
@@ -387,7 +390,8 @@ static void test_ooo_duplicate(void **state)
 	s_part(c, 3, isn, 200, S_LEN, 0); /* same again */
 	s_part(c, 4, isn, 250, 300, 0); /* inside it */
 	assert_int_equal(c->st->reasm.ooo_dropped_segs, 2);
-	assert_int_equal(c->st->reasm.ooo_bytes_queued, 248);
+	assert_int_equal(c->st->reasm.ooo_bytes_queued,
+			 ofx_reasm_ooo_cost(248));
 	assert_total(c, IN, 0, 0);
 	s_part(c, 5, isn, 0, 200, 0);
 	assert_s(c, IN, 1);
@@ -499,7 +503,8 @@ static void setup_hole(struct ctx *c, const struct ofx_reasm_opts *o,
 	s_part(c, 20, isn, 120, S_LEN, 0);
 	assert_total(c, IN, 2, 40); /* PACKET_IN [40,140) not complete */
 	assert_int_equal(c->st->reasm.ooo_segs, 1);
-	assert_int_equal(c->st->reasm.ooo_bytes_queued, 328);
+	assert_int_equal(c->st->reasm.ooo_bytes_queued,
+			 ofx_reasm_ooo_cost(328));
 }
 
 /* After the hole [60,120) was given up: everything else counted. */
@@ -587,33 +592,44 @@ static void test_hole_max_ooo_segs(void **state)
 	seg(c, IN, 1, 9, SYN, NULL, 0);
 	s_part(c, 2, 9, 0, 60, 0);
 	s_part(c, 3, 9, 120, 200, 0);
+	/* continues [120,200), whose entry has no room for it: a second
+	 * entry, with room for twice the first one's 80 bytes */
 	s_part(c, 4, 9, 200, 300, 0);
 	assert_int_equal(c->st->reasm.ooo_segs, 2);
 	assert_int_equal(c->st->reasm.gaps, 0);
-	assert_int_equal(c->st->reasm.ooo_bytes_queued, 180);
-	s_part(c, 5, 9, 300, S_LEN, 0); /* a third would exceed 2 */
+	assert_int_equal(c->st->reasm.ooo_bytes_queued,
+			 ofx_reasm_ooo_cost(80) + ofx_reasm_ooo_cost(160));
+	/* 100 bytes in the second entry, no room for 148 more: a third
+	 * entry would exceed 2 */
+	s_part(c, 5, 9, 300, S_LEN, 0);
 	assert_hole_given_up(c);
 }
 
 static void test_hole_max_ooo_bytes(void **state)
 {
 	struct ctx *c = *state;
-	struct ofx_reasm_opts o = {.max_ooo_bytes = 200};
+	/* room for the memory of one 180-byte entry */
+	struct ofx_reasm_opts o = {.max_ooo_bytes =
+					   (uint32_t)ofx_reasm_ooo_cost(180)};
 
 	new_reasm(c, &o);
 	seg(c, IN, 1, 9, SYN, NULL, 0);
 	s_part(c, 2, 9, 0, 60, 0);
 	s_part(c, 3, 9, 120, 300, 0); /* 180 queued */
 	assert_int_equal(c->st->reasm.gaps, 0);
-	assert_int_equal(c->st->reasm.ooo_bytes_queued, 180);
-	s_part(c, 4, 9, 300, S_LEN, 0); /* +148 would exceed 200 */
+	assert_int_equal(c->st->reasm.ooo_bytes_queued,
+			 ofx_reasm_ooo_cost(180));
+	s_part(c, 4, 9, 300, S_LEN, 0); /* +148 would exceed it */
+	assert_int_equal(c->st->reasm.ooo_limit_gaps, 1);
 	assert_hole_given_up(c);
 }
 
 static void test_hole_max_total_ooo_bytes(void **state)
 {
 	struct ctx *c = *state;
-	struct ofx_reasm_opts o = {.max_total_ooo_bytes = 500};
+	/* room for one 328-byte entry and a half */
+	struct ofx_reasm_opts o = {.max_total_ooo_bytes =
+					   ofx_reasm_ooo_cost(328) * 3 / 2};
 	struct ofx_flow_key k2 = ofxt_key(3, 40001, 2, 6653);
 	struct ofx_segment s;
 
@@ -626,12 +642,14 @@ static void test_hole_max_total_ooo_bytes(void **state)
 	s = ofxt_seg(&k2, IN, 5, 1001, ACK, S, 60);
 	ofx_reasm_feed(c->k->r, &s);
 	assert_int_equal(c->st->reasm.gaps, 0);
-	/* 328 more would make 656 > 500: one hole is given up */
+	/* a second 328-byte entry would exceed it: one hole is given up */
 	s = ofxt_seg(&k2, IN, 6, 1001 + 120, ACK, S + 120, S_LEN - 120);
 	ofx_reasm_feed(c->k->r, &s);
 	assert_int_equal(c->st->reasm.gaps, 1);
 	assert_int_equal(c->st->reasm.gap_bytes, 60);
-	assert_true(c->st->reasm.ooo_bytes_queued <= 500);
+	assert_int_equal(c->st->reasm.ooo_limit_gaps, 1);
+	assert_int_equal(c->st->reasm.ooo_bytes_queued,
+			 ofx_reasm_ooo_cost(328));
 	ofx_reasm_flush(c->k->r);
 	assert_s(c, IN, 2);
 	assert_int_equal(c->st->reasm.gaps, 2);
@@ -1069,6 +1087,132 @@ static void test_retrans_after_close(void **state)
 	assert_int_equal(c->st->reasm.midstream_joins, 1);
 }
 
+/*
+ * A run of adjacent one-byte segments after a hole coalesces into a few
+ * queue entries (each new one with room for twice the last one's
+ * payload), not one entry each; filling the hole delivers all in order.
+ */
+static void test_ooo_coalesce(void **state)
+{
+	struct ctx *c = *state;
+	const uint32_t isn = 3;
+
+	new_reasm(c, NULL);
+	seg(c, IN, 1, isn, SYN, NULL, 0);
+	s_part(c, 2, isn, 0, 8, 0);
+	for (uint32_t i = 9; i < S_LEN; i++) /* hole [8,9) */
+		s_part(c, 3 + i, isn, i, i + 1, 0);
+	assert_int_equal(c->st->reasm.ooo_segs, S_LEN - 9);
+	assert_int_equal(c->st->reasm.ooo_dropped_segs, 0);
+	print_message("ooo_coalesce: %u one-byte segments queued in %" PRIu64
+		      " bytes (one entry each: %" PRIu64 ")\n",
+		      S_LEN - 9, c->st->reasm.ooo_bytes_queued,
+		      (S_LEN - 9) * ofx_reasm_ooo_cost(1));
+	assert_true(c->st->reasm.ooo_bytes_queued <=
+		    2 * ofx_reasm_ooo_cost(S_LEN));
+	assert_total(c, IN, 0, 0);
+	s_part(c, 500, isn, 8, 9, 0);
+	assert_s(c, IN, 1);
+	assert_int_equal(c->st->reasm.ooo_bytes_queued, 0);
+	assert_int_equal(c->st->reasm.gaps, 0);
+	assert_int_equal(c->st->reasm.retrans_bytes, 0);
+	assert_int_equal(c->st->of.framing.resyncs, 0);
+	assert_int_equal(c->st->of.framing.partial_msgs, 0);
+}
+
+/* Bytes malloc holds now (heap chunks in use + mmapped chunks). */
+static size_t heap_in_use(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+}
+
+/*
+ * 100,000 one-byte out-of-order segments, none adjacent to another (no
+ * coalescing), behind one hole, limits out of the way: ooo_bytes_queued
+ * says at least what the allocator really holds for them, and not much
+ * more.
+ */
+static void test_ooo_memory_accounted(void **state)
+{
+	struct ctx *c = *state;
+	struct ofx_reasm_opts o = {.max_ooo_segs = 1u << 20,
+				   .max_ooo_bytes = 1u << 30,
+				   .max_total_ooo_bytes = 1ull << 32};
+	const uint32_t n = 100000, isn = 7;
+	uint8_t b = 0;
+	size_t before, held;
+
+	new_reasm(c, &o);
+	seg(c, IN, 1, isn, SYN, NULL, 0);
+	s_part(c, 2, isn, 0, 8, 0); /* HELLO: the connection is set up */
+	before = heap_in_use();
+	for (uint32_t i = 0; i < n; i++)
+		seg(c, IN, 3, isn + 1 + 10 + 2 * i, ACK, &b, 1);
+	held = heap_in_use() - before;
+	assert_int_equal(c->st->reasm.ooo_segs, n);
+	assert_int_equal(c->st->reasm.gaps, 0);
+	print_message("ooo_memory: %u one-byte segments hold %zu bytes, "
+		      "ooo_bytes_queued %" PRIu64 "\n",
+		      n, held, c->st->reasm.ooo_bytes_queued);
+	/* (a few bytes of the heap's own bookkeeping, e.g. a fencepost
+	 * when it grows, belong to no request) */
+	assert_true(c->st->reasm.ooo_bytes_queued + 64 >= held);
+	/* honest, not a wild over-estimate */
+	assert_true(c->st->reasm.ooo_bytes_queued <= held + held / 4);
+	ofx_reasm_flush(c->k->r);
+	assert_int_equal(c->st->reasm.ooo_bytes_queued, 0);
+	assert_int_equal(c->st->reasm.gaps, n);
+}
+
+/*
+ * The global cap bounds what the queues really hold: 64 connections
+ * with 4,000 one-byte out-of-order segments each (256,000 segments)
+ * under a 1 MiB cap.
+ */
+static void test_ooo_global_cap_bounds_memory(void **state)
+{
+	struct ctx *c = *state;
+	const uint64_t cap = 1u << 20;
+	struct ofx_reasm_opts o = {.max_ooo_segs = 1u << 20,
+				   .max_ooo_bytes = 1u << 30,
+				   .max_total_ooo_bytes = cap};
+	const uint32_t nconn = 64, n = 4000;
+	struct ofx_flow_key k[64];
+	struct ofx_segment s;
+	uint8_t b = 0;
+	size_t before, held;
+
+	new_reasm(c, &o);
+	for (uint32_t j = 0; j < nconn; j++) {
+		k[j] = ofxt_key(1, (uint16_t)(20000 + j), 2, 6653);
+		s = ofxt_seg(&k[j], IN, 1, 1000, SYN, NULL, 0);
+		ofx_reasm_feed(c->k->r, &s);
+		s = ofxt_seg(&k[j], IN, 2, 1001, ACK, S, 8);
+		ofx_reasm_feed(c->k->r, &s);
+	}
+	before = heap_in_use();
+	for (uint32_t j = 0; j < nconn; j++) {
+		for (uint32_t i = 0; i < n; i++) {
+			s = ofxt_seg(&k[j], IN, 3, 1001 + 10 + 2 * i, ACK, &b,
+				     1);
+			ofx_reasm_feed(c->k->r, &s);
+		}
+	}
+	held = heap_in_use() - before;
+	print_message("ooo_global_cap: %u segments under a %" PRIu64
+		      "-byte cap hold %zu bytes, ooo_bytes_queued %" PRIu64
+		      ", gaps %" PRIu64 "\n",
+		      nconn * n, cap, held, c->st->reasm.ooo_bytes_queued,
+		      c->st->reasm.gaps);
+	assert_true(c->st->reasm.ooo_bytes_queued <= cap);
+	assert_true(held <= cap);
+	assert_true(c->st->reasm.gaps > 0);
+	/* every hole given up here was given up for the cap */
+	assert_int_equal(c->st->reasm.ooo_limit_gaps, c->st->reasm.gaps);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1105,6 +1249,9 @@ int main(void)
 		T(test_role_fallback),
 		T(test_keepalive_first),
 		T(test_retrans_after_close),
+		T(test_ooo_coalesce),
+		T(test_ooo_memory_accounted),
+		T(test_ooo_global_cap_bounds_memory),
 	};
 #undef T
 

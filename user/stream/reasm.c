@@ -13,6 +13,8 @@
 #define DEF_MAX_OOO_SEGS 4096u
 #define DEF_MAX_OOO_BYTES (4u << 20)
 #define DEF_MAX_TOTAL_OOO_BYTES (64ull << 20)
+/* glibc's default M_MMAP_THRESHOLD: larger requests are mmapped. */
+#define MALLOC_MMAP_THRESHOLD (128u << 10)
 #define DEF_HOLE_TIMEOUT_NS 1000000000ull
 #define DEF_IDLE_TIMEOUT_NS 300000000000ull
 /* Connections closed by FIN or RST are remembered this long (capture
@@ -22,12 +24,18 @@
 /* Closed connections remembered at once (direct-mapped by tuple). */
 #define TIME_WAIT_SLOTS 4096u
 
-/* An out-of-order segment's payload, queued until the hole before it fills. */
+/* Adjacent out-of-order segments are appended to one queue entry up to
+ * this much payload (growing it geometrically). */
+#define OOO_COALESCE_MAX (64u << 10)
+
+/* Out-of-order payload queued until the hole before it fills: one
+ * segment, or adjacent ones appended to it (coalesced). */
 struct ooo_seg {
 	struct ooo_seg *next;
-	uint64_t ts_ns;
+	uint64_t ts_ns; /* of its first segment */
 	uint32_t seq;
 	uint32_t len;
+	uint32_t cap; /* room for payload (the whole allocation) */
 	uint8_t data[];
 };
 
@@ -43,8 +51,8 @@ struct half {
 	struct ooo_seg *ooo_tail; /* last of ooo */
 	uint32_t ooo_end; /* highest seq + len queued: appends at or past it
 			   * need no scan (valid while ooo is not empty) */
-	uint32_t ooo_n;
-	uint32_t ooo_bytes;
+	uint32_t ooo_n; /* queue entries */
+	uint64_t ooo_mem; /* bytes the queue holds: ooo_cost() of each */
 	uint64_t hole_since_ns;
 };
 
@@ -73,7 +81,7 @@ struct ofx_reasm {
 	uint64_t next_id;
 	uint64_t now_ns; /* ts of the segment or tick being processed */
 	struct conn *lru_head, *lru_tail;
-	uint64_t ooo_total;
+	uint64_t ooo_total; /* ooo_mem of all halves */
 	struct time_wait *tw; /* TIME_WAIT_SLOTS entries */
 };
 
@@ -189,6 +197,46 @@ static void lru_push_head(struct ofx_reasm *r, struct conn *c)
 		r->lru_tail = c;
 }
 
+/*
+ * Bytes a malloc(@n) takes from the heap, as glibc's allocator does it on
+ * 64-bit (the one Debian ships): the request plus a size_t header in
+ * 16-byte granules, 32 bytes at least; from the mmap threshold (128 KiB)
+ * on, whole pages plus two size_t. Other allocators round alike or less.
+ */
+static size_t malloc_cost(size_t n)
+{
+	const size_t hdr = sizeof(size_t);
+	size_t c;
+
+	if (n >= MALLOC_MMAP_THRESHOLD)
+		return (n + 2 * hdr + 4095) & ~(size_t)4095;
+	c = (n + hdr + 15) & ~(size_t)15;
+	return c < 4 * hdr ? 4 * hdr : c;
+}
+
+/* Payload room of a queue entry allocated for @len bytes: the rounding
+ * malloc adds anyway is room too (requested, so usable). */
+static uint32_t ooo_room(uint32_t len)
+{
+	size_t n = sizeof(struct ooo_seg) + len;
+
+	if (n >= MALLOC_MMAP_THRESHOLD - 64)
+		return len;
+	return (uint32_t)(malloc_cost(n) - sizeof(size_t) -
+			  sizeof(struct ooo_seg));
+}
+
+/* Bytes a queue entry with @cap bytes of payload room holds. */
+static size_t ooo_cost(uint32_t cap)
+{
+	return malloc_cost(sizeof(struct ooo_seg) + cap);
+}
+
+uint64_t ofx_reasm_ooo_cost(uint32_t len)
+{
+	return ooo_cost(ooo_room(len));
+}
+
 static void deliver(struct ofx_reasm *r, struct conn *c, int hi,
 		    const uint8_t *data, uint32_t len)
 {
@@ -204,8 +252,8 @@ static void ooo_pop(struct ofx_reasm *r, struct half *h)
 
 	h->ooo = q->next;
 	h->ooo_n--;
-	h->ooo_bytes -= q->len;
-	r->ooo_total -= q->len;
+	h->ooo_mem -= ooo_cost(q->cap);
+	r->ooo_total -= ooo_cost(q->cap);
 	r->st->ooo_bytes_queued = r->ooo_total;
 	if (h->ooo)
 		h->hole_since_ns = h->ooo->ts_ns;
@@ -351,12 +399,45 @@ static struct conn *conn_create(struct ofx_reasm *r,
 	return c;
 }
 
+/* Would @entries more queue entries holding @mem more bytes exceed a
+ * limit of half @h or the global one? */
 static bool queue_full(const struct ofx_reasm *r, const struct half *h,
-		       uint32_t len)
+		       uint64_t mem, uint32_t entries)
 {
-	return h->ooo_n + 1 > r->o.max_ooo_segs ||
-	       h->ooo_bytes + len > r->o.max_ooo_bytes ||
-	       r->ooo_total + len > r->o.max_total_ooo_bytes;
+	return h->ooo_n + entries > r->o.max_ooo_segs ||
+	       h->ooo_mem + mem > r->o.max_ooo_bytes ||
+	       r->ooo_total + mem > r->o.max_total_ooo_bytes;
+}
+
+/*
+ * How @len bytes at @seq would be queued in @h: appended to the last
+ * entry (its room suffices: *@mem = 0, return true), or in a new entry
+ * with *@room bytes of payload room that holds *@mem bytes. A segment
+ * that continues the last entry but does not fit gets a new entry with
+ * room for twice the last one's payload (up to OOO_COALESCE_MAX), so that
+ * a run of small adjacent segments takes a few entries, not one each.
+ */
+static bool plan_entry(const struct half *h, uint32_t seq, uint32_t len,
+		       uint32_t *room, uint64_t *mem)
+{
+	const struct ooo_seg *t = h->ooo_tail;
+	uint32_t want = len;
+
+	if (t && t->seq + t->len == seq && h->ooo_end == seq) {
+		if (t->cap - t->len >= len) {
+			*mem = 0;
+			return true;
+		}
+		if (len < OOO_COALESCE_MAX) {
+			want = t->len < OOO_COALESCE_MAX / 2 ? 2 * t->len
+							     : OOO_COALESCE_MAX;
+			if (want < len)
+				want = len;
+		}
+	}
+	*room = ooo_room(want);
+	*mem = ooo_cost(*room);
+	return false;
 }
 
 static void feed_payload(struct ofx_reasm *r, struct conn *c, int hi,
@@ -364,14 +445,21 @@ static void feed_payload(struct ofx_reasm *r, struct conn *c, int hi,
 			 uint64_t ts_ns);
 
 /* Queue @len bytes at @seq (after next_seq), giving up holes, oldest
- * first, while the queue limits would be exceeded. */
+ * first, while the queue limits would be exceeded (ooo_limit_gaps). */
 static void enqueue(struct ofx_reasm *r, struct conn *c, int hi, uint32_t seq,
 		    const uint8_t *data, uint32_t len, uint64_t ts_ns)
 {
 	struct half *h = &c->h[hi];
 	struct ooo_seg **pp = &h->ooo, *q;
+	uint32_t room = 0;
+	uint64_t mem;
+	bool append;
 
-	while (queue_full(r, h, len)) {
+	for (;;) {
+		append = plan_entry(h, seq, len, &room, &mem);
+		if (!queue_full(r, h, mem, append ? 0 : 1))
+			break;
+		r->st->ooo_limit_gaps++;
 		if (!h->ooo || seq_diff(seq, h->ooo->seq) < 0) {
 			/* The oldest hole ends at this segment. */
 			give_up(r, c, hi, seq);
@@ -385,6 +473,14 @@ static void enqueue(struct ofx_reasm *r, struct conn *c, int hi, uint32_t seq,
 			feed_payload(r, c, hi, seq, data, len, ts_ns);
 			return;
 		}
+	}
+	if (append) {
+		q = h->ooo_tail;
+		memcpy(q->data + q->len, data, len);
+		q->len += len;
+		h->ooo_end = seq + len;
+		r->st->ooo_segs++;
+		return;
 	}
 	/* Segments after a hole mostly arrive in order: append directly. */
 	if (h->ooo_tail && seq_diff(seq, h->ooo_end) >= 0)
@@ -400,7 +496,7 @@ static void enqueue(struct ofx_reasm *r, struct conn *c, int hi, uint32_t seq,
 		if (seq_diff(e->seq, seq) > 0)
 			break;
 	}
-	q = malloc(sizeof(*q) + len);
+	q = malloc(sizeof(*q) + room);
 	if (!q) {
 		r->st->ooo_dropped_segs++;
 		return;
@@ -408,6 +504,7 @@ static void enqueue(struct ofx_reasm *r, struct conn *c, int hi, uint32_t seq,
 	q->ts_ns = ts_ns;
 	q->seq = seq;
 	q->len = len;
+	q->cap = room;
 	memcpy(q->data, data, len);
 	q->next = *pp;
 	*pp = q;
@@ -418,8 +515,8 @@ static void enqueue(struct ofx_reasm *r, struct conn *c, int hi, uint32_t seq,
 	if (!h->ooo_n || ts_ns < h->hole_since_ns)
 		h->hole_since_ns = ts_ns;
 	h->ooo_n++;
-	h->ooo_bytes += len;
-	r->ooo_total += len;
+	h->ooo_mem += mem;
+	r->ooo_total += mem;
 	r->st->ooo_bytes_queued = r->ooo_total;
 	r->st->ooo_segs++;
 }

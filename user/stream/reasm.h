@@ -23,16 +23,26 @@
  *   wraparound works): retrans_segs += 1, retrans_bytes += its length;
  *   partly before: the old prefix is trimmed and added to retrans_bytes.
  * - Payload after the next expected seq: copied into the half's
- *   out-of-order queue (sorted by seq), ooo_segs += 1. A queued segment
- *   wholly covered by already queued data is dropped (ooo_dropped_segs).
- *   When the hole fills, queued data is delivered in order, overlaps trimmed
- *   (counted in retrans_bytes).
+ *   out-of-order queue (sorted by seq), ooo_segs += 1. A segment that
+ *   continues the queue's last entry is appended to it while it has room
+ *   (adjacent segments coalesce; a new entry after a full one gets room
+ *   for twice its payload, up to 64 KiB). A queued segment wholly covered by already
+ *   queued data is dropped (ooo_dropped_segs). When the hole fills, queued
+ *   data is delivered in order, overlaps trimmed (counted in
+ *   retrans_bytes).
+ * - Queue memory is counted as the heap holds it: each entry's header and
+ *   payload room with malloc's rounding (ofx_reasm_ooo_cost()), never
+ *   the payload alone; ooo_bytes_queued is that sum over all halves.
  * - A hole is given up (gaps += 1, gap_bytes += its size, ops->gap is
- *   called, delivery continues with the queued data) when the queue would
- *   exceed max_ooo_segs / max_ooo_bytes / the global max_total_ooo_bytes,
- *   when it has been open longer than hole_timeout_ns (measured from the
- *   ts_ns of the first segment queued behind it, checked in
- *   ofx_reasm_feed() and ofx_reasm_tick()), on RST and on close.
+ *   called, delivery continues with the queued data) when queueing a
+ *   segment would exceed max_ooo_segs entries or max_ooo_bytes of memory
+ *   of its half, or max_total_ooo_bytes of memory of all halves (each such
+ *   hole also counts in ooo_limit_gaps; the oldest hole of the segment's
+ *   half goes first, and when that half queues nothing yet the hole before
+ *   the segment itself), when it has been open longer than hole_timeout_ns
+ *   (measured from the ts_ns of the first segment queued behind it,
+ *   checked in ofx_reasm_feed() and ofx_reasm_tick()), on RST and on
+ *   close.
  * - A half is finished once it has delivered everything up to its FIN. The
  *   connection closes (connections_closed, ops->close) when both halves are
  *   finished (OFX_CLOSE_FIN) or at an RST of either half (OFX_CLOSE_RST).
@@ -65,10 +75,13 @@
  * @retrans_bytes:     payload bytes seen twice (retransmissions, overlaps)
  * @ooo_segs:          segments that arrived ahead of a hole and were queued
  * @ooo_dropped_segs:  out-of-order segments dropped (covered, or no memory)
+ * @ooo_limit_gaps:    holes given up because an out-of-order queue limit
+ *                     was reached (also in @gaps)
  * @gaps:              holes given up on (never filled): stream skipped on
  * @gap_bytes:         bytes in those holes (never seen)
  * @midstream_joins:   connections first seen without their SYN
- * @ooo_bytes_queued:  bytes held in out-of-order queues now
+ * @ooo_bytes_queued:  heap bytes out-of-order queues hold now (entry
+ *                     headers, payload room, malloc's rounding)
  */
 struct ofx_reasm_stats {
 	uint64_t connections_active;
@@ -80,6 +93,7 @@ struct ofx_reasm_stats {
 	uint64_t retrans_bytes;
 	uint64_t ooo_segs;
 	uint64_t ooo_dropped_segs;
+	uint64_t ooo_limit_gaps;
 	uint64_t gaps;
 	uint64_t gap_bytes;
 	uint64_t midstream_joins;
@@ -154,9 +168,10 @@ struct ofx_stream_ops {
  * struct ofx_reasm_opts - limits; 0 in a field selects the default.
  * @max_conns:          connections tracked at once (4096); the least
  *                      recently used is evicted beyond it
- * @max_ooo_segs:       out-of-order segments held per half (4096)
- * @max_ooo_bytes:      out-of-order payload bytes held per half (4 MiB)
- * @max_total_ooo_bytes: out-of-order payload bytes held in all (64 MiB)
+ * @max_ooo_segs:       out-of-order queue entries per half (4096)
+ * @max_ooo_bytes:      heap bytes an out-of-order queue holds per half
+ *                      (4 MiB; as ofx_reasm_ooo_cost() counts them)
+ * @max_total_ooo_bytes: heap bytes all out-of-order queues hold (64 MiB)
  * @hole_timeout_ns:    a hole not filled for this long is given up (1 s)
  * @idle_timeout_ns:    a connection without segments for this long is
  *                      closed (300 s)
@@ -180,6 +195,13 @@ struct ofx_reasm;
 struct ofx_reasm *ofx_reasm_new(const struct ofx_reasm_opts *opts,
 				const struct ofx_stream_ops *ops,
 				struct ofx_reasm_stats *st);
+
+/**
+ * ofx_reasm_ooo_cost() - heap bytes a queue entry holding one
+ * out-of-order segment of @len payload bytes takes (header, payload room,
+ * malloc's rounding): what ooo_bytes_queued and the memory limits count.
+ */
+uint64_t ofx_reasm_ooo_cost(uint32_t len);
 
 /**
  * ofx_reasm_feed() - process one segment (or chunk). Payload bytes are
