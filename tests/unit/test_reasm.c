@@ -1152,6 +1152,12 @@ static void test_ooo_memory_accounted(void **state)
 		seg(c, IN, 3, isn + 1 + 10 + 2 * i, ACK, &b, 1);
 	held = heap_in_use() - before;
 	assert_int_equal(c->st->reasm.ooo_segs, n);
+	if (!held) {
+		/* another allocator (ASan's) that mallinfo2() does not see */
+		print_message(
+			"ooo_memory: mallinfo2() sees no heap: skipped\n");
+		skip();
+	}
 	assert_int_equal(c->st->reasm.gaps, 0);
 	print_message("ooo_memory: %u one-byte segments hold %zu bytes, "
 		      "ooo_bytes_queued %" PRIu64 "\n",
