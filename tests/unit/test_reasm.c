@@ -1087,6 +1087,129 @@ static void test_retrans_after_close(void **state)
 	assert_int_equal(c->st->reasm.midstream_joins, 1);
 }
 
+/* Kinds of connection for the eviction tests. */
+enum { LIVE, DEAD, UNVERIFIED };
+
+/*
+ * Connection @k (switch side) at time @ts: SYN, SYN|ACK, then
+ * LIVE: a HELLO each way (OpenFlow verified);
+ * DEAD: the same, then the switch's FIN (closing);
+ * UNVERIFIED: 16 bytes that are no OpenFlow header from the switch.
+ */
+static void open_kind(struct ctx *c, const struct ofx_flow_key *k, uint64_t ts,
+		      int kind)
+{
+	static const uint8_t junk[16] = {0xff, 0xee, 0xdd, 0xcc, 0xbb, 0xaa,
+					 0x99, 0x88, 0x77, 0x66, 0x55, 0x44,
+					 0x33, 0x22, 0x11, 0x00};
+	struct ofx_flow_key rk = ofxt_key_rev(k);
+	struct ofx_segment s;
+
+	s = ofxt_seg(k, IN, ts, 100, SYN, NULL, 0);
+	ofx_reasm_feed(c->k->r, &s);
+	s = ofxt_seg(&rk, OUT, ts, 500, SYN | ACK, NULL, 0);
+	ofx_reasm_feed(c->k->r, &s);
+	if (kind == UNVERIFIED) {
+		s = ofxt_seg(k, IN, ts, 101, ACK, junk, sizeof(junk));
+		ofx_reasm_feed(c->k->r, &s);
+		return;
+	}
+	s = ofxt_seg(k, IN, ts, 101, ACK, S, 8);
+	ofx_reasm_feed(c->k->r, &s);
+	s = ofxt_seg(&rk, OUT, ts, 501, ACK, C, 8);
+	ofx_reasm_feed(c->k->r, &s);
+	if (kind == DEAD) {
+		s = ofxt_seg(k, IN, ts, 109, FIN | ACK, NULL, 0);
+		ofx_reasm_feed(c->k->r, &s);
+	}
+}
+
+/*
+ * A full table evicts dead connections first, then unverified ones, live
+ * OpenFlow connections last, whatever their age: the live ones are the
+ * oldest here.
+ */
+static void test_evict_prefers_dead_unverified(void **state)
+{
+	struct ctx *c = *state;
+	struct ofx_reasm_opts o = {.max_conns = 6};
+	struct ofx_flow_key live[3], dead, unv[2], nw[4];
+
+	new_reasm(c, &o);
+	for (int i = 0; i < 3; i++) {
+		live[i] = ofxt_key(1, (uint16_t)(1000 + i), 2, 6653);
+		open_kind(c, &live[i], 10 + i, LIVE);
+	}
+	dead = ofxt_key(1, 2000, 2, 6653);
+	open_kind(c, &dead, 20, DEAD);
+	for (int i = 0; i < 2; i++) {
+		unv[i] = ofxt_key(1, (uint16_t)(3000 + i), 2, 6653);
+		open_kind(c, &unv[i], 30 + i, UNVERIFIED);
+	}
+	assert_int_equal(c->st->reasm.connections_active, 6);
+	assert_int_equal(c->st->reasm.connections_unverified, 2);
+	assert_int_equal(c->st->reasm.connections_evicted, 0);
+
+	/* the dead one goes first */
+	nw[0] = ofxt_key(1, 4000, 2, 6653);
+	open_kind(c, &nw[0], 40, LIVE);
+	assert_int_equal(c->st->reasm.connections_evicted, 1);
+	assert_int_equal(c->st->reasm.connections_evicted_dead, 1);
+	assert_null(find_conn(c, &dead, NULL));
+	/* then the unverified ones, least recently used first */
+	nw[1] = ofxt_key(1, 4001, 2, 6653);
+	open_kind(c, &nw[1], 41, LIVE);
+	assert_null(find_conn(c, &unv[0], NULL));
+	assert_non_null(find_conn(c, &unv[1], NULL));
+	nw[2] = ofxt_key(1, 4002, 2, 6653);
+	open_kind(c, &nw[2], 42, LIVE);
+	assert_null(find_conn(c, &unv[1], NULL));
+	assert_int_equal(c->st->reasm.connections_evicted_unverified, 2);
+	assert_int_equal(c->st->reasm.connections_unverified, 0);
+	/* every live one survived so far */
+	for (int i = 0; i < 3; i++)
+		assert_non_null(find_conn(c, &live[i], NULL));
+	assert_int_equal(c->st->reasm.connections_evicted_live, 0);
+
+	/* only live ones left: the least recently used live one goes */
+	nw[3] = ofxt_key(1, 4003, 2, 6653);
+	open_kind(c, &nw[3], 43, LIVE);
+	assert_null(find_conn(c, &live[0], NULL));
+	assert_non_null(find_conn(c, &live[1], NULL));
+	assert_int_equal(c->st->reasm.connections_evicted_live, 1);
+	assert_int_equal(c->st->reasm.connections_evicted, 4);
+	assert_int_equal(c->st->reasm.connections_active, 6);
+	/* each class's counter adds up to the total */
+	assert_int_equal(c->st->reasm.connections_evicted_dead +
+				 c->st->reasm.connections_evicted_unverified +
+				 c->st->reasm.connections_evicted_live,
+			 c->st->reasm.connections_evicted);
+}
+
+/* A live connection idle longer than evict_idle_ns is evicted like a dead
+ * one, before an unverified one in use. */
+static void test_evict_idle_live(void **state)
+{
+	struct ctx *c = *state;
+	struct ofx_reasm_opts o = {.max_conns = 2, .evict_idle_ns = 1000};
+	struct ofx_flow_key l = ofxt_key(1, 1000, 2, 6653);
+	struct ofx_flow_key u = ofxt_key(1, 1001, 2, 6653);
+	struct ofx_flow_key n = ofxt_key(1, 1002, 2, 6653);
+
+	new_reasm(c, &o);
+	open_kind(c, &l, 10, LIVE);
+	open_kind(c, &u, 900, UNVERIFIED);
+	open_kind(c, &n, 1010, UNVERIFIED); /* l idle exactly 1000 ns */
+	assert_non_null(find_conn(c, &l, NULL));
+	assert_null(find_conn(c, &u, NULL));
+	assert_int_equal(c->st->reasm.connections_evicted_unverified, 1);
+	open_kind(c, &u, 1011, UNVERIFIED); /* l idle 1001 ns: dead */
+	assert_null(find_conn(c, &l, NULL));
+	assert_non_null(find_conn(c, &n, NULL));
+	assert_int_equal(c->st->reasm.connections_evicted_dead, 1);
+	assert_int_equal(c->st->reasm.connections_evicted_live, 0);
+}
+
 /*
  * A run of adjacent one-byte segments after a hole coalesces into a few
  * queue entries (each new one with room for twice the last one's
@@ -1255,6 +1378,8 @@ int main(void)
 		T(test_role_fallback),
 		T(test_keepalive_first),
 		T(test_retrans_after_close),
+		T(test_evict_prefers_dead_unverified),
+		T(test_evict_idle_live),
 		T(test_ooo_coalesce),
 		T(test_ooo_memory_accounted),
 		T(test_ooo_global_cap_bounds_memory),

@@ -9,7 +9,8 @@
 #include "ofxdp.h"
 #include "stream/reasm.h"
 
-#define DEF_MAX_CONNS 4096u
+#define DEF_MAX_CONNS 32768u
+#define DEF_EVICT_IDLE_NS 60000000000ull
 #define DEF_MAX_OOO_SEGS 4096u
 #define DEF_MAX_OOO_BYTES (4u << 20)
 #define DEF_MAX_TOTAL_OOO_BYTES (64ull << 20)
@@ -56,10 +57,20 @@ struct half {
 	uint64_t hole_since_ns;
 };
 
+/* Eviction classes, evicted in this order (rules in reasm.h). */
+enum conn_class {
+	CLS_DEAD, /* a FIN seen */
+	CLS_UNVERIFIED, /* the next stage has not recognised its protocol */
+	CLS_LIVE,
+	NCLS,
+};
+
 struct conn {
 	struct ofx_conn pub;
 	struct conn *hnext;
-	struct conn *lru_prev, *lru_next; /* head = most recently used */
+	/* its class's list; head = most recently used */
+	struct conn *lru_prev, *lru_next;
+	uint8_t cls; /* enum conn_class */
 	struct half h[2];
 };
 
@@ -80,7 +91,8 @@ struct ofx_reasm {
 	uint32_t nconns;
 	uint64_t next_id;
 	uint64_t now_ns; /* ts of the segment or tick being processed */
-	struct conn *lru_head, *lru_tail;
+	struct conn *lru_head[NCLS], *lru_tail[NCLS];
+	uint32_t ncls[NCLS];
 	uint64_t ooo_total; /* ooo_mem of all halves */
 	struct time_wait *tw; /* TIME_WAIT_SLOTS entries */
 };
@@ -157,6 +169,8 @@ struct ofx_reasm *ofx_reasm_new(const struct ofx_reasm_opts *opts,
 		r->o.hole_timeout_ns = DEF_HOLE_TIMEOUT_NS;
 	if (!r->o.idle_timeout_ns)
 		r->o.idle_timeout_ns = DEF_IDLE_TIMEOUT_NS;
+	if (!r->o.evict_idle_ns)
+		r->o.evict_idle_ns = DEF_EVICT_IDLE_NS;
 	while (nb < 2 * r->o.max_conns && nb < (1u << 24))
 		nb <<= 1;
 	r->buckets = calloc(nb, sizeof(*r->buckets));
@@ -178,23 +192,41 @@ static void lru_unlink(struct ofx_reasm *r, struct conn *c)
 	if (c->lru_prev)
 		c->lru_prev->lru_next = c->lru_next;
 	else
-		r->lru_head = c->lru_next;
+		r->lru_head[c->cls] = c->lru_next;
 	if (c->lru_next)
 		c->lru_next->lru_prev = c->lru_prev;
 	else
-		r->lru_tail = c->lru_prev;
+		r->lru_tail[c->cls] = c->lru_prev;
 	c->lru_prev = c->lru_next = NULL;
+	r->ncls[c->cls]--;
 }
 
 static void lru_push_head(struct ofx_reasm *r, struct conn *c)
 {
 	c->lru_prev = NULL;
-	c->lru_next = r->lru_head;
-	if (r->lru_head)
-		r->lru_head->lru_prev = c;
-	r->lru_head = c;
-	if (!r->lru_tail)
-		r->lru_tail = c;
+	c->lru_next = r->lru_head[c->cls];
+	if (r->lru_head[c->cls])
+		r->lru_head[c->cls]->lru_prev = c;
+	r->lru_head[c->cls] = c;
+	if (!r->lru_tail[c->cls])
+		r->lru_tail[c->cls] = c;
+	r->ncls[c->cls]++;
+	r->st->connections_unverified = r->ncls[CLS_UNVERIFIED];
+}
+
+static uint8_t conn_class(const struct conn *c)
+{
+	if (c->h[0].fin_pending || c->h[1].fin_pending)
+		return CLS_DEAD;
+	return c->pub.app_verified ? CLS_LIVE : CLS_UNVERIFIED;
+}
+
+/* @c was used: to the head of its class's list, its class updated. */
+static void conn_touch(struct ofx_reasm *r, struct conn *c)
+{
+	lru_unlink(r, c);
+	c->cls = conn_class(c);
+	lru_push_head(r, c);
 }
 
 /*
@@ -319,6 +351,7 @@ static void conn_close(struct ofx_reasm *r, struct conn *c, uint8_t reason,
 		pp = &(*pp)->hnext;
 	*pp = c->hnext;
 	lru_unlink(r, c);
+	r->st->connections_unverified = r->ncls[CLS_UNVERIFIED];
 	r->nconns--;
 	r->st->connections_active = r->nconns;
 	if (counter)
@@ -368,26 +401,63 @@ static struct conn *conn_lookup(struct ofx_reasm *r,
 	return NULL;
 }
 
+/* The connection to evict for a new one and the counter of its class:
+ * the least recently used dead one; else the least recently used of the
+ * others if it has been idle longer than evict_idle_ns (dead too); else
+ * the least recently used unverified one; else the least recently used
+ * live one. */
+static struct conn *victim(struct ofx_reasm *r, uint64_t **counter)
+{
+	struct conn *u = r->lru_tail[CLS_UNVERIFIED];
+	struct conn *l = r->lru_tail[CLS_LIVE];
+	struct conn *old =
+		u && (!l || u->pub.last_ns <= l->pub.last_ns) ? u : l;
+
+	if (r->lru_tail[CLS_DEAD]) {
+		*counter = &r->st->connections_evicted_dead;
+		return r->lru_tail[CLS_DEAD];
+	}
+	if (old && r->now_ns > old->pub.last_ns &&
+	    r->now_ns - old->pub.last_ns > r->o.evict_idle_ns) {
+		*counter = &r->st->connections_evicted_dead;
+		return old;
+	}
+	if (u) {
+		*counter = &r->st->connections_evicted_unverified;
+		return u;
+	}
+	*counter = &r->st->connections_evicted_live;
+	return l;
+}
+
 static struct conn *conn_create(struct ofx_reasm *r,
 				const struct ofx_segment *seg)
 {
 	struct conn *c;
+	uint64_t *counter;
 	uint32_t b;
 
-	if (r->nconns >= r->o.max_conns && r->lru_tail)
-		conn_close(r, r->lru_tail, OFX_CLOSE_EVICTED,
-			   &r->st->connections_evicted);
+	if (r->nconns >= r->o.max_conns) {
+		c = victim(r, &counter);
+		if (c) {
+			(*counter)++;
+			conn_close(r, c, OFX_CLOSE_EVICTED,
+				   &r->st->connections_evicted);
+		}
+	}
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
 	c->pub.key = seg->key;
 	c->pub.id = ++r->next_id;
 	c->pub.first_ns = seg->ts_ns;
+	c->pub.last_ns = seg->ts_ns;
 	c->pub.opener = -1;
 	c->pub.midstream = !(seg->tcp_flags & OFX_TCP_SYN);
 	b = key_hash(&c->pub.key) & r->mask;
 	c->hnext = r->buckets[b];
 	r->buckets[b] = c;
+	c->cls = CLS_UNVERIFIED;
 	lru_push_head(r, c);
 	r->nconns++;
 	r->st->connections_active = r->nconns;
@@ -630,8 +700,7 @@ void ofx_reasm_feed(struct ofx_reasm *r, const struct ofx_segment *seg)
 			return;
 		hi = 0;
 	} else {
-		lru_unlink(r, c);
-		lru_push_head(r, c);
+		conn_touch(r, c);
 		c->pub.last_ns = seg->ts_ns;
 		if (!c->h[hi].started) {
 			/* A half starts at its SYN, data or FIN: a bare ACK
@@ -662,7 +731,24 @@ void ofx_reasm_feed(struct ofx_reasm *r, const struct ofx_segment *seg)
 		h->fin_pending = true;
 		h->fin_seq = seq + seg->cap_len;
 	}
-	check_fin(r, c, hi);
+	if (!check_fin(r, c, hi) && c->cls != conn_class(c))
+		conn_touch(r, c); /* a FIN, or the next stage verified it */
+}
+
+/* Housekeeping of @c at @now_ns (ofx_reasm_tick()). */
+static void tick_conn(struct ofx_reasm *r, struct conn *c, uint64_t now_ns)
+{
+	if (now_ns > c->pub.last_ns &&
+	    now_ns - c->pub.last_ns > r->o.idle_timeout_ns) {
+		conn_close(r, c, OFX_CLOSE_IDLE, &r->st->connections_idle);
+		return;
+	}
+	for (int hi = 0; hi < 2; hi++)
+		if (c->h[hi].ooo)
+			expire_holes(r, c, hi, now_ns);
+	if (check_fin(r, c, 0))
+		return;
+	check_fin(r, c, 1);
 }
 
 void ofx_reasm_tick(struct ofx_reasm *r, uint64_t now_ns)
@@ -670,42 +756,36 @@ void ofx_reasm_tick(struct ofx_reasm *r, uint64_t now_ns)
 	struct conn *c, *prev;
 
 	r->now_ns = now_ns;
-	for (c = r->lru_tail; c; c = prev) {
-		prev = c->lru_prev;
-		if (now_ns > c->pub.last_ns &&
-		    now_ns - c->pub.last_ns > r->o.idle_timeout_ns) {
-			conn_close(r, c, OFX_CLOSE_IDLE,
-				   &r->st->connections_idle);
-			continue;
+	for (int k = 0; k < NCLS; k++) {
+		for (c = r->lru_tail[k]; c; c = prev) {
+			prev = c->lru_prev;
+			tick_conn(r, c, now_ns);
 		}
-		for (int hi = 0; hi < 2; hi++)
-			if (c->h[hi].ooo)
-				expire_holes(r, c, hi, now_ns);
-		if (check_fin(r, c, 0))
-			continue;
-		check_fin(r, c, 1);
 	}
 }
 
 void ofx_reasm_flush(struct ofx_reasm *r)
 {
-	for (struct conn *c = r->lru_head; c; c = c->lru_next)
-		skip_all_holes(r, c);
+	for (int k = 0; k < NCLS; k++)
+		for (struct conn *c = r->lru_head[k]; c; c = c->lru_next)
+			skip_all_holes(r, c);
 }
 
 void ofx_reasm_foreach(struct ofx_reasm *r,
 		       void (*fn)(void *ctx, struct ofx_conn *c), void *ctx)
 {
-	for (struct conn *c = r->lru_head; c; c = c->lru_next)
-		fn(ctx, &c->pub);
+	for (int k = 0; k < NCLS; k++)
+		for (struct conn *c = r->lru_head[k]; c; c = c->lru_next)
+			fn(ctx, &c->pub);
 }
 
 void ofx_reasm_free(struct ofx_reasm *r)
 {
 	if (!r)
 		return;
-	while (r->lru_head)
-		conn_close(r, r->lru_head, OFX_CLOSE_END, NULL);
+	for (int k = 0; k < NCLS; k++)
+		while (r->lru_head[k])
+			conn_close(r, r->lru_head[k], OFX_CLOSE_END, NULL);
 	free(r->tw);
 	free(r->buckets);
 	free(r);

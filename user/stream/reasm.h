@@ -51,8 +51,17 @@
  *   wholly before where its half's data ended is a retransmission
  *   (retrans_segs, retrans_bytes) and opens nothing.
  * - Connections idle for idle_timeout_ns are closed by ofx_reasm_tick()
- *   (connections_idle, OFX_CLOSE_IDLE); beyond max_conns the least recently
- *   used one is closed (connections_evicted, OFX_CLOSE_EVICTED).
+ *   (connections_idle, OFX_CLOSE_IDLE).
+ * - Beyond max_conns a connection is evicted (connections_evicted,
+ *   OFX_CLOSE_EVICTED) to make room for the new one, chosen by class:
+ *   dead ones first (a FIN seen in either direction; or, when there is
+ *   none, the least recently used of the others if it has seen no segment
+ *   for evict_idle_ns: connections_evicted_dead), then unverified ones
+ *   (the next stage has not set ofx_conn.app_verified:
+ *   connections_evicted_unverified), live ones last
+ *   (connections_evicted_live); the least recently used one of its class.
+ *   Connections closed by FIN or RST take no room in the table (their
+ *   TIME_WAIT memory is separate).
  * - Delivery timestamps: data and gaps are passed on with the ts_ns of the
  *   segment (or tick) that made them deliverable.
  */
@@ -70,7 +79,13 @@
  * @connections_total:   connections ever tracked
  * @connections_closed:  closed by FIN exchange, RST or a new SYN
  * @connections_idle:    closed after the idle timeout
- * @connections_evicted: closed because the table was full (LRU)
+ * @connections_evicted: closed because the table was full, the sum of:
+ * @connections_evicted_dead:       ... closing (FIN seen) or idle ones
+ * @connections_evicted_unverified: ... ones not recognised by the next stage
+ * @connections_evicted_live:       ... live ones (the table held nothing
+ *                                  else)
+ * @connections_unverified: connections tracked now that the next stage has
+ *                     not recognised (ofx_conn.app_verified not set)
  * @retrans_segs:      segments whose payload had been seen entirely before
  * @retrans_bytes:     payload bytes seen twice (retransmissions, overlaps)
  * @ooo_segs:          segments that arrived ahead of a hole and were queued
@@ -89,6 +104,10 @@ struct ofx_reasm_stats {
 	uint64_t connections_closed;
 	uint64_t connections_idle;
 	uint64_t connections_evicted;
+	uint64_t connections_evicted_dead;
+	uint64_t connections_evicted_unverified;
+	uint64_t connections_evicted_live;
+	uint64_t connections_unverified;
 	uint64_t retrans_segs;
 	uint64_t retrans_bytes;
 	uint64_t ooo_segs;
@@ -126,6 +145,9 @@ const char *ofx_close_reason_name(uint8_t reason);
  * @opener:       half that sent a SYN without ACK, -1 if none was seen
  * @midstream:    created by a segment without SYN
  * @close_reason: enum ofx_close_reason, set before ops->close
+ * @app_verified: set by the next stage once the connection carries its
+ *                protocol (OpenFlow: of_conn.c); unverified connections
+ *                are evicted before verified ones
  * @app:          the next stage's state of this connection (ops->open
  *                sets it, ops->close frees it)
  */
@@ -139,6 +161,7 @@ struct ofx_conn {
 	int8_t opener;
 	bool midstream;
 	uint8_t close_reason;
+	bool app_verified;
 	void *app;
 };
 
@@ -166,8 +189,9 @@ struct ofx_stream_ops {
 
 /**
  * struct ofx_reasm_opts - limits; 0 in a field selects the default.
- * @max_conns:          connections tracked at once (4096); the least
- *                      recently used is evicted beyond it
+ * @max_conns:          connections tracked at once (32768; the memory a
+ *                      connection costs: see pipeline.h); beyond it one
+ *                      is evicted (rules above)
  * @max_ooo_segs:       out-of-order queue entries per half (4096)
  * @max_ooo_bytes:      heap bytes an out-of-order queue holds per half
  *                      (4 MiB; as ofx_reasm_ooo_cost() counts them)
@@ -175,6 +199,8 @@ struct ofx_stream_ops {
  * @hole_timeout_ns:    a hole not filled for this long is given up (1 s)
  * @idle_timeout_ns:    a connection without segments for this long is
  *                      closed (300 s)
+ * @evict_idle_ns:      a connection without segments for this long is
+ *                      evicted like a dead one (60 s)
  */
 struct ofx_reasm_opts {
 	uint32_t max_conns;
@@ -183,6 +209,7 @@ struct ofx_reasm_opts {
 	uint64_t max_total_ooo_bytes;
 	uint64_t hole_timeout_ns;
 	uint64_t idle_timeout_ns;
+	uint64_t evict_idle_ns;
 };
 
 struct ofx_reasm;
@@ -223,8 +250,9 @@ void ofx_reasm_tick(struct ofx_reasm *r, uint64_t now_ns);
 void ofx_reasm_flush(struct ofx_reasm *r);
 
 /**
- * ofx_reasm_foreach() - call @fn for each open connection, most recently
- * used first. @fn must not feed or close connections.
+ * ofx_reasm_foreach() - call @fn for each open connection (class by class,
+ * most recently used first in each). @fn must not feed or close
+ * connections.
  */
 void ofx_reasm_foreach(struct ofx_reasm *r,
 		       void (*fn)(void *ctx, struct ofx_conn *c), void *ctx);
