@@ -7,6 +7,8 @@
 #                   oracle), install tests, then integration tests (root: veth,
 #                   netns, OVS, tshark)
 #   make bench      benchmark: ofxdp vs tcpdump and tshark under ofgen load (root)
+#   make bench-conns  its live-connections step alone: ofxdp's memory with
+#                   10,000 OpenFlow connections open, all counted exactly (root)
 #   make demo       live demo: veth pair, Open vSwitch, controller, ofxdp console
 #   make vmlinux    regenerate vmlinux/vmlinux.h from /sys/kernel/btf/vmlinux
 #   make install    install the binary, ofxdp(8), the systemd unit ofxdp@.service,
@@ -110,7 +112,7 @@ endif
 endif
 
 .PHONY: all deps test unit cli offline ofgen-test bench-smoke integration install-test \
-	demo vmlinux clean format bench man install uninstall
+	demo vmlinux clean format bench bench-conns man install uninstall
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS)
 
@@ -238,6 +240,9 @@ demo: all
 
 bench: all
 	tools/bench/run.sh
+
+bench-conns: all
+	tools/bench/run.sh --conns
 
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
