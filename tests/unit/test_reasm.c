@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <inttypes.h>
+#include <malloc.h>
 
 #include "ofx_test_util.h"
 #include "stream/reasm.h"
@@ -328,7 +329,8 @@ static void test_ooo_two(void **state)
 	seg(c, IN, 1, isn, SYN, NULL, 0);
 	s_part(c, 2, isn, 200, S_LEN, 0);
 	assert_int_equal(c->st->reasm.ooo_segs, 1);
-	assert_int_equal(c->st->reasm.ooo_bytes_queued, 248);
+	assert_int_equal(c->st->reasm.ooo_bytes_queued,
+			 ofx_reasm_ooo_cost(248));
 	assert_total(c, IN, 0, 0);
 	s_part(c, 3, isn, 0, 200, 0);
 	assert_s(c, IN, 1);
@@ -349,7 +351,8 @@ static void test_ooo_three_reversed(void **state)
 	s_part(c, 2, isn, 300, S_LEN, 0);
 	s_part(c, 3, isn, 100, 300, 0);
 	assert_int_equal(c->st->reasm.ooo_segs, 2);
-	assert_int_equal(c->st->reasm.ooo_bytes_queued, 348);
+	assert_int_equal(c->st->reasm.ooo_bytes_queued,
+			 ofx_reasm_ooo_cost(148) + ofx_reasm_ooo_cost(200));
 	assert_total(c, IN, 0, 0);
 	s_part(c, 4, isn, 0, 100, 0);
 	assert_s(c, IN, 1);
@@ -397,7 +400,8 @@ static void test_ooo_duplicate(void **state)
 	s_part(c, 3, isn, 200, S_LEN, 0); /* same again */
 	s_part(c, 4, isn, 250, 300, 0); /* inside it */
 	assert_int_equal(c->st->reasm.ooo_dropped_segs, 2);
-	assert_int_equal(c->st->reasm.ooo_bytes_queued, 248);
+	assert_int_equal(c->st->reasm.ooo_bytes_queued,
+			 ofx_reasm_ooo_cost(248));
 	assert_total(c, IN, 0, 0);
 	s_part(c, 5, isn, 0, 200, 0);
 	assert_s(c, IN, 1);
@@ -509,7 +513,8 @@ static void setup_hole(struct ctx *c, const struct ofx_reasm_opts *o,
 	s_part(c, 20, isn, 120, S_LEN, 0);
 	assert_total(c, IN, 2, 40); /* PACKET_IN [40,140) not complete */
 	assert_int_equal(c->st->reasm.ooo_segs, 1);
-	assert_int_equal(c->st->reasm.ooo_bytes_queued, 328);
+	assert_int_equal(c->st->reasm.ooo_bytes_queued,
+			 ofx_reasm_ooo_cost(328));
 }
 
 /* After the hole [60,120) was given up: everything else counted, the
@@ -598,33 +603,44 @@ static void test_hole_max_ooo_segs(void **state)
 	seg(c, IN, 1, 9, SYN, NULL, 0);
 	s_part(c, 2, 9, 0, 60, 0);
 	s_part(c, 3, 9, 120, 200, 0);
+	/* continues [120,200), whose entry has no room for it: a second
+	 * entry, with room for twice the first one's 80 bytes */
 	s_part(c, 4, 9, 200, 300, 0);
 	assert_int_equal(c->st->reasm.ooo_segs, 2);
 	assert_int_equal(c->st->reasm.gaps, 0);
-	assert_int_equal(c->st->reasm.ooo_bytes_queued, 180);
-	s_part(c, 5, 9, 300, S_LEN, 0); /* a third would exceed 2 */
+	assert_int_equal(c->st->reasm.ooo_bytes_queued,
+			 ofx_reasm_ooo_cost(80) + ofx_reasm_ooo_cost(160));
+	/* 100 bytes in the second entry, no room for 148 more: a third
+	 * entry would exceed 2 */
+	s_part(c, 5, 9, 300, S_LEN, 0);
 	assert_hole_given_up(c);
 }
 
 static void test_hole_max_ooo_bytes(void **state)
 {
 	struct ctx *c = *state;
-	struct ofx_reasm_opts o = {.max_ooo_bytes = 200};
+	/* room for the memory of one 180-byte entry */
+	struct ofx_reasm_opts o = {.max_ooo_bytes =
+					   (uint32_t)ofx_reasm_ooo_cost(180)};
 
 	new_reasm(c, &o);
 	seg(c, IN, 1, 9, SYN, NULL, 0);
 	s_part(c, 2, 9, 0, 60, 0);
 	s_part(c, 3, 9, 120, 300, 0); /* 180 queued */
 	assert_int_equal(c->st->reasm.gaps, 0);
-	assert_int_equal(c->st->reasm.ooo_bytes_queued, 180);
-	s_part(c, 4, 9, 300, S_LEN, 0); /* +148 would exceed 200 */
+	assert_int_equal(c->st->reasm.ooo_bytes_queued,
+			 ofx_reasm_ooo_cost(180));
+	s_part(c, 4, 9, 300, S_LEN, 0); /* +148 would exceed it */
+	assert_int_equal(c->st->reasm.ooo_limit_gaps, 1);
 	assert_hole_given_up(c);
 }
 
 static void test_hole_max_total_ooo_bytes(void **state)
 {
 	struct ctx *c = *state;
-	struct ofx_reasm_opts o = {.max_total_ooo_bytes = 500};
+	/* room for one 328-byte entry and a half */
+	struct ofx_reasm_opts o = {.max_total_ooo_bytes =
+					   ofx_reasm_ooo_cost(328) * 3 / 2};
 	struct ofx_flow_key k2 = ofxt_key(3, 40001, 2, 6653);
 	struct ofx_segment s;
 
@@ -637,12 +653,14 @@ static void test_hole_max_total_ooo_bytes(void **state)
 	s = ofxt_seg(&k2, IN, 5, 1001, ACK, S, 60);
 	ofx_reasm_feed(c->k->r, &s);
 	assert_int_equal(c->st->reasm.gaps, 0);
-	/* 328 more would make 656 > 500: one hole is given up */
+	/* a second 328-byte entry would exceed it: one hole is given up */
 	s = ofxt_seg(&k2, IN, 6, 1001 + 120, ACK, S + 120, S_LEN - 120);
 	ofx_reasm_feed(c->k->r, &s);
 	assert_int_equal(c->st->reasm.gaps, 1);
 	assert_int_equal(c->st->reasm.gap_bytes, 60);
-	assert_true(c->st->reasm.ooo_bytes_queued <= 500);
+	assert_int_equal(c->st->reasm.ooo_limit_gaps, 1);
+	assert_int_equal(c->st->reasm.ooo_bytes_queued,
+			 ofx_reasm_ooo_cost(328));
 	ofx_reasm_flush(c->k->r);
 	assert_s_seen(c, IN, 2, 120, 0);
 	assert_int_equal(c->st->reasm.gaps, 2);
@@ -1082,6 +1100,261 @@ static void test_retrans_after_close(void **state)
 	assert_int_equal(c->st->reasm.midstream_joins, 1);
 }
 
+/* Kinds of connection for the eviction tests. */
+enum { LIVE, DEAD, UNVERIFIED };
+
+/*
+ * Connection @k (switch side) at time @ts: SYN, SYN|ACK, then
+ * LIVE: a HELLO each way (OpenFlow verified);
+ * DEAD: the same, then the switch's FIN (closing);
+ * UNVERIFIED: 16 bytes that are no OpenFlow header from the switch.
+ */
+static void open_kind(struct ctx *c, const struct ofx_flow_key *k, uint64_t ts,
+		      int kind)
+{
+	static const uint8_t junk[16] = {0xff, 0xee, 0xdd, 0xcc, 0xbb, 0xaa,
+					 0x99, 0x88, 0x77, 0x66, 0x55, 0x44,
+					 0x33, 0x22, 0x11, 0x00};
+	struct ofx_flow_key rk = ofxt_key_rev(k);
+	struct ofx_segment s;
+
+	s = ofxt_seg(k, IN, ts, 100, SYN, NULL, 0);
+	ofx_reasm_feed(c->k->r, &s);
+	s = ofxt_seg(&rk, OUT, ts, 500, SYN | ACK, NULL, 0);
+	ofx_reasm_feed(c->k->r, &s);
+	if (kind == UNVERIFIED) {
+		s = ofxt_seg(k, IN, ts, 101, ACK, junk, sizeof(junk));
+		ofx_reasm_feed(c->k->r, &s);
+		return;
+	}
+	s = ofxt_seg(k, IN, ts, 101, ACK, S, 8);
+	ofx_reasm_feed(c->k->r, &s);
+	s = ofxt_seg(&rk, OUT, ts, 501, ACK, C, 8);
+	ofx_reasm_feed(c->k->r, &s);
+	if (kind == DEAD) {
+		s = ofxt_seg(k, IN, ts, 109, FIN | ACK, NULL, 0);
+		ofx_reasm_feed(c->k->r, &s);
+	}
+}
+
+/*
+ * A full table evicts dead connections first, then unverified ones, live
+ * OpenFlow connections last, whatever their age: the live ones are the
+ * oldest here.
+ */
+static void test_evict_prefers_dead_unverified(void **state)
+{
+	struct ctx *c = *state;
+	struct ofx_reasm_opts o = {.max_conns = 6};
+	struct ofx_flow_key live[3], dead, unv[2], nw[4];
+
+	new_reasm(c, &o);
+	for (int i = 0; i < 3; i++) {
+		live[i] = ofxt_key(1, (uint16_t)(1000 + i), 2, 6653);
+		open_kind(c, &live[i], 10 + i, LIVE);
+	}
+	dead = ofxt_key(1, 2000, 2, 6653);
+	open_kind(c, &dead, 20, DEAD);
+	for (int i = 0; i < 2; i++) {
+		unv[i] = ofxt_key(1, (uint16_t)(3000 + i), 2, 6653);
+		open_kind(c, &unv[i], 30 + i, UNVERIFIED);
+	}
+	assert_int_equal(c->st->reasm.connections_active, 6);
+	assert_int_equal(c->st->reasm.connections_unverified, 2);
+	assert_int_equal(c->st->reasm.connections_evicted, 0);
+
+	/* the dead one goes first */
+	nw[0] = ofxt_key(1, 4000, 2, 6653);
+	open_kind(c, &nw[0], 40, LIVE);
+	assert_int_equal(c->st->reasm.connections_evicted, 1);
+	assert_int_equal(c->st->reasm.connections_evicted_dead, 1);
+	assert_null(find_conn(c, &dead, NULL));
+	/* then the unverified ones, least recently used first */
+	nw[1] = ofxt_key(1, 4001, 2, 6653);
+	open_kind(c, &nw[1], 41, LIVE);
+	assert_null(find_conn(c, &unv[0], NULL));
+	assert_non_null(find_conn(c, &unv[1], NULL));
+	nw[2] = ofxt_key(1, 4002, 2, 6653);
+	open_kind(c, &nw[2], 42, LIVE);
+	assert_null(find_conn(c, &unv[1], NULL));
+	assert_int_equal(c->st->reasm.connections_evicted_unverified, 2);
+	assert_int_equal(c->st->reasm.connections_unverified, 0);
+	/* every live one survived so far */
+	for (int i = 0; i < 3; i++)
+		assert_non_null(find_conn(c, &live[i], NULL));
+	assert_int_equal(c->st->reasm.connections_evicted_live, 0);
+
+	/* only live ones left: the least recently used live one goes */
+	nw[3] = ofxt_key(1, 4003, 2, 6653);
+	open_kind(c, &nw[3], 43, LIVE);
+	assert_null(find_conn(c, &live[0], NULL));
+	assert_non_null(find_conn(c, &live[1], NULL));
+	assert_int_equal(c->st->reasm.connections_evicted_live, 1);
+	assert_int_equal(c->st->reasm.connections_evicted, 4);
+	assert_int_equal(c->st->reasm.connections_active, 6);
+	/* each class's counter adds up to the total */
+	assert_int_equal(c->st->reasm.connections_evicted_dead +
+				 c->st->reasm.connections_evicted_unverified +
+				 c->st->reasm.connections_evicted_live,
+			 c->st->reasm.connections_evicted);
+}
+
+/* A live connection idle longer than evict_idle_ns is evicted like a dead
+ * one, before an unverified one in use. */
+static void test_evict_idle_live(void **state)
+{
+	struct ctx *c = *state;
+	struct ofx_reasm_opts o = {.max_conns = 2, .evict_idle_ns = 1000};
+	struct ofx_flow_key l = ofxt_key(1, 1000, 2, 6653);
+	struct ofx_flow_key u = ofxt_key(1, 1001, 2, 6653);
+	struct ofx_flow_key n = ofxt_key(1, 1002, 2, 6653);
+
+	new_reasm(c, &o);
+	open_kind(c, &l, 10, LIVE);
+	open_kind(c, &u, 900, UNVERIFIED);
+	open_kind(c, &n, 1010, UNVERIFIED); /* l idle exactly 1000 ns */
+	assert_non_null(find_conn(c, &l, NULL));
+	assert_null(find_conn(c, &u, NULL));
+	assert_int_equal(c->st->reasm.connections_evicted_unverified, 1);
+	open_kind(c, &u, 1011, UNVERIFIED); /* l idle 1001 ns: dead */
+	assert_null(find_conn(c, &l, NULL));
+	assert_non_null(find_conn(c, &n, NULL));
+	assert_int_equal(c->st->reasm.connections_evicted_dead, 1);
+	assert_int_equal(c->st->reasm.connections_evicted_live, 0);
+}
+
+/*
+ * A run of adjacent one-byte segments after a hole coalesces into a few
+ * queue entries (each new one with room for twice the last one's
+ * payload), not one entry each; filling the hole delivers all in order.
+ */
+static void test_ooo_coalesce(void **state)
+{
+	struct ctx *c = *state;
+	const uint32_t isn = 3;
+
+	new_reasm(c, NULL);
+	seg(c, IN, 1, isn, SYN, NULL, 0);
+	s_part(c, 2, isn, 0, 8, 0);
+	for (uint32_t i = 9; i < S_LEN; i++) /* hole [8,9) */
+		s_part(c, 3 + i, isn, i, i + 1, 0);
+	assert_int_equal(c->st->reasm.ooo_segs, S_LEN - 9);
+	assert_int_equal(c->st->reasm.ooo_dropped_segs, 0);
+	print_message("ooo_coalesce: %u one-byte segments queued in %" PRIu64
+		      " bytes (one entry each: %" PRIu64 ")\n",
+		      S_LEN - 9, c->st->reasm.ooo_bytes_queued,
+		      (S_LEN - 9) * ofx_reasm_ooo_cost(1));
+	assert_true(c->st->reasm.ooo_bytes_queued <=
+		    2 * ofx_reasm_ooo_cost(S_LEN));
+	assert_total(c, IN, 0, 0);
+	s_part(c, 500, isn, 8, 9, 0);
+	assert_s(c, IN, 1);
+	assert_int_equal(c->st->reasm.ooo_bytes_queued, 0);
+	assert_int_equal(c->st->reasm.gaps, 0);
+	assert_int_equal(c->st->reasm.retrans_bytes, 0);
+	assert_int_equal(c->st->of.framing.resyncs, 0);
+	assert_int_equal(c->st->of.framing.partial_msgs, 0);
+}
+
+/* Bytes malloc holds now (heap chunks in use + mmapped chunks). */
+static size_t heap_in_use(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+}
+
+/*
+ * 100,000 one-byte out-of-order segments, none adjacent to another (no
+ * coalescing), behind one hole, limits out of the way: ooo_bytes_queued
+ * says at least what the allocator really holds for them, and not much
+ * more.
+ */
+static void test_ooo_memory_accounted(void **state)
+{
+	struct ctx *c = *state;
+	struct ofx_reasm_opts o = {.max_ooo_segs = 1u << 20,
+				   .max_ooo_bytes = 1u << 30,
+				   .max_total_ooo_bytes = 1ull << 32};
+	const uint32_t n = 100000, isn = 7;
+	uint8_t b = 0;
+	size_t before, held;
+
+	new_reasm(c, &o);
+	seg(c, IN, 1, isn, SYN, NULL, 0);
+	s_part(c, 2, isn, 0, 8, 0); /* HELLO: the connection is set up */
+	before = heap_in_use();
+	for (uint32_t i = 0; i < n; i++)
+		seg(c, IN, 3, isn + 1 + 10 + 2 * i, ACK, &b, 1);
+	held = heap_in_use() - before;
+	assert_int_equal(c->st->reasm.ooo_segs, n);
+	if (!held) {
+		/* another allocator (ASan's) that mallinfo2() does not see */
+		print_message(
+			"ooo_memory: mallinfo2() sees no heap: skipped\n");
+		skip();
+	}
+	assert_int_equal(c->st->reasm.gaps, 0);
+	print_message("ooo_memory: %u one-byte segments hold %zu bytes, "
+		      "ooo_bytes_queued %" PRIu64 "\n",
+		      n, held, c->st->reasm.ooo_bytes_queued);
+	/* (a few bytes of the heap's own bookkeeping, e.g. a fencepost
+	 * when it grows, belong to no request) */
+	assert_true(c->st->reasm.ooo_bytes_queued + 64 >= held);
+	/* honest, not a wild over-estimate */
+	assert_true(c->st->reasm.ooo_bytes_queued <= held + held / 4);
+	ofx_reasm_flush(c->k->r);
+	assert_int_equal(c->st->reasm.ooo_bytes_queued, 0);
+	assert_int_equal(c->st->reasm.gaps, n);
+}
+
+/*
+ * The global cap bounds what the queues really hold: 64 connections
+ * with 4,000 one-byte out-of-order segments each (256,000 segments)
+ * under a 1 MiB cap.
+ */
+static void test_ooo_global_cap_bounds_memory(void **state)
+{
+	struct ctx *c = *state;
+	const uint64_t cap = 1u << 20;
+	struct ofx_reasm_opts o = {.max_ooo_segs = 1u << 20,
+				   .max_ooo_bytes = 1u << 30,
+				   .max_total_ooo_bytes = cap};
+	const uint32_t nconn = 64, n = 4000;
+	struct ofx_flow_key k[64];
+	struct ofx_segment s;
+	uint8_t b = 0;
+	size_t before, held;
+
+	new_reasm(c, &o);
+	for (uint32_t j = 0; j < nconn; j++) {
+		k[j] = ofxt_key(1, (uint16_t)(20000 + j), 2, 6653);
+		s = ofxt_seg(&k[j], IN, 1, 1000, SYN, NULL, 0);
+		ofx_reasm_feed(c->k->r, &s);
+		s = ofxt_seg(&k[j], IN, 2, 1001, ACK, S, 8);
+		ofx_reasm_feed(c->k->r, &s);
+	}
+	before = heap_in_use();
+	for (uint32_t j = 0; j < nconn; j++) {
+		for (uint32_t i = 0; i < n; i++) {
+			s = ofxt_seg(&k[j], IN, 3, 1001 + 10 + 2 * i, ACK, &b,
+				     1);
+			ofx_reasm_feed(c->k->r, &s);
+		}
+	}
+	held = heap_in_use() - before;
+	print_message("ooo_global_cap: %u segments under a %" PRIu64
+		      "-byte cap hold %zu bytes, ooo_bytes_queued %" PRIu64
+		      ", gaps %" PRIu64 "\n",
+		      nconn * n, cap, held, c->st->reasm.ooo_bytes_queued,
+		      c->st->reasm.gaps);
+	assert_true(c->st->reasm.ooo_bytes_queued <= cap);
+	assert_true(held <= cap);
+	assert_true(c->st->reasm.gaps > 0);
+	/* every hole given up here was given up for the cap */
+	assert_int_equal(c->st->reasm.ooo_limit_gaps, c->st->reasm.gaps);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1118,6 +1391,11 @@ int main(void)
 		T(test_role_fallback),
 		T(test_keepalive_first),
 		T(test_retrans_after_close),
+		T(test_evict_prefers_dead_unverified),
+		T(test_evict_idle_live),
+		T(test_ooo_coalesce),
+		T(test_ooo_memory_accounted),
+		T(test_ooo_global_cap_bounds_memory),
 	};
 #undef T
 

@@ -295,9 +295,30 @@ static struct ofx_views *views_new(unsigned int nconn, unsigned int nopen,
 	v->nopen = nopen;
 	v->nclosed = nconn - nopen;
 	v->nsw = nsw;
-	for (unsigned int i = 0; i < nsw; i++)
-		ofx_subtab_init(&v->sws[i].sub.h, OFX_SWITCH_SUBTYPES);
 	return v;
+}
+
+/* Counts for a switch view, built dense, then given to it. */
+struct swc {
+	struct ofx_msgcounts m;
+	OFX_SUBTAB(OFX_SWITCH_SUBTYPES) sub;
+};
+
+static struct swc *swc_new(void)
+{
+	struct swc *c = calloc(1, sizeof(*c));
+
+	assert_non_null(c);
+	ofx_subtab_init(&c->sub.h, OFX_SWITCH_SUBTYPES);
+	return c;
+}
+
+/* Give @w the counts @c (no rate base) and free @c. */
+static void swc_set(struct ofx_switch_view *w, struct swc *c)
+{
+	assert_int_equal(ofx_switch_view_set_counts(w, &c->m, NULL, &c->sub.h),
+			 0);
+	free(c);
 }
 
 static void conn4(struct ofx_conn_view *c, const char *sw, uint16_t sport,
@@ -332,6 +353,7 @@ static struct ofx_views *sample_views(void)
 	struct ofx_views *v = views_new(3, 2, 3);
 	struct ofx_conn_view *c = v->conns;
 	struct ofx_switch_view *w = v->sws;
+	struct swc *wc;
 	uint8_t buf[128];
 
 	c[0].id = 11;
@@ -387,13 +409,15 @@ static struct ofx_views *sample_views(void)
 	w[0].first_ns = 1 * SEC;
 	w[0].last_ns = 9 * SEC;
 	w[0].rate_dt = 2.0; /* rates: (m - rate_base) / rate_dt */
-	count_into(&w[0].m, &w[0].sub.h,
+	wc = swc_new();
+	count_into(&wc->m, &wc->sub.h,
 		   mp_msg(buf, 4, 19, 13 /* PORT_DESC */, true, 80),
 		   OFX_DIR_IN);
-	count_into(&w[0].m, &w[0].sub.h, mp_msg(buf, 4, 19, 13, false, 16),
+	count_into(&wc->m, &wc->sub.h, mp_msg(buf, 4, 19, 13, false, 16),
 		   OFX_DIR_IN);
-	count_into(&w[0].m, &w[0].sub.h, mp_msg(buf, 4, 18, 13, false, 16),
+	count_into(&wc->m, &wc->sub.h, mp_msg(buf, 4, 18, 13, false, 16),
 		   OFX_DIR_OUT);
+	swc_set(&w[0], wc);
 
 	snprintf(w[1].id, sizeof(w[1].id), "10.0.0.9");
 	snprintf(w[1].address, sizeof(w[1].address), "10.0.0.9");
@@ -402,7 +426,9 @@ static struct ofx_views *sample_views(void)
 	w[1].first_ns = 3 * SEC;
 	w[1].last_ns = 4 * SEC;
 	ofxt_msg(buf, 1, 0, 8, 0); /* 1.0 HELLO */
-	count_into(&w[1].m, &w[1].sub.h, buf, OFX_DIR_IN);
+	wc = swc_new();
+	count_into(&wc->m, &wc->sub.h, buf, OFX_DIR_IN);
+	swc_set(&w[1], wc);
 
 	/* Moved to its datapath_id's record: never shown nor found. */
 	snprintf(w[2].id, sizeof(w[2].id), "10.0.0.2");
@@ -524,11 +550,16 @@ static const char *const reasm_keys[] = {"connections_active",
 					 "connections_closed",
 					 "connections_idle",
 					 "connections_evicted",
+					 "connections_evicted_dead",
+					 "connections_evicted_unverified",
+					 "connections_evicted_live",
+					 "connections_unverified",
 					 "midstream_joins",
 					 "retrans_segs",
 					 "retrans_bytes",
 					 "ooo_segs",
 					 "ooo_dropped_segs",
+					 "ooo_limit_gaps",
 					 "gaps",
 					 "gap_bytes",
 					 "ooo_bytes_queued",
@@ -1498,12 +1529,10 @@ static void fill_busy(struct ofx_stats *st, struct ofx_views **vp)
 			 "a-rather-long-switch-name-%u", i);
 		w->conns_total = 1000 + i;
 		w->conns_open = 999;
-		w->m.total[OFX_DIR_IN].msgs = 12345678901234ull;
-		w->m.total[OFX_DIR_OUT].msgs = 12345678901234ull;
-		w->rate_base.total[OFX_DIR_IN].msgs =
-			12345678901234ull - 1234567;
-		w->rate_base.total[OFX_DIR_OUT].msgs =
-			12345678901234ull - 1234567;
+		w->total[OFX_DIR_IN].msgs = 12345678901234ull;
+		w->total[OFX_DIR_OUT].msgs = 12345678901234ull;
+		w->rate_total[OFX_DIR_IN].msgs = 12345678901234ull - 1234567;
+		w->rate_total[OFX_DIR_OUT].msgs = 12345678901234ull - 1234567;
 		w->rate_dt = 1.0;
 	}
 	*vp = v;
@@ -2010,12 +2039,12 @@ static void test_rest_reals(void **state)
 	fill(live, 1, 0);
 	pub = pub_with(NULL, live);
 	/* rates 2187/3000 = 0.729, 900/3000 = 0.3, 1000/3000 = 0.333.. */
-	memset(&v->sws[0].rate_base, 0, sizeof(v->sws[0].rate_base));
+	memset(v->sws[0].rate_total, 0, sizeof(v->sws[0].rate_total));
 	v->sws[0].rate_dt = 3000.0;
-	v->sws[0].m.total[OFX_DIR_IN].msgs = 2187;
-	v->sws[0].m.total[OFX_DIR_IN].bytes = 2187;
-	v->sws[0].m.total[OFX_DIR_OUT].msgs = 900;
-	v->sws[0].m.total[OFX_DIR_OUT].bytes = 1000;
+	v->sws[0].total[OFX_DIR_IN].msgs = 2187;
+	v->sws[0].total[OFX_DIR_IN].bytes = 2187;
+	v->sws[0].total[OFX_DIR_OUT].msgs = 900;
+	v->sws[0].total[OFX_DIR_OUT].bytes = 1000;
 	ofx_stats_publish_views(pub, v);
 	assert_int_equal(ofx_rest_start("127.0.0.1", port, pub, &info, &stop,
 					&rest, err),

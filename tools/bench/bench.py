@@ -11,6 +11,12 @@
   bench.py smoke WORKDIR                 checks of the smoke run: zero loss
       and ofgen's truth == ofxdp's counts per version/direction/type; prints
       "N passed, M failed", exit status 1 on any failure.
+  bench.py conns STEPDIR                 the live-connections step: ofxdp's
+      memory with every connection up (VmRSS, the ring buffer's share, the
+      rest against RSS_BUDGET_MB) and exact connection and message counts;
+      exit status 1 on any failure.
+  bench.py conns-up N FILE...            exit 0 when ofxdp's
+      /get_ofNN_counts answers (FILEs) show N FEATURES_REPLYs in all.
 
 A step directory holds: meta (KEY=VALUE lines written by run.sh), ctl.json
 and sw.json (ofgen controller / switches results), and per capture
@@ -55,6 +61,10 @@ TSHARK_VERS = [("1.0", 1, 2, T10, False), ("1.3", 3, 4, T13, True),
 # backlog) within this many seconds after the generator stops; the idle
 # check itself takes 2.0 s at least (1.5 s + one 0.5 s CPU sample).
 KEEP_UP_S = 3.0
+
+# ofxdp's memory besides the ring buffer with the live-connections step's
+# connections open (issue 11: <= 64 MB at 10,000 live connections).
+RSS_BUDGET_MB = 64
 
 
 def tname(names, t):
@@ -424,11 +434,126 @@ def best_lines(best, title):
     return lines
 
 
+def features_replies(stats):
+    return sum(n for (ver, d, name), n in ofxdp_counts(stats).items()
+               if d == "in" and name == "OFPT_FEATURES_REPLY")
+
+
+def conns_up(n, paths):
+    got = 0
+    for p in paths:
+        for key, types in (load(p) or {}).items():
+            if key.endswith("_in_counts"):
+                got += (types.get("OFPT_FEATURES_REPLY") or [0])[0]
+    return 0 if got >= n else 1
+
+
+def mib(kb):
+    return "-" if kb is None else "%.1f MiB" % (kb / 1024.0)
+
+
+def conns_report(sdir):
+    """Lines describing the live-connections step and the failed checks."""
+    meta = read_meta(os.path.join(sdir, "meta"))
+    n = int(meta.get("live_conns", "0"))
+    lines, fails = [], []
+
+    def check(ok, what):
+        if not ok:
+            fails.append(what)
+
+    if "error" in meta:
+        fails.append(meta["error"])
+    kb = {k[:-3]: int(v) for k, v in meta.items()
+          if k.endswith("_kb") and v.isdigit()}
+    start = dict(kv.split("=", 1) for kv in meta.get("mem_start", "").split()
+                 if "=" in kv)
+    after = dict(kv.split("=", 1) for kv in
+                 meta.get("mem_after_stats", "").split() if "=" in kv)
+    if "VmRSS" in kb:
+        rest = kb["VmRSS"] - kb.get("ring_rss", 0)
+        srest = None
+        if "VmRSS_kb" in start:
+            srest = int(start["VmRSS_kb"]) - int(start.get("ring_rss_kb", 0))
+        lines.append(
+            "- ofxdp (tc mode) with %d live OpenFlow connections (all up "
+            "after %s s): VmRSS %s = ring buffer mappings %s + %s besides "
+            "the ring (RssAnon %s); before the first connection: %s besides "
+            "the ring; so ~%.1f KiB per connection; peak VmHWM over the "
+            "step %s (budget besides the ring: %d MB)" % (
+                n, meta.get("up_s", "?"), mib(kb["VmRSS"]),
+                mib(kb.get("ring_rss")), mib(rest), mib(kb.get("RssAnon")),
+                mib(srest),
+                (rest - srest) / n if srest is not None and n else 0,
+                mib(int(meta["hwm_kb"]) if meta.get("hwm_kb", "").isdigit()
+                    else None), RSS_BUDGET_MB))
+        if "VmRSS_kb" in after:
+            lines.append(
+                "- after one GET /api/v1/stats (it lists every connection): "
+                "%s besides the ring" % mib(int(after["VmRSS_kb"]) -
+                                           int(after.get("ring_rss_kb", 0))))
+        check(rest * 1024 <= RSS_BUDGET_MB * 1000 * 1000,
+              "%s besides the ring > %d MB" % (mib(rest), RSS_BUDGET_MB))
+    else:
+        fails.append("no memory figures")
+    during = load(os.path.join(sdir, "during.json"))
+    if during:
+        r = during.get("reassembly", {})
+        lines.append(
+            "- while all were up: connections_active %s, connections_total "
+            "%s, connections_evicted %s, FEATURES_REPLYs %s (want %d each, "
+            "0 evicted)" % (r.get("connections_active"),
+                            r.get("connections_total"),
+                            r.get("connections_evicted"),
+                            features_replies(during), n))
+        check(r.get("connections_active") == n and
+              r.get("connections_total") == n and
+              r.get("connections_evicted") == 0 and
+              features_replies(during) == n,
+              "connections not counted exactly while up")
+    else:
+        fails.append("no stats while the connections were up")
+    ctl = load(os.path.join(sdir, "ctl.json"))
+    sw = load(os.path.join(sdir, "sw.json"))
+    st = load(os.path.join(sdir, "stats.json"))
+    if ctl and sw and st:
+        tr = truth(ctl, sw)
+        got = ofxdp_counts(st)
+        diffs = type_diff(tr, got)
+        r = st.get("reassembly", {})
+        failed = sw.get("connections_failed", 0) + \
+            ctl.get("connections_failed", 0)
+        lines.append(
+            "- after the run: ofgen sent %d messages on %d connections "
+            "(%d failed), ofxdp counted %d, type diffs: %s; "
+            "connections_total %s, connections_closed %s, evicted %s" % (
+                sum(tr.values()), sw.get("connections", 0), failed,
+                sum(got.values()), "; ".join(diffs[:6]) or "none",
+                r.get("connections_total"), r.get("connections_closed"),
+                r.get("connections_evicted")))
+        check(not diffs, "message counts differ from ofgen's")
+        check(failed == 0, "%d ofgen connections failed" % failed)
+        check(r.get("connections_total") == n and
+              r.get("connections_closed") == n, "connections not all closed")
+    else:
+        fails.append("ofgen or ofxdp results missing after the run")
+    return lines, fails
+
+
+def conns(sdir):
+    lines, fails = conns_report(sdir)
+    print("\n".join(lines))
+    for f in fails:
+        print("FAIL: %s" % f)
+    print("live connections step: %s" % ("FAIL" if fails else "PASS"))
+    return 1 if fails else 0
+
+
 def summarize(work, outdir):
     rows = []
     for name in sorted(os.listdir(work)):
         sdir = os.path.join(work, name)
-        if os.path.isfile(os.path.join(sdir, "meta")):
+        if name != "conns" and os.path.isfile(os.path.join(sdir, "meta")):
             rows.append(step_row(sdir))
     meta = read_meta(os.path.join(work, "run.meta"))
     order = {c: i for i, c in enumerate(meta.get("captures", "").split())}
@@ -473,6 +598,12 @@ def summarize(work, outdir):
     lines += ratio_lines(rows, best_rt, "keeps_up",
                          "loss-free and keeping up")
     lines += latency_cost_lines(rows)
+    cdir = os.path.join(work, "conns")
+    if os.path.isfile(os.path.join(cdir, "meta")):
+        cl, cf = conns_report(cdir)
+        lines += ["", "Live connections (`tools/bench/run.sh --conns`):", ""]
+        lines += cl + ["- checks: %s" % ("all passed" if not cf else
+                                         "FAILED: " + "; ".join(cf))]
     bb = os.path.join(outdir, "bpfbench.md")
     if os.path.isfile(bb):
         lines += ["", "BPF program cost by payload size (tools/bench/bpfbench: "
@@ -561,6 +692,10 @@ def main():
         summarize(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 3 and sys.argv[1] == "smoke":
         sys.exit(smoke(sys.argv[2]))
+    elif len(sys.argv) == 3 and sys.argv[1] == "conns":
+        sys.exit(conns(sys.argv[2]))
+    elif len(sys.argv) >= 4 and sys.argv[1] == "conns-up":
+        sys.exit(conns_up(int(sys.argv[2]), sys.argv[3:]))
     elif len(sys.argv) == 2 and sys.argv[1] == "fields":
         print(" ".join("-e " + f for f in TSHARK_FIELDS))
     else:

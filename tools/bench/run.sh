@@ -4,10 +4,18 @@
 # run.sh - benchmark ofxdp (xdp, tc, pcap modes) against tcpdump and tshark
 # with the ofgen OpenFlow load generator (root).
 #
-#   tools/bench/run.sh           full run: every capture x every rate
+#   tools/bench/run.sh           full run: every capture x every rate, then
+#                                the live-connections step
 #   tools/bench/run.sh --smoke   CI: tc mode, one modest rate, a few seconds;
 #                                asserts zero loss and ofgen truth == ofxdp
 #                                counts per version/direction/type
+#   tools/bench/run.sh --conns   the live-connections step alone: ofxdp (tc
+#                                mode) watching BENCH_LIVE_CONNS OpenFlow
+#                                connections open at once (ofgen, a low
+#                                rate); prints ofxdp's VmRSS with and
+#                                without the ring buffer's pages and checks
+#                                that every connection and message is
+#                                counted exactly
 #
 # Two network namespaces joined by a veth pair (names and 10.210.N.0/24
 # addresses carry the run id; nothing leaves the namespaces). `ofgen
@@ -36,6 +44,9 @@
 #   BENCH_OUT       output directory (build/bench)
 #   BENCH_OFXDP     ofxdp binary (./ofxdp)
 #   BENCH_OFXDP_ARGS  extra ofxdp options, e.g. "--ring-size 67108864"
+#   BENCH_LIVE_CONNS  connections of the live-connections step (10000)
+#   BENCH_LIVE_RATE   their msgs/s, all together (10000)
+#   BENCH_LIVE_SECONDS  seconds of generation of that step (20)
 #   BENCH_TSHARK_OPTS  extra tshark options ("-o gui.max_tree_depth:100000":
 #                   with the default 500, tshark stops dissecting a frame
 #                   after ~500 layers - a 64 KiB GSO/GRO segment holds up to
@@ -52,20 +63,26 @@ OFGEN=$ROOT/build/ofgen
 PY=$ROOT/tools/bench/bench.py
 
 SMOKE=0
+CONNS_ONLY=0
 case "${1:-}" in
 --smoke) SMOKE=1 ;;
+--conns) CONNS_ONLY=1 ;;
 "") ;;
 -h | --help)
 	sed -n '3,/^$/p' "$0" | sed 's/^# \{0,1\}//'
 	exit 0
 	;;
 *)
-	echo "usage: $0 [--smoke]" >&2
+	echo "usage: $0 [--smoke | --conns]" >&2
 	exit 2
 	;;
 esac
 
-if [ "$SMOKE" = 1 ]; then
+if [ "$CONNS_ONLY" = 1 ]; then
+	RATES=
+	SECS=${BENCH_SECONDS:-5}
+	CAPTURES=tc
+elif [ "$SMOKE" = 1 ]; then
 	RATES=${BENCH_RATES:-20000}
 	SECS=${BENCH_SECONDS:-3}
 	CAPTURES=${BENCH_CAPTURES:-tc}
@@ -77,6 +94,9 @@ fi
 RATES=${RATES//,/ }
 CAPTURES=${CAPTURES//,/ }
 CONNS=${BENCH_CONNS:-4}
+LIVE_CONNS=${BENCH_LIVE_CONNS:-10000}
+LIVE_RATE=${BENCH_LIVE_RATE:-10000}
+LIVE_SECS=${BENCH_LIVE_SECONDS:-20}
 VERSIONS=${BENCH_VERSIONS:-1.0,1.3,1.4,1.5}
 BATCH=${BENCH_BATCH:-64}
 PIN_LEN=${BENCH_PIN_LEN:-64}
@@ -421,10 +441,123 @@ run_step() {
 	return 0
 }
 
+# ---- live connections -------------------------------------------------------
+
+# stats_get FILE - ofxdp's /api/v1/stats into FILE.
+stats_get() {
+	ip netns exec "$NS_C" curl -sf -m 10 \
+		"http://127.0.0.1:$REST_PORT/api/v1/stats" >"$1"
+}
+
+# conns_up N - ofxdp has seen N FEATURES_REPLYs (every switch's handshake
+# done), asked with the small oftraf-compatible per-version counts (not
+# /api/v1/stats: it lists every connection, and its rendering would be in
+# the memory figures).
+conns_up() {
+	local v files=()
+	for v in 10 13 14 15; do
+		ip netns exec "$NS_C" curl -sf -m 5 \
+			"http://127.0.0.1:$REST_PORT/get_of${v}_counts" \
+			>"$WORK/poll$v.json" || return 1
+		files+=("$WORK/poll$v.json")
+	done
+	python3 "$PY" conns-up "$1" "${files[@]}"
+}
+
+# mem_snapshot PID - VmRSS, VmHWM, RssAnon, RssFile, RssShmem (kB) and
+# ring_rss_kb: the Rss of ofxdp's BPF mappings (the ring buffer; its data
+# pages are mapped twice) from /proc/PID/smaps, as KEY=VALUE lines.
+mem_snapshot() {
+	awk '/^(VmRSS|VmHWM|RssAnon|RssFile|RssShmem):/ {
+		sub(":", "", $1); print $1 "_kb=" $2 }' "/proc/$1/status"
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { bpf = ($0 ~ /anon_inode:bpf/) }
+		/^Rss:/ && bpf { t += $2 }
+		END { print "ring_rss_kb=" t + 0 }' "/proc/$1/smaps"
+}
+
+# run_conns_step DIR - LIVE_CONNS OpenFlow connections open at once
+# (ofgen switches -> ofgen controller, LIVE_RATE msgs/s in all, no
+# periodic stats/barrier requests, echo every 5 s) with ofxdp attached in
+# tc mode. Once every handshake is seen: ofxdp's memory (mem_snapshot) and
+# counters (during.json); after the run: its counters (stats.json) against
+# ofgen's truth.
+run_conns_step() {
+	local dir=$1 n=$LIVE_CONNS need
+	mkdir -p "$dir"
+	local meta=$dir/meta
+	{
+		echo "capture=tc"
+		echo "step=conns"
+		echo "live_conns=$n"
+		echo "rate=$LIVE_RATE"
+		echo "clk_tck=$CLK_TCK"
+	} >"$meta"
+	need=$((n + 1024))
+	if [ "$(ulimit -n)" -lt "$need" ]; then
+		ulimit -Hn "$need" 2>/dev/null
+		ulimit -n "$need" 2>/dev/null ||
+			{ echo "error=ulimit -n $need failed" >>"$meta"; return 1; }
+	fi
+	# shellcheck disable=SC2086 # extra options, split
+	ip netns exec "$NS_C" "$OFXDP" attach "$VETH_C" --of-port "$PORT" \
+		--mode tc --rest "127.0.0.1:$REST_PORT" --server \
+		$OFXDP_ARGS >"$dir/mon.out" 2>"$dir/mon.err" &
+	local mpid=$!
+	PIDS+=("$mpid")
+	if ! wait_for 15 grep -q " mode: " "$dir/mon.err" ||
+		! wait_for 5 rest_up; then
+		echo "error=ofxdp did not start: $(head -c 300 "$dir/mon.err" | tr '\n' ' ')" >>"$meta"
+		wait_pid 3 "$mpid"
+		return 1
+	fi
+	echo "mem_start=$(mem_snapshot "$mpid" | tr '\n' ' ')" >>"$meta"
+	ip netns exec "$NS_C" "$OFGEN" controller --listen "$CTL_IP:$PORT" \
+		--versions "$VERSIONS" --expect "$n" --stats-interval 0 \
+		--barrier-interval 0 --echo-interval 5000 \
+		--duration $((LIVE_SECS + 90)) \
+		-o "$dir/ctl.json" >"$dir/ctl.out" 2>"$dir/ctl.err" &
+	local cpid=$!
+	PIDS+=("$cpid")
+	if ! wait_for 10 listening; then
+		echo "error=ofgen controller does not listen" >>"$meta"
+		wait_pid 3 "$cpid"
+		kill -TERM "$mpid" 2>/dev/null
+		wait_pid 10 "$mpid"
+		return 1
+	fi
+	ip netns exec "$NS_S" timeout -k 5 $((LIVE_SECS + 90)) "$OFGEN" switches \
+		--connect "$CTL_IP:$PORT" -n "$n" --versions "$VERSIONS" \
+		--duration "$LIVE_SECS" --rate "$LIVE_RATE" --batch 1 \
+		--pin-len "$PIN_LEN" --stats-reply-size 1000 --drain 5000 \
+		-o "$dir/sw.json" >"$dir/sw.out" 2>"$dir/sw.err" &
+	local spid=$!
+	PIDS+=("$spid")
+	local t0=$SECONDS
+	if wait_for $((LIVE_SECS - 2)) conns_up "$n"; then
+		echo "up_s=$((SECONDS - t0))" >>"$meta"
+		sleep 2 # a views snapshot (every second) with all of them
+		mem_snapshot "$mpid" >>"$meta"
+		stats_get "$dir/during.json"
+		echo "mem_after_stats=$(mem_snapshot "$mpid" | tr '\n' ' ')" >>"$meta"
+	else
+		echo "error=not all $n connections were up within $((LIVE_SECS - 2)) s" >>"$meta"
+		stats_get "$dir/during.json"
+	fi
+	wait_pid $((LIVE_SECS + 90)) "$spid"
+	wait_pid 30 "$cpid"
+	sleep 2 # ofxdp works off what is left in the ring
+	echo "hwm_kb=$(hwm_kb "$mpid")" >>"$meta"
+	stats_get "$dir/stats.json" || rm -f "$dir/stats.json"
+	kill -TERM "$mpid" 2>/dev/null
+	wait_pid 10 "$mpid"
+	echo "mon_rc=$?" >>"$meta"
+	return 0
+}
+
 # ---- main -------------------------------------------------------------------
 
 mkdir -p "$OUT"
-if [ "$SMOKE" = 0 ]; then
+if [ "$SMOKE" = 0 ] && [ "$CONNS_ONLY" = 0 ]; then
 	# Per-packet cost of the BPF programs by payload size (no network),
 	# first, on a quiet machine, without bpf_stats (its two clock reads per
 	# run add ~80 ns here to every run, floor included).
@@ -446,12 +579,25 @@ for cap in $CAPTURES; do
 	done
 done
 
+if [ "$SMOKE" = 0 ]; then
+	printf 'bench: tc       %s live connections ... ' "$LIVE_CONNS" >&2
+	start=$SECONDS
+	run_conns_step "$WORK/conns"
+	echo "$((SECONDS - start)) s" >&2
+fi
+
 mkdir -p "$OUT"
-rm -rf "$OUT/raw"
-cp -r "$WORK" "$OUT/raw"
-find "$OUT/raw" -name fifo -delete
+RAW=$OUT/raw
+[ "$CONNS_ONLY" = 1 ] && RAW=$OUT/raw-conns
+rm -rf "$RAW"
+cp -r "$WORK" "$RAW"
+find "$RAW" -name fifo -delete
 if [ "$SMOKE" = 1 ]; then
 	python3 "$PY" smoke "$WORK"
+	exit $?
+fi
+if [ "$CONNS_ONLY" = 1 ]; then
+	python3 "$PY" conns "$WORK/conns"
 	exit $?
 fi
 python3 "$PY" summarize "$WORK" "$OUT" || exit 1

@@ -2,6 +2,7 @@
 /*
  * counters.c - message counter sets and subtype tables (see counters.h).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/counters.h"
@@ -65,6 +66,108 @@ void ofx_subtab_merge(struct ofx_subtab *dst, const struct ofx_subtab *src)
 			ofx_subtab_add(dst, e[i].id, e[i].key, e[i].det,
 				       e[i].c.msgs, e[i].c.bytes);
 	dst->overflow += src->overflow;
+}
+
+struct ofx_subtab *ofx_subtab_new(uint32_t cap)
+{
+	struct ofx_subtab *t =
+		malloc(sizeof(*t) + cap * sizeof(struct ofx_subcount));
+
+	if (t)
+		ofx_subtab_init(t, cap);
+	return t;
+}
+
+struct ofx_subcount *ofx_subtab_add_grow(struct ofx_subtab **tp,
+					 uint32_t max_cap, uint32_t id,
+					 uint64_t key, uint64_t det,
+					 uint64_t msgs, uint64_t bytes)
+{
+	struct ofx_subtab *t = *tp, *g;
+
+	if (!t) {
+		t = ofx_subtab_new(max_cap < 16 ? max_cap : 16);
+		if (!t)
+			return NULL;
+		*tp = t;
+	}
+	if (t->n + 1 > t->cap / 4 * 3 && t->cap < max_cap) {
+		g = ofx_subtab_new(t->cap * 2);
+		if (g) {
+			g->overflow = t->overflow;
+			t->overflow = 0;
+			ofx_subtab_merge(g, t);
+			free(t);
+			*tp = t = g;
+		}
+	}
+	return ofx_subtab_add(t, id, key, det, msgs, bytes);
+}
+
+struct ofx_subtab *ofx_subtab_list(const struct ofx_subtab *t)
+{
+	uint32_t n = t ? t->n : 0, k = 0;
+	struct ofx_subtab *l =
+		malloc(sizeof(*l) + n * sizeof(struct ofx_subcount));
+	struct ofx_subcount *e;
+
+	if (!l)
+		return NULL;
+	l->cap = l->n = n;
+	l->overflow = t ? t->overflow : 0;
+	e = ofx_subtab_entries(l);
+	for (uint32_t i = 0; t && i < t->cap && k < n; i++)
+		if (ofx_subtab_centries(t)[i].id)
+			e[k++] = ofx_subtab_centries(t)[i];
+	return l;
+}
+
+void ofx_msgcounts_add_to_tab(const struct ofx_msgcounts *m,
+			      struct ofx_subtab **tp, uint32_t max_cap)
+{
+	for (uint8_t v = 0; v < OFX_NVERSIONS; v++) {
+		for (uint8_t d = 0; d < OFX_NDIRS; d++) {
+			const struct ofx_count *c = &m->invalid[v][d];
+
+			if (c->msgs || c->bytes)
+				ofx_subtab_add_grow(
+					tp, max_cap,
+					ofx_typecount_id(v, OFX_TYPE_INVALID,
+							 d),
+					0, 0, c->msgs, c->bytes);
+			for (uint8_t t = 0; t < OFX_NTYPES; t++) {
+				c = &m->of[v][t][d];
+				if (c->msgs || c->bytes)
+					ofx_subtab_add_grow(
+						tp, max_cap,
+						ofx_typecount_id(v, t, d), 0, 0,
+						c->msgs, c->bytes);
+			}
+		}
+	}
+}
+
+void ofx_msgcounts_add_tab(struct ofx_msgcounts *m, const struct ofx_subtab *t)
+{
+	const struct ofx_subcount *e = t ? ofx_subtab_centries(t) : NULL;
+
+	for (uint32_t i = 0; t && i < t->cap; i++) {
+		uint8_t v = ofx_subcount_version(&e[i]);
+		uint8_t ty = ofx_subcount_type(&e[i]);
+		uint8_t d = ofx_subcount_dir(&e[i]);
+		struct ofx_count *c;
+
+		if (!e[i].id || v >= OFX_NVERSIONS || d >= OFX_NDIRS)
+			continue;
+		if (ty == OFX_TYPE_INVALID)
+			c = &m->invalid[v][d];
+		else if (ty < OFX_NTYPES)
+			c = &m->of[v][ty][d];
+		else
+			continue;
+		c->msgs += e[i].c.msgs;
+		c->bytes += e[i].c.bytes;
+	}
 }
 
 int ofx_details_split(uint64_t key, struct of_detail *out)

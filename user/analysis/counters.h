@@ -148,6 +148,63 @@ static inline void ofx_subtab_count(struct ofx_subtab *t,
 void ofx_subtab_merge(struct ofx_subtab *dst, const struct ofx_subtab *src);
 
 /**
+ * ofx_subtab_new() - an empty table on the heap with room for @cap entries
+ * (a power of two; free() it). Return: NULL on ENOMEM.
+ */
+struct ofx_subtab *ofx_subtab_new(uint32_t cap);
+
+/**
+ * ofx_subtab_add_grow() - ofx_subtab_add() into the heap table *@tp (NULL:
+ * none yet), which is created (16 entries) or doubled, up to @max_cap
+ * entries, when it is full. Growing moves every entry (*@tp changes):
+ * pointers to entries (caches) must then be dropped. Counts that find no
+ * room within @max_cap, or no memory, are counted in the overflow (with
+ * no table, the count is lost: return NULL and *@tp stays NULL).
+ * Return: the entry, or NULL.
+ */
+struct ofx_subcount *ofx_subtab_add_grow(struct ofx_subtab **tp,
+					 uint32_t max_cap, uint32_t id,
+					 uint64_t key, uint64_t det,
+					 uint64_t msgs, uint64_t bytes);
+
+/**
+ * ofx_subtab_list() - a copy of @t (may be NULL: an empty list) holding
+ * only its used entries and its overflow, on the heap (free() it): a list
+ * (cap = the number of entries), to iterate, not to add to.
+ * Return: NULL on ENOMEM.
+ */
+struct ofx_subtab *ofx_subtab_list(const struct ofx_subtab *t);
+
+/**
+ * ofx_typecount_id() - the id under which a sparse table (the
+ * ofx_subtab functions) counts the messages of (@version, @type, @dir)
+ * (struct ofx_msgcounts.of); @type OFX_TYPE_INVALID: its invalid[][].
+ * Bit 7 is clear: never a subtype entry's id.
+ */
+#define OFX_TYPE_INVALID 0xff
+static inline uint32_t ofx_typecount_id(uint8_t version, uint8_t type,
+					uint8_t dir)
+{
+	return (uint32_t)version << 24 | (uint32_t)type << 16 |
+	       (uint32_t)dir << 8 | 0x01;
+}
+
+/**
+ * ofx_msgcounts_add_to_tab() - add the per-type and invalid-type counts of
+ * @m (not its totals) to the sparse table *@tp (ofx_subtab_add_grow(),
+ * up to @max_cap entries; 1024 hold every id).
+ */
+void ofx_msgcounts_add_to_tab(const struct ofx_msgcounts *m,
+			      struct ofx_subtab **tp, uint32_t max_cap);
+
+/**
+ * ofx_msgcounts_add_tab() - add the counts of the sparse table @t
+ * (ofx_typecount_id() entries; NULL: none) to @m's per-type and
+ * invalid-type counts (not its totals).
+ */
+void ofx_msgcounts_add_tab(struct ofx_msgcounts *m, const struct ofx_subtab *t);
+
+/**
  * ofx_count_msg() - count @m in @mc and, when @t is not NULL, its entry
  * (subtype, details, malformed body, last multipart part) in @t.
  */

@@ -53,6 +53,8 @@ void ofx_views_put(struct ofx_views *v)
 	if (!v || __atomic_sub_fetch(&v->refs, 1, __ATOMIC_ACQ_REL))
 		return;
 	free(v->conns);
+	for (unsigned int i = 0; v->sws && i < v->nsw; i++)
+		ofx_switch_view_release(&v->sws[i]);
 	free(v->sws);
 	ofx_lat_views_free(v->lat);
 	free(v);

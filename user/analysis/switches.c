@@ -4,6 +4,7 @@
  * and their views (see switches.h).
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -15,14 +16,21 @@
 /* Entries of a subtype table cached per connection and direction. */
 #define SUB_CACHE 2
 
-/* A switch record: identity and the counts of its closed connections. */
+/* A switch record: identity and the counts of its closed connections,
+ * sparse (v's tables are unused here). */
 struct sw {
-	struct ofx_switch_view v;
+	struct ofx_switch_view v; /* identity, connections, times, totals */
 	unsigned int idx; /* its index in the views being built */
 	uint8_t family;
 	uint32_t addr[4]; /* keys an address record (no datapath_id) */
-	uint64_t rate_ts; /* when rate_m was taken (0: not yet) */
-	struct ofx_msgcounts rate_m; /* counts then: the base of rates */
+	struct ofx_subtab *types; /* per-type counts (ofx_typecount_id()) */
+	/* subtypes of its closed connections and of its open connections
+	 * counted here directly; grows to OFX_SWITCH_SUBTYPES entries */
+	struct ofx_subtab *sub;
+	uint32_t sub_gen; /* bumped when sub grows (its entries move) */
+	uint64_t rate_ts; /* when the rate base was taken (0: not yet) */
+	struct ofx_count rate_total[OFX_NDIRS]; /* the base of rates: */
+	struct ofx_subtab *rate_types; /* its view's counts then (a list) */
 };
 
 /* The analysis state of one open connection (struct of_conn.stats). */
@@ -31,6 +39,7 @@ struct cstat {
 	struct cstat *prev, *next; /* list of open connections */
 	struct sw *sw;
 	bool direct; /* its record has a datapath_id: subtypes count there */
+	uint32_t sgen; /* sw->sub_gen that scache's entries belong to */
 	/* recently used entries of the global table and of the table its
 	 * subtypes count in, per direction */
 	struct ofx_subcount *gcache[OFX_NDIRS][SUB_CACHE];
@@ -43,7 +52,9 @@ struct cstat {
 	struct ofx_count
 		invalid[OFX_NDIRS]; /* types invalid in their version */
 	struct ofx_count mixed[OFX_NDIRS]; /* a type seen in a second version */
-	OFX_SUBTAB(OFX_CONN_SUBTYPES) sub;
+	/* its subtypes while not direct (OFX_CONN_SUBTYPES entries, made at
+	 * the first one) */
+	struct ofx_subtab *sub;
 };
 
 struct ofx_switches {
@@ -171,7 +182,6 @@ static struct sw *sw_for(struct ofx_switches *s, struct cstat *cs)
 			s->st->switches_overflow++;
 			return NULL;
 		}
-		ofx_subtab_init(&w->v.sub.h, OFX_SWITCH_SUBTYPES);
 		w->family = v.family;
 		memcpy(w->addr, v.sw_addr, sizeof(w->addr));
 		w->v.has_dpid = v.has_dpid;
@@ -200,6 +210,34 @@ static struct sw *sw_for(struct ofx_switches *s, struct cstat *cs)
 	return w;
 }
 
+static void sw_free(struct sw *w)
+{
+	free(w->types);
+	free(w->sub);
+	free(w->rate_types);
+	free(w);
+}
+
+/* Add the subtype entries of @t to @w's table (it may grow). */
+static void sw_merge_sub(struct sw *w, const struct ofx_subtab *t)
+{
+	const struct ofx_subcount *e;
+	struct ofx_subtab *before = w->sub;
+
+	if (!t)
+		return;
+	e = ofx_subtab_centries(t);
+	for (uint32_t i = 0; i < t->cap; i++)
+		if (e[i].id)
+			ofx_subtab_add_grow(&w->sub, OFX_SWITCH_SUBTYPES,
+					    e[i].id, e[i].key, e[i].det,
+					    e[i].c.msgs, e[i].c.bytes);
+	if (w->sub)
+		w->sub->overflow += t->overflow;
+	if (w->sub != before)
+		w->sub_gen++;
+}
+
 /* Detach open connection @cs from its record; a record left without any
  * connection (it only ever had this one) is freed. */
 static void sw_detach(struct ofx_switches *s, struct cstat *cs)
@@ -217,17 +255,16 @@ static void sw_detach(struct ofx_switches *s, struct cstat *cs)
 		if (s->sw[i] == w) {
 			s->sw[i] = s->sw[--s->nsw];
 			s->st->switches = s->nsw;
-			free(w);
+			sw_free(w);
 			return;
 		}
 	}
 }
 
-/* Add the counts of @cs into @m and @sub. Messages of a type seen in a
- * second version on the same connection (garbage, or a broken peer) count
- * in the totals only. */
-static void add_conn_counts(const struct cstat *cs, struct ofx_msgcounts *m,
-			    struct ofx_subtab *sub)
+/* Add the counts of @cs into @m (not its subtypes). Messages of a type
+ * seen in a second version on the same connection (garbage, or a broken
+ * peer) count in the totals only. */
+static void add_conn_counts(const struct cstat *cs, struct ofx_msgcounts *m)
 {
 	uint8_t cv = cs->c->version < OFX_NVERSIONS ? cs->c->version : 0;
 
@@ -246,7 +283,6 @@ static void add_conn_counts(const struct cstat *cs, struct ofx_msgcounts *m,
 		m->total[d].msgs += cs->c->cnt[d].msgs;
 		m->total[d].bytes += cs->c->cnt[d].bytes;
 	}
-	ofx_subtab_merge(sub, &cs->sub.h);
 }
 
 /* Attach @cs to its switch record (found or created). Once that record
@@ -257,10 +293,78 @@ static void attach(struct ofx_switches *s, struct cstat *cs)
 	memset(cs->scache, 0, sizeof(cs->scache));
 	cs->sw = sw_for(s, cs);
 	if (cs->sw && cs->sw->v.has_dpid && !cs->direct) {
-		ofx_subtab_merge(&cs->sw->v.sub.h, &cs->sub.h);
-		ofx_subtab_init(&cs->sub.h, OFX_CONN_SUBTYPES);
+		sw_merge_sub(cs->sw, cs->sub);
+		free(cs->sub);
+		cs->sub = NULL;
 		cs->direct = true;
 	}
+	if (cs->sw) {
+		cs->sgen = cs->sw->sub_gen;
+	} else {
+		/* no record to count in (switches_overflow): its subtypes
+		 * are counted globally only */
+		free(cs->sub);
+		cs->sub = NULL;
+	}
+}
+
+/*
+ * ofx_subtab_count() into the growable table *@tp (up to @max_cap
+ * entries) through @cs's cache of @dir. A table that grows moves its
+ * entries: @cs's cache is dropped then. Return: true if it moved.
+ */
+static bool grow_count(struct ofx_subtab **tp, uint32_t max_cap,
+		       struct cstat *cs, uint8_t dir, uint32_t id, uint64_t key,
+		       uint64_t det, uint64_t bytes)
+{
+	struct ofx_subcount **cache = cs->scache[dir], *e;
+	struct ofx_subtab *before = *tp;
+
+	for (unsigned int i = 0; i < SUB_CACHE; i++) {
+		e = cache[i];
+		if (e && e->id == id && e->key == key && e->det == det) {
+			e->c.msgs++;
+			e->c.bytes += bytes;
+			return false;
+		}
+	}
+	e = ofx_subtab_add_grow(tp, max_cap, id, key, det, 1, bytes);
+	if (*tp != before)
+		memset(cs->scache, 0, sizeof(cs->scache));
+	if (e) {
+		for (unsigned int i = SUB_CACHE - 1; i > 0; i--)
+			cache[i] = cache[i - 1];
+		cache[0] = e;
+	}
+	return *tp != before;
+}
+
+/* A subtype count of direct @cs in its record's table: other connections
+ * cache entries of it too, so a move bumps its generation, and caches of
+ * an older one are dropped. */
+static void sw_sub_count(struct cstat *cs, uint8_t dir, uint32_t id,
+			 uint64_t key, uint64_t det, uint64_t bytes)
+{
+	struct sw *w = cs->sw;
+
+	if (cs->sgen != w->sub_gen) {
+		memset(cs->scache, 0, sizeof(cs->scache));
+		cs->sgen = w->sub_gen;
+	}
+	if (grow_count(&w->sub, OFX_SWITCH_SUBTYPES, cs, dir, id, key, det,
+		       bytes))
+		cs->sgen = ++w->sub_gen;
+}
+
+/* A subtype count of @cs while not direct, in its own table (made at the
+ * first one, growing to OFX_CONN_SUBTYPES entries). */
+static void conn_sub_count(struct ofx_switches *s, struct cstat *cs,
+			   uint8_t dir, uint32_t id, uint64_t key, uint64_t det,
+			   uint64_t bytes)
+{
+	grow_count(&cs->sub, OFX_CONN_SUBTYPES, cs, dir, id, key, det, bytes);
+	if (!cs->sub)
+		s->st->conn_stats_nomem++;
 }
 
 static void on_msg(void *ctx, const struct of_msg *m)
@@ -287,10 +391,14 @@ static void on_msg(void *ctx, const struct of_msg *m)
 		if (ofx_sub_of(m, &id, &key, &det)) {
 			ofx_subtab_count(s->global, cs->gcache[m->dir],
 					 SUB_CACHE, id, key, det, m->bytes);
-			ofx_subtab_count(cs->direct ? &cs->sw->v.sub.h
-						    : &cs->sub.h,
-					 cs->scache[m->dir], SUB_CACHE, id, key,
-					 det, m->bytes);
+			/* a connection without a switch record (table
+			 * full: switches_overflow) counts them globally */
+			if (cs->direct)
+				sw_sub_count(cs, m->dir, id, key, det,
+					     m->bytes);
+			else if (cs->sw)
+				conn_sub_count(s, cs, m->dir, id, key, det,
+					       m->bytes);
 		}
 	}
 	c->msgs++;
@@ -306,13 +414,29 @@ static void conn_open(struct ofx_switches *s, struct of_conn *c)
 		s->st->conn_stats_nomem++;
 		return;
 	}
-	memset(cs, 0, offsetof(struct cstat, sub));
-	ofx_subtab_init(&cs->sub.h, OFX_CONN_SUBTYPES);
+	memset(cs, 0, sizeof(*cs));
 	cs->c = c;
 	cs->next = s->open;
 	if (s->open)
 		s->open->prev = cs;
 	s->open = cs;
+}
+
+/* Add the counts of closing connection @cs to its record @w. */
+static void sw_add_conn(struct sw *w, const struct cstat *cs)
+{
+	struct ofx_msgcounts *m = calloc(1, sizeof(*m));
+
+	if (m) {
+		add_conn_counts(cs, m);
+		ofx_msgcounts_add_to_tab(m, &w->types, OFX_SWITCH_TYPES);
+		for (int d = 0; d < OFX_NDIRS; d++) {
+			w->v.total[d].msgs += m->total[d].msgs;
+			w->v.total[d].bytes += m->total[d].bytes;
+		}
+		free(m);
+	}
+	sw_merge_sub(w, cs->sub);
 }
 
 static void conn_close(struct ofx_switches *s, struct of_conn *c)
@@ -323,7 +447,7 @@ static void conn_close(struct ofx_switches *s, struct of_conn *c)
 	if (!cs)
 		return;
 	if (cs->sw) {
-		add_conn_counts(cs, &cs->sw->v.m, &cs->sw->v.sub.h);
+		sw_add_conn(cs->sw, cs);
 		cs->sw->v.conns_open--;
 		if (c->tcp->last_ns > cs->sw->v.last_ns)
 			cs->sw->v.last_ns = c->tcp->last_ns;
@@ -341,6 +465,7 @@ static void conn_close(struct ofx_switches *s, struct of_conn *c)
 		s->open = cs->next;
 	if (cs->next)
 		cs->next->prev = cs->prev;
+	free(cs->sub);
 	free(cs);
 	c->stats = NULL;
 }
@@ -430,41 +555,167 @@ unsigned int ofx_switches_count(const struct ofx_switches *s)
 	return s->nsw;
 }
 
+void ofx_switch_view_release(struct ofx_switch_view *w)
+{
+	free(w->types);
+	free(w->sub);
+	free(w->rate_types);
+	w->types = w->sub = w->rate_types = NULL;
+}
+
+void ofx_switch_view_counts(const struct ofx_switch_view *w,
+			    struct ofx_switch_counts *out)
+{
+	memset(out, 0, sizeof(*out));
+	ofx_msgcounts_add_tab(&out->m, w->types);
+	ofx_msgcounts_add_tab(&out->rate_base, w->rate_types);
+	for (int d = 0; d < OFX_NDIRS; d++) {
+		out->m.total[d] = w->total[d];
+		out->rate_base.total[d] = w->rate_total[d];
+	}
+}
+
+/* A list of the per-type counts of @m (NULL on ENOMEM). */
+static struct ofx_subtab *types_list(const struct ofx_msgcounts *m)
+{
+	struct ofx_subtab *t = NULL, *l;
+
+	ofx_msgcounts_add_to_tab(m, &t, OFX_SWITCH_TYPES);
+	l = ofx_subtab_list(t);
+	free(t);
+	return l;
+}
+
+int ofx_switch_view_set_counts(struct ofx_switch_view *w,
+			       const struct ofx_msgcounts *m,
+			       const struct ofx_msgcounts *rate_base,
+			       const struct ofx_subtab *sub)
+{
+	static const struct ofx_msgcounts zero;
+
+	ofx_switch_view_release(w);
+	if (!rate_base)
+		rate_base = &zero;
+	w->types = types_list(m);
+	w->rate_types = types_list(rate_base);
+	w->sub = ofx_subtab_list(sub);
+	for (int d = 0; d < OFX_NDIRS; d++) {
+		w->total[d] = m->total[d];
+		w->rate_total[d] = rate_base->total[d];
+	}
+	if (!w->types || !w->rate_types || !w->sub) {
+		ofx_switch_view_release(w);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The view of record @w with its open connections @open[0..n): its own
+ * tables (NULL where no memory: counts missing from that view only).
+ * @m: room for the expansion. */
+static void build_view(const struct sw *w, struct cstat *const *open,
+		       unsigned int n, struct ofx_msgcounts *m,
+		       struct ofx_switch_view *out)
+{
+	struct ofx_subtab *sub = NULL;
+
+	*out = w->v;
+	memset(m, 0, sizeof(*m));
+	ofx_msgcounts_add_tab(m, w->types);
+	memcpy(m->total, w->v.total, sizeof(m->total));
+	if (w->sub) {
+		sub = ofx_subtab_new(w->sub->cap);
+		if (sub)
+			ofx_subtab_merge(sub, w->sub);
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		const struct cstat *cs = open[i];
+		const struct ofx_subcount *e;
+
+		add_conn_counts(cs, m);
+		if (cs->c->tcp->last_ns > out->last_ns)
+			out->last_ns = cs->c->tcp->last_ns;
+		if (!cs->sub)
+			continue;
+		e = ofx_subtab_centries(cs->sub);
+		for (uint32_t k = 0; k < cs->sub->cap; k++)
+			if (e[k].id)
+				ofx_subtab_add_grow(&sub, OFX_SWITCH_SUBTYPES,
+						    e[k].id, e[k].key, e[k].det,
+						    e[k].c.msgs, e[k].c.bytes);
+		if (sub)
+			sub->overflow += cs->sub->overflow;
+	}
+	memcpy(out->total, m->total, sizeof(out->total));
+	out->types = types_list(m);
+	out->sub = ofx_subtab_list(sub);
+	free(sub);
+}
+
 unsigned int ofx_switches_views(struct ofx_switches *s,
 				struct ofx_switch_view *out, unsigned int max,
 				uint64_t now_ns)
 {
-	unsigned int n = s->nsw < max ? s->nsw : max;
+	unsigned int n = s->nsw < max ? s->nsw : max, nopen = 0, *first;
+	struct cstat **open = NULL;
+	struct ofx_msgcounts *m = malloc(sizeof(*m));
 
-	for (unsigned int i = 0; i < s->nsw; i++) {
+	/* the open connections of each switch together: first[i] is where
+	 * those of switch i start in open[] */
+	first = calloc(n + 2, sizeof(*first));
+	for (struct cstat *cs = s->open; cs; cs = cs->next)
+		nopen++;
+	if (nopen)
+		open = malloc(nopen * sizeof(*open));
+	if (!m || !first || (nopen && !open)) {
+		free(m);
+		free(first);
+		free(open);
+		return 0;
+	}
+	for (unsigned int i = 0; i < s->nsw; i++)
 		s->sw[i]->idx = i;
-		if (i < n)
-			out[i] = s->sw[i]->v;
-	}
-	for (struct cstat *cs = s->open; cs; cs = cs->next) {
-		struct ofx_switch_view *w;
-
-		if (!cs->sw || cs->sw->idx >= n)
-			continue;
-		w = &out[cs->sw->idx];
-		add_conn_counts(cs, &w->m, &w->sub.h);
-		if (cs->c->tcp->last_ns > w->last_ns)
-			w->last_ns = cs->c->tcp->last_ns;
-	}
+	for (struct cstat *cs = s->open; cs; cs = cs->next)
+		if (cs->sw && cs->sw->idx < n)
+			first[cs->sw->idx + 2]++;
+	for (unsigned int i = 2; i < n + 2; i++)
+		first[i] += first[i - 1];
+	for (struct cstat *cs = s->open; cs; cs = cs->next)
+		if (cs->sw && cs->sw->idx < n)
+			open[first[cs->sw->idx + 1]++] = cs;
 	for (unsigned int i = 0; i < n; i++) {
 		struct sw *w = s->sw[i];
+		struct ofx_switch_view *o = &out[i];
+		unsigned int from = i ? first[i] : 0;
 
+		build_view(w, open + from, first[i + 1] - from, m, o);
 		/* Rates over the time since the last base, which moves on
 		 * once it is a second old. */
-		out[i].rate_base = w->rate_ts ? w->rate_m : out[i].m;
-		out[i].rate_dt = w->rate_ts && now_ns > w->rate_ts
-					 ? (double)(now_ns - w->rate_ts) / 1e9
-					 : 0.0;
+		if (!w->rate_ts) {
+			memcpy(o->rate_total, o->total, sizeof(o->total));
+			o->rate_types = ofx_subtab_list(o->types);
+		} else {
+			memcpy(o->rate_total, w->rate_total, sizeof(o->total));
+			o->rate_types = ofx_subtab_list(w->rate_types);
+		}
+		o->rate_dt = w->rate_ts && now_ns > w->rate_ts
+				     ? (double)(now_ns - w->rate_ts) / 1e9
+				     : 0.0;
 		if (!w->rate_ts || now_ns - w->rate_ts >= 1000000000ull) {
-			w->rate_m = out[i].m;
-			w->rate_ts = now_ns;
+			struct ofx_subtab *t = ofx_subtab_list(o->types);
+
+			if (t || !o->types) {
+				free(w->rate_types);
+				w->rate_types = t;
+				memcpy(w->rate_total, o->total,
+				       sizeof(o->total));
+				w->rate_ts = now_ns;
+			}
 		}
 	}
+	free(m);
+	free(first);
+	free(open);
 	return n;
 }
 
@@ -477,10 +728,11 @@ void ofx_switches_free(struct ofx_switches *s)
 
 		s->open = cs->next;
 		cs->c->stats = NULL;
+		free(cs->sub);
 		free(cs);
 	}
 	for (unsigned int i = 0; i < s->nsw; i++)
-		free(s->sw[i]);
+		sw_free(s->sw[i]);
 	free(s->hist);
 	free(s);
 }

@@ -23,7 +23,8 @@
 #include "openflow/of_conn.h"
 
 #define OFX_CONN_SUBTYPES 64 /* subtype entries per connection */
-#define OFX_SWITCH_SUBTYPES 512 /* ... per switch */
+#define OFX_SWITCH_SUBTYPES 512 /* ... per switch (its table grows to it) */
+#define OFX_SWITCH_TYPES 1024 /* per-type entries of a switch: all ids */
 #define OFX_MAX_SWITCHES 1024 /* switch records; more share "other" */
 #define OFX_CONN_HISTORY_DEFAULT 1024 /* closed connections kept */
 
@@ -74,14 +75,22 @@ struct ofx_conn_view {
 };
 
 /**
- * struct ofx_switch_view - one switch across its connections.
+ * struct ofx_switch_view - one switch across its connections, compact: its
+ * nonzero counts only (a few KiB in all; ofx_switch_view_counts() expands
+ * them). Its tables are its own (ofx_switch_view_release() frees them).
  * @id:      "0x%016x" datapath_id, or the switch's address when unknown
  * @address: the address of its latest connection
  * @conns_total/@conns_open: connections ever / now
- * @m/@sub:  its message counts (open and closed connections)
- * @rate_base/@rate_dt: its counts @rate_dt seconds before (rates are
- *           (m - rate_base) / rate_dt; a count that went down, when a
- *           connection moved to its datapath_id's record, rates 0)
+ * @total:   [dir] its messages and bytes (open and closed connections)
+ * @types:   its per (version, type, direction) and invalid-type counts: a
+ *           list (ofx_subtab_list()) of ofx_typecount_id() entries; NULL:
+ *           none
+ * @sub:     its subtype entries, a list; @sub->overflow: subtype counts
+ *           that found no room in its table; NULL: none
+ * @rate_total/@rate_types/@rate_dt: its @total and @types @rate_dt seconds
+ *           before (rates are (now - then) / rate_dt; a count that went
+ *           down, when a connection moved to its datapath_id's record,
+ *           rates 0)
  */
 struct ofx_switch_view {
 	char id[48];
@@ -94,11 +103,40 @@ struct ofx_switch_view {
 	uint32_t conns_open;
 	uint64_t first_ns;
 	uint64_t last_ns;
+	struct ofx_count total[OFX_NDIRS];
+	struct ofx_subtab *types;
+	struct ofx_subtab *sub;
+	struct ofx_count rate_total[OFX_NDIRS];
+	struct ofx_subtab *rate_types;
+	double rate_dt;
+};
+
+/**
+ * struct ofx_switch_counts - a switch view's counts expanded (16 KiB: on
+ * the heap): @m and its @rate_base, totals included.
+ */
+struct ofx_switch_counts {
 	struct ofx_msgcounts m;
 	struct ofx_msgcounts rate_base;
-	double rate_dt;
-	OFX_SUBTAB(OFX_SWITCH_SUBTYPES) sub;
 };
+
+/** ofx_switch_view_counts() - expand @w's counts into @out. */
+void ofx_switch_view_counts(const struct ofx_switch_view *w,
+			    struct ofx_switch_counts *out);
+
+/**
+ * ofx_switch_view_set_counts() - give @w the counts @m (totals included),
+ * @rate_base (NULL: zero) and the subtype entries of @sub (NULL: none),
+ * replacing (and freeing) what it had. Return: 0, or -ENOMEM (@w then
+ * has no counts).
+ */
+int ofx_switch_view_set_counts(struct ofx_switch_view *w,
+			       const struct ofx_msgcounts *m,
+			       const struct ofx_msgcounts *rate_base,
+			       const struct ofx_subtab *sub);
+
+/** ofx_switch_view_release() - free the tables of @w (not @w). */
+void ofx_switch_view_release(struct ofx_switch_view *w);
 
 /**
  * struct ofx_switches_stats - counters of this stage.

@@ -591,6 +591,13 @@ static void on_segment(void *ctx, struct ofx_conn *tcp, int half,
 	}
 }
 
+/* The connection carries OpenFlow (rules in of_conn.h). */
+static bool verified(const struct of_conn *c)
+{
+	return (c->hello[0] && c->hello[1]) || c->fr[0].trusted_version ||
+	       c->fr[1].trusted_version;
+}
+
 static void on_data(void *ctx, struct ofx_conn *tcp, int half, const uint8_t *p,
 		    uint32_t len, uint64_t ts_ns)
 {
@@ -601,8 +608,11 @@ static void on_data(void *ctx, struct ofx_conn *tcp, int half, const uint8_t *p,
 				    .ctx = &e,
 				    .st = &s->st->framing};
 
-	if (e.c)
-		of_framer_feed(&e.c->fr[half], p, len, ts_ns, &out);
+	if (!e.c)
+		return;
+	of_framer_feed(&e.c->fr[half], p, len, ts_ns, &out);
+	if (!tcp->app_verified && verified(e.c))
+		tcp->app_verified = true;
 }
 
 static void on_gap(void *ctx, struct ofx_conn *tcp, int half, uint64_t len,

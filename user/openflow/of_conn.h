@@ -15,6 +15,12 @@
  * SYN sender) is the switch (role_source "opener"), else the side whose
  * destination port is an OpenFlow port ("port").
  *
+ * Verified: the connection is marked as carrying OpenFlow
+ * (struct ofx_conn.app_verified: the reassembler evicts unverified
+ * connections before verified ones) once a HELLO was framed from each side,
+ * or 4 messages in a row of one version were framed in sync in either
+ * direction (the run after which the framer trusts that version).
+ *
  * Identity: datapath_id and auxiliary_id from the first FEATURES_REPLY
  * (OpenFlow 1.5.1 §7.3.1; a switch keeps its datapath_id for the life of
  * a connection); else from an LLDP frame in a PACKET_OUT whose chassis ID

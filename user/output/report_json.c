@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -605,9 +606,16 @@ json_t *ofx_json_switch(const struct ofx_switch_view *w,
 	put(o, "last_seen", jtime(w->last_ns, info), &bad);
 	/* Rates: live, over the last interval (struct ofx_switch_view);
 	 * for a file, over the switch's capture time. */
-	const struct ofx_msgcounts *base = &w->rate_base;
+	struct ofx_switch_counts *sc = malloc(sizeof(*sc));
+	const struct ofx_msgcounts *base;
 	double dt = w->rate_dt;
 
+	if (!sc) {
+		json_decref(o);
+		return NULL;
+	}
+	ofx_switch_view_counts(w, sc);
+	base = &sc->rate_base;
 	if (info && info->file) {
 		base = NULL;
 		dt = w->last_ns > w->first_ns
@@ -616,13 +624,12 @@ json_t *ofx_json_switch(const struct ofx_switch_view *w,
 	}
 	for (int d = 0; d < OFX_NDIRS; d++)
 		put(o, dir_name[d],
-		    count_rate(&w->m.total[d], base ? &base->total[d] : NULL,
+		    count_rate(&sc->m.total[d], base ? &base->total[d] : NULL,
 			       dt),
 		    &bad);
-	put(o, "versions", versions_json(&w->m, &w->sub.h, base, dt, true),
-	    &bad);
+	put(o, "versions", versions_json(&sc->m, w->sub, base, dt, true), &bad);
 	/* subtype counts that found no room in this switch's table */
-	put(o, "subtype_overflow", jint(w->sub.h.overflow), &bad);
+	put(o, "subtype_overflow", jint(w->sub ? w->sub->overflow : 0), &bad);
 	if (lat) {
 		const struct ofx_lat_view *lv = ofx_lat_views_find(lat, w->id);
 		json_t *lo = json_object();
@@ -633,6 +640,7 @@ json_t *ofx_json_switch(const struct ofx_switch_view *w,
 			put(lo, "10s", ofx_json_latency(lv, OFX_LAT_10S), &bad);
 		put(o, "latency", lo, &bad);
 	}
+	free(sc);
 	return done(o, bad);
 }
 

@@ -250,11 +250,11 @@ static void print_switches(struct out *o, const struct ofx_views *v,
 		     "%-24.24s %2u/%-2u %11" PRIu64 " %11" PRIu64
 		     " %10.1f %10.1f",
 		     label, w->conns_open, w->conns_total,
-		     w->m.total[OFX_DIR_IN].msgs, w->m.total[OFX_DIR_OUT].msgs,
-		     per_s(w->m.total[OFX_DIR_IN].msgs,
-			   w->rate_base.total[OFX_DIR_IN].msgs, w->rate_dt),
-		     per_s(w->m.total[OFX_DIR_OUT].msgs,
-			   w->rate_base.total[OFX_DIR_OUT].msgs, w->rate_dt));
+		     w->total[OFX_DIR_IN].msgs, w->total[OFX_DIR_OUT].msgs,
+		     per_s(w->total[OFX_DIR_IN].msgs,
+			   w->rate_total[OFX_DIR_IN].msgs, w->rate_dt),
+		     per_s(w->total[OFX_DIR_OUT].msgs,
+			   w->rate_total[OFX_DIR_OUT].msgs, w->rate_dt));
 		shown++;
 	}
 }

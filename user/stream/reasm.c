@@ -9,10 +9,13 @@
 #include "ofxdp.h"
 #include "stream/reasm.h"
 
-#define DEF_MAX_CONNS 4096u
+#define DEF_MAX_CONNS 32768u
+#define DEF_EVICT_IDLE_NS 60000000000ull
 #define DEF_MAX_OOO_SEGS 4096u
 #define DEF_MAX_OOO_BYTES (4u << 20)
 #define DEF_MAX_TOTAL_OOO_BYTES (64ull << 20)
+/* glibc's default M_MMAP_THRESHOLD: larger requests are mmapped. */
+#define MALLOC_MMAP_THRESHOLD (128u << 10)
 #define DEF_HOLE_TIMEOUT_NS 1000000000ull
 #define DEF_IDLE_TIMEOUT_NS 300000000000ull
 /* Connections closed by FIN or RST are remembered this long (capture
@@ -22,12 +25,18 @@
 /* Closed connections remembered at once (direct-mapped by tuple). */
 #define TIME_WAIT_SLOTS 4096u
 
-/* An out-of-order segment's payload, queued until the hole before it fills. */
+/* Adjacent out-of-order segments are appended to one queue entry up to
+ * this much payload (growing it geometrically). */
+#define OOO_COALESCE_MAX (64u << 10)
+
+/* Out-of-order payload queued until the hole before it fills: one
+ * segment, or adjacent ones appended to it (coalesced). */
 struct ooo_seg {
 	struct ooo_seg *next;
-	uint64_t ts_ns;
+	uint64_t ts_ns; /* of its first segment */
 	uint32_t seq;
 	uint32_t len;
+	uint32_t cap; /* room for payload (the whole allocation) */
 	uint8_t data[];
 };
 
@@ -43,15 +52,25 @@ struct half {
 	struct ooo_seg *ooo_tail; /* last of ooo */
 	uint32_t ooo_end; /* highest seq + len queued: appends at or past it
 			   * need no scan (valid while ooo is not empty) */
-	uint32_t ooo_n;
-	uint32_t ooo_bytes;
+	uint32_t ooo_n; /* queue entries */
+	uint64_t ooo_mem; /* bytes the queue holds: ooo_cost() of each */
 	uint64_t hole_since_ns;
+};
+
+/* Eviction classes, evicted in this order (rules in reasm.h). */
+enum conn_class {
+	CLS_DEAD, /* a FIN seen */
+	CLS_UNVERIFIED, /* the next stage has not recognised its protocol */
+	CLS_LIVE,
+	NCLS,
 };
 
 struct conn {
 	struct ofx_conn pub;
 	struct conn *hnext;
-	struct conn *lru_prev, *lru_next; /* head = most recently used */
+	/* its class's list; head = most recently used */
+	struct conn *lru_prev, *lru_next;
+	uint8_t cls; /* enum conn_class */
 	struct half h[2];
 };
 
@@ -72,8 +91,9 @@ struct ofx_reasm {
 	uint32_t nconns;
 	uint64_t next_id;
 	uint64_t now_ns; /* ts of the segment or tick being processed */
-	struct conn *lru_head, *lru_tail;
-	uint64_t ooo_total;
+	struct conn *lru_head[NCLS], *lru_tail[NCLS];
+	uint32_t ncls[NCLS];
+	uint64_t ooo_total; /* ooo_mem of all halves */
 	struct time_wait *tw; /* TIME_WAIT_SLOTS entries */
 };
 
@@ -149,6 +169,8 @@ struct ofx_reasm *ofx_reasm_new(const struct ofx_reasm_opts *opts,
 		r->o.hole_timeout_ns = DEF_HOLE_TIMEOUT_NS;
 	if (!r->o.idle_timeout_ns)
 		r->o.idle_timeout_ns = DEF_IDLE_TIMEOUT_NS;
+	if (!r->o.evict_idle_ns)
+		r->o.evict_idle_ns = DEF_EVICT_IDLE_NS;
 	while (nb < 2 * r->o.max_conns && nb < (1u << 24))
 		nb <<= 1;
 	r->buckets = calloc(nb, sizeof(*r->buckets));
@@ -170,23 +192,81 @@ static void lru_unlink(struct ofx_reasm *r, struct conn *c)
 	if (c->lru_prev)
 		c->lru_prev->lru_next = c->lru_next;
 	else
-		r->lru_head = c->lru_next;
+		r->lru_head[c->cls] = c->lru_next;
 	if (c->lru_next)
 		c->lru_next->lru_prev = c->lru_prev;
 	else
-		r->lru_tail = c->lru_prev;
+		r->lru_tail[c->cls] = c->lru_prev;
 	c->lru_prev = c->lru_next = NULL;
+	r->ncls[c->cls]--;
 }
 
 static void lru_push_head(struct ofx_reasm *r, struct conn *c)
 {
 	c->lru_prev = NULL;
-	c->lru_next = r->lru_head;
-	if (r->lru_head)
-		r->lru_head->lru_prev = c;
-	r->lru_head = c;
-	if (!r->lru_tail)
-		r->lru_tail = c;
+	c->lru_next = r->lru_head[c->cls];
+	if (r->lru_head[c->cls])
+		r->lru_head[c->cls]->lru_prev = c;
+	r->lru_head[c->cls] = c;
+	if (!r->lru_tail[c->cls])
+		r->lru_tail[c->cls] = c;
+	r->ncls[c->cls]++;
+	r->st->connections_unverified = r->ncls[CLS_UNVERIFIED];
+}
+
+static uint8_t conn_class(const struct conn *c)
+{
+	if (c->h[0].fin_pending || c->h[1].fin_pending)
+		return CLS_DEAD;
+	return c->pub.app_verified ? CLS_LIVE : CLS_UNVERIFIED;
+}
+
+/* @c was used: to the head of its class's list, its class updated. */
+static void conn_touch(struct ofx_reasm *r, struct conn *c)
+{
+	lru_unlink(r, c);
+	c->cls = conn_class(c);
+	lru_push_head(r, c);
+}
+
+/*
+ * Bytes a malloc(@n) takes from the heap, as glibc's allocator does it on
+ * 64-bit (the one Debian ships): the request plus a size_t header in
+ * 16-byte granules, 32 bytes at least; from the mmap threshold (128 KiB)
+ * on, whole pages plus two size_t. Other allocators round alike or less.
+ */
+static size_t malloc_cost(size_t n)
+{
+	const size_t hdr = sizeof(size_t);
+	size_t c;
+
+	if (n >= MALLOC_MMAP_THRESHOLD)
+		return (n + 2 * hdr + 4095) & ~(size_t)4095;
+	c = (n + hdr + 15) & ~(size_t)15;
+	return c < 4 * hdr ? 4 * hdr : c;
+}
+
+/* Payload room of a queue entry allocated for @len bytes: the rounding
+ * malloc adds anyway is room too (requested, so usable). */
+static uint32_t ooo_room(uint32_t len)
+{
+	size_t n = sizeof(struct ooo_seg) + len;
+
+	if (n >= MALLOC_MMAP_THRESHOLD - 64)
+		return len;
+	return (uint32_t)(malloc_cost(n) - sizeof(size_t) -
+			  sizeof(struct ooo_seg));
+}
+
+/* Bytes a queue entry with @cap bytes of payload room holds. */
+static size_t ooo_cost(uint32_t cap)
+{
+	return malloc_cost(sizeof(struct ooo_seg) + cap);
+}
+
+uint64_t ofx_reasm_ooo_cost(uint32_t len)
+{
+	return ooo_cost(ooo_room(len));
 }
 
 /* Hand @len bytes to the upper stage, captured at @ts_ns. */
@@ -205,8 +285,8 @@ static void ooo_pop(struct ofx_reasm *r, struct half *h)
 
 	h->ooo = q->next;
 	h->ooo_n--;
-	h->ooo_bytes -= q->len;
-	r->ooo_total -= q->len;
+	h->ooo_mem -= ooo_cost(q->cap);
+	r->ooo_total -= ooo_cost(q->cap);
 	r->st->ooo_bytes_queued = r->ooo_total;
 	if (h->ooo)
 		h->hole_since_ns = h->ooo->ts_ns;
@@ -279,6 +359,7 @@ static void conn_close(struct ofx_reasm *r, struct conn *c, uint8_t reason,
 		pp = &(*pp)->hnext;
 	*pp = c->hnext;
 	lru_unlink(r, c);
+	r->st->connections_unverified = r->ncls[CLS_UNVERIFIED];
 	r->nconns--;
 	r->st->connections_active = r->nconns;
 	if (counter)
@@ -328,26 +409,63 @@ static struct conn *conn_lookup(struct ofx_reasm *r,
 	return NULL;
 }
 
+/* The connection to evict for a new one and the counter of its class:
+ * the least recently used dead one; else the least recently used of the
+ * others if it has been idle longer than evict_idle_ns (dead too); else
+ * the least recently used unverified one; else the least recently used
+ * live one. */
+static struct conn *victim(struct ofx_reasm *r, uint64_t **counter)
+{
+	struct conn *u = r->lru_tail[CLS_UNVERIFIED];
+	struct conn *l = r->lru_tail[CLS_LIVE];
+	struct conn *old =
+		u && (!l || u->pub.last_ns <= l->pub.last_ns) ? u : l;
+
+	if (r->lru_tail[CLS_DEAD]) {
+		*counter = &r->st->connections_evicted_dead;
+		return r->lru_tail[CLS_DEAD];
+	}
+	if (old && r->now_ns > old->pub.last_ns &&
+	    r->now_ns - old->pub.last_ns > r->o.evict_idle_ns) {
+		*counter = &r->st->connections_evicted_dead;
+		return old;
+	}
+	if (u) {
+		*counter = &r->st->connections_evicted_unverified;
+		return u;
+	}
+	*counter = &r->st->connections_evicted_live;
+	return l;
+}
+
 static struct conn *conn_create(struct ofx_reasm *r,
 				const struct ofx_segment *seg)
 {
 	struct conn *c;
+	uint64_t *counter;
 	uint32_t b;
 
-	if (r->nconns >= r->o.max_conns && r->lru_tail)
-		conn_close(r, r->lru_tail, OFX_CLOSE_EVICTED,
-			   &r->st->connections_evicted);
+	if (r->nconns >= r->o.max_conns) {
+		c = victim(r, &counter);
+		if (c) {
+			(*counter)++;
+			conn_close(r, c, OFX_CLOSE_EVICTED,
+				   &r->st->connections_evicted);
+		}
+	}
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
 	c->pub.key = seg->key;
 	c->pub.id = ++r->next_id;
 	c->pub.first_ns = seg->ts_ns;
+	c->pub.last_ns = seg->ts_ns;
 	c->pub.opener = -1;
 	c->pub.midstream = !(seg->tcp_flags & OFX_TCP_SYN);
 	b = key_hash(&c->pub.key) & r->mask;
 	c->hnext = r->buckets[b];
 	r->buckets[b] = c;
+	c->cls = CLS_UNVERIFIED;
 	lru_push_head(r, c);
 	r->nconns++;
 	r->st->connections_active = r->nconns;
@@ -359,12 +477,45 @@ static struct conn *conn_create(struct ofx_reasm *r,
 	return c;
 }
 
+/* Would @entries more queue entries holding @mem more bytes exceed a
+ * limit of half @h or the global one? */
 static bool queue_full(const struct ofx_reasm *r, const struct half *h,
-		       uint32_t len)
+		       uint64_t mem, uint32_t entries)
 {
-	return h->ooo_n + 1 > r->o.max_ooo_segs ||
-	       h->ooo_bytes + len > r->o.max_ooo_bytes ||
-	       r->ooo_total + len > r->o.max_total_ooo_bytes;
+	return h->ooo_n + entries > r->o.max_ooo_segs ||
+	       h->ooo_mem + mem > r->o.max_ooo_bytes ||
+	       r->ooo_total + mem > r->o.max_total_ooo_bytes;
+}
+
+/*
+ * How @len bytes at @seq would be queued in @h: appended to the last
+ * entry (its room suffices: *@mem = 0, return true), or in a new entry
+ * with *@room bytes of payload room that holds *@mem bytes. A segment
+ * that continues the last entry but does not fit gets a new entry with
+ * room for twice the last one's payload (up to OOO_COALESCE_MAX), so that
+ * a run of small adjacent segments takes a few entries, not one each.
+ */
+static bool plan_entry(const struct half *h, uint32_t seq, uint32_t len,
+		       uint32_t *room, uint64_t *mem)
+{
+	const struct ooo_seg *t = h->ooo_tail;
+	uint32_t want = len;
+
+	if (t && t->seq + t->len == seq && h->ooo_end == seq) {
+		if (t->cap - t->len >= len) {
+			*mem = 0;
+			return true;
+		}
+		if (len < OOO_COALESCE_MAX) {
+			want = t->len < OOO_COALESCE_MAX / 2 ? 2 * t->len
+							     : OOO_COALESCE_MAX;
+			if (want < len)
+				want = len;
+		}
+	}
+	*room = ooo_room(want);
+	*mem = ooo_cost(*room);
+	return false;
 }
 
 static void feed_payload(struct ofx_reasm *r, struct conn *c, int hi,
@@ -372,14 +523,21 @@ static void feed_payload(struct ofx_reasm *r, struct conn *c, int hi,
 			 uint64_t ts_ns);
 
 /* Queue @len bytes at @seq (after next_seq), giving up holes, oldest
- * first, while the queue limits would be exceeded. */
+ * first, while the queue limits would be exceeded (ooo_limit_gaps). */
 static void enqueue(struct ofx_reasm *r, struct conn *c, int hi, uint32_t seq,
 		    const uint8_t *data, uint32_t len, uint64_t ts_ns)
 {
 	struct half *h = &c->h[hi];
 	struct ooo_seg **pp = &h->ooo, *q;
+	uint32_t room = 0;
+	uint64_t mem;
+	bool append;
 
-	while (queue_full(r, h, len)) {
+	for (;;) {
+		append = plan_entry(h, seq, len, &room, &mem);
+		if (!queue_full(r, h, mem, append ? 0 : 1))
+			break;
+		r->st->ooo_limit_gaps++;
 		if (!h->ooo || seq_diff(seq, h->ooo->seq) < 0) {
 			/* The oldest hole ends at this segment. */
 			give_up(r, c, hi, seq);
@@ -393,6 +551,14 @@ static void enqueue(struct ofx_reasm *r, struct conn *c, int hi, uint32_t seq,
 			feed_payload(r, c, hi, seq, data, len, ts_ns);
 			return;
 		}
+	}
+	if (append) {
+		q = h->ooo_tail;
+		memcpy(q->data + q->len, data, len);
+		q->len += len;
+		h->ooo_end = seq + len;
+		r->st->ooo_segs++;
+		return;
 	}
 	/* Segments after a hole mostly arrive in order: append directly. */
 	if (h->ooo_tail && seq_diff(seq, h->ooo_end) >= 0)
@@ -408,7 +574,7 @@ static void enqueue(struct ofx_reasm *r, struct conn *c, int hi, uint32_t seq,
 		if (seq_diff(e->seq, seq) > 0)
 			break;
 	}
-	q = malloc(sizeof(*q) + len);
+	q = malloc(sizeof(*q) + room);
 	if (!q) {
 		r->st->ooo_dropped_segs++;
 		return;
@@ -416,6 +582,7 @@ static void enqueue(struct ofx_reasm *r, struct conn *c, int hi, uint32_t seq,
 	q->ts_ns = ts_ns;
 	q->seq = seq;
 	q->len = len;
+	q->cap = room;
 	memcpy(q->data, data, len);
 	q->next = *pp;
 	*pp = q;
@@ -426,8 +593,8 @@ static void enqueue(struct ofx_reasm *r, struct conn *c, int hi, uint32_t seq,
 	if (!h->ooo_n || ts_ns < h->hole_since_ns)
 		h->hole_since_ns = ts_ns;
 	h->ooo_n++;
-	h->ooo_bytes += len;
-	r->ooo_total += len;
+	h->ooo_mem += mem;
+	r->ooo_total += mem;
 	r->st->ooo_bytes_queued = r->ooo_total;
 	r->st->ooo_segs++;
 }
@@ -544,8 +711,7 @@ void ofx_reasm_feed(struct ofx_reasm *r, const struct ofx_segment *seg)
 			return;
 		hi = 0;
 	} else {
-		lru_unlink(r, c);
-		lru_push_head(r, c);
+		conn_touch(r, c);
 		c->pub.last_ns = seg->ts_ns;
 		if (!c->h[hi].started) {
 			/* A half starts at its SYN, data or FIN: a bare ACK
@@ -576,7 +742,24 @@ void ofx_reasm_feed(struct ofx_reasm *r, const struct ofx_segment *seg)
 		h->fin_pending = true;
 		h->fin_seq = seq + seg->cap_len;
 	}
-	check_fin(r, c, hi);
+	if (!check_fin(r, c, hi) && c->cls != conn_class(c))
+		conn_touch(r, c); /* a FIN, or the next stage verified it */
+}
+
+/* Housekeeping of @c at @now_ns (ofx_reasm_tick()). */
+static void tick_conn(struct ofx_reasm *r, struct conn *c, uint64_t now_ns)
+{
+	if (now_ns > c->pub.last_ns &&
+	    now_ns - c->pub.last_ns > r->o.idle_timeout_ns) {
+		conn_close(r, c, OFX_CLOSE_IDLE, &r->st->connections_idle);
+		return;
+	}
+	for (int hi = 0; hi < 2; hi++)
+		if (c->h[hi].ooo)
+			expire_holes(r, c, hi, now_ns);
+	if (check_fin(r, c, 0))
+		return;
+	check_fin(r, c, 1);
 }
 
 void ofx_reasm_tick(struct ofx_reasm *r, uint64_t now_ns)
@@ -584,42 +767,36 @@ void ofx_reasm_tick(struct ofx_reasm *r, uint64_t now_ns)
 	struct conn *c, *prev;
 
 	r->now_ns = now_ns;
-	for (c = r->lru_tail; c; c = prev) {
-		prev = c->lru_prev;
-		if (now_ns > c->pub.last_ns &&
-		    now_ns - c->pub.last_ns > r->o.idle_timeout_ns) {
-			conn_close(r, c, OFX_CLOSE_IDLE,
-				   &r->st->connections_idle);
-			continue;
+	for (int k = 0; k < NCLS; k++) {
+		for (c = r->lru_tail[k]; c; c = prev) {
+			prev = c->lru_prev;
+			tick_conn(r, c, now_ns);
 		}
-		for (int hi = 0; hi < 2; hi++)
-			if (c->h[hi].ooo)
-				expire_holes(r, c, hi, now_ns);
-		if (check_fin(r, c, 0))
-			continue;
-		check_fin(r, c, 1);
 	}
 }
 
 void ofx_reasm_flush(struct ofx_reasm *r)
 {
-	for (struct conn *c = r->lru_head; c; c = c->lru_next)
-		skip_all_holes(r, c);
+	for (int k = 0; k < NCLS; k++)
+		for (struct conn *c = r->lru_head[k]; c; c = c->lru_next)
+			skip_all_holes(r, c);
 }
 
 void ofx_reasm_foreach(struct ofx_reasm *r,
 		       void (*fn)(void *ctx, struct ofx_conn *c), void *ctx)
 {
-	for (struct conn *c = r->lru_head; c; c = c->lru_next)
-		fn(ctx, &c->pub);
+	for (int k = 0; k < NCLS; k++)
+		for (struct conn *c = r->lru_head[k]; c; c = c->lru_next)
+			fn(ctx, &c->pub);
 }
 
 void ofx_reasm_free(struct ofx_reasm *r)
 {
 	if (!r)
 		return;
-	while (r->lru_head)
-		conn_close(r, r->lru_head, OFX_CLOSE_END, NULL);
+	for (int k = 0; k < NCLS; k++)
+		while (r->lru_head[k])
+			conn_close(r, r->lru_head[k], OFX_CLOSE_END, NULL);
 	free(r->tw);
 	free(r->buckets);
 	free(r);

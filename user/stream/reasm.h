@@ -23,17 +23,27 @@
  *   wraparound works): retrans_segs += 1, retrans_bytes += its length;
  *   partly before: the old prefix is trimmed and added to retrans_bytes.
  * - Payload after the next expected seq: copied into the half's
- *   out-of-order queue (sorted by seq), ooo_segs += 1. A queued segment
- *   wholly covered by already queued data is dropped (ooo_dropped_segs).
- *   When the hole fills, queued data is delivered in order, overlaps trimmed
- *   (counted in retrans_bytes), at the time of the segment that filled it.
+ *   out-of-order queue (sorted by seq), ooo_segs += 1. A segment that
+ *   continues the queue's last entry is appended to it while it has room
+ *   (adjacent segments coalesce; a new entry after a full one gets room
+ *   for twice its payload, up to 64 KiB). A queued segment wholly covered
+ *   by already queued data is dropped (ooo_dropped_segs). When the hole fills, queued
+ *   data is delivered in order, overlaps trimmed (counted in
+ *   retrans_bytes), at the time of the segment that filled it.
+ * - Queue memory is counted as the heap holds it: each entry's header and
+ *   payload room with malloc's rounding (ofx_reasm_ooo_cost()), never
+ *   the payload alone; ooo_bytes_queued is that sum over all halves.
  * - A hole is given up (gaps += 1, gap_bytes += its size, ops->gap is
  *   called, delivery continues with the queued data, each segment at its
- *   own capture time: the endpoints had it then) when the queue would
- *   exceed max_ooo_segs / max_ooo_bytes / the global max_total_ooo_bytes,
- *   when it has been open longer than hole_timeout_ns (measured from the
- *   ts_ns of the first segment queued behind it, checked in
- *   ofx_reasm_feed() and ofx_reasm_tick()), on RST and on close.
+ *   own capture time: the endpoints had it then) when queueing a
+ *   segment would exceed max_ooo_segs entries or max_ooo_bytes of memory
+ *   of its half, or max_total_ooo_bytes of memory of all halves (each such
+ *   hole also counts in ooo_limit_gaps; the oldest hole of the segment's
+ *   half goes first, and when that half queues nothing yet the hole before
+ *   the segment itself), when it has been open longer than hole_timeout_ns
+ *   (measured from the ts_ns of the first segment queued behind it,
+ *   checked in ofx_reasm_feed() and ofx_reasm_tick()), on RST and on
+ *   close.
  * - A half is finished once it has delivered everything up to its FIN. The
  *   connection closes (connections_closed, ops->close) when both halves are
  *   finished (OFX_CLOSE_FIN) or at an RST of either half (OFX_CLOSE_RST).
@@ -42,8 +52,17 @@
  *   wholly before where its half's data ended is a retransmission
  *   (retrans_segs, retrans_bytes) and opens nothing.
  * - Connections idle for idle_timeout_ns are closed by ofx_reasm_tick()
- *   (connections_idle, OFX_CLOSE_IDLE); beyond max_conns the least recently
- *   used one is closed (connections_evicted, OFX_CLOSE_EVICTED).
+ *   (connections_idle, OFX_CLOSE_IDLE).
+ * - Beyond max_conns a connection is evicted (connections_evicted,
+ *   OFX_CLOSE_EVICTED) to make room for the new one, chosen by class:
+ *   dead ones first (a FIN seen in either direction; or, when there is
+ *   none, the least recently used of the others if it has seen no segment
+ *   for evict_idle_ns: connections_evicted_dead), then unverified ones
+ *   (the next stage has not set ofx_conn.app_verified:
+ *   connections_evicted_unverified), live ones last
+ *   (connections_evicted_live); the least recently used one of its class.
+ *   Connections closed by FIN or RST take no room in the table (their
+ *   TIME_WAIT memory is separate).
  * - Delivery timestamps: data and gaps are passed on with the ts_ns of the
  *   segment (or tick) that made them deliverable.
  */
@@ -61,15 +80,24 @@
  * @connections_total:   connections ever tracked
  * @connections_closed:  closed by FIN exchange, RST or a new SYN
  * @connections_idle:    closed after the idle timeout
- * @connections_evicted: closed because the table was full (LRU)
+ * @connections_evicted: closed because the table was full, the sum of:
+ * @connections_evicted_dead:       ... closing (FIN seen) or idle ones
+ * @connections_evicted_unverified: ... ones not recognised by the next stage
+ * @connections_evicted_live:       ... live ones (the table held nothing
+ *                                  else)
+ * @connections_unverified: connections tracked now that the next stage has
+ *                     not recognised (ofx_conn.app_verified not set)
  * @retrans_segs:      segments whose payload had been seen entirely before
  * @retrans_bytes:     payload bytes seen twice (retransmissions, overlaps)
  * @ooo_segs:          segments that arrived ahead of a hole and were queued
  * @ooo_dropped_segs:  out-of-order segments dropped (covered, or no memory)
+ * @ooo_limit_gaps:    holes given up because an out-of-order queue limit
+ *                     was reached (also in @gaps)
  * @gaps:              holes given up on (never filled): stream skipped on
  * @gap_bytes:         bytes in those holes (never seen)
  * @midstream_joins:   connections first seen without their SYN
- * @ooo_bytes_queued:  bytes held in out-of-order queues now
+ * @ooo_bytes_queued:  heap bytes out-of-order queues hold now (entry
+ *                     headers, payload room, malloc's rounding)
  */
 struct ofx_reasm_stats {
 	uint64_t connections_active;
@@ -77,10 +105,15 @@ struct ofx_reasm_stats {
 	uint64_t connections_closed;
 	uint64_t connections_idle;
 	uint64_t connections_evicted;
+	uint64_t connections_evicted_dead;
+	uint64_t connections_evicted_unverified;
+	uint64_t connections_evicted_live;
+	uint64_t connections_unverified;
 	uint64_t retrans_segs;
 	uint64_t retrans_bytes;
 	uint64_t ooo_segs;
 	uint64_t ooo_dropped_segs;
+	uint64_t ooo_limit_gaps;
 	uint64_t gaps;
 	uint64_t gap_bytes;
 	uint64_t midstream_joins;
@@ -113,6 +146,9 @@ const char *ofx_close_reason_name(uint8_t reason);
  * @opener:       half that sent a SYN without ACK, -1 if none was seen
  * @midstream:    created by a segment without SYN
  * @close_reason: enum ofx_close_reason, set before ops->close
+ * @app_verified: set by the next stage once the connection carries its
+ *                protocol (OpenFlow: of_conn.c); unverified connections
+ *                are evicted before verified ones
  * @app:          the next stage's state of this connection (ops->open
  *                sets it, ops->close frees it)
  */
@@ -126,6 +162,7 @@ struct ofx_conn {
 	int8_t opener;
 	bool midstream;
 	uint8_t close_reason;
+	bool app_verified;
 	void *app;
 };
 
@@ -154,14 +191,18 @@ struct ofx_stream_ops {
 
 /**
  * struct ofx_reasm_opts - limits; 0 in a field selects the default.
- * @max_conns:          connections tracked at once (4096); the least
- *                      recently used is evicted beyond it
- * @max_ooo_segs:       out-of-order segments held per half (4096)
- * @max_ooo_bytes:      out-of-order payload bytes held per half (4 MiB)
- * @max_total_ooo_bytes: out-of-order payload bytes held in all (64 MiB)
+ * @max_conns:          connections tracked at once (32768; the memory a
+ *                      connection costs: see pipeline.h); beyond it one
+ *                      is evicted (rules above)
+ * @max_ooo_segs:       out-of-order queue entries per half (4096)
+ * @max_ooo_bytes:      heap bytes an out-of-order queue holds per half
+ *                      (4 MiB; as ofx_reasm_ooo_cost() counts them)
+ * @max_total_ooo_bytes: heap bytes all out-of-order queues hold (64 MiB)
  * @hole_timeout_ns:    a hole not filled for this long is given up (1 s)
  * @idle_timeout_ns:    a connection without segments for this long is
  *                      closed (300 s)
+ * @evict_idle_ns:      a connection without segments for this long is
+ *                      evicted like a dead one (60 s)
  */
 struct ofx_reasm_opts {
 	uint32_t max_conns;
@@ -170,6 +211,7 @@ struct ofx_reasm_opts {
 	uint64_t max_total_ooo_bytes;
 	uint64_t hole_timeout_ns;
 	uint64_t idle_timeout_ns;
+	uint64_t evict_idle_ns;
 };
 
 struct ofx_reasm;
@@ -182,6 +224,13 @@ struct ofx_reasm;
 struct ofx_reasm *ofx_reasm_new(const struct ofx_reasm_opts *opts,
 				const struct ofx_stream_ops *ops,
 				struct ofx_reasm_stats *st);
+
+/**
+ * ofx_reasm_ooo_cost() - heap bytes a queue entry holding one
+ * out-of-order segment of @len payload bytes takes (header, payload room,
+ * malloc's rounding): what ooo_bytes_queued and the memory limits count.
+ */
+uint64_t ofx_reasm_ooo_cost(uint32_t len);
 
 /**
  * ofx_reasm_feed() - process one segment (or chunk). Payload bytes are
@@ -203,8 +252,9 @@ void ofx_reasm_tick(struct ofx_reasm *r, uint64_t now_ns);
 void ofx_reasm_flush(struct ofx_reasm *r);
 
 /**
- * ofx_reasm_foreach() - call @fn for each open connection, most recently
- * used first. @fn must not feed or close connections.
+ * ofx_reasm_foreach() - call @fn for each open connection (class by class,
+ * most recently used first in each). @fn must not feed or close
+ * connections.
  */
 void ofx_reasm_foreach(struct ofx_reasm *r,
 		       void (*fn)(void *ctx, struct ofx_conn *c), void *ctx);
