@@ -29,16 +29,32 @@
  * this much payload (growing it geometrically). */
 #define OOO_COALESCE_MAX (64u << 10)
 
+/* Capture times one queue entry keeps for the segments appended to it
+ * (a segment with another time than the last one's, beyond these, starts
+ * a new entry). */
+#define OOO_MARKS 4
+
 /* Out-of-order payload queued until the hole before it fills: one
- * segment, or adjacent ones appended to it (coalesced). */
+ * segment, or adjacent ones appended to it (coalesced), with the capture
+ * time of each run of them: bytes from mark_off[k] on were captured at
+ * mark_ts[k] (mark 0: offset 0, @ts_ns). */
 struct ooo_seg {
 	struct ooo_seg *next;
 	uint64_t ts_ns; /* of its first segment */
 	uint32_t seq;
 	uint32_t len;
 	uint32_t cap; /* room for payload (the whole allocation) */
+	uint8_t nmarks; /* marks after mark 0 */
+	uint32_t mark_off[OOO_MARKS];
+	uint64_t mark_ts[OOO_MARKS];
 	uint8_t data[];
 };
+
+/* Capture time of the last bytes appended to @q. */
+static inline uint64_t ooo_last_ts(const struct ooo_seg *q)
+{
+	return q->nmarks ? q->mark_ts[q->nmarks - 1] : q->ts_ns;
+}
 
 /* One direction of a connection. */
 struct half {
@@ -315,10 +331,25 @@ static void drain(struct ofx_reasm *r, struct conn *c, int hi, bool own_ts)
 			break;
 		if (seen >= q->len) {
 			r->st->retrans_bytes += q->len;
-		} else {
+		} else if (!own_ts) {
 			r->st->retrans_bytes += seen;
 			deliver(r, c, hi, q->data + seen, q->len - seen,
-				own_ts ? q->ts_ns : r->now_ns);
+				r->now_ns);
+		} else {
+			/* each run of appended segments at its own time */
+			r->st->retrans_bytes += seen;
+			for (unsigned int k = 0; k <= q->nmarks; k++) {
+				uint32_t a = k ? q->mark_off[k - 1] : 0;
+				uint32_t b =
+					k < q->nmarks ? q->mark_off[k] : q->len;
+
+				if (a < seen)
+					a = seen;
+				if (a < b)
+					deliver(r, c, hi, q->data + a, b - a,
+						k ? q->mark_ts[k - 1]
+						  : q->ts_ns);
+			}
 		}
 		ooo_pop(r, h);
 	}
@@ -496,12 +527,13 @@ static bool queue_full(const struct ofx_reasm *r, const struct half *h,
  * a run of small adjacent segments takes a few entries, not one each.
  */
 static bool plan_entry(const struct half *h, uint32_t seq, uint32_t len,
-		       uint32_t *room, uint64_t *mem)
+		       uint64_t ts_ns, uint32_t *room, uint64_t *mem)
 {
 	const struct ooo_seg *t = h->ooo_tail;
 	uint32_t want = len;
 
-	if (t && t->seq + t->len == seq && h->ooo_end == seq) {
+	if (t && t->seq + t->len == seq && h->ooo_end == seq &&
+	    (ts_ns == ooo_last_ts(t) || t->nmarks < OOO_MARKS)) {
 		if (t->cap - t->len >= len) {
 			*mem = 0;
 			return true;
@@ -534,7 +566,7 @@ static void enqueue(struct ofx_reasm *r, struct conn *c, int hi, uint32_t seq,
 	bool append;
 
 	for (;;) {
-		append = plan_entry(h, seq, len, &room, &mem);
+		append = plan_entry(h, seq, len, ts_ns, &room, &mem);
 		if (!queue_full(r, h, mem, append ? 0 : 1))
 			break;
 		r->st->ooo_limit_gaps++;
@@ -554,6 +586,10 @@ static void enqueue(struct ofx_reasm *r, struct conn *c, int hi, uint32_t seq,
 	}
 	if (append) {
 		q = h->ooo_tail;
+		if (ts_ns != ooo_last_ts(q)) {
+			q->mark_off[q->nmarks] = q->len;
+			q->mark_ts[q->nmarks++] = ts_ns;
+		}
 		memcpy(q->data + q->len, data, len);
 		q->len += len;
 		h->ooo_end = seq + len;
@@ -583,6 +619,7 @@ static void enqueue(struct ofx_reasm *r, struct conn *c, int hi, uint32_t seq,
 	q->seq = seq;
 	q->len = len;
 	q->cap = room;
+	q->nmarks = 0;
 	memcpy(q->data, data, len);
 	q->next = *pp;
 	*pp = q;
