@@ -629,7 +629,7 @@ static int open_listener(struct ofx_rest *r, const char *host, uint16_t port,
 }
 
 /* Connections MHD may hold: OFX_REST_CONN_LIMIT, less what RLIMIT_NOFILE
- * cannot give (the soft limit is raised to the hard one, up to 4096). */
+ * cannot give (the soft limit is raised towards the hard one to fit). */
 static unsigned int conn_limit(void)
 {
 	struct rlimit rl;

@@ -67,8 +67,8 @@ struct ofx_rest_opts {
  * seconds is closed, an idle or stalled one after its request for
  * OFX_REST_IDLE_TIMEOUT_S. OFX_REST_THREADS threads (epoll) serve.
  */
-#define OFX_REST_PER_IP_LIMIT 32
-#define OFX_REST_CONN_LIMIT 1024
+#define OFX_REST_PER_IP_LIMIT 512
+#define OFX_REST_CONN_LIMIT 2048
 #define OFX_REST_HEADER_TIMEOUT_S 3
 #define OFX_REST_IDLE_TIMEOUT_S 10
 #define OFX_REST_THREADS 2
