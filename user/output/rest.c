@@ -434,7 +434,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 	(void)upload_data;
 	(void)upload_data_size;
 
-	/* Headers are in: the request may take longer than they might. */
+	/* Headers are in: the reply (and a keep-alive wait for the next
+	 * request) may take longer than they might. */
 	MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
 				  (unsigned int)OFX_REST_IDLE_TIMEOUT_S);
 	rt = find_route(url, &q.arg);
@@ -486,10 +487,8 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	struct ofx_rest *r = cls;
 
+	(void)conn;
 	(void)toe;
-	/* Back to the header timeout for the next request (keep-alive). */
-	MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
-				  (unsigned int)OFX_REST_HEADER_TIMEOUT_S);
 	if (con_cls && *con_cls == &stop_mark) {
 		*con_cls = NULL;
 		if (r->stop_flag)

@@ -62,10 +62,11 @@ struct ofx_rest_opts {
 /*
  * Connection limits: slow or idle clients hold at most
  * OFX_REST_PER_IP_LIMIT connections per client address and
- * OFX_REST_CONN_LIMIT in all (fewer if RLIMIT_NOFILE is lower); a
+ * OFX_REST_CONN_LIMIT in all (fewer if RLIMIT_NOFILE is lower); a new
  * connection whose request headers stall for OFX_REST_HEADER_TIMEOUT_S
- * seconds is closed, an idle or stalled one after its request for
- * OFX_REST_IDLE_TIMEOUT_S. OFX_REST_THREADS threads (epoll) serve.
+ * seconds is closed; once it has sent a request, after
+ * OFX_REST_IDLE_TIMEOUT_S without progress (keep-alive waits included).
+ * OFX_REST_THREADS threads (epoll) serve.
  */
 #define OFX_REST_PER_IP_LIMIT 512
 #define OFX_REST_CONN_LIMIT 2048
