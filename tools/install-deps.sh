@@ -7,6 +7,7 @@ build_pkgs=(
 	make gcc clang llvm pkg-config
 	libbpf-dev bpftool libelf-dev zlib1g-dev
 	libpcap-dev libmicrohttpd-dev libjansson-dev libcmocka-dev libinih-dev
+	libcap-ng-dev
 	scdoc # the man page (make install)
 )
 test_pkgs=(
@@ -15,6 +16,7 @@ test_pkgs=(
 	tshark tcpdump
 	openssl # tests/integration tls_*: s_server, s_client
 	mandoc systemd # tests/install: mandoc -T lint, systemd-analyze
+	openssl # tests: a self-signed certificate for REST over TLS
 )
 
 pkgs=("${build_pkgs[@]}")

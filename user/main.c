@@ -4,6 +4,7 @@
  * (live), read (pcap file) or cleanup.
  */
 #include <errno.h>
+#include <linux/capability.h>
 #include <net/if.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -18,6 +19,8 @@
 #include "pipeline.h"
 #include "output/report.h"
 #include "output/rest.h"
+#include "output/rest_auth.h"
+#include "priv.h"
 
 #define NSEC_PER_SEC 1000000000ull
 /* BPF ring drain period (ms): bounds how long a record waits below the
@@ -173,6 +176,135 @@ static int open_capture(struct live *lv, struct ofx_pipeline *pl, int ifindex)
 	return 0;
 }
 
+/* The REST server's secrets and TLS files, read before anything is
+ * attached (and before privileges go). Freed by rest_files_free(). */
+struct rest_files {
+	char *token, *cert, *key;
+};
+
+static void rest_files_free(struct rest_files *f)
+{
+	ofx_rest_secret_free(f->token);
+	free(f->cert);
+	ofx_rest_secret_free(f->key);
+	*f = (struct rest_files){0};
+}
+
+/* Read --rest-token and --rest-tls-cert/--rest-tls-key. 0 or -errno
+ * (printed). */
+static int rest_files_load(struct rest_files *f)
+{
+	char err[512];
+	int rc = 0;
+
+	if (env.rest_token) {
+		rc = ofx_rest_token_load(env.rest_token, &f->token, err,
+					 sizeof(err));
+		if (rc)
+			ofx_err("REST token: %s\n", err);
+	}
+	if (!rc && env.rest_tls_cert) {
+		rc = ofx_rest_read_file(env.rest_tls_cert, false,
+					OFX_REST_PEM_MAX, &f->cert, err,
+					sizeof(err));
+		if (rc)
+			ofx_err("REST TLS certificate: %s\n", err);
+	}
+	if (!rc && env.rest_tls_key) {
+		rc = ofx_rest_read_file(env.rest_tls_key, true,
+					OFX_REST_PEM_MAX, &f->key, err,
+					sizeof(err));
+		if (rc)
+			ofx_err("REST TLS key: %s\n", err);
+	}
+	if (rc)
+		rest_files_free(f);
+	return rc;
+}
+
+/* Start REST as configured; warn when other hosts can reach it. */
+static int rest_start(struct ofx_stats_pub *pub,
+		      const struct ofx_run_info *info,
+		      const struct rest_files *f, struct ofx_rest **rest)
+{
+	struct ofx_rest_opts o = {
+		.host = env.rest_host,
+		.port = env.rest_port,
+		.cors = env.rest_cors,
+		.token = f->token,
+		.tls_cert = f->cert,
+		.tls_key = f->key,
+		.get_stop = env.oftraf,
+	};
+	char err[256] = "";
+	int rc;
+
+	rc = ofx_rest_start_opts(&o, pub, info, &stop_flag, rest, err);
+	if (rc) {
+		ofx_err("%s\n", err);
+		return rc;
+	}
+	if (!ofx_rest_loopback(*rest))
+		ofx_warn("REST on %s is not a loopback address: other hosts "
+			 "can connect%s\n",
+			 ofx_rest_where(*rest),
+			 !f->token  ? " and read every counter (switch "
+				      "addresses, datapath ids) and stop ofxdp "
+				      "without a token (--rest-token)"
+			 : !f->cert ? "; the token travels in clear text "
+				      "(--rest-tls-cert, --rest-tls-key)"
+				    : "");
+	return 0;
+}
+
+/*
+ * Once attached: give up every capability the running daemon does not
+ * need (priv.h), and with --user the root identity. @kept/@nkept get the
+ * capabilities kept (permitted, not effective) for the exit.
+ */
+static int drop_privileges(struct live *lv, const struct ofx_priv_user *as,
+			   int *kept, size_t *nkept)
+{
+	int keep[3];
+	size_t n = 0;
+	char err[256];
+	int rc;
+
+	*nkept = 0;
+	if (lv->bpf && ofx_bpf_detach_needs_net_admin(lv->bpf))
+		kept[(*nkept)++] = keep[n++] = CAP_NET_ADMIN;
+	if (lv->bpf && env.pin && as)
+		kept[(*nkept)++] = keep[n++] = CAP_DAC_OVERRIDE;
+	/* For now: bpf(2) on a map fd may need it (kernels before 6.5). */
+	if (lv->bpf)
+		keep[n++] = CAP_BPF;
+	rc = ofx_priv_drop(as, keep, n, err, sizeof(err));
+	if (rc) {
+		ofx_err("%s\n", err);
+		return rc;
+	}
+	if (lv->bpf) {
+		if (ofx_bpf_probe_maps(lv->bpf) == -EPERM) {
+			rc = ofx_priv_raise(CAP_BPF);
+			if (rc) {
+				ofx_err("cannot keep CAP_BPF to read the "
+					"kernel counters\n");
+				return rc;
+			}
+			ofx_debug("this kernel wants CAP_BPF for bpf(2) on "
+				  "map fds: kept\n");
+		} else {
+			ofx_priv_forget(CAP_BPF);
+		}
+	}
+	ofx_priv_describe(err, sizeof(err));
+	if (as)
+		ofx_info("running as user %s: %s\n", as->name, err);
+	else
+		ofx_debug("privileges dropped: %s\n", err);
+	return 0;
+}
+
 /* Rows of the terminal on stdout (0: not a terminal, no limit). */
 static unsigned int term_rows(void)
 {
@@ -209,13 +341,25 @@ static int cmd_attach(void)
 	struct ofx_rest *rest = NULL;
 	struct live lv = {0};
 	struct ofx_run_info info;
+	struct rest_files files = {0};
+	struct ofx_priv_user user, *as = NULL;
 	char ports[512], err[256] = "";
 	uint64_t last_console = 0, last_export = 0;
-	int ifindex, rc = 0, exit_code = 1;
+	int ifindex, rc = 0, exit_code = 1, kept[3];
+	size_t nkept = 0, i;
 
 	if (!pl || !a || !b) {
 		ofx_err("out of memory\n");
 		goto cleanup;
+	}
+	if (env.rest && rest_files_load(&files))
+		goto cleanup;
+	if (env.user) {
+		if (ofx_priv_lookup(env.user, &user, err, sizeof(err))) {
+			ofx_err("%s\n", err);
+			goto cleanup;
+		}
+		as = &user;
 	}
 	ifindex = (int)if_nametoindex(env.target);
 	if (!ifindex) {
@@ -244,18 +388,15 @@ static int cmd_attach(void)
 	/* REST starts once the capture is attached, so a client that waits
 	 * for it to answer misses no traffic, and info is complete before
 	 * the REST thread reads it. */
-	if (env.rest) {
-		rc = ofx_rest_start(env.rest_host, env.rest_port, pub, &info,
-				    &stop_flag, &rest, err);
-		if (rc) {
-			ofx_err("%s\n", err);
-			goto cleanup;
-		}
-	}
+	if (env.rest && rest_start(pub, &info, &files, &rest))
+		goto cleanup;
+	rest_files_free(&files); /* the server has its copies */
+	if (drop_privileges(&lv, as, kept, &nkept))
+		goto cleanup;
 	if (rest)
-		ofx_info("%s mode: %s; OpenFlow ports %s; REST on %s:%u\n",
-			 lv.mode_name, lv.hooks, ports, env.rest_host,
-			 env.rest_port);
+		ofx_info("%s mode: %s; OpenFlow ports %s; REST on %s%s\n",
+			 lv.mode_name, lv.hooks, ports, ofx_rest_where(rest),
+			 env.rest_tls_cert ? " (HTTPS)" : "");
 	else
 		ofx_info("%s mode: %s; OpenFlow ports %s\n", lv.mode_name,
 			 lv.hooks, ports);
@@ -308,6 +449,12 @@ static int cmd_attach(void)
 		console_frame(pub, &info, a, b);
 cleanup:
 	ofx_rest_stop(rest);
+	rest_files_free(&files);
+	/* What detaching needs (clsact filters, pins), kept for now. */
+	for (i = 0; i < nkept; i++)
+		if (ofx_priv_raise(kept[i]))
+			ofx_warn("cannot raise capability %d to detach\n",
+				 kept[i]);
 	ofx_bpf_close(lv.bpf);
 	ofx_pcap_close(lv.pcap);
 	ofx_pipeline_free(pl);

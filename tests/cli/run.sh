@@ -3,8 +3,12 @@
 #
 # Command-line tests: help per command, errors naming their command, sizes
 # and durations with units, --version, the configuration file (settings
-# applied, command line winning, errors with file:line). No root needed,
-# except the one check that says so (SKIP without root).
+# applied, command line winning, errors with file:line), REST hosts written
+# out, the REST security options (token file permissions, CORS origin, TLS
+# files), a rejected argument echoed short, error exits without leaks
+# (an AddressSanitizer build, when it builds). No root needed, except the
+# checks that say so (SKIP without root; they run in a network namespace of
+# their own, unshare -n).
 #
 # Usage: tests/cli/run.sh        Env: OFXDP=path (default ./ofxdp)
 # Prints "PASS name" or "FAIL name: reason" per check and ends with
@@ -227,6 +231,137 @@ expect_parsed oftraf_command_line --rest-host 127.0.0.1 --rest-port 18999 \
 	--of-port 6653 --ifname nosuch0 --server
 
 # ---------------------------------------------------------------------------
+# REST hosts are written out: "" or "0" never silently means every address.
+
+REST_HOST_WANT="want an IPv4 address in full (0.0.0.0: every address), [IPv6] or a host name"
+for h in 0 127.1 010.0.0.1 0x7f.0.0.1 "a b"; do
+	expect_usage "rest_host_rejected_'$h'" \
+		"ofxdp attach: bad REST host '$h' in '$h:18999': $REST_HOST_WANT" \
+		attach nosuch0 --rest "$h:18999"
+done
+expect_usage "rest_empty_host" "ofxdp attach: bad REST address ':18999' (want HOST:PORT or [V6ADDR]:PORT)" \
+	attach nosuch0 --rest ":18999"
+for h in "" 0; do
+	expect_usage "oftraf_rest_host_rejected_'$h'" \
+		"ofxdp: bad REST host '$h' in '$h': $REST_HOST_WANT" \
+		--rest-host "$h" --rest-port 18999 --ifname nosuch0
+done
+for a in 0.0.0.0:18999 "[::]:18999" "[::1]:18999" localhost:18999; do
+	expect_parsed "rest_host_$a" attach nosuch0 --rest "$a"
+done
+printf '[rest]\naddress = 0:18999\n' >"$TMP/zero.conf"
+run attach nosuch0 --config "$TMP/zero.conf"
+if [ "$RC" = 1 ] && grep -q "zero.conf:2: bad value for \[rest\] address: '0:18999'" "$ERR"; then
+	ok config_rest_host_zero
+else
+	ko config_rest_host_zero "exit $RC: $(first_err)"
+fi
+
+# A rejected argument is echoed short: 64 characters, then "...".
+ports=$(seq -s, 1 10000)
+run attach nosuch0 --of-port "$ports"
+len=$(head -1 "$ERR" | wc -c)
+if [ "$RC" = 64 ] && [ "$len" -lt 200 ] &&
+	[ "$(first_err)" = "ofxdp attach: bad port list '${ports:0:64}...': want ports 1-65535, comma separated, at most 64" ]; then
+	ok "long_port_list_echo_truncated ($len bytes, list ${#ports})"
+else
+	ko long_port_list_echo_truncated "exit $RC, $len bytes: $(first_err | cut -c1-120)"
+fi
+expect_usage short_arg_echoed_whole "ofxdp attach: bad ring size '64Q': want a power of two from 4K to 1G, e.g. 64M" \
+	attach nosuch0 --ring-size 64Q
+
+# read takes none of attach's options.
+for o in "--mode tc" "--rest 127.0.0.1:18999" "--ring-size 64M" "--duration 5s" \
+	"--interval 1s" "--server" "--pin" "--user nobody" "--rest-token x"; do
+	# shellcheck disable=SC2086
+	expect_usage "read_rejects_${o%% *}" "ofxdp read: unrecognized option '${o%% *}'" \
+		read "$PCAP" $o
+done
+
+# ---------------------------------------------------------------------------
+# REST security options (checked before the interface: no root needed).
+
+printf '0123456789abcdefghijXYZ\n' >"$TMP/token"
+chmod 600 "$TMP/token"
+printf '0123456789abcdefghijXYZ\n' >"$TMP/token-644"
+chmod 644 "$TMP/token-644"
+expect_parsed rest_token_0600 attach nosuch0 --rest 127.0.0.1:18999 --rest-token "$TMP/token"
+run attach nosuch0 --rest 127.0.0.1:18999 --rest-token "$TMP/token-644"
+if [ "$RC" = 1 ] && [ "$(cat "$ERR")" = "ofxdp: REST token: $TMP/token-644 may be read or written by every user (mode 0644): refused; chmod o-rwx $TMP/token-644" ]; then
+	ok rest_token_world_readable_refused
+else
+	ko rest_token_world_readable_refused "exit $RC: $(first_err)"
+fi
+run attach nosuch0 --rest 127.0.0.1:18999 --rest-token "$TMP/no-such-token"
+if [ "$RC" = 1 ] && grep -q "REST token: cannot read $TMP/no-such-token: No such file" "$ERR"; then
+	ok rest_token_missing
+else
+	ko rest_token_missing "exit $RC: $(first_err)"
+fi
+printf 'short\n' >"$TMP/token-short"
+chmod 600 "$TMP/token-short"
+run attach nosuch0 --rest 127.0.0.1:18999 --rest-token "$TMP/token-short"
+if [ "$RC" = 1 ] && grep -q "token-short: want one line of 16 to 1024 characters" "$ERR"; then
+	ok rest_token_too_short
+else
+	ko rest_token_too_short "exit $RC: $(first_err)"
+fi
+expect_usage rest_token_needs_rest \
+	"ofxdp attach: --rest-cors, --rest-token and --rest-tls-* need a REST address (--rest HOST:PORT or [rest] address)" \
+	attach nosuch0 --rest-token "$TMP/token"
+expect_usage rest_tls_cert_needs_key "ofxdp attach: --rest-tls-cert and --rest-tls-key go together" \
+	attach nosuch0 --rest 127.0.0.1:18999 --rest-tls-cert "$TMP/token"
+for o in "*" null "https://x.org/" "x.org" "https://X.org"; do
+	expect_usage "rest_cors_rejected_'$o'" \
+		"ofxdp attach: bad CORS origin '$o': want an origin, e.g. https://dash.example.org:8443" \
+		attach nosuch0 --rest 127.0.0.1:18999 --rest-cors "$o"
+done
+expect_parsed rest_cors_origin attach nosuch0 --rest 127.0.0.1:18999 --rest-cors https://dash.example.org:8443
+run attach nosuch0 --user no-such-user-ofx
+if [ "$RC" = 1 ] && [ "$(cat "$ERR")" = "ofxdp: no such user: no-such-user-ofx" ]; then
+	ok user_unknown
+else
+	ko user_unknown "exit $RC: $(first_err)"
+fi
+expect_parsed user_nobody attach nosuch0 --user nobody
+if [ -r "$TMP/token" ] && command -v openssl >/dev/null; then
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+		-subj /CN=localhost -keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>/dev/null
+	chmod 644 "$TMP/key.pem"
+	run attach nosuch0 --rest 127.0.0.1:18999 --rest-tls-cert "$TMP/cert.pem" --rest-tls-key "$TMP/key.pem"
+	if [ "$RC" = 1 ] && grep -q "REST TLS key: $TMP/key.pem may be read or written by every user" "$ERR"; then
+		ok rest_tls_key_world_readable_refused
+	else
+		ko rest_tls_key_world_readable_refused "exit $RC: $(first_err)"
+	fi
+	chmod 600 "$TMP/key.pem"
+	expect_parsed rest_tls_files attach nosuch0 --rest 127.0.0.1:18999 \
+		--rest-tls-cert "$TMP/cert.pem" --rest-tls-key "$TMP/key.pem"
+else
+	skip rest_tls_files "openssl not installed"
+fi
+# The [rest] keys, files relative to the configuration file.
+mkdir -p "$TMP/sec"
+cp "$TMP/token-644" "$TMP/sec/tok"
+printf '[capture]\nuser = nobody\n[rest]\naddress = 127.0.0.1:18999\ncors = http://localhost:3000\ntoken_file = tok\n' >"$TMP/sec/ofxdp.conf"
+run attach nosuch0 --config "$TMP/sec/ofxdp.conf"
+if [ "$RC" = 1 ] && grep -q "REST token: $TMP/sec/tok may be read or written by every user" "$ERR"; then
+	ok config_rest_token_file_relative
+else
+	ko config_rest_token_file_relative "exit $RC: $(first_err)"
+fi
+chmod 600 "$TMP/sec/tok"
+expect_parsed config_rest_security_keys attach nosuch0 --config "$TMP/sec/ofxdp.conf"
+run help attach
+if grep -q -- "--rest-token=FILE" "$OUT" && grep -q -- "--rest-cors=ORIGIN" "$OUT" &&
+	grep -q -- "--rest-tls-cert=FILE" "$OUT" && grep -q -- "--user=NAME" "$OUT" &&
+	grep -q "POST /stop" "$OUT"; then
+	ok help_attach_rest_security
+else
+	ko help_attach_rest_security "missing options in 'ofxdp help attach'"
+fi
+
+# ---------------------------------------------------------------------------
 # --version.
 
 run --version
@@ -349,6 +484,9 @@ config_error config_bad_server \
 config_error config_bad_address \
 	"ofxdp attach: FILE:2: bad value for [rest] address: '127.0.0.1' (want HOST:PORT or [V6ADDR]:PORT)" \
 	'[rest]\naddress = 127.0.0.1\n' attach
+config_error config_bad_cors \
+	"ofxdp attach: FILE:2: bad value for [rest] cors: '*' (want an origin, e.g. https://dash.example.org:8443)" \
+	'[rest]\ncors = *\n' attach
 config_error config_bad_mode \
 	"ofxdp attach: FILE:2: bad value for [capture] mode: 'xdpp' (want auto, xdp, tc or pcap)" \
 	'[capture]\nmode = xdpp\n' attach
@@ -398,6 +536,43 @@ else
 fi
 
 # ---------------------------------------------------------------------------
+# Error exits free what they allocated: the same errors under an
+# AddressSanitizer build (LeakSanitizer on), which must report nothing.
+
+ASAN_BIN=$ROOT/build/asan/ofxdp
+if env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$ROOT" BUILD=build/asan \
+	EXTRA_CFLAGS="-fsanitize=address -fno-omit-frame-pointer" \
+	EXTRA_LDFLAGS=-fsanitize=address build/asan/ofxdp >"$TMP/asan-build.log" 2>&1; then
+	printf 'not a capture' >"$TMP/garbage.pcap"
+	printf '[capture]\nports = 70000\n' >"$TMP/bad-ports.conf"
+	asan_case() {
+		local want=$1 rc
+		shift
+		ASAN_OPTIONS=detect_leaks=1:exitcode=99 LSAN_OPTIONS=exitcode=98 \
+			timeout 60 "$ASAN_BIN" "$@" >/dev/null 2>"$TMP/asan.err"
+		rc=$?
+		if [ "$rc" = "$want" ] && ! grep -q "Sanitizer" "$TMP/asan.err"; then
+			ok "asan_clean_exit_$want: $*"
+		else
+			ko "asan_clean_exit_$want: $*" "exit $rc: $(grep -m1 "SUMMARY\|ERROR" "$TMP/asan.err")"
+		fi
+	}
+	asan_case 64 read "$PCAP" --mode tc
+	asan_case 64 read "$PCAP" --of-port 70000
+	asan_case 1 read "$TMP/no-such.pcap"
+	asan_case 1 read "$TMP/garbage.pcap" --json
+	asan_case 1 read "$PCAP" --switch-names "$TMP/no-such-names"
+	asan_case 1 read "$PCAP" --config "$TMP/bad-ports.conf"
+	asan_case 0 read "$PCAP" --json
+	asan_case 1 attach nosuch0 --rest 127.0.0.1:18999 --server
+	asan_case 1 attach nosuch0 --rest 127.0.0.1:18999 --rest-token "$TMP/token-644"
+	asan_case 1 attach nosuch0 --user no-such-user-ofx
+	asan_case 64 attach nosuch0 --rest 0:18999
+else
+	skip asan_clean_exits "no AddressSanitizer build: $(grep -m1 -i error "$TMP/asan-build.log")"
+fi
+
+# ---------------------------------------------------------------------------
 # Root: a live attach on lo stops after --duration (libpcap: no BPF needed).
 
 if [ "$(id -u)" != 0 ]; then
@@ -411,6 +586,46 @@ else
 		ok "attach_duration (${ms} ms)"
 	else
 		ko attach_duration "exit $RC after ${ms} ms: $(first_err)"
+	fi
+fi
+
+# Root, in a network namespace of its own (unshare -n: its own lo and
+# ports): the REST address is printed as written ([::1]:PORT), and one that
+# is not loopback draws a warning.
+# run_ns ARGS... - run with ofxdp in a new network namespace, lo up.
+run_ns() {
+	unshare -n sh -c 'ip link set lo up && exec timeout 20 "$@"' sh "$OFXDP" "$@" \
+		>"$OUT" 2>"$ERR"
+	RC=$?
+}
+if [ "$(id -u)" != 0 ] || ! unshare -n true 2>/dev/null; then
+	skip rest_address_printed "needs root and unshare -n"
+else
+	live=(attach lo --mode pcap --of-port 16699 --server --duration 500ms)
+	run_ns "${live[@]}" --rest "[::1]:18999"
+	if [ "$RC" = 0 ] && grep -q "^ofxdp: pcap mode: .*; REST on \[::1\]:18999$" "$ERR" &&
+		! grep -q "warning" "$ERR"; then
+		ok rest_address_printed_v6
+	else
+		ko rest_address_printed_v6 "exit $RC: $(grep "REST on\|rror" "$ERR" | head -1)"
+	fi
+	run_ns "${live[@]}" --rest 127.0.0.1:18999
+	if [ "$RC" = 0 ] && grep -q "REST on 127.0.0.1:18999$" "$ERR" && ! grep -q "warning" "$ERR"; then
+		ok rest_loopback_no_warning
+	else
+		ko rest_loopback_no_warning "exit $RC: $(head -2 "$ERR" | tr '\n' '|')"
+	fi
+	run_ns "${live[@]}" --rest 0.0.0.0:18999
+	if [ "$RC" = 0 ] && [ "$(first_err)" = "ofxdp: warning: REST on 0.0.0.0:18999 is not a loopback address: other hosts can connect and read every counter (switch addresses, datapath ids) and stop ofxdp without a token (--rest-token)" ]; then
+		ok rest_any_address_warning
+	else
+		ko rest_any_address_warning "exit $RC: $(first_err)"
+	fi
+	run_ns "${live[@]}" --rest "[::]:18999" --rest-token "$TMP/token"
+	if [ "$RC" = 0 ] && [ "$(first_err)" = "ofxdp: warning: REST on [::]:18999 is not a loopback address: other hosts can connect; the token travels in clear text (--rest-tls-cert, --rest-tls-key)" ]; then
+		ok rest_any_address_token_warning
+	else
+		ko rest_any_address_token_warning "exit $RC: $(first_err)"
 	fi
 fi
 

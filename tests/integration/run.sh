@@ -21,7 +21,9 @@
 # listener of the switch on a second OpenFlow port: on that connection the
 # switch is the side that listens, and its MULTIPART_REPLYs count as "in".
 # The switches_* cases (tests/integration/switches.sh) also check
-# per-switch and per-connection views.
+# per-switch and per-connection views; the rest_* and privdrop_* cases
+# (tests/integration/rest.sh) REST security, slow REST clients and
+# attach --user.
 set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -48,6 +50,7 @@ ALL_CASES=(
 	latency_ovs_tc latency_ovs_xdp latency_ovs_pcap
 	ports64_pcap ports64_tc
 	tls_tc tls_pcap
+	rest_security rest_slow_clients privdrop_tc privdrop_pcap privdrop_clsact
 )
 
 # ---------------------------------------------------------------------------
@@ -560,8 +563,10 @@ case_status() {
 
 # case_oftraf - oftraf's command line and REST contract as NSTAT uses it:
 # four flags + --server, /get_of_counts with exactly the four keys as
-# [count, bytes] integer pairs, JSON content type and CORS header, the
-# oftraf shape of /get_of13_counts, and /stop ending the process.
+# [count, bytes] integer pairs, JSON content type (no CORS header: only
+# with --rest-cors), the oftraf shape of /get_of13_counts, HEAD /stop
+# refused and GET /stop (kept for oftraf's command line) ending the
+# process.
 case_oftraf() {
 	setup_ovs 1.3
 	ip netns exec "$NL_NS_C" "$OFXDP" --rest-host 127.0.0.1 --rest-port "$REST_PORT" \
@@ -579,7 +584,7 @@ case_oftraf() {
 	note "/get_of_counts: $(cat "$W/tot.json")"
 	grep -qi "^HTTP/1.[01] 200" "$W/hdr.txt" || fail "/get_of_counts: status not 200"
 	grep -qi "^Content-Type: application/json" "$W/hdr.txt" || fail "no JSON content type"
-	grep -qi "^Access-Control-Allow-Origin: \*" "$W/hdr.txt" || fail "no CORS header"
+	grep -qi "^Access-Control-Allow-Origin" "$W/hdr.txt" && fail "a CORS header without --rest-cors"
 	py 'import json, sys
 d = json.load(open(sys.argv[1]))
 keys = {"OF_in_counts", "OF_out_counts", "TCP_OF_in_counts", "TCP_OF_out_counts"}
@@ -595,9 +600,14 @@ assert set(d) == {"OF13_in_counts", "OF13_out_counts"}, sorted(d)
 assert d["OF13_in_counts"]["OFPT_PACKET_IN"][0] >= 10
 assert all(k.startswith("OFPT_") and len(v) == 2 for x in d.values() for k, v in x.items())' \
 		"$W/v13.json" || fail "/get_of13_counts does not have the oftraf shape"
+	nl_c curl -s -o /dev/null -I -w "%{http_code}" --max-time 3 \
+		"http://127.0.0.1:$REST_PORT/stop" >"$W/head.txt"
+	sleep 0.5
+	[ "$(cat "$W/head.txt")" = 405 ] && kill -0 "$OFX_PID" 2>/dev/null ||
+		fail "HEAD /stop: HTTP $(cat "$W/head.txt"), want 405 and ofxdp running"
 	nl_c curl -s -o /dev/null -w "%{http_code}" --max-time 3 \
 		"http://127.0.0.1:$REST_PORT/stop" >"$W/stop.txt"
-	note "/stop: HTTP $(cat "$W/stop.txt")"
+	note "HEAD /stop: HTTP $(cat "$W/head.txt"); GET /stop: HTTP $(cat "$W/stop.txt")"
 	nl_wait_for 5 nl_not kill -0 "$OFX_PID" || fail "/stop did not end ofxdp within 5 s"
 	[ -z "$(bpf_attached)" ] || fail "programs left after /stop"
 }
@@ -696,6 +706,8 @@ assert len(c) == 1 and c[0]["protocol"] == "tls", c' "$W/rest_conns.json" ||
 . "$ROOT/tests/integration/switches.sh"
 # shellcheck source=tests/integration/latency.sh
 . "$ROOT/tests/integration/latency.sh"
+# shellcheck source=tests/integration/rest.sh
+. "$ROOT/tests/integration/rest.sh"
 
 # run_case NAME - body of one case (child process).
 run_case() {
@@ -727,6 +739,9 @@ run_case() {
 	latency_ovs_*) case_latency_ovs "${name#latency_ovs_}" ;;
 	ports64_pcap | ports64_tc) case_ports64 "${name#ports64_}" ;;
 	tls_tc | tls_pcap) case_tls "${name#tls_}" ;;
+	rest_security) case_rest_security ;;
+	rest_slow_clients) case_rest_slow_clients ;;
+	privdrop_tc | privdrop_pcap | privdrop_clsact) case_privdrop "${name#privdrop_}" ;;
 	*) fail "unknown case $name" ;;
 	esac
 	echo PASS >"$RESULT"
@@ -757,7 +772,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "$pass passed, $fail failed"
 	exit 0
 fi
-for tool in ip ovs-vsctl ovs-vswitchd ovsdb-server ovs-testcontroller tshark tcpdump curl bpftool python3; do
+for tool in ip ovs-vsctl ovs-vswitchd ovsdb-server ovs-testcontroller tshark tcpdump curl bpftool python3 openssl; do
 	if ! command -v "$tool" >/dev/null; then
 		echo "FAIL setup: $tool is missing (make deps)"
 		echo "0 passed, 1 failed"

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * test_cli_values.c - the command line's value parsers (user/cli/values.c):
- * sizes and durations with units, booleans, ports, HOST:PORT.
+ * sizes and durations with units, booleans, ports, HOST:PORT, REST hosts
+ * and CORS origins.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -155,6 +156,67 @@ static void test_hostport(void **state)
 		-EINVAL);
 }
 
+/* A REST host is written out: never empty, never inet_aton's short or
+ * octal/hex forms, which getaddrinfo() takes ("0" is 0.0.0.0). */
+static void test_rest_host(void **state)
+{
+	static const char *const good[] = {
+		"127.0.0.1", "0.0.0.0",	  "10.1.2.3",
+		"::1",	     "::",	  "[::1]",
+		"fe80::1",   "localhost", "ctl-1.example.org",
+		"a1",	     "x.y",
+	};
+	static const char *const bad[] = {
+		"",	      "0",	   "127.1", "010.0.0.1", "0x7f.0.0.1",
+		"127.0.0.01", "1.2.3.4.",  "1.2.3", "[::1",	 "[]",
+		"[1.2.3.4]",  "host name", "h_st",  "-",	 "a..b",
+		".a",	      "1.2.3.4 x", "::1]",  "[zz::1]",	 "4294967295",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (ofx_check_rest_host(good[i]))
+			fail_msg("'%s' refused", good[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (ofx_check_rest_host(bad[i]) != -EINVAL)
+			fail_msg("'%s' accepted", bad[i]);
+}
+
+static void test_origin(void **state)
+{
+	static const char *const good[] = {
+		"http://localhost",	      "https://dash.example.org",
+		"http://127.0.0.1:8080",      "https://[::1]:8443",
+		"https://grafana-1.lan:3000",
+	};
+	static const char *const bad[] = {
+		"",
+		"*",
+		"null",
+		"localhost",
+		"ftp://x.org",
+		"https://",
+		"https://x.org/",
+		"https://x.org/path",
+		"https://X.org",
+		"https://x.org:0",
+		"https://x.org:70000",
+		"https://x.org:",
+		"https://x.org\r\nSet-Cookie: a=b",
+		"https://[::1",
+		"https://user@x.org",
+		"http://x.org ",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (ofx_check_origin(good[i]))
+			fail_msg("'%s' refused", good[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (ofx_check_origin(bad[i]) != -EINVAL)
+			fail_msg("'%s' accepted", bad[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +225,8 @@ int main(void)
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_bool_port),
 		cmocka_unit_test(test_hostport),
+		cmocka_unit_test(test_rest_host),
+		cmocka_unit_test(test_origin),
 	};
 
 	return cmocka_run_group_tests_name("cli_values", tests, NULL, NULL);

@@ -102,6 +102,20 @@ int ofx_bpf_set_ports(struct ofx_bpf *b, const struct ofx_portset *ports);
  */
 int ofx_bpf_export_counts(struct ofx_bpf *b, const struct ofx_stats *st);
 
+/**
+ * ofx_bpf_detach_needs_net_admin() - whether ofx_bpf_close() needs
+ * CAP_NET_ADMIN to detach (clsact filters, a clsact qdisc we created); tcx
+ * and XDP links detach when their fds close, with no capability.
+ */
+bool ofx_bpf_detach_needs_net_admin(const struct ofx_bpf *b);
+
+/**
+ * ofx_bpf_probe_maps() - read the kernel counters once (bpf(2) on a map
+ * fd), as ofx_bpf_update_stats() does. Return: 0 or -errno (-EPERM: this
+ * kernel wants CAP_BPF for it).
+ */
+int ofx_bpf_probe_maps(struct ofx_bpf *b);
+
 /** ofx_bpf_close() - detach everything and free @b. NULL is a no-op. */
 void ofx_bpf_close(struct ofx_bpf *b);
 

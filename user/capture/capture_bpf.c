@@ -790,6 +790,22 @@ int ofx_bpf_export_counts(struct ofx_bpf *b, const struct ofx_stats *st)
 	return 0;
 }
 
+bool ofx_bpf_detach_needs_net_admin(const struct ofx_bpf *b)
+{
+	return b->hook_created || b->att[ING] == ATT_CLSACT ||
+	       b->att[EGR] == ATT_CLSACT;
+}
+
+int ofx_bpf_probe_maps(struct ofx_bpf *b)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(b->skel->maps.ofx_kstats), &zero,
+				b->percpu))
+		return -errno;
+	return 0;
+}
+
 void ofx_bpf_close(struct ofx_bpf *b)
 {
 	if (!b)

@@ -45,6 +45,11 @@ enum {
 	OFX_GIVEN_REST_PORT = 1u << 5,
 	OFX_GIVEN_SERVER = 1u << 6,
 	OFX_GIVEN_NAMES = 1u << 7,
+	OFX_GIVEN_CORS = 1u << 8,
+	OFX_GIVEN_TOKEN = 1u << 9,
+	OFX_GIVEN_TLS_CERT = 1u << 10,
+	OFX_GIVEN_TLS_KEY = 1u << 11,
+	OFX_GIVEN_USER = 1u << 12,
 };
 
 /**
@@ -54,6 +59,11 @@ enum {
  *                 NULL, all); read: the file
  * @pin:           attach: pin the counter maps under OFX_PIN_DIR/IFACE
  * @rest:          REST requested (@rest_host and @rest_port both set)
+ * @rest_cors:     the one CORS origin, or NULL
+ * @rest_token:    the bearer token file, or NULL
+ * @rest_tls_cert: PEM certificate file, with @rest_tls_key (or both NULL)
+ * @oftraf:        oftraf's command line (GET /stop stops too)
+ * @user:          attach: run as this user once attached, or NULL
  * @ringbuf_bytes: 0: the default
  * @duration_s:    0: until stopped
  * @latency_window_s: requests unanswered this long are unreplied (0:
@@ -70,6 +80,12 @@ struct ofx_cli {
 	char *rest_host;
 	uint16_t rest_port;
 	bool rest;
+	char *rest_cors;
+	char *rest_token;
+	char *rest_tls_cert;
+	char *rest_tls_key;
+	bool oftraf;
+	char *user;
 	bool server;
 	bool json;
 	bool verbose;
@@ -125,6 +141,10 @@ int ofx_parse_duration(const char *s, double *seconds);
 #define OFX_PORTS_WANT "ports 1-65535, comma separated, at most 64"
 #define OFX_DURATION_WANT "a number > 0 with unit ms, s, m or h, e.g. 30s"
 #define OFX_BOOL_WANT "yes/no, true/false, on/off or 1/0"
+#define OFX_REST_HOST_WANT                                                     \
+	"an IPv4 address in full (0.0.0.0: every address), [IPv6] or a "       \
+	"host name"
+#define OFX_ORIGIN_WANT "an origin, e.g. https://dash.example.org:8443"
 
 /**
  * ofx_parse_ring_size() - ofx_parse_size() limited to OFX_RING_SIZE_WANT.
@@ -144,6 +164,23 @@ int ofx_parse_port(const char *s, uint16_t *port);
  */
 int ofx_parse_hostport(const char *s, char *host, size_t hostlen,
 		       uint16_t *port);
+
+/**
+ * ofx_check_rest_host() - @host is a REST host: an IPv4 address written in
+ * full (0.0.0.0 for every address; not "0", "127.1" or "010.0.0.1", which
+ * getaddrinfo() would take), an IPv6 address (brackets allowed), or a host
+ * name (letters, digits, '-', '.', the last label not all digits). Never
+ * empty. Return: 0 or -EINVAL.
+ */
+int ofx_check_rest_host(const char *host);
+
+/**
+ * ofx_check_origin() - @s is a web origin as browsers send it:
+ * "http://" or "https://", a lower-case host name, IPv4 or [IPv6] address,
+ * an optional ":PORT", nothing else (no path, no trailing '/').
+ * Return: 0 or -EINVAL.
+ */
+int ofx_check_origin(const char *s);
 
 /** ofx_set_str() - replace *@dst (freed) by a copy of @v. 0 or -ENOMEM. */
 int ofx_set_str(char **dst, const char *v);

@@ -7,9 +7,14 @@
  *   mode = auto             auto, xdp, tc or pcap
  *   ports = 6653,6633
  *   ring_size = 64M
+ *   user = nobody           --user NAME
  *   [rest]
  *   address = 127.0.0.1:5555   HOST:PORT or [V6ADDR]:PORT
  *   server = yes            no console (yes/no, true/false, on/off, 1/0)
+ *   cors = https://dash.example.org   --rest-cors ORIGIN
+ *   token_file = token      --rest-token FILE (relative: to this file)
+ *   tls_cert = cert.pem     --rest-tls-cert FILE (relative: to this file)
+ *   tls_key = key.pem       --rest-tls-key FILE (relative: to this file)
  *   [switches]
  *   names = switch-names    --switch-names FILE (relative: to this file)
  *
@@ -20,6 +25,7 @@
 #include <errno.h>
 #include <ini.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,16 +175,44 @@ static int cfg_capture(struct cfg *c, const char *section, const char *key,
 			return BAD(key, OFX_RING_SIZE_WANT);
 		if (!GIVEN(OFX_GIVEN_RING))
 			cli->ringbuf_bytes = v;
+	} else if (!strcmp(key, "user")) {
+		if (!*value || strpbrk(value, " \t:/"))
+			return BAD(key, "a user name");
+		if (cli->cmd == OFX_CMD_ATTACH && !GIVEN(OFX_GIVEN_USER) &&
+		    ofx_set_str(&cli->user, value))
+			return cfg_error(c, "out of memory");
 	} else {
 		return cfg_error(c, "unknown key '%s' in [%s]", key, section);
 	}
 	return 1;
 }
 
+/* The [rest] keys naming a file: the string of struct ofx_cli at @off,
+ * its OFX_GIVEN_* bit. */
+static const struct file_key {
+	const char *key;
+	size_t off;
+	unsigned int bit;
+} rest_files[] = {
+	{"token_file", offsetof(struct ofx_cli, rest_token), OFX_GIVEN_TOKEN},
+	{"tls_cert", offsetof(struct ofx_cli, rest_tls_cert),
+	 OFX_GIVEN_TLS_CERT},
+	{"tls_key", offsetof(struct ofx_cli, rest_tls_key), OFX_GIVEN_TLS_KEY},
+};
+
+static const struct file_key *rest_file(const char *key)
+{
+	for (size_t i = 0; i < sizeof(rest_files) / sizeof(rest_files[0]); i++)
+		if (!strcmp(key, rest_files[i].key))
+			return &rest_files[i];
+	return NULL;
+}
+
 static int cfg_rest(struct cfg *c, const char *section, const char *key,
 		    const char *value)
 {
 	struct ofx_cli *cli = c->cli;
+	const struct file_key *f;
 
 	if (!strcmp(key, "address")) {
 		char host[256];
@@ -186,6 +220,8 @@ static int cfg_rest(struct cfg *c, const char *section, const char *key,
 
 		if (ofx_parse_hostport(value, host, sizeof(host), &port))
 			return BAD(key, "HOST:PORT or [V6ADDR]:PORT");
+		if (ofx_check_rest_host(host))
+			return BAD(key, "HOST:PORT, HOST " OFX_REST_HOST_WANT);
 		if (!GIVEN(OFX_GIVEN_REST_HOST) &&
 		    ofx_set_str(&cli->rest_host, host))
 			return cfg_error(c, "out of memory");
@@ -198,6 +234,18 @@ static int cfg_rest(struct cfg *c, const char *section, const char *key,
 			return BAD(key, OFX_BOOL_WANT);
 		if (!GIVEN(OFX_GIVEN_SERVER))
 			cli->server = v;
+	} else if (!strcmp(key, "cors")) {
+		if (ofx_check_origin(value))
+			return BAD(key, OFX_ORIGIN_WANT);
+		if (!GIVEN(OFX_GIVEN_CORS) &&
+		    ofx_set_str(&cli->rest_cors, value))
+			return cfg_error(c, "out of memory");
+	} else if ((f = rest_file(key))) {
+		if (!*value)
+			return BAD(key, "a file name");
+		if (!GIVEN(f->bit) &&
+		    set_path(c, (char **)((char *)cli + f->off), value))
+			return cfg_error(c, "out of memory");
 	} else {
 		return cfg_error(c, "unknown key '%s' in [%s]", key, section);
 	}

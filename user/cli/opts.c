@@ -27,7 +27,17 @@ enum {
 	OPT_IFNAME,
 	OPT_LAT_WINDOW,
 	OPT_NO_LATENCY,
+	OPT_REST_CORS,
+	OPT_REST_TOKEN,
+	OPT_REST_TLS_CERT,
+	OPT_REST_TLS_KEY,
 };
+
+/* An argument in an error message: at most ECHO_MAX characters, then
+ * "..." (a rejected 10,000-port list is not printed whole). Use with
+ * "%.*s%s". */
+#define ECHO_MAX 64
+#define ECHO(a) ECHO_MAX, (a), strlen(a) > ECHO_MAX ? "..." : ""
 
 /* What argp_parse() hands the parser. */
 struct parse_ctx {
@@ -94,6 +104,40 @@ struct parse_ctx {
 		 "serve REST on HOST:PORT ([V6ADDR]:PORT for IPv6)",           \
 		 0},                                                           \
 		{"server", 's', NULL, 0, "no console; needs REST", 0},         \
+		{"rest-cors",                                                  \
+		 OPT_REST_CORS,                                                \
+		 "ORIGIN",                                                     \
+		 0,                                                            \
+		 "let this one web origin (https://host[:port]) read REST "    \
+		 "and POST /stop from a browser (default: no CORS)",           \
+		 0},                                                           \
+		{"rest-token",                                                 \
+		 OPT_REST_TOKEN,                                               \
+		 "FILE",                                                       \
+		 0,                                                            \
+		 "require 'Authorization: Bearer TOKEN', TOKEN the line of "   \
+		 "FILE (not readable by other users)",                         \
+		 0},                                                           \
+		{"rest-tls-cert",                                              \
+		 OPT_REST_TLS_CERT,                                            \
+		 "FILE",                                                       \
+		 0,                                                            \
+		 "serve REST over HTTPS with this PEM certificate (chain)",    \
+		 0},                                                           \
+		{"rest-tls-key",                                               \
+		 OPT_REST_TLS_KEY,                                             \
+		 "FILE",                                                       \
+		 0,                                                            \
+		 "the certificate's PEM private key (not readable by other "   \
+		 "users)",                                                     \
+		 0},                                                           \
+		{"user",                                                       \
+		 'Z',                                                          \
+		 "NAME",                                                       \
+		 0,                                                            \
+		 "once attached, run as user NAME (its group only), as "       \
+		 "tcpdump -Z",                                                 \
+		 0},                                                           \
 		{"interval",                                                   \
 		 'i',                                                          \
 		 "DURATION",                                                   \
@@ -161,9 +205,18 @@ static const struct argp_option oftraf_opts[] = {
 	"\nConfiguration file (the command line wins over it; an unknown "     \
 	"section or key, or a bad value, is an error naming its line):\n"      \
 	"  [capture]   interface = IFACE, mode = MODE, ports = PORTS, "        \
-	"ring_size = SIZE\n"                                                   \
-	"  [rest]      address = HOST:PORT, server = yes|no\n"                 \
-	"  [switches]  names = FILE (relative to the configuration file)\n"
+	"ring_size = SIZE,\n"                                                  \
+	"              user = NAME\n"                                          \
+	"  [rest]      address = HOST:PORT, server = yes|no, cors = ORIGIN,\n" \
+	"              token_file = FILE, tls_cert = FILE, tls_key = FILE\n"   \
+	"  [switches]  names = FILE\n"                                         \
+	"(FILE: relative to the configuration file)\n"
+#define REST_HELP                                                              \
+	"REST: GET and HEAD read; POST /stop stops ofxdp. A REST address "     \
+	"that is not a loopback address draws a warning: use --rest-token "    \
+	"and --rest-tls-cert/--rest-tls-key there.\n"                          \
+	"Once attached, ofxdp gives up every capability it does not need "     \
+	"any more (--user: and root's identity too).\n"
 
 static const char attach_doc[] =
 	"Count OpenFlow traffic live on IFACE: XDP/TC programs feed a BPF "
@@ -175,7 +228,7 @@ static const char attach_doc[] =
 	"libpcap if BPF cannot be loaded), xdp (XDP ingress + TC egress), tc "
 	"(TC ingress + egress; one TC hook on lo), pcap (libpcap).\n"
 	"\"in\" counts switch->controller, \"out\" "
-	"controller->switch.\n" SIZES_DURATIONS CONFIG_HELP
+	"controller->switch.\n" REST_HELP SIZES_DURATIONS CONFIG_HELP
 	"The file: --config FILE, else " OFX_CONFIG_DEFAULT " when it "
 	"exists.\n"
 	"\nExamples:\n"
@@ -186,6 +239,7 @@ static const char attach_doc[] =
 	"  sudo ofxdp attach --config ofxdp.conf\n"
 	"  curl localhost:5555/get_of_counts\n"
 	"  curl localhost:5555/api/v1/switches\n"
+	"  curl -X POST localhost:5555/stop\n"
 	"  curl 'localhost:5555/api/v1/connections?state=open'";
 
 static const char read_doc[] =
@@ -215,7 +269,8 @@ static const char status_doc[] =
 
 static const char oftraf_doc[] =
 	"oftraf's command line: attach to IFACE with REST on HOST:PORT "
-	"(same as ofxdp attach IFACE --rest HOST:PORT).\v" SIZES_DURATIONS
+	"(same as ofxdp attach IFACE --rest HOST:PORT, but GET /stop stops "
+	"ofxdp too, as it stopped oftraf).\v" REST_HELP SIZES_DURATIONS
 		CONFIG_HELP
 	"The file: --config FILE only (oftraf's command line reads no default "
 	"file).\n"
@@ -309,7 +364,8 @@ static void __attribute__((noreturn)) unknown_command(const char *name)
 {
 	size_t i;
 
-	fprintf(stderr, "ofxdp: unknown command '%s' (commands:", name);
+	fprintf(stderr,
+		"ofxdp: unknown command '%.*s%s' (commands:", ECHO(name));
 	for (i = 0; i < N_COMMANDS; i++)
 		fprintf(stderr, "%s %s", i ? "," : "", commands[i].name);
 	fprintf(stderr, ")\nTry 'ofxdp help' for more information.\n");
@@ -349,12 +405,31 @@ static void parse_end(struct argp_state *state, struct parse_ctx *ctx)
 				     "interface in the configuration file)");
 	if (cli->cmd != OFX_CMD_ATTACH)
 		return;
+	cli->oftraf = ctx->oftraf;
 	cli->rest = cli->rest_host || cli->rest_port;
 	if (cli->rest && (!cli->rest_host || !cli->rest_port))
 		argp_error(state, "REST needs both a host and a port");
 	if (cli->server && !cli->rest)
 		argp_error(state, "--server needs a REST address "
 				  "(--rest HOST:PORT or [rest] address)");
+	if ((cli->rest_cors || cli->rest_token || cli->rest_tls_cert ||
+	     cli->rest_tls_key) &&
+	    !cli->rest)
+		argp_error(state, "--rest-cors, --rest-token and --rest-tls-* "
+				  "need a REST address (--rest HOST:PORT or "
+				  "[rest] address)");
+	if (!cli->rest_tls_cert != !cli->rest_tls_key)
+		argp_error(state, "--rest-tls-cert and --rest-tls-key go "
+				  "together");
+}
+
+/* @host (from @arg) for --rest or --rest-host: exits on a bad one. */
+static void check_host(struct argp_state *state, const char *host,
+		       const char *arg)
+{
+	if (ofx_check_rest_host(host))
+		argp_error(state, "bad REST host '%.*s%s' in '%.*s%s': want %s",
+			   ECHO(host), ECHO(arg), OFX_REST_HOST_WANT);
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
@@ -366,23 +441,24 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'p':
 		if (ofx_portset_parse(arg, &cli->ports))
-			argp_error(state, "bad port list '%s': want %s", arg,
-				   OFX_PORTS_WANT);
+			argp_error(state, "bad port list '%.*s%s': want %s",
+				   ECHO(arg), OFX_PORTS_WANT);
 		cli->given |= OFX_GIVEN_PORTS;
 		break;
 	case 'm':
 		if (ofx_mode_parse(arg, &cli->mode))
-			argp_error(state, "bad mode '%s': %s", arg,
-				   OFX_MODE_WANT);
+			argp_error(state, "bad mode '%.*s%s': want %s",
+				   ECHO(arg), OFX_MODE_WANT);
 		cli->given |= OFX_GIVEN_MODE;
 		break;
 	case 'r':
 		if (ofx_parse_hostport(arg, host, sizeof(host),
 				       &cli->rest_port))
 			argp_error(state,
-				   "bad REST address '%s' (want "
+				   "bad REST address '%.*s%s' (want "
 				   "HOST:PORT or [V6ADDR]:PORT)",
-				   arg);
+				   ECHO(arg));
+		check_host(state, host, arg);
 		set_arg(state, &cli->rest_host, host);
 		cli->given |= OFX_GIVEN_REST_HOST | OFX_GIVEN_REST_PORT;
 		break;
@@ -411,19 +487,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (ofx_parse_duration(arg, &cli->interval_s) ||
 		    cli->interval_s < 0.1 - 1e-9)
 			argp_error(state,
-				   "bad interval '%s': want a duration of at "
-				   "least 100ms, e.g. 1s or 500ms",
-				   arg);
+				   "bad interval '%.*s%s': want a duration of "
+				   "at least 100ms, e.g. 1s or 500ms",
+				   ECHO(arg));
 		break;
 	case OPT_DURATION:
 		if (ofx_parse_duration(arg, &cli->duration_s))
-			argp_error(state, "bad duration '%s': want %s", arg,
-				   OFX_DURATION_WANT);
+			argp_error(state, "bad duration '%.*s%s': want %s",
+				   ECHO(arg), OFX_DURATION_WANT);
 		break;
 	case OPT_RING:
 		if (ofx_parse_ring_size(arg, &cli->ringbuf_bytes))
-			argp_error(state, "bad ring size '%s': want %s", arg,
-				   OFX_RING_SIZE_WANT);
+			argp_error(state, "bad ring size '%.*s%s': want %s",
+				   ECHO(arg), OFX_RING_SIZE_WANT);
 		cli->given |= OFX_GIVEN_RING;
 		break;
 	case OPT_LAT_WINDOW:
@@ -439,13 +515,39 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		cli->no_latency = true;
 		break;
 	case OPT_REST_HOST:
+		check_host(state, arg, arg);
 		set_arg(state, &cli->rest_host, arg);
 		cli->given |= OFX_GIVEN_REST_HOST;
 		break;
 	case OPT_REST_PORT:
 		if (ofx_parse_port(arg, &cli->rest_port))
-			argp_error(state, "bad REST port '%s'", arg);
+			argp_error(state, "bad REST port '%.*s%s'", ECHO(arg));
 		cli->given |= OFX_GIVEN_REST_PORT;
+		break;
+	case OPT_REST_CORS:
+		if (ofx_check_origin(arg))
+			argp_error(state, "bad CORS origin '%.*s%s': want %s",
+				   ECHO(arg), OFX_ORIGIN_WANT);
+		set_arg(state, &cli->rest_cors, arg);
+		cli->given |= OFX_GIVEN_CORS;
+		break;
+	case OPT_REST_TOKEN:
+		set_arg(state, &cli->rest_token, arg);
+		cli->given |= OFX_GIVEN_TOKEN;
+		break;
+	case OPT_REST_TLS_CERT:
+		set_arg(state, &cli->rest_tls_cert, arg);
+		cli->given |= OFX_GIVEN_TLS_CERT;
+		break;
+	case OPT_REST_TLS_KEY:
+		set_arg(state, &cli->rest_tls_key, arg);
+		cli->given |= OFX_GIVEN_TLS_KEY;
+		break;
+	case 'Z':
+		if (!*arg)
+			argp_error(state, "empty --user");
+		set_arg(state, &cli->user, arg);
+		cli->given |= OFX_GIVEN_USER;
 		break;
 	case OPT_IFNAME:
 		set_arg(state, &cli->target, arg);
@@ -464,11 +566,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_ARG:
 		if (ctx->oftraf)
 			argp_error(state,
-				   "unexpected argument '%s' (a command "
+				   "unexpected argument '%.*s%s' (a command "
 				   "comes first: ofxdp COMMAND ...)",
-				   arg);
+				   ECHO(arg));
 		if (state->arg_num > 0)
-			argp_error(state, "unexpected argument '%s'", arg);
+			argp_error(state, "unexpected argument '%.*s%s'",
+				   ECHO(arg));
 		set_arg(state, &cli->target, arg);
 		cli->given |= OFX_GIVEN_TARGET;
 		break;
@@ -562,9 +665,13 @@ enum ofx_cmd ofx_cli_parse(int argc, char **argv, struct ofx_cli *cli)
 
 void ofx_cli_free(struct ofx_cli *cli)
 {
-	free(cli->target);
-	free(cli->rest_host);
-	free(cli->switch_names);
-	free(cli->config);
-	cli->target = cli->rest_host = cli->switch_names = cli->config = NULL;
+	char **strs[] = {
+		&cli->target,	     &cli->rest_host,	 &cli->switch_names,
+		&cli->config,	     &cli->rest_cors,	 &cli->rest_token,
+		&cli->rest_tls_cert, &cli->rest_tls_key, &cli->user};
+
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+		free(*strs[i]);
+		*strs[i] = NULL;
+	}
 }

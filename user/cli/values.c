@@ -4,6 +4,7 @@
  * and durations with units, booleans, ports, HOST:PORT. Strict: decimal
  * digits only, no blanks, no sign, no exponent, nan or inf.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -158,6 +159,104 @@ int ofx_parse_hostport(const char *s, char *host, size_t hostlen,
 	memcpy(host, h, n);
 	host[n] = '\0';
 	return ofx_parse_port(colon + 1, port);
+}
+
+/* A host name: labels of letters, digits and '-' (not first or last; lower
+ * case only with @lower), separated by '.', the last not all digits; at
+ * most 253 characters. */
+static bool is_host_name(const char *s, size_t n, bool lower)
+{
+	size_t i, label = 0;
+	bool digits = true;
+
+	if (!n || n > 253)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '.') {
+			if (!label || s[i - 1] == '-')
+				return false;
+			label = 0;
+			digits = true;
+			continue;
+		}
+		if (!(c >= 'a' && c <= 'z') &&
+		    !(!lower && c >= 'A' && c <= 'Z') && !is_digit(c) &&
+		    c != '-')
+			return false;
+		if (c == '-' && !label)
+			return false;
+		if (!is_digit(c))
+			digits = false;
+		label++;
+	}
+	return label && !digits && s[n - 1] != '-';
+}
+
+/* An IPv6 address in @s (@n bytes, no brackets). */
+static bool is_v6(const char *s, size_t n)
+{
+	struct in6_addr a;
+	char buf[INET6_ADDRSTRLEN + 1];
+
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return inet_pton(AF_INET6, buf, &a) == 1;
+}
+
+int ofx_check_rest_host(const char *host)
+{
+	struct in_addr a;
+	size_t n = strlen(host);
+
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']')
+		return is_v6(host + 1, n - 2) ? 0 : -EINVAL;
+	if (inet_pton(AF_INET, host, &a) == 1 || is_v6(host, n))
+		return 0;
+	/* "0", "127.1", "0x7f.1", "010.0.0.1": inet_aton's forms, which
+	 * getaddrinfo() accepts, are refused: write the address in full. */
+	return is_host_name(host, n, false) ? 0 : -EINVAL;
+}
+
+int ofx_check_origin(const char *s)
+{
+	const char *h, *end;
+	size_t n = strlen(s);
+
+	if (n > 255)
+		return -EINVAL;
+	if (!strncmp(s, "http://", 7))
+		h = s + 7;
+	else if (!strncmp(s, "https://", 8))
+		h = s + 8;
+	else
+		return -EINVAL;
+	if (*h == '[') {
+		end = strchr(h, ']');
+		if (!end || !is_v6(h + 1, (size_t)(end - h - 1)))
+			return -EINVAL;
+		end++;
+	} else {
+		struct in_addr a;
+		char buf[256];
+
+		end = h + strcspn(h, ":");
+		snprintf(buf, sizeof(buf), "%.*s", (int)(end - h), h);
+		if (inet_pton(AF_INET, buf, &a) != 1 &&
+		    !is_host_name(h, (size_t)(end - h), true))
+			return -EINVAL;
+	}
+	if (!*end)
+		return 0;
+	if (*end == ':') {
+		uint16_t port;
+
+		return ofx_parse_port(end + 1, &port);
+	}
+	return -EINVAL;
 }
 
 int ofx_set_str(char **dst, const char *v)

@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * rest.c - the REST server: libmicrohttpd with its own polling thread,
+ * rest.c - the REST server: libmicrohttpd with its own epoll threads,
  * serving the oftraf paths (/get_of_counts, /get_of10_counts,
- * /get_of13_counts, /stop) with oftraf's exact JSON and headers, the same
+ * /get_of13_counts, /stop) with oftraf's JSON shapes, the same
  * per-version shape for every other version (/get_of11_counts ...
- * /get_of15_counts) and ofxdp's full document at /api/v1/stats.
+ * /get_of15_counts) and ofxdp's documents under /api/v1/.
+ *
+ * Nothing that changes state answers GET or HEAD: /stop is POST (GET too
+ * only on oftraf's command line). No CORS header unless one origin is
+ * configured; a browser request (Origin header) from another origin cannot
+ * stop ofxdp. Optional bearer token (every request) and TLS (GnuTLS).
+ * Slow clients hold a bounded number of connections (per address and in
+ * all) and are cut after a short stall; the capture never waits on REST
+ * (handlers copy the published snapshot under its lock, then work alone).
  *
  * The listening socket is created, bound and put in listen state here
  * (SO_REUSEADDR, exactly the host:port asked for) and handed to
@@ -18,11 +26,13 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "output/report.h"
 #include "output/rest.h"
+#include "output/rest_auth.h"
 
 #define ERRLEN 256
 
@@ -32,16 +42,65 @@ struct ofx_rest {
 	const struct ofx_run_info *info; /* the caller's: read per request */
 	volatile int *stop_flag;
 	int fd;
+	bool get_stop;
+	bool loopback;
+	char *cors; /* NULL: no CORS */
+	char *token; /* NULL: no authentication */
+	char *tls_cert, *tls_key; /* PEM, NULL: plain HTTP */
+	char where[INET6_ADDRSTRLEN + 16];
 };
 
 /* *con_cls of a /stop request: the flag is set once the reply is sent. */
 static char stop_mark;
 
-static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status,
-			     json_t *body, size_t flags, const char *allow)
+/* The methods a route answers (bits). */
+enum {
+	M_GET = 1u << 0,
+	M_HEAD = 1u << 1,
+	M_POST = 1u << 2,
+	M_OPTIONS = 1u << 3,
+	M_OTHER = 1u << 4,
+};
+#define M_READ (M_GET | M_HEAD)
+
+static unsigned int method_bit(const char *m)
+{
+	if (!strcmp(m, MHD_HTTP_METHOD_GET))
+		return M_GET;
+	if (!strcmp(m, MHD_HTTP_METHOD_HEAD))
+		return M_HEAD;
+	if (!strcmp(m, MHD_HTTP_METHOD_POST))
+		return M_POST;
+	if (!strcmp(m, MHD_HTTP_METHOD_OPTIONS))
+		return M_OPTIONS;
+	return M_OTHER;
+}
+
+/* "GET, HEAD", "POST", "GET, POST" for an Allow header (@buf 32 bytes). */
+static const char *allow_list(unsigned int methods, char *buf, size_t len)
+{
+	static const struct {
+		unsigned int bit;
+		const char *name;
+	} names[] = {{M_GET, "GET"}, {M_HEAD, "HEAD"}, {M_POST, "POST"}};
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (methods & names[i].bit)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+					      n ? ", " : "", names[i].name);
+	return buf;
+}
+
+/* A JSON response (taking @body; NULL: out of memory, 500) with the
+ * headers every reply has; *@status may become 500. NULL if MHD has no
+ * memory. */
+static struct MHD_Response *json_response(struct ofx_rest *r,
+					  unsigned int *status, json_t *body,
+					  size_t flags)
 {
 	struct MHD_Response *resp;
-	enum MHD_Result ret;
 	char *text = NULL;
 
 	if (body)
@@ -50,7 +109,7 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status,
 	if (!text) {
 		static const char oom[] = "{\"error\": \"out of memory\"}";
 
-		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		*status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 		resp = MHD_create_response_from_buffer(strlen(oom), (void *)oom,
 						       MHD_RESPMEM_PERSISTENT);
 	} else {
@@ -60,16 +119,40 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status,
 			free(text);
 	}
 	if (!resp)
-		return MHD_NO;
+		return NULL;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 				"application/json");
-	MHD_add_response_header(
-		resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-	if (allow)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+	if (r->cors)
+		MHD_add_response_header(
+			resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN,
+			r->cors);
+	return resp;
+}
+
+/* Queue @resp with @status and drop our reference. */
+static enum MHD_Result send_response(struct MHD_Connection *conn,
+				     unsigned int status,
+				     struct MHD_Response *resp)
+{
+	enum MHD_Result ret;
+
+	if (!resp)
+		return MHD_NO;
 	ret = MHD_queue_response(conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+/* A JSON reply; @hdr/@val: one more header (NULL: none). */
+static enum MHD_Result reply(struct ofx_rest *r, struct MHD_Connection *conn,
+			     unsigned int status, json_t *body, size_t flags,
+			     const char *hdr, const char *val)
+{
+	struct MHD_Response *resp = json_response(r, &status, body, flags);
+
+	if (resp && hdr)
+		MHD_add_response_header(resp, hdr, val);
+	return send_response(conn, status, resp);
 }
 
 static json_t *error_doc(const char *msg, const char *url)
@@ -315,37 +398,113 @@ static const struct route *find_route(const char *url, const char **arg)
 	return NULL;
 }
 
+/* The methods @rt answers on @r. */
+static unsigned int route_methods(const struct ofx_rest *r,
+				  const struct route *rt)
+{
+	if (rt->fn == route_stop)
+		return M_POST | (r->get_stop ? M_GET : 0);
+	return M_READ;
+}
+
+/* OPTIONS: 204 with Allow; for the configured CORS origin, the preflight
+ * answer too (methods, the Authorization header). */
+static enum MHD_Result reply_options(struct ofx_rest *r,
+				     struct MHD_Connection *conn,
+				     unsigned int methods)
+{
+	const char *origin = MHD_lookup_connection_value(
+		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ORIGIN);
+	struct MHD_Response *resp;
+	char allow[32];
+
+	resp = MHD_create_response_from_buffer(0, (void *)"",
+					       MHD_RESPMEM_PERSISTENT);
+	if (!resp)
+		return MHD_NO;
+	allow_list(methods, allow, sizeof(allow));
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+	if (r->cors && origin && !strcmp(origin, r->cors)) {
+		MHD_add_response_header(
+			resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN,
+			r->cors);
+		MHD_add_response_header(
+			resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_METHODS,
+			allow);
+		MHD_add_response_header(
+			resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_HEADERS,
+			"Authorization");
+		MHD_add_response_header(
+			resp, MHD_HTTP_HEADER_ACCESS_CONTROL_MAX_AGE, "600");
+	}
+	return send_response(conn, MHD_HTTP_NO_CONTENT, resp);
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 			      const char *url, const char *method,
 			      const char *version, const char *upload_data,
 			      size_t *upload_data_size, void **con_cls)
 {
+	struct ofx_rest *r = cls;
 	struct req q = {
-		.r = cls, .conn = conn, .url = url, .status = MHD_HTTP_OK};
+		.r = r, .conn = conn, .url = url, .status = MHD_HTTP_OK};
 	size_t flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15);
+	unsigned int m = method_bit(method), allowed;
 	const struct route *rt;
+	const char *origin;
+	char allow[32];
 	json_t *doc;
 
 	(void)version;
 	(void)upload_data;
 	(void)upload_data_size;
 
-	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-		return reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-			     error_doc("method not allowed", url), flags,
-			     "GET, HEAD");
+	/* Headers are in: the reply (and a keep-alive wait for the next
+	 * request) may take longer than they might. */
+	MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+				  (unsigned int)OFX_REST_IDLE_TIMEOUT_S);
 	rt = find_route(url, &q.arg);
+	/* A preflight carries no credentials (Fetch standard). */
+	if (m == M_OPTIONS && rt)
+		return reply_options(r, conn, route_methods(r, rt));
+	if (r->token &&
+	    !ofx_rest_bearer_ok(
+		    r->token,
+		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						MHD_HTTP_HEADER_AUTHORIZATION)))
+		return reply(r, conn, MHD_HTTP_UNAUTHORIZED,
+			     error_doc("a bearer token is required "
+				       "(Authorization: Bearer TOKEN)",
+				       url),
+			     flags, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+			     "Bearer realm=\"ofxdp\"");
 	if (!rt)
-		return reply(conn, MHD_HTTP_NOT_FOUND,
-			     error_doc("not found", url), flags, NULL);
-	if (rt->fn == route_stop)
+		return reply(r, conn, MHD_HTTP_NOT_FOUND,
+			     error_doc("not found", url), flags, NULL, NULL);
+	allowed = route_methods(r, rt);
+	if (!(m & allowed))
+		return reply(r, conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+			     error_doc("method not allowed", url), flags,
+			     MHD_HTTP_HEADER_ALLOW,
+			     allow_list(allowed, allow, sizeof(allow)));
+	if (rt->fn == route_stop) {
+		/* A browser names the page's origin: only the configured one
+		 * may stop ofxdp (a form or fetch from any other page can
+		 * send a POST without asking). */
+		origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						     MHD_HTTP_HEADER_ORIGIN);
+		if (origin && (!r->cors || strcmp(origin, r->cors)))
+			return reply(
+				r, conn, MHD_HTTP_FORBIDDEN,
+				error_doc("cross-origin request refused", url),
+				flags, NULL, NULL);
 		*con_cls = &stop_mark;
+	}
 	doc = rt->fn(&q);
 	if (!doc)
-		return reply(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, flags,
-			     NULL);
-	return reply(conn, q.status, doc, flags | q.flags, NULL);
+		return reply(r, conn, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL,
+			     flags, NULL, NULL);
+	return reply(r, conn, q.status, doc, flags | q.flags, NULL, NULL);
 }
 
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -360,6 +519,24 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		if (r->stop_flag)
 			*r->stop_flag = 1;
 	}
+}
+
+/* Whether @sa is a loopback address (127/8, ::1, ::ffff:127/104). */
+static bool is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const void *)sa;
+
+		return (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)sa;
+
+		return IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr) ||
+		       (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr) &&
+			s6->sin6_addr.s6_addr[12] == 127);
+	}
+	return false;
 }
 
 /* "127.0.0.1:5555" or "[::1]:5555" for messages. */
@@ -381,17 +558,27 @@ static void fmt_addr(const struct sockaddr *sa, char *buf, size_t len)
 }
 
 /*
- * Resolve @host (literal, "[v6]" or name; NULL/"" = any address) and
- * open a listening socket on @port. IPv4 results are preferred, as
+ * Resolve @host (literal, "[v6]" or name; never empty: 0.0.0.0 or :: is
+ * written out for every address) and open a listening socket on @port;
+ * r->where and r->loopback say where. IPv4 results are preferred, as
  * oftraf (Python's socketserver, AF_INET) resolves names to IPv4.
  */
-static int open_listener(const char *host, uint16_t port, char *err, int *fam)
+static int open_listener(struct ofx_rest *r, const char *host, uint16_t port,
+			 char *err, int *fam)
 {
 	struct addrinfo hints = {0}, *res = NULL, *ai, *pick = NULL;
-	char hbuf[256], sport[8], where[INET6_ADDRSTRLEN + 16];
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char hbuf[256], sport[8], *where = r->where;
 	int fd, rc, one = 1;
 
-	if (host && host[0] == '[') {
+	if (!host || !*host) {
+		snprintf(err, ERRLEN,
+			 "empty REST host (write 0.0.0.0 or [::] for every "
+			 "address)");
+		return -EINVAL;
+	}
+	if (host[0] == '[') {
 		size_t n = strlen(host);
 
 		if (n < 3 || host[n - 1] != ']' || n - 2 >= sizeof(hbuf)) {
@@ -402,16 +589,14 @@ static int open_listener(const char *host, uint16_t port, char *err, int *fam)
 		hbuf[n - 2] = '\0';
 		host = hbuf;
 	}
-	if (host && !*host)
-		host = NULL;
 	snprintf(sport, sizeof(sport), "%u", port);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	hints.ai_flags = AI_NUMERICSERV;
 	rc = getaddrinfo(host, sport, &hints, &res);
 	if (rc) {
 		snprintf(err, ERRLEN, "cannot resolve REST host '%.160s': %s",
-			 host ? host : "", gai_strerror(rc));
+			 host, gai_strerror(rc));
 		return rc == EAI_MEMORY ? -ENOMEM : -EINVAL;
 	}
 	for (ai = res; ai && !pick; ai = ai->ai_next)
@@ -423,10 +608,10 @@ static int open_listener(const char *host, uint16_t port, char *err, int *fam)
 	if (!pick) {
 		freeaddrinfo(res);
 		snprintf(err, ERRLEN, "REST host '%.160s' has no IP address",
-			 host ? host : "");
+			 host);
 		return -EINVAL;
 	}
-	fmt_addr(pick->ai_addr, where, sizeof(where));
+	fmt_addr(pick->ai_addr, where, sizeof(r->where));
 	*fam = pick->ai_family;
 
 	fd = socket(pick->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
@@ -440,8 +625,9 @@ static int open_listener(const char *host, uint16_t port, char *err, int *fam)
 	}
 	/* A restart after kill -9 must not wait for TIME_WAIT to expire. */
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* A long backlog: a burst of connections waits, is not refused. */
 	if (bind(fd, pick->ai_addr, pick->ai_addrlen) < 0 ||
-	    listen(fd, 64) < 0) {
+	    listen(fd, SOMAXCONN) < 0) {
 		rc = -errno;
 		if (rc == -EADDRINUSE)
 			snprintf(err, ERRLEN, "REST address %s already in use",
@@ -460,15 +646,56 @@ static int open_listener(const char *host, uint16_t port, char *err, int *fam)
 		return rc;
 	}
 	freeaddrinfo(res);
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
+		fmt_addr((struct sockaddr *)&ss, where, sizeof(r->where));
+	r->loopback = is_loopback((struct sockaddr *)&ss);
 	return fd;
 }
 
-int ofx_rest_start(const char *host, uint16_t port, struct ofx_stats_pub *pub,
-		   const struct ofx_run_info *info, volatile int *stop_flag,
-		   struct ofx_rest **out, char *err)
+/* Connections MHD may hold: OFX_REST_CONN_LIMIT, less what RLIMIT_NOFILE
+ * cannot give (the soft limit is raised towards the hard one to fit). */
+static unsigned int conn_limit(void)
+{
+	struct rlimit rl;
+	rlim_t want = OFX_REST_CONN_LIMIT + 256;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return 128;
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	/* leave 256 descriptors to the capture, libbpf and the log */
+	if (rl.rlim_cur >= want)
+		return OFX_REST_CONN_LIMIT;
+	return rl.rlim_cur > 256 + 16 ? (unsigned int)(rl.rlim_cur - 256) : 16;
+}
+
+static void rest_free(struct ofx_rest *r)
+{
+	free(r->cors);
+	ofx_rest_secret_free(r->token);
+	free(r->tls_cert);
+	ofx_rest_secret_free(r->tls_key);
+	free(r);
+}
+
+/* *@dst = copy of @v (NULL stays NULL). Return: false if out of memory. */
+static bool dup_opt(char **dst, const char *v)
+{
+	*dst = v ? strdup(v) : NULL;
+	return !v || *dst;
+}
+
+int ofx_rest_start_opts(const struct ofx_rest_opts *o,
+			struct ofx_stats_pub *pub,
+			const struct ofx_run_info *info,
+			volatile int *stop_flag, struct ofx_rest **out,
+			char *err)
 {
 	char scratch[ERRLEN];
-	unsigned int flags = MHD_USE_AUTO_INTERNAL_THREAD;
+	unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD;
 	struct ofx_rest *r;
 	int fam = AF_INET;
 
@@ -476,8 +703,18 @@ int ofx_rest_start(const char *host, uint16_t port, struct ofx_stats_pub *pub,
 		err = scratch;
 	err[0] = '\0';
 	*out = NULL;
+	if (!o->tls_cert != !o->tls_key) {
+		snprintf(err, ERRLEN,
+			 "TLS needs both a certificate and its key");
+		return -EINVAL;
+	}
 	r = calloc(1, sizeof(*r));
-	if (!r) {
+	if (!r || !dup_opt(&r->cors, o->cors) ||
+	    !dup_opt(&r->token, o->token) ||
+	    !dup_opt(&r->tls_cert, o->tls_cert) ||
+	    !dup_opt(&r->tls_key, o->tls_key)) {
+		if (r)
+			rest_free(r);
 		snprintf(err, ERRLEN, "out of memory");
 		return -ENOMEM;
 	}
@@ -485,28 +722,69 @@ int ofx_rest_start(const char *host, uint16_t port, struct ofx_stats_pub *pub,
 	/* Not copied: the caller fills in mode and hooks once capture runs. */
 	r->info = info;
 	r->stop_flag = stop_flag;
-	r->fd = open_listener(host, port, err, &fam);
+	r->get_stop = o->get_stop;
+	r->fd = open_listener(r, o->host, o->port, err, &fam);
 	if (r->fd < 0) {
 		int rc = r->fd;
 
-		free(r);
+		rest_free(r);
 		return rc;
 	}
 	if (fam == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	if (r->tls_cert)
+		flags |= MHD_USE_TLS;
+	/* The TLS options last: MHD takes them only with MHD_USE_TLS. */
 	r->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, handle, r, MHD_OPTION_LISTEN_SOCKET,
 		(MHD_socket)r->fd, MHD_OPTION_NOTIFY_COMPLETED, completed, r,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)128, MHD_OPTION_END);
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)OFX_REST_THREADS,
+		MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned int)OFX_REST_HEADER_TIMEOUT_S,
+		MHD_OPTION_CONNECTION_LIMIT, conn_limit(),
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned int)OFX_REST_PER_IP_LIMIT,
+		r->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+		r->tls_cert, MHD_OPTION_HTTPS_MEM_KEY, r->tls_key,
+		MHD_OPTION_END);
 	if (!r->daemon) {
-		snprintf(err, ERRLEN, "cannot start the REST server");
+		bool tls = r->tls_cert;
+
+		if (tls)
+			snprintf(err, ERRLEN,
+				 "cannot start the REST server on %s: TLS "
+				 "certificate or key refused (PEM, the key "
+				 "unencrypted and matching the certificate)",
+				 r->where);
+		else
+			snprintf(err, ERRLEN,
+				 "cannot start the REST server on %s",
+				 r->where);
 		close(r->fd);
-		free(r);
-		return -ENOMEM;
+		rest_free(r);
+		return tls ? -EINVAL : -ENOMEM;
 	}
 	*out = r;
 	return 0;
+}
+
+int ofx_rest_start(const char *host, uint16_t port, struct ofx_stats_pub *pub,
+		   const struct ofx_run_info *info, volatile int *stop_flag,
+		   struct ofx_rest **out, char *err)
+{
+	struct ofx_rest_opts o = {.host = host, .port = port};
+
+	return ofx_rest_start_opts(&o, pub, info, stop_flag, out, err);
+}
+
+const char *ofx_rest_where(const struct ofx_rest *r)
+{
+	return r->where;
+}
+
+bool ofx_rest_loopback(const struct ofx_rest *r)
+{
+	return r->loopback;
 }
 
 void ofx_rest_stop(struct ofx_rest *r)
@@ -515,5 +793,5 @@ void ofx_rest_stop(struct ofx_rest *r)
 		return;
 	/* MHD_stop_daemon() also closes the listening socket it was given. */
 	MHD_stop_daemon(r->daemon);
-	free(r);
+	rest_free(r);
 }

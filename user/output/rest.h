@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * rest.h - the REST server (libmicrohttpd, own thread): the four oftraf
- * paths with oftraf's exact JSON shapes, plus /api/v1/stats.
+ * rest.h - the REST server (libmicrohttpd, own threads): the four oftraf
+ * paths with oftraf's exact JSON shapes, plus /api/v1/...; optional
+ * bearer token, CORS origin and TLS.
  */
 #ifndef OFX_REST_H
 #define OFX_REST_H
@@ -33,15 +34,82 @@ struct ofx_run_info {
 struct ofx_rest;
 
 /**
- * ofx_rest_start() - listen on @host:@port (IPv4 or IPv6 literal, or a
- * name resolved with getaddrinfo) and serve snapshots from @pub. A GET of
- * /stop sets *@stop_flag to 1 after answering.
- * Return: 0, or -EADDRINUSE, -EADDRNOTAVAIL, -EINVAL (bad host), -ENOMEM;
- * @err (256 bytes) gets a one-line reason.
+ * struct ofx_rest_opts - where and how to serve.
+ * @host:     IPv4 or IPv6 literal ("[v6]" too) or a name; never empty
+ * @port:     TCP port (0: any free port, for tests)
+ * @cors:     the one origin ("https://host[:port]") answered with
+ *            Access-Control-Allow-Origin, and allowed to POST /stop from a
+ *            browser; NULL: no CORS header, no cross-origin stop
+ * @token:    bearer token every request but OPTIONS must carry
+ *            (Authorization: Bearer TOKEN, else 401); NULL: none
+ * @tls_cert: PEM certificate (chain), with @tls_key: HTTPS (GnuTLS);
+ *            both NULL: plain HTTP
+ * @tls_key:  PEM private key
+ * @get_stop: GET /stop stops too (oftraf's command line), besides POST
+ *
+ * The strings are copied by ofx_rest_start_opts().
+ */
+struct ofx_rest_opts {
+	const char *host;
+	uint16_t port;
+	const char *cors;
+	const char *token;
+	const char *tls_cert;
+	const char *tls_key;
+	bool get_stop;
+};
+
+/*
+ * Connection limits: slow or idle clients hold at most
+ * OFX_REST_PER_IP_LIMIT connections per client address and
+ * OFX_REST_CONN_LIMIT in all (fewer if RLIMIT_NOFILE is lower); a new
+ * connection whose request headers stall for OFX_REST_HEADER_TIMEOUT_S
+ * seconds is closed; once it has sent a request, after
+ * OFX_REST_IDLE_TIMEOUT_S without progress (keep-alive waits included).
+ * OFX_REST_THREADS threads (epoll) serve.
+ */
+#define OFX_REST_PER_IP_LIMIT 512
+#define OFX_REST_CONN_LIMIT 2048
+#define OFX_REST_HEADER_TIMEOUT_S 3
+#define OFX_REST_IDLE_TIMEOUT_S 10
+#define OFX_REST_THREADS 2
+
+/**
+ * ofx_rest_start_opts() - listen on @o->host:@o->port (IPv4 or IPv6
+ * literal, or a name resolved with getaddrinfo) and serve snapshots from
+ * @pub. GET and HEAD read; POST /stop (and GET /stop with @o->get_stop)
+ * sets *@stop_flag to 1 after answering; any other method gets 405 with
+ * an Allow header.
+ * Return: 0, or -EADDRINUSE, -EADDRNOTAVAIL, -EINVAL (bad host, or TLS
+ * certificate or key refused), -ENOMEM; @err (256 bytes) gets a one-line
+ * reason.
+ */
+int ofx_rest_start_opts(const struct ofx_rest_opts *o,
+			struct ofx_stats_pub *pub,
+			const struct ofx_run_info *info,
+			volatile int *stop_flag, struct ofx_rest **out,
+			char *err);
+
+/**
+ * ofx_rest_start() - ofx_rest_start_opts() on @host:@port with no CORS,
+ * token or TLS, stopping by POST /stop only.
  */
 int ofx_rest_start(const char *host, uint16_t port, struct ofx_stats_pub *pub,
 		   const struct ofx_run_info *info, volatile int *stop_flag,
 		   struct ofx_rest **out, char *err);
+
+/**
+ * ofx_rest_where() - the address listened on, "127.0.0.1:5555" or
+ * "[::1]:5555" (the port the kernel gave for port 0).
+ */
+const char *ofx_rest_where(const struct ofx_rest *r);
+
+/**
+ * ofx_rest_loopback() - whether the address listened on is a loopback
+ * address (127.0.0.0/8, ::1, ::ffff:127.0.0.0/104): only this host can
+ * connect.
+ */
+bool ofx_rest_loopback(const struct ofx_rest *r);
 
 /**
  * ofx_rest_route() - the path of the @i-th route the server answers
