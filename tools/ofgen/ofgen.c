@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include "ofgen.h"
@@ -117,9 +118,39 @@ static void usage_switches(FILE *f)
 		"      --drain MS           wait up to MS for answers after "
 		"the\n"
 		"                           duration before closing (1000)\n"
+		"      --pin-buffered PCT   percent of PACKET_INs with a "
+		"buffer_id\n"
+		"                           (unique, increasing), the others\n"
+		"                           OFP_NO_BUFFER (0)\n"
+		"      --reply-delay SPEC   delay the answers this role sends: "
+		"a\n"
+		"                           duration (2ms, 500us, 1.5ms, 0) "
+		"for "
+		"every\n"
+		"                           kind, or KIND=DURATION,... with "
+		"KIND "
+		"in\n"
+		"                           echo, barrier, multipart, "
+		"features;\n"
+		"                           answers stay in order (FIFO)\n"
+		"      --reply-jitter DUR   each delay uniform in [delay-DUR,\n"
+		"                           delay+DUR], >= 0 (needs "
+		"--reply-delay)\n"
+		"      --seed N             PRNG seed for jitter and sampling "
+		"(1)\n"
+		"      --no-latency         measure no latencies (no "
+		"\"latency\" in\n"
+		"                           the JSON; for the highest rates)\n"
 		"  -o, --json-out FILE      JSON result to FILE (stdout)\n"
 		"  -p, --progress           per-second rates on stderr\n"
 		"  -h, --help               this help\n"
+		"\n"
+		"Every PACKET_IN's frame is unique on its connection (source "
+		"MAC\n"
+		"02 + 40-bit sequence number). The JSON has \"latency\":\n"
+		"round trips of PACKET_IN, ECHO, BARRIER requests this role "
+		"sent,\n"
+		"answer times of the requests it answered (see README).\n"
 		"\n"
 		"SIGINT/SIGTERM end generation early (a second one: no "
 		"drain).\n");
@@ -157,6 +188,35 @@ static void usage_controller(FILE *f)
 		"      --barrier-interval MS  BARRIER_REQUEST interval, 0 = "
 		"off\n"
 		"                           (500)\n"
+		"      --pin-flow-mod MODE  unbuffered PACKET_IN of the "
+		"FLOW_MOD\n"
+		"                           share: 'bare' = FLOW_MOD only "
+		"(not\n"
+		"                           matchable on the wire), "
+		"'with-packet-out'\n"
+		"                           = FLOW_MOD + PACKET_OUT with the "
+		"frame\n"
+		"                           (bare; with-packet-out if "
+		"--reply-delay)\n"
+		"      --reply-delay SPEC   delay the answers this role sends: "
+		"a\n"
+		"                           duration (2ms, 500us, 1.5ms, 0) "
+		"for "
+		"every\n"
+		"                           kind, or KIND=DURATION,... with "
+		"KIND "
+		"in\n"
+		"                           packet_in, echo, barrier; answers "
+		"stay\n"
+		"                           in order (FIFO per connection)\n"
+		"      --reply-jitter DUR   each delay uniform in [delay-DUR,\n"
+		"                           delay+DUR], >= 0 (needs "
+		"--reply-delay)\n"
+		"      --seed N             PRNG seed for jitter and sampling "
+		"(1)\n"
+		"      --no-latency         measure no latencies (no "
+		"\"latency\" in\n"
+		"                           the JSON; for the highest rates)\n"
 		"  -e, --expect N           exit once N connections have been\n"
 		"                           accepted and all are closed (1)\n"
 		"  -d, --duration S         exit at S + 2 seconds at the "
@@ -164,7 +224,15 @@ static void usage_controller(FILE *f)
 		"                           (0 = no limit)\n"
 		"  -o, --json-out FILE      JSON result to FILE (stdout)\n"
 		"  -p, --progress           per-second rates on stderr\n"
-		"  -h, --help               this help\n");
+		"  -h, --help               this help\n"
+		"\n"
+		"A buffered PACKET_IN is answered with its buffer_id and no "
+		"data,\n"
+		"an unbuffered one with a PACKET_OUT carrying its frame. The "
+		"JSON\n"
+		"has \"latency\": answer times of PACKET_IN, ECHO, BARRIER,\n"
+		"round trips of the FEATURES, STATS/MULTIPART, ECHO, BARRIER\n"
+		"requests this role sent (see README).\n");
 }
 
 static int parse_int(const char *s, const char *what, long lo, long hi,
@@ -181,6 +249,21 @@ static int parse_int(const char *s, const char *what, long lo, long hi,
 		return -1;
 	}
 	*out = (int)v;
+	return 0;
+}
+
+static int parse_u64(const char *s, const char *what, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || *s == '-') {
+		fprintf(stderr, "ofgen: bad %s '%s'\n", what, s);
+		return -1;
+	}
+	*out = v;
 	return 0;
 }
 
@@ -295,6 +378,12 @@ enum {
 	O_STATS_INT,
 	O_ECHO_INT,
 	O_BARRIER_INT,
+	O_PIN_BUFFERED,
+	O_REPLY_DELAY,
+	O_REPLY_JITTER,
+	O_SEED,
+	O_PIN_FLOW_MOD,
+	O_NO_LATENCY,
 };
 
 static const struct option sw_opts[] = {
@@ -310,6 +399,11 @@ static const struct option sw_opts[] = {
 	{"stats-reply-size", required_argument, NULL, O_STATS_SIZE},
 	{"mix", required_argument, NULL, 'm'},
 	{"drain", required_argument, NULL, O_DRAIN},
+	{"pin-buffered", required_argument, NULL, O_PIN_BUFFERED},
+	{"reply-delay", required_argument, NULL, O_REPLY_DELAY},
+	{"reply-jitter", required_argument, NULL, O_REPLY_JITTER},
+	{"seed", required_argument, NULL, O_SEED},
+	{"no-latency", no_argument, NULL, O_NO_LATENCY},
 	{"json-out", required_argument, NULL, 'o'},
 	{"progress", no_argument, NULL, 'p'},
 	{"help", no_argument, NULL, 'h'},
@@ -325,6 +419,11 @@ static const struct option ctl_opts[] = {
 	{"stats-interval", required_argument, NULL, O_STATS_INT},
 	{"echo-interval", required_argument, NULL, O_ECHO_INT},
 	{"barrier-interval", required_argument, NULL, O_BARRIER_INT},
+	{"pin-flow-mod", required_argument, NULL, O_PIN_FLOW_MOD},
+	{"reply-delay", required_argument, NULL, O_REPLY_DELAY},
+	{"reply-jitter", required_argument, NULL, O_REPLY_JITTER},
+	{"seed", required_argument, NULL, O_SEED},
+	{"no-latency", no_argument, NULL, O_NO_LATENCY},
 	{"expect", required_argument, NULL, 'e'},
 	{"duration", required_argument, NULL, 'd'},
 	{"json-out", required_argument, NULL, 'o'},
@@ -337,6 +436,8 @@ static void defaults(struct ofg_cfg *cfg, bool controller)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->controller = controller;
+	cfg->seed = 1;
+	cfg->pin_flow_mod = -1;
 	if (controller) {
 		parse_versions("1.0,1.3,1.4,1.5", cfg);
 		cfg->flow_mod_pct = 10;
@@ -442,6 +543,40 @@ static int parse_args(int argc, char **argv, struct ofg_cfg *cfg)
 			rc = parse_int(optarg, "expected connections", 1,
 				       1000000, &cfg->expect);
 			break;
+		case O_PIN_BUFFERED:
+			rc = parse_int(optarg, "buffered PACKET_IN percent", 0,
+				       100, &cfg->pin_buffered_pct);
+			break;
+		case O_REPLY_DELAY:
+			rc = ofg_parse_reply_delay(optarg, cfg);
+			break;
+		case O_REPLY_JITTER:
+			rc = ofg_parse_duration(optarg, &cfg->reply_jitter_ns);
+			if (rc)
+				fprintf(stderr,
+					"ofgen: bad --reply-jitter '%s' (e.g. "
+					"200us, 0.5ms)\n",
+					optarg);
+			break;
+		case O_SEED:
+			rc = parse_u64(optarg, "seed", &cfg->seed);
+			break;
+		case O_NO_LATENCY:
+			cfg->no_latency = true;
+			break;
+		case O_PIN_FLOW_MOD:
+			if (!strcmp(optarg, "bare")) {
+				cfg->pin_flow_mod = OFG_PIN_FM_BARE;
+			} else if (!strcmp(optarg, "with-packet-out")) {
+				cfg->pin_flow_mod = OFG_PIN_FM_WITH_PACKET_OUT;
+			} else {
+				fprintf(stderr,
+					"ofgen: bad --pin-flow-mod '%s' (bare, "
+					"with-packet-out)\n",
+					optarg);
+				rc = -1;
+			}
+			break;
 		case 'h':
 			if (ctl)
 				usage_controller(stdout);
@@ -464,6 +599,13 @@ static int parse_args(int argc, char **argv, struct ofg_cfg *cfg)
 			ctl ? "--listen ADDR:PORT" : "--connect ADDR:PORT");
 		return -1;
 	}
+	if (cfg->reply_jitter_ns && !cfg->delay_on) {
+		fprintf(stderr, "ofgen: --reply-jitter needs --reply-delay\n");
+		return -1;
+	}
+	if (cfg->pin_flow_mod < 0)
+		cfg->pin_flow_mod = cfg->delay_on ? OFG_PIN_FM_WITH_PACKET_OUT
+						  : OFG_PIN_FM_BARE;
 	return 0;
 }
 
@@ -496,6 +638,9 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	ofg_lat_init(ctl, !cfg.no_latency, cfg.seed);
+	if (cfg.delay_on) /* wake up on time for the due answers */
+		prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 
 	return ctl ? ofg_run_controller(&cfg) : ofg_run_switches(&cfg);
 }

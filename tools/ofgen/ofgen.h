@@ -15,10 +15,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct epoll_event;
+
 #define OFG_NVER 7 /* wire versions 0..6 index the counter tables */
 #define OFG_HDR_LEN 8
 #define OFG_MAX_MSG 65535
 #define OFG_NO_BUFFER 0xffffffffu
+#define OFG_LAT_WINDOW_NS 5000000000ull /* ofxdp's matching window, 5 s */
 
 /* Wire version numbers. */
 #define OFG_V10 0x01
@@ -55,6 +58,24 @@ enum ofg_mix {
 	OFG_MIX_MAX
 };
 
+/*
+ * Request kinds whose latency ofgen measures (keys of "latency" in the
+ * JSON, as ofxdp names them). MULTIPART is the first reply part,
+ * MULTIPART_COMPLETE the last one (flags without MORE).
+ */
+enum ofg_lk {
+	OFG_LK_PACKET_IN,
+	OFG_LK_ECHO,
+	OFG_LK_BARRIER,
+	OFG_LK_MULTIPART,
+	OFG_LK_MULTIPART_COMPLETE,
+	OFG_LK_FEATURES,
+	OFG_LK_MAX
+};
+
+/* The side that sent a request ("from" in the JSON). */
+enum ofg_side { OFG_SIDE_CONTROLLER, OFG_SIDE_SWITCH };
+
 /* Command-line configuration of either role. */
 struct ofg_cfg {
 	bool controller; /* role */
@@ -65,6 +86,7 @@ struct ofg_cfg {
 	const char *json_out; /* NULL = stdout */
 	double duration_s; /* switches: generation time; controller: limit */
 	bool progress; /* per-second rates on stderr */
+	bool no_latency; /* --no-latency: no latency tracking */
 	/* switches */
 	int nconn;
 	double rate; /* msgs/s over all connections, 0 = unlimited */
@@ -74,14 +96,28 @@ struct ofg_cfg {
 	int stats_reply_size; /* flow stats reply bytes (all parts) */
 	int mix[OFG_MIX_MAX]; /* percentages (weights) */
 	int drain_ms;
+	int pin_buffered_pct; /* PACKET_INs with a buffer_id, percent */
+	/* both: answer delays (--reply-delay, --reply-jitter, --seed) */
+	bool delay_on; /* --reply-delay given: answers go through a FIFO */
+	uint64_t reply_delay_ns[OFG_LK_MAX]; /* per kind answered */
+	uint64_t reply_jitter_ns;
+	uint64_t seed;
 	/* controller */
 	const char *port_file;
 	int flow_mod_pct; /* PACKET_IN answers that are FLOW_MODs, percent */
+	int pin_flow_mod; /* enum ofg_pin_fm, -1 = by --reply-delay */
 	int stats_interval_ms; /* per connection, 0 = off */
 	int echo_interval_ms;
 	int barrier_interval_ms;
 	int expect; /* exit after this many connections were seen+closed */
 };
+
+/*
+ * How the controller answers an unbuffered PACKET_IN of the FLOW_MOD share:
+ * a bare FLOW_MOD (no buffer, so nothing on the wire ties it to the
+ * PACKET_IN) or a FLOW_MOD followed by a PACKET_OUT carrying the frame.
+ */
+enum ofg_pin_fm { OFG_PIN_FM_BARE, OFG_PIN_FM_WITH_PACKET_OUT };
 
 /* ---- ofgen_msg.c: message builders (all big endian, well-formed) ---- */
 
@@ -122,10 +158,27 @@ size_t ofg_build_flow_stats_request(uint8_t *b, uint8_t ver, uint32_t xid);
 uint8_t *ofg_build_flow_stats_reply(uint8_t ver, size_t total, size_t *len);
 
 /*
- * Parse a PACKET_IN: in_port and data. Returns 0, -EINVAL if malformed.
+ * Parse a PACKET_IN: buffer_id, in_port and the carried frame (@data,
+ * @data_len bytes). Returns 0, -EINVAL if malformed.
  */
-int ofg_parse_packet_in(const uint8_t *m, size_t len, uint32_t *in_port,
-			const uint8_t **data, size_t *data_len);
+int ofg_parse_packet_in(const uint8_t *m, size_t len, uint32_t *buffer_id,
+			uint32_t *in_port, const uint8_t **data,
+			size_t *data_len);
+/*
+ * Parse a PACKET_OUT (1.0, 1.3-1.5): buffer_id and the frame it carries.
+ * Returns 0, -EINVAL if malformed.
+ */
+int ofg_parse_packet_out(const uint8_t *m, size_t len, uint32_t *buffer_id,
+			 const uint8_t **data, size_t *data_len);
+/* buffer_id of a FLOW_MOD (1.0 offset 64, 1.3+ offset 32); -EINVAL. */
+int ofg_parse_flow_mod_buffer_id(const uint8_t *m, size_t len,
+				 uint32_t *buffer_id);
+/*
+ * Source MAC of ofgen's frames: 02 and the 40-bit per-connection PACKET_IN
+ * sequence number @seq, so every frame of a connection differs within its
+ * first 12 bytes. Writes the bytes of [6, 12) that fit in @len.
+ */
+void ofg_frame_set_seq(uint8_t *frame, size_t len, uint64_t seq);
 
 static inline uint16_t ofg_get16(const uint8_t *p)
 {
@@ -138,12 +191,17 @@ static inline uint32_t ofg_get32(const uint8_t *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
+static inline void ofg_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
 static inline void ofg_set_xid(uint8_t *m, uint32_t xid)
 {
-	m[4] = xid >> 24;
-	m[5] = xid >> 16;
-	m[6] = xid >> 8;
-	m[7] = xid;
+	ofg_put32(m + 4, xid);
 }
 
 /* ---- ofgen_stats.c: counters and JSON output ---- */
@@ -200,11 +258,59 @@ int ofg_stats_write_json(const struct ofg_cfg *cfg,
 
 /* ---- ofgen_conn.c: one TCP connection with framing and exact tx counts ---- */
 
+/*
+ * Latency tag of a queued message (struct ofg_txrec.lat, ofg_answer()):
+ * 0 = none; else an enum ofg_lk in the low bits and
+ * OFG_LAT_ANSWER: an answer to a request read at t_ns (sample when its
+ *   last byte is written; with OFG_LAT_LAST a MULTIPART answer that is
+ *   also the last part, sampled as MULTIPART_COMPLETE too);
+ * OFG_LAT_REQUEST: a tracked request (stamp its pending entry when its
+ *   last byte is written).
+ */
+#define OFG_LAT_KIND 0x0f
+#define OFG_LAT_LAST 0x10
+#define OFG_LAT_REQUEST 0x40
+#define OFG_LAT_ANSWER 0x80
+
 struct ofg_txrec {
 	uint64_t end; /* absolute tx byte offset just past this message */
+	uint64_t t_ns; /* OFG_LAT_ANSWER: when the request was read */
 	uint16_t len;
 	uint8_t ver;
 	uint8_t type;
+	uint8_t lat; /* OFG_LAT_* tag, 0 = none */
+};
+
+/* An answer waiting for its due time (--reply-delay), FIFO per connection. */
+struct ofg_dmsg {
+	uint64_t due_ns;
+	uint64_t t_ns; /* when the request was read */
+	uint32_t len;
+	uint8_t lat;
+};
+
+/* One request this role sent and waits an answer for (ofgen_lat.c). */
+struct ofg_pend_ent {
+	uint64_t t_sent; /* last byte written, ns; 0 = not yet */
+	uint32_t key; /* xid, or the PACKET_IN sequence number */
+	uint8_t flags; /* OFG_PEND_* */
+};
+
+#define OFG_PEND_DONE 0x01
+#define OFG_PEND_FIRST 0x02 /* multipart: first part seen */
+#define OFG_PEND_BUF 0x04 /* packet_in: carries buffer_id == key */
+
+/*
+ * Pending requests of one kind on one connection, in the order they were
+ * queued: [head, stamp) written (t_sent set), [stamp, tail) queued. Keys
+ * increase (modulo 2^32) so lookups are binary searches.
+ */
+struct ofg_pend {
+	struct ofg_pend_ent *e;
+	uint64_t head, stamp, tail;
+	uint64_t retry; /* full: no compaction before tail reaches this */
+	uint64_t hint; /* index after the last match: the next one, likely */
+	size_t cap; /* power of two, 0 = not allocated */
 };
 
 struct ofg_conn {
@@ -222,6 +328,7 @@ struct ofg_conn {
 
 	uint8_t *rx; /* framing buffer */
 	size_t rx_len, rx_cap;
+	uint64_t rx_ns; /* CLOCK_MONOTONIC after the last read() with data */
 
 	uint8_t *tx; /* pending output, [tx_head, tx_tail) */
 	size_t tx_head, tx_tail, tx_cap;
@@ -231,6 +338,14 @@ struct ofg_conn {
 	uint64_t rec_head, rec_tail; /* ring indices, count = tail - head */
 	size_t rec_mask;
 
+	uint8_t *dq; /* delayed answers' bytes, [dq_head, dq_tail) */
+	size_t dq_head, dq_tail, dq_cap;
+	struct ofg_dmsg *dm; /* ring of delayed answers */
+	uint64_t dm_head, dm_tail;
+	size_t dm_cap; /* power of two, 0 = not allocated */
+
+	struct ofg_pend pend[OFG_LK_MAX]; /* requests sent, by kind */
+
 	uint32_t xid;
 	/* role state */
 	uint64_t start_ns; /* switch: generation start (handshake done) */
@@ -238,6 +353,9 @@ struct ofg_conn {
 	uint64_t outstanding; /* switch: requests awaiting an answer */
 	uint32_t mix_pos;
 	uint64_t pin_seen; /* controller: PACKET_INs answered */
+	uint64_t pin_seq; /* switch: PACKET_INs generated (frame seq) */
+	uint64_t
+		features_dm; /* switch: delayed FEATURES_REPLY's dm index + 1 */
 	uint64_t next_stats_ns, next_echo_ns, next_barrier_ns;
 	bool got_hello;
 };
@@ -263,6 +381,17 @@ uint8_t *ofg_tx_reserve(struct ofg_conn *c, size_t len);
 int ofg_tx_commit(struct ofg_conn *c, size_t len);
 /* Copy and queue a built message. 0 or -ENOMEM. */
 int ofg_tx_queue(struct ofg_conn *c, const uint8_t *m, size_t len);
+/*
+ * Tag the last queued message (OFG_LAT_*; @t_ns = when the request it
+ * answers was read).
+ */
+static inline void ofg_tx_tag(struct ofg_conn *c, uint8_t lat, uint64_t t_ns)
+{
+	struct ofg_txrec *r = &c->recs[(c->rec_tail - 1) & c->rec_mask];
+
+	r->lat = lat;
+	r->t_ns = t_ns;
+}
 
 /*
  * Write queued bytes until the queue is empty or the socket would block.
@@ -288,7 +417,8 @@ int ofg_rx_read(struct ofg_conn *c, ofg_msg_fn fn, void *ctx);
 int ofg_rx_process(struct ofg_conn *c, ofg_msg_fn fn, void *ctx);
 
 /*
- * Advance an orderly close (sets closing): flush the tx queue, then
+ * Advance an orderly close (sets closing): flush the tx queue, wait for
+ * delayed answers (the caller releases them when due) and flush them, then
  * shutdown(SHUT_WR), then close() once the peer's FIN was read too.
  * Returns 1 once the socket is closed, 0 while waiting.
  */
@@ -311,6 +441,120 @@ void ofg_conn_fail(struct ofg_conn *c, const char *role, int id,
 
 /* Non-blocking TCP socket with TCP_NODELAY for @family; fd or -errno. */
 int ofg_socket(int family);
+
+/*
+ * epoll_wait() for at most @timeout_ms, or until @due_ns (CLOCK_MONOTONIC,
+ * UINT64_MAX = none) if that is sooner (ns resolution, epoll_pwait2()).
+ */
+int ofg_epoll_wait(int ep, struct epoll_event *evs, int n, int timeout_ms,
+		   uint64_t due_ns);
+
+/* ---- ofgen_delay.c: --reply-delay (answers held until due, in order) ---- */
+
+/*
+ * Parse a duration with unit: "2ms", "500us", "1.5ms", "1s", "800ns";
+ * "0" may omit the unit. Stores nanoseconds in @ns; 0 or -EINVAL.
+ */
+int ofg_parse_duration(const char *s, uint64_t *ns);
+/*
+ * Parse a --reply-delay SPEC for the role in @cfg into
+ * cfg->reply_delay_ns: a comma list of DURATION (every kind this role
+ * answers) and KIND=DURATION (packet_in, echo, barrier, multipart,
+ * features). A kind this role does not answer is an error. 0 / -EINVAL.
+ */
+int ofg_parse_reply_delay(const char *spec, struct ofg_cfg *cfg);
+/* Kinds a role answers (bit 1 << enum ofg_lk). */
+unsigned int ofg_answered_kinds(bool controller);
+/* Name of @k in the JSON and on the command line. */
+const char *ofg_lk_name(enum ofg_lk k);
+
+/* Delay for one answer of kind @k: delay +- jitter (seeded PRNG), >= 0. */
+uint64_t ofg_reply_delay(const struct ofg_cfg *cfg, enum ofg_lk k);
+
+/*
+ * Queue the answer @m (@len bytes) to a request read at @t_ns, due at
+ * @due_ns: straight into the tx queue if no delayed answer waits and it is
+ * due, else at the tail of the delay FIFO. @lat: OFG_LAT_* tag. Messages
+ * of one answer share @due_ns. 0 or -ENOMEM.
+ */
+int ofg_answer(struct ofg_conn *c, const uint8_t *m, size_t len, uint8_t lat,
+	       uint64_t t_ns, uint64_t due_ns);
+/* Move the delayed answers due at @now_ns to the tx queue; how many. */
+int ofg_delay_release(struct ofg_conn *c, uint64_t now_ns);
+/* Due time of the oldest delayed answer, UINT64_MAX if none. */
+uint64_t ofg_delay_next(const struct ofg_conn *c);
+/* Delayed answers waiting, and their bytes. */
+static inline uint64_t ofg_delay_count(const struct ofg_conn *c)
+{
+	return c->dm_tail - c->dm_head;
+}
+static inline size_t ofg_delay_bytes(const struct ofg_conn *c)
+{
+	return c->dq_tail - c->dq_head;
+}
+
+/* ---- ofgen_lat.c: latency samples, pending requests, JSON ---- */
+
+/* False with --no-latency: no tracking, no samples, no "latency". */
+extern bool ofg_lat_on;
+/*
+ * Set the role (which side "answer" and "round_trip" refer to), whether
+ * latencies are measured (@on) and the PRNG seed.
+ */
+void ofg_lat_init(bool controller, bool on, uint64_t seed);
+/* Seeded PRNG (splitmix64) shared by jitter and reservoir sampling. */
+uint64_t ofg_rand(void);
+/* Uniform in [0, @n) from ofg_rand() (multiply-high, no division). */
+static inline uint64_t ofg_rand_below(uint64_t n)
+{
+	return (uint64_t)(((unsigned __int128)ofg_rand() * n) >> 64);
+}
+/*
+ * One latency of a request of kind @k sent by @from: a sample, or
+ * unreplied if above OFG_LAT_WINDOW_NS (as ofxdp).
+ */
+void ofg_lat_sample(enum ofg_lk k, enum ofg_side from, uint64_t ns);
+/* @n requests of kind @k from @from without a (matchable) answer. */
+void ofg_lat_unreplied(enum ofg_lk k, enum ofg_side from, uint64_t n);
+/* A message tagged @r->lat was fully written at @now_ns (ofgen_conn.c). */
+void ofg_lat_written(struct ofg_conn *c, const struct ofg_txrec *r,
+		     uint64_t now_ns);
+/*
+ * Track a request of kind @k with @key (increasing per kind and
+ * connection) and @flags (OFG_PEND_BUF) that is about to be queued.
+ * Returns true if tracked: then tag its tx record OFG_LAT_REQUEST | @k.
+ * False when the per-connection limit is reached or memory is short
+ * (counted as "untracked").
+ */
+bool ofg_pend_push(struct ofg_conn *c, enum ofg_lk k, uint32_t key,
+		   uint8_t flags, uint64_t now_ns);
+/*
+ * Written request of kind @k with @key not yet answered, NULL if none.
+ */
+struct ofg_pend_ent *ofg_pend_find(struct ofg_conn *c, enum ofg_lk k,
+				   uint32_t key);
+/*
+ * Oldest written, unanswered request of kind @k for which @pred is true,
+ * NULL if none (linear; for matching by content).
+ */
+struct ofg_pend_ent *ofg_pend_find_if(struct ofg_conn *c, enum ofg_lk k,
+				      bool (*pred)(const struct ofg_pend_ent *e,
+						   void *arg),
+				      void *arg);
+/*
+ * The answer to @e (kind @k) was read at c->rx_ns: sample the round trip
+ * and retire @e. For OFG_LK_MULTIPART @last says whether this part ends
+ * the reply (without MORE); earlier parts only sample the first one.
+ */
+void ofg_pend_answered(struct ofg_conn *c, enum ofg_lk k,
+		       struct ofg_pend_ent *e, bool last);
+/*
+ * Connection done: answers not written and requests written but not
+ * answered count as unreplied; frees the latency state of @c.
+ */
+void ofg_lat_conn_end(struct ofg_conn *c);
+/* The "latency" JSON object (json_t *; void * keeps jansson out). */
+void *ofg_lat_json(void);
 
 /* ---- helpers in ofgen.c ---- */
 

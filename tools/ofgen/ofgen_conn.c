@@ -2,8 +2,10 @@
 /*
  * ofgen connection buffers: a framing reader (messages split across reads)
  * and a tx queue that counts a message as sent only once its last byte was
- * accepted by the socket (partial writes handled).
+ * accepted by the socket (partial writes handled). Both take the
+ * CLOCK_MONOTONIC times the latency figures use (ofgen_lat.c).
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ofgen.h"
@@ -40,11 +43,21 @@ int ofg_conn_init(struct ofg_conn *c, int fd, int idx)
 
 void ofg_conn_free(struct ofg_conn *c)
 {
+	int k;
+
 	free(c->rx);
 	free(c->tx);
 	free(c->recs);
-	c->rx = c->tx = NULL;
+	free(c->dq);
+	free(c->dm);
+	for (k = 0; k < OFG_LK_MAX; k++)
+		free(c->pend[k].e);
+	memset(c->pend, 0, sizeof(c->pend));
+	c->rx = c->tx = c->dq = NULL;
 	c->recs = NULL;
+	c->dm = NULL;
+	c->dm_cap = 0;
+	c->dm_head = c->dm_tail = 0;
 }
 
 uint8_t *ofg_tx_reserve(struct ofg_conn *c, size_t len)
@@ -104,6 +117,7 @@ int ofg_tx_commit(struct ofg_conn *c, size_t len)
 	r->len = (uint16_t)len;
 	r->ver = m[0];
 	r->type = m[1];
+	r->lat = 0;
 	return 0;
 }
 
@@ -117,15 +131,25 @@ int ofg_tx_queue(struct ofg_conn *c, const uint8_t *m, size_t len)
 	return ofg_tx_commit(c, len);
 }
 
-/* Count every message whose last byte has been written. */
+/*
+ * Count every message whose last byte has been written; latency-tagged
+ * ones take the time right after the write() (one clock read per write).
+ */
 static void tx_account(struct ofg_conn *c)
 {
+	uint64_t now = 0;
+
 	while (c->rec_head != c->rec_tail) {
 		struct ofg_txrec *r = &c->recs[c->rec_head & c->rec_mask];
 
 		if (r->end > c->tx_done)
 			break;
 		ofg_count(OFG_SENT, r->ver, r->type, r->len);
+		if (r->lat) {
+			if (!now)
+				now = ofg_now_ns();
+			ofg_lat_written(c, r, now);
+		}
 		c->rec_head++;
 	}
 }
@@ -195,6 +219,7 @@ int ofg_rx_read(struct ofg_conn *c, ofg_msg_fn fn, void *ctx)
 		c->rd_eof = true;
 		return 0;
 	}
+	c->rx_ns = ofg_now_ns(); /* completes the messages framed below */
 	c->rx_len += n;
 	return ofg_rx_process(c, fn, ctx);
 }
@@ -212,7 +237,7 @@ int ofg_conn_close_step(struct ofg_conn *c)
 		ofg_conn_abort(c);
 		return 1;
 	}
-	if (rc > 0)
+	if (rc > 0 || ofg_delay_count(c)) /* delayed answers go first */
 		return 0;
 	if (!c->wr_shut) {
 		if (shutdown(c->fd, SHUT_WR) < 0)
@@ -268,4 +293,25 @@ void ofg_conn_fail(struct ofg_conn *c, const char *role, int id,
 		strerror(err > 0 ? err : -err));
 	c->failed = true;
 	ofg_conn_abort(c);
+}
+
+int ofg_epoll_wait(int ep, struct epoll_event *evs, int n, int timeout_ms,
+		   uint64_t due_ns)
+{
+	struct timespec ts;
+	uint64_t now, wait;
+	int rc;
+
+	if (due_ns == UINT64_MAX)
+		return epoll_wait(ep, evs, n, timeout_ms);
+	now = ofg_now_ns();
+	wait = due_ns > now ? due_ns - now : 0;
+	if (timeout_ms >= 0 && wait >= (uint64_t)timeout_ms * 1000000ull)
+		return epoll_wait(ep, evs, n, timeout_ms);
+	ts.tv_sec = wait / 1000000000ull;
+	ts.tv_nsec = wait % 1000000000ull;
+	rc = epoll_pwait2(ep, evs, n, &ts, NULL);
+	if (rc < 0 && errno == ENOSYS) /* kernel < 5.11: whole ms, rounded up */
+		rc = epoll_wait(ep, evs, n, (int)((wait + 999999) / 1000000));
+	return rc;
 }

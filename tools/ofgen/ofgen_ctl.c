@@ -34,6 +34,7 @@ struct ctl {
 	/* pre-built answers per version: PACKET_OUT without data, FLOW_MOD */
 	uint8_t po[OFG_NVER][64], fm[OFG_NVER][128];
 	uint8_t po_len[OFG_NVER], fm_len[OFG_NVER];
+	enum ofg_pin_fm pin_fm;
 };
 
 static void put16(uint8_t *p, uint16_t v)
@@ -56,13 +57,14 @@ static void build_answers(struct ctl *s, uint8_t ver)
 }
 
 /*
- * Copy a pre-built PACKET_OUT (+ @data) or FLOW_MOD and patch in_port and
- * xid. in_port offsets: PACKET_OUT 12 (1.0 u16, 1.3/1.4 u32), 24 (1.5, in
- * the OXM match); FLOW_MOD 12 (1.0 ofp_match u16), 56 (1.3+, OXM value).
+ * Copy a pre-built PACKET_OUT (+ @data) or FLOW_MOD and patch in_port,
+ * buffer_id and xid. in_port offsets: PACKET_OUT 12 (1.0 u16, 1.3/1.4
+ * u32), 24 (1.5, in the OXM match); FLOW_MOD 12 (1.0 ofp_match u16), 56
+ * (1.3+, OXM value). buffer_id: PACKET_OUT 8, FLOW_MOD 64 (1.0) / 32.
  */
 static size_t answer_pin(struct ctl *s, uint8_t *p, uint8_t ver, bool fm,
-			 uint32_t in_port, const uint8_t *data, size_t dlen,
-			 uint32_t xid)
+			 uint32_t in_port, uint32_t buffer_id,
+			 const uint8_t *data, size_t dlen, uint32_t xid)
 {
 	size_t n;
 
@@ -73,6 +75,7 @@ static size_t answer_pin(struct ctl *s, uint8_t *p, uint8_t ver, bool fm,
 			put16(p + 12, (uint16_t)in_port);
 		else
 			put32(p + 56, in_port);
+		put32(p + (ver == OFG_V10 ? 64 : 32), buffer_id);
 	} else {
 		n = s->po_len[ver];
 		memcpy(p, s->po[ver], n);
@@ -80,12 +83,87 @@ static size_t answer_pin(struct ctl *s, uint8_t *p, uint8_t ver, bool fm,
 			put16(p + 12, (uint16_t)in_port);
 		else
 			put32(p + (ver == OFG_V15 ? 24 : 12), in_port);
+		put32(p + 8, buffer_id);
 		memcpy(p + n, data, dlen);
 		n += dlen;
 		put16(p + 2, (uint16_t)n);
 	}
 	ofg_set_xid(p, xid);
 	return n;
+}
+
+/*
+ * Answer a PACKET_IN read at c->rx_ns so that the wire ties the answer to
+ * it (ofxdp's rule): buffered -> FLOW_MOD or PACKET_OUT with its buffer_id
+ * (no data); unbuffered -> PACKET_OUT carrying the frame, for the FLOW_MOD
+ * share a FLOW_MOD first (OFG_PIN_FM_WITH_PACKET_OUT) or a bare FLOW_MOD
+ * that nothing matches (OFG_PIN_FM_BARE: counted unreplied).
+ */
+static int on_packet_in(struct ctl *s, struct ofg_conn *c, const uint8_t *m,
+			size_t len)
+{
+	const uint8_t lat = OFG_LAT_ANSWER | OFG_LK_PACKET_IN;
+	uint64_t k = c->pin_seen++, due;
+	uint32_t pct = s->cfg->flow_mod_pct, in_port, bid;
+	const uint8_t *data;
+	uint8_t ver = c->ver;
+	size_t dlen, n;
+	bool fm;
+
+	if (ofg_parse_packet_in(m, len, &bid, &in_port, &data, &dlen))
+		return 0;
+	/* deterministic: pct out of every 100 are FLOW_MODs */
+	fm = (k + 1) * pct / 100 != k * pct / 100;
+	due = c->rx_ns + ofg_reply_delay(s->cfg, OFG_LK_PACKET_IN);
+	if (bid != OFG_NO_BUFFER) {
+		n = answer_pin(s, s->buf, ver, fm, in_port, bid, NULL, 0,
+			       ++c->xid);
+		return ofg_answer(c, s->buf, n, lat, c->rx_ns, due);
+	}
+	if (fm) {
+		bool po = s->pin_fm == OFG_PIN_FM_WITH_PACKET_OUT;
+
+		n = answer_pin(s, s->buf, ver, true, in_port, OFG_NO_BUFFER,
+			       NULL, 0, ++c->xid);
+		if (ofg_answer(c, s->buf, n, 0, c->rx_ns, due))
+			return -ENOMEM;
+		if (!po) {
+			ofg_lat_unreplied(OFG_LK_PACKET_IN, OFG_SIDE_SWITCH, 1);
+			return 0;
+		}
+	}
+	if (dlen > OFG_MAX_MSG - 48)
+		dlen = OFG_MAX_MSG - 48;
+	n = answer_pin(s, s->buf, ver, false, in_port, OFG_NO_BUFFER, data,
+		       dlen, ++c->xid);
+	return ofg_answer(c, s->buf, n, lat, c->rx_ns, due);
+}
+
+/* Queue a request of kind @k built in s->buf, tracked for its round trip. */
+static bool queue_request(struct ctl *s, struct ofg_conn *c, enum ofg_lk k,
+			  size_t n)
+{
+	bool tracked = ofg_pend_push(c, k, ofg_get32(s->buf + 4), 0, s->now);
+
+	if (ofg_tx_queue(c, s->buf, n))
+		return false;
+	if (tracked)
+		ofg_tx_tag(c, OFG_LAT_REQUEST | k, 0);
+	return true;
+}
+
+/* A reply to one of our requests: sample its round trip. */
+static void on_reply(struct ofg_conn *c, enum ofg_lk k, const uint8_t *m,
+		     size_t len)
+{
+	struct ofg_pend_ent *e = ofg_pend_find(c, k, ofg_get32(m + 4));
+	bool last = true;
+
+	if (!e)
+		return;
+	if (k == OFG_LK_MULTIPART) /* flags after the 2-byte type */
+		last = len < 12 || !(ofg_get16(m + 10) & 1);
+	ofg_pend_answered(c, k, e, last);
 }
 
 static void ep_update(struct ctl *s, struct ofg_conn *c)
@@ -164,10 +242,21 @@ static int ctl_on_msg(struct ofg_conn *c, const uint8_t *m, size_t len,
 {
 	struct ctl *s = ctx;
 	uint32_t xid = ofg_get32(m + 4);
-	uint8_t ver = c->ver, *p;
+	uint8_t ver = c->ver;
 	int type = m[1];
 	size_t n;
 
+	if (ofg_lat_on && c->state != CS_HELLO && m[0] == ver) {
+		/* replies to our requests, also while closing */
+		if (type == ofg_type(ver, OFG_ECHO_REPLY))
+			on_reply(c, OFG_LK_ECHO, m, len);
+		else if (type == ofg_type(ver, OFG_BARRIER_REPLY))
+			on_reply(c, OFG_LK_BARRIER, m, len);
+		else if (type == ofg_type(ver, OFG_STATS_REPLY))
+			on_reply(c, OFG_LK_MULTIPART, m, len);
+		else if (type == ofg_type(ver, OFG_FEATURES_REPLY))
+			on_reply(c, OFG_LK_FEATURES, m, len);
+	}
 	if (c->closing)
 		return 0;
 	if (type == 0) { /* OFPT_HELLO */
@@ -190,49 +279,27 @@ static int ctl_on_msg(struct ofg_conn *c, const uint8_t *m, size_t len,
 		c->state = CS_FEATURES;
 		n = ofg_build_simple(s->buf, ver, OFG_FEATURES_REQUEST,
 				     ++c->xid);
-		return ofg_tx_queue(c, s->buf, n);
+		return queue_request(s, c, OFG_LK_FEATURES, n) ? 0 : -ENOMEM;
 	}
 	if (c->state == CS_HELLO || m[0] != ver)
 		return 0;
 
 	if (type == ofg_type(ver, OFG_PACKET_IN)) {
-		uint64_t k = c->pin_seen++;
-		uint32_t pct = s->cfg->flow_mod_pct, in_port;
-		const uint8_t *data;
-		size_t dlen, room;
-
-		if (ofg_parse_packet_in(m, len, &in_port, &data, &dlen))
-			return 0;
-		/* deterministic: pct out of every 100 are FLOW_MODs */
-		if ((k + 1) * pct / 100 != k * pct / 100) {
-			p = ofg_tx_reserve(c, 128);
-			if (!p)
-				return -ENOMEM;
-			n = answer_pin(s, p, ver, true, in_port, NULL, 0,
-				       ++c->xid);
-		} else {
-			room = OFG_MAX_MSG - 48;
-			if (dlen > room)
-				dlen = room;
-			p = ofg_tx_reserve(c, 48 + dlen);
-			if (!p)
-				return -ENOMEM;
-			n = answer_pin(s, p, ver, false, in_port, data, dlen,
-				       ++c->xid);
-		}
-		if (ofg_tx_commit(c, n))
+		if (on_packet_in(s, c, m, len))
 			return -ENOMEM;
 	} else if (type == ofg_type(ver, OFG_ECHO_REQUEST)) {
-		p = ofg_tx_reserve(c, len);
-		if (!p)
-			return -ENOMEM;
-		memcpy(p, m, len);
-		p[1] = (uint8_t)ofg_type(ver, OFG_ECHO_REPLY);
-		if (ofg_tx_commit(c, len))
+		memcpy(s->buf, m, len);
+		s->buf[1] = (uint8_t)ofg_type(ver, OFG_ECHO_REPLY);
+		if (ofg_answer(c, s->buf, len, OFG_LAT_ANSWER | OFG_LK_ECHO,
+			       c->rx_ns,
+			       c->rx_ns + ofg_reply_delay(s->cfg, OFG_LK_ECHO)))
 			return -ENOMEM;
 	} else if (type == ofg_type(ver, OFG_BARRIER_REQUEST)) {
 		n = ofg_build_simple(s->buf, ver, OFG_BARRIER_REPLY, xid);
-		if (ofg_tx_queue(c, s->buf, n))
+		if (ofg_answer(c, s->buf, n, OFG_LAT_ANSWER | OFG_LK_BARRIER,
+			       c->rx_ns,
+			       c->rx_ns +
+				       ofg_reply_delay(s->cfg, OFG_LK_BARRIER)))
 			return -ENOMEM;
 	} else if (type == ofg_type(ver, OFG_FEATURES_REPLY)) {
 		if (c->state == CS_FEATURES) {
@@ -248,12 +315,12 @@ static int ctl_on_msg(struct ofg_conn *c, const uint8_t *m, size_t len,
 				s->now + cfg->barrier_interval_ms * 1000000ull;
 		}
 	}
-	if (ofg_tx_pending(c) > TX_HIGH) {
+	if (ofg_tx_pending(c) + ofg_delay_bytes(c) > TX_HIGH) {
 		int rc = ofg_tx_flush(c);
 
 		if (rc < 0)
 			return rc;
-		if (ofg_tx_pending(c) > TX_HIGH) {
+		if (ofg_tx_pending(c) + ofg_delay_bytes(c) > TX_HIGH) {
 			c->rx_paused = true;
 			return 1;
 		}
@@ -273,7 +340,7 @@ static void periodic(struct ctl *s, struct ofg_conn *c)
 		return;
 	if (cfg->stats_interval_ms && s->now >= c->next_stats_ns) {
 		n = ofg_build_flow_stats_request(s->buf, c->ver, ++c->xid);
-		q |= !ofg_tx_queue(c, s->buf, n);
+		q |= queue_request(s, c, OFG_LK_MULTIPART, n);
 		c->next_stats_ns += cfg->stats_interval_ms * 1000000ull;
 		if (c->next_stats_ns < s->now)
 			c->next_stats_ns = s->now;
@@ -281,7 +348,7 @@ static void periodic(struct ctl *s, struct ofg_conn *c)
 	if (cfg->echo_interval_ms && s->now >= c->next_echo_ns) {
 		n = ofg_build_simple(s->buf, c->ver, OFG_ECHO_REQUEST,
 				     ++c->xid);
-		q |= !ofg_tx_queue(c, s->buf, n);
+		q |= queue_request(s, c, OFG_LK_ECHO, n);
 		c->next_echo_ns += cfg->echo_interval_ms * 1000000ull;
 		if (c->next_echo_ns < s->now)
 			c->next_echo_ns = s->now;
@@ -289,7 +356,7 @@ static void periodic(struct ctl *s, struct ofg_conn *c)
 	if (cfg->barrier_interval_ms && s->now >= c->next_barrier_ns) {
 		n = ofg_build_simple(s->buf, c->ver, OFG_BARRIER_REQUEST,
 				     ++c->xid);
-		q |= !ofg_tx_queue(c, s->buf, n);
+		q |= queue_request(s, c, OFG_LK_BARRIER, n);
 		c->next_barrier_ns += cfg->barrier_interval_ms * 1000000ull;
 		if (c->next_barrier_ns < s->now)
 			c->next_barrier_ns = s->now;
@@ -427,7 +494,7 @@ static void on_event(struct ctl *s, struct ofg_conn *c, uint32_t ev)
 		conn_fail(s, c, "write", rc);
 		return;
 	}
-	if (c->rx_paused && ofg_tx_pending(c) < TX_LOW) {
+	if (c->rx_paused && ofg_tx_pending(c) + ofg_delay_bytes(c) < TX_LOW) {
 		c->rx_paused = false;
 		rc = ofg_rx_process(c, ctl_on_msg, s);
 		if (rc < 0) {
@@ -455,10 +522,11 @@ int ofg_run_controller(const struct ofg_cfg *cfg)
 	struct epoll_event evs[256];
 	struct ofg_summary sum = {0};
 	struct ctl s = {0};
-	uint64_t limit = 0, stop_deadline = 0;
+	uint64_t limit = 0, stop_deadline = 0, due;
 	int i, rc = 0;
 
 	s.cfg = cfg;
+	s.pin_fm = cfg->pin_flow_mod;
 	for (i = 0; i < cfg->nversions; i++) {
 		if (cfg->versions[i] > s.hello_ver)
 			s.hello_ver = cfg->versions[i];
@@ -497,17 +565,24 @@ int ofg_run_controller(const struct ofg_cfg *cfg)
 		}
 		if (s.open == 0 && (stop_deadline || s.accepted >= cfg->expect))
 			break;
+		due = UINT64_MAX;
 		for (i = 0; i < s.n; i++) {
 			struct ofg_conn *c = s.conns[i];
 
 			if (c->closed)
 				continue;
+			if (ofg_delay_count(c) && ofg_delay_release(c, s.now))
+				on_event(&s, c, 0); /* write, resume, finish */
+			if (c->closed)
+				continue;
 			periodic(&s, c);
 			if (c->state == CS_RUNNING && !c->closing)
 				timeout = 1;
+			if (ofg_delay_next(c) < due)
+				due = ofg_delay_next(c);
 		}
 		ofg_progress(cfg, s.now);
-		nev = epoll_wait(s.ep, evs, 256, timeout);
+		nev = ofg_epoll_wait(s.ep, evs, 256, timeout, due);
 		if (nev < 0 && errno != EINTR) {
 			perror("epoll_wait");
 			rc = 1;
@@ -526,6 +601,7 @@ int ofg_run_controller(const struct ofg_cfg *cfg)
 	for (i = 0; i < s.n; i++) {
 		struct ofg_conn *c = s.conns[i];
 
+		ofg_lat_conn_end(c);
 		if (c->state == CS_RUNNING)
 			sum.connections++;
 		if (c->failed || c->state != CS_RUNNING)

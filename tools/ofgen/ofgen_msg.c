@@ -195,16 +195,29 @@ size_t ofg_packet_in_len(uint8_t ver, size_t data_len)
 	return (ver == OFG_V10 ? 18 : 42) + data_len;
 }
 
-/* Ethernet-looking payload: dst, src, ethertype 0x88b5, counting bytes. */
+/*
+ * Ethernet-looking payload: dst, src 02:00:00:00:00:00 (the sequence
+ * number goes there, ofg_frame_set_seq()), ethertype 0x88b5, counting
+ * bytes.
+ */
 static void frame_data(struct w *w, size_t len)
 {
-	static const uint8_t eth[14] = {0, 0, 0, 0, 0, 2,    0,
-					0, 0, 0, 0, 1, 0x88, 0xb5};
+	static const uint8_t eth[14] = {0, 0, 0, 0, 0, 2,    2,
+					0, 0, 0, 0, 0, 0x88, 0xb5};
 	size_t i;
 
 	for (i = 0; i < len; i++)
 		w->p[w->n + i] = i < sizeof(eth) ? eth[i] : (uint8_t)i;
 	w->n += len;
+}
+
+void ofg_frame_set_seq(uint8_t *frame, size_t len, uint64_t seq)
+{
+	size_t i;
+
+	/* bytes 7..11: seq bits 39..0, big endian (byte 6 stays 02) */
+	for (i = 7; i < 12 && i < len; i++)
+		frame[i] = (uint8_t)(seq >> (8 * (11 - i)));
 }
 
 size_t ofg_build_packet_in(uint8_t *b, uint8_t ver, uint32_t in_port,
@@ -230,11 +243,15 @@ size_t ofg_build_packet_in(uint8_t *b, uint8_t ver, uint32_t in_port,
 	return fin(&w);
 }
 
-int ofg_parse_packet_in(const uint8_t *m, size_t len, uint32_t *in_port,
-			const uint8_t **data, size_t *data_len)
+int ofg_parse_packet_in(const uint8_t *m, size_t len, uint32_t *buffer_id,
+			uint32_t *in_port, const uint8_t **data,
+			size_t *data_len)
 {
 	size_t off, mlen;
 
+	if (len < 12)
+		return -EINVAL;
+	*buffer_id = ofg_get32(m + 8);
 	if (m[0] == OFG_V10) {
 		if (len < 18)
 			return -EINVAL;
@@ -256,6 +273,51 @@ int ofg_parse_packet_in(const uint8_t *m, size_t len, uint32_t *in_port,
 	}
 	*data = m + off;
 	*data_len = len - off;
+	return 0;
+}
+
+int ofg_parse_packet_out(const uint8_t *m, size_t len, uint32_t *buffer_id,
+			 const uint8_t **data, size_t *data_len)
+{
+	size_t off;
+
+	if (len < 16)
+		return -EINVAL;
+	*buffer_id = ofg_get32(m + 8);
+	if (m[0] == OFG_V10) {
+		/* buffer_id, in_port u16, actions_len u16, actions */
+		off = 16 + ofg_get16(m + 14);
+	} else if (m[0] == OFG_V15) {
+		/* buffer_id, actions_len u16, pad, ofp_match, actions */
+		size_t mlen;
+
+		if (len < 20)
+			return -EINVAL;
+		mlen = ofg_get16(m + 18);
+		if (mlen < 4)
+			return -EINVAL;
+		off = 16 + ((mlen + 7) & ~(size_t)7) + ofg_get16(m + 12);
+	} else {
+		/* buffer_id, in_port u32, actions_len u16, pad 6, actions */
+		if (len < 24)
+			return -EINVAL;
+		off = 24 + ofg_get16(m + 16);
+	}
+	if (off > len)
+		return -EINVAL;
+	*data = m + off;
+	*data_len = len - off;
+	return 0;
+}
+
+int ofg_parse_flow_mod_buffer_id(const uint8_t *m, size_t len,
+				 uint32_t *buffer_id)
+{
+	size_t off = m[0] == OFG_V10 ? 64 : 32;
+
+	if (len < off + 4)
+		return -EINVAL;
+	*buffer_id = ofg_get32(m + off);
 	return 0;
 }
 

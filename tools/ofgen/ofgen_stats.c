@@ -104,7 +104,29 @@ static json_t *config_json(const struct ofg_cfg *cfg)
 		json_array_append_new(
 			vers, json_string(ofg_version_name(cfg->versions[i])));
 	json_object_set_new(o, "versions", vers);
+	json_object_set_new(o, "seed", json_integer((json_int_t)cfg->seed));
+	if (cfg->delay_on) {
+		json_t *d = json_object();
+		unsigned int ans = ofg_answered_kinds(cfg->controller);
+
+		for (i = 0; i < OFG_LK_MAX; i++)
+			if (ans & 1u << i)
+				json_object_set_new(
+					d, ofg_lk_name(i),
+					json_integer(
+						(json_int_t)cfg
+							->reply_delay_ns[i]));
+		json_object_set_new(o, "reply_delay_ns", d);
+		json_object_set_new(
+			o, "reply_jitter_ns",
+			json_integer((json_int_t)cfg->reply_jitter_ns));
+	}
 	if (cfg->controller) {
+		json_object_set_new(
+			o, "pin_flow_mod",
+			json_string(cfg->pin_flow_mod == OFG_PIN_FM_BARE
+					    ? "bare"
+					    : "with_packet_out"));
 		json_object_set_new(o, "flow_mod_pct",
 				    json_integer(cfg->flow_mod_pct));
 		json_object_set_new(o, "stats_interval_ms",
@@ -117,6 +139,8 @@ static json_t *config_json(const struct ofg_cfg *cfg)
 		json_object_set_new(o, "rate", json_real(cfg->rate));
 		json_object_set_new(o, "batch", json_integer(cfg->batch));
 		json_object_set_new(o, "pin_data", json_integer(cfg->pin_data));
+		json_object_set_new(o, "pin_buffered_pct",
+				    json_integer(cfg->pin_buffered_pct));
 		json_object_set_new(o, "stats_reply_size",
 				    json_integer(cfg->stats_reply_size));
 		json_object_set_new(
@@ -167,6 +191,8 @@ int ofg_stats_write_json(const struct ofg_cfg *cfg,
 			    json_real(d > 0 ? ts.bytes / d : 0));
 	json_object_set_new(root, "rx_rate_msgs_per_s",
 			    json_real(d > 0 ? tr.msgs / d : 0));
+	if (ofg_lat_on)
+		json_object_set_new(root, "latency", ofg_lat_json());
 
 	if (!path || !strcmp(path, "-")) {
 		rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);

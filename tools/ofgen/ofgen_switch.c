@@ -42,6 +42,7 @@ struct sw {
 	enum sw_phase phase;
 	uint64_t t0, gen_first, gen_end, drain_deadline, hard_deadline;
 	uint64_t now;
+	uint8_t *buf; /* scratch for one answer */
 };
 
 static int build_templates(struct sw *s, uint8_t ver)
@@ -168,6 +169,115 @@ static int queue_copy(struct ofg_conn *c, const uint8_t *m, size_t len,
 	return ofg_tx_commit(c, len);
 }
 
+/* The handshake is done: start generating. */
+static void start_running(struct sw *s, struct ofg_conn *c)
+{
+	c->state = SW_RUNNING;
+	c->start_ns = s->now;
+	if (!s->running++)
+		s->gen_first = s->now;
+}
+
+/*
+ * Is @data (@dlen bytes) the frame of the PACKET_IN with sequence number
+ * @seq? ofxdp's rule: same length and same first min(length, 64) bytes.
+ */
+static bool frame_is(const struct sw_tmpl *t, uint8_t ver, uint64_t seq,
+		     const uint8_t *data, size_t dlen)
+{
+	size_t off = ofg_packet_in_len(ver, 0), flen = t->pin_len - off;
+	size_t n = flen < 64 ? flen : 64, i;
+	uint8_t mac[12];
+
+	if (dlen != flen)
+		return false;
+	/* the template's bytes except [7, 12), which hold the number */
+	if (memcmp(t->pin + off, data, n < 7 ? n : 7) ||
+	    (n > 12 && memcmp(t->pin + off + 12, data + 12, n - 12)))
+		return false;
+	ofg_frame_set_seq(mac, sizeof(mac), seq);
+	for (i = 7; i < n && i < 12; i++)
+		if (mac[i] != data[i])
+			return false;
+	return true;
+}
+
+struct frame_arg {
+	const struct sw_tmpl *t;
+	uint8_t ver;
+	const uint8_t *data;
+	size_t dlen;
+};
+
+static bool frame_pred(const struct ofg_pend_ent *e, void *arg)
+{
+	const struct frame_arg *a = arg;
+
+	return !(e->flags & OFG_PEND_BUF) &&
+	       frame_is(a->t, a->ver, e->key, a->data, a->dlen);
+}
+
+/*
+ * A PACKET_OUT or FLOW_MOD from the controller: the answer to the pending
+ * PACKET_IN with its buffer_id, or, without buffer, to the oldest pending
+ * unbuffered PACKET_IN whose frame the PACKET_OUT carries (ofxdp's rule).
+ * Frames of >= 12 bytes carry the sequence number: a binary search.
+ */
+static void match_packet_in(struct sw *s, struct ofg_conn *c, const uint8_t *m,
+			    size_t len, bool packet_out)
+{
+	struct frame_arg a = {&s->t[c->ver], c->ver, NULL, 0};
+	struct ofg_pend_ent *e;
+	uint32_t bid;
+
+	if (packet_out) {
+		if (ofg_parse_packet_out(m, len, &bid, &a.data, &a.dlen))
+			return;
+	} else if (ofg_parse_flow_mod_buffer_id(m, len, &bid) ||
+		   bid == OFG_NO_BUFFER) {
+		return; /* a FLOW_MOD without buffer answers nothing */
+	}
+	if (bid != OFG_NO_BUFFER) {
+		e = ofg_pend_find(c, OFG_LK_PACKET_IN, bid);
+		if (e && !(e->flags & OFG_PEND_BUF))
+			e = NULL;
+	} else if (a.dlen >= 12) {
+		e = ofg_pend_find(c, OFG_LK_PACKET_IN, ofg_get32(a.data + 8));
+		if (e && !frame_pred(e, &a))
+			e = NULL;
+	} else {
+		e = ofg_pend_find_if(c, OFG_LK_PACKET_IN, frame_pred, &a);
+	}
+	if (e)
+		ofg_pend_answered(c, OFG_LK_PACKET_IN, e, true);
+}
+
+/* A reply to our ECHO or BARRIER request. */
+static void match_xid(struct ofg_conn *c, enum ofg_lk k, uint32_t xid)
+{
+	struct ofg_pend_ent *e = ofg_pend_find(c, k, xid);
+
+	if (e)
+		ofg_pend_answered(c, k, e, true);
+}
+
+/* Sample the round trip of the request @m answers, if any. */
+static void match_reply(struct sw *s, struct ofg_conn *c, const uint8_t *m,
+			size_t len)
+{
+	uint8_t ver = c->ver;
+	int type = m[1];
+
+	if (type == ofg_type(ver, OFG_PACKET_OUT))
+		match_packet_in(s, c, m, len, true);
+	else if (type == ofg_type(ver, OFG_FLOW_MOD))
+		match_packet_in(s, c, m, len, false);
+	else if (type == ofg_type(ver, OFG_ECHO_REPLY))
+		match_xid(c, OFG_LK_ECHO, ofg_get32(m + 4));
+	else if (type == ofg_type(ver, OFG_BARRIER_REPLY))
+		match_xid(c, OFG_LK_BARRIER, ofg_get32(m + 4));
+}
+
 static bool hello_ok(uint8_t ver, const uint8_t *m, size_t len)
 {
 	size_t off = 8;
@@ -211,36 +321,58 @@ static int sw_on_msg(struct ofg_conn *c, const uint8_t *m, size_t len,
 		c->got_hello = true;
 		return 0;
 	}
-	if (m[0] != ver || c->closing)
+	if (m[0] != ver)
+		return 0;
+	if (ofg_lat_on) /* replies to our requests, also while closing */
+		match_reply(s, c, m, len);
+	if (c->closing)
 		return 0;
 	if (type == ofg_type(ver, OFG_FEATURES_REQUEST)) {
 		size_t n = ofg_build_features_reply(buf, ver,
 						    (uint64_t)c->idx + 1, xid);
 
-		if (ofg_tx_queue(c, buf, n))
+		if (ofg_answer(c, buf, n, OFG_LAT_ANSWER | OFG_LK_FEATURES,
+			       c->rx_ns,
+			       c->rx_ns + ofg_reply_delay(s->cfg,
+							  OFG_LK_FEATURES)))
 			return -ENOMEM;
 		if (c->state == SW_HANDSHAKE) {
-			c->state = SW_RUNNING;
-			c->start_ns = s->now;
-			if (!s->running++)
-				s->gen_first = s->now;
+			/* generate once the FEATURES_REPLY is on its way */
+			if (ofg_delay_count(c))
+				c->features_dm = c->dm_tail;
+			else
+				start_running(s, c);
 		}
 	} else if (type == ofg_type(ver, OFG_ECHO_REQUEST)) {
-		uint8_t *p = ofg_tx_reserve(c, len);
-
-		if (!p)
-			return -ENOMEM;
-		memcpy(p, m, len);
-		p[1] = (uint8_t)ofg_type(ver, OFG_ECHO_REPLY);
-		return ofg_tx_commit(c, len);
+		memcpy(s->buf, m, len);
+		s->buf[1] = (uint8_t)ofg_type(ver, OFG_ECHO_REPLY);
+		return ofg_answer(
+			c, s->buf, len, OFG_LAT_ANSWER | OFG_LK_ECHO, c->rx_ns,
+			c->rx_ns + ofg_reply_delay(s->cfg, OFG_LK_ECHO));
 	} else if (type == ofg_type(ver, OFG_BARRIER_REQUEST)) {
 		ofg_build_simple(buf, ver, OFG_BARRIER_REPLY, xid);
-		return ofg_tx_queue(c, buf, 8);
+		return ofg_answer(
+			c, buf, 8, OFG_LAT_ANSWER | OFG_LK_BARRIER, c->rx_ns,
+			c->rx_ns + ofg_reply_delay(s->cfg, OFG_LK_BARRIER));
 	} else if (type == ofg_type(ver, OFG_STATS_REQUEST)) {
+		uint64_t due =
+			c->rx_ns + ofg_reply_delay(s->cfg, OFG_LK_MULTIPART);
+
+		/* tags: first part MULTIPART, last MULTIPART_COMPLETE */
 		for (i = 0; i < t->stats_reply_len;) {
 			size_t n = ofg_get16(t->stats_reply + i + 2);
+			bool first = i == 0, last = i + n == t->stats_reply_len;
+			uint8_t lat = 0;
 
-			if (queue_copy(c, t->stats_reply + i, n, xid))
+			if (first)
+				lat = OFG_LAT_ANSWER | OFG_LK_MULTIPART |
+				      (last ? OFG_LAT_LAST : 0);
+			else if (last)
+				lat = OFG_LAT_ANSWER |
+				      OFG_LK_MULTIPART_COMPLETE;
+			memcpy(s->buf, t->stats_reply + i, n);
+			ofg_set_xid(s->buf, xid);
+			if (ofg_answer(c, s->buf, n, lat, c->rx_ns, due))
 				return -ENOMEM;
 			i += n;
 		}
@@ -254,6 +386,52 @@ static int sw_on_msg(struct ofg_conn *c, const uint8_t *m, size_t len,
 	return 0;
 }
 
+/* Queue an 8-byte ECHO or BARRIER request, tracked for its round trip. */
+static int queue_request(struct sw *s, struct ofg_conn *c, enum ofg_lk k,
+			 const uint8_t *m, uint32_t xid)
+{
+	bool tracked = ofg_pend_push(c, k, xid, 0, s->now);
+
+	if (queue_copy(c, m, 8, xid))
+		return -ENOMEM;
+	if (tracked)
+		ofg_tx_tag(c, OFG_LAT_REQUEST | k, 0);
+	return 0;
+}
+
+/*
+ * Queue a PACKET_IN: its frame carries the connection's next sequence
+ * number; --pin-buffered PCT out of every 100 carry buffer_id = that
+ * number (0xffffffff is skipped), the others OFP_NO_BUFFER.
+ */
+static int gen_packet_in(struct sw *s, struct ofg_conn *c, uint32_t xid)
+{
+	struct sw_tmpl *t = &s->t[c->ver];
+	size_t off = ofg_packet_in_len(c->ver, 0);
+	uint64_t k = c->pin_seq, pct = s->cfg->pin_buffered_pct, seq;
+	bool buffered = (k + 1) * pct / 100 != k * pct / 100, tracked;
+	uint8_t *p;
+
+	seq = ++c->pin_seq;
+	if ((uint32_t)seq == OFG_NO_BUFFER)
+		seq = ++c->pin_seq;
+	tracked = ofg_pend_push(c, OFG_LK_PACKET_IN, (uint32_t)seq,
+				buffered ? OFG_PEND_BUF : 0, s->now);
+	p = ofg_tx_reserve(c, t->pin_len);
+	if (!p)
+		return -ENOMEM;
+	memcpy(p, t->pin, t->pin_len);
+	ofg_set_xid(p, xid);
+	if (buffered)
+		ofg_put32(p + 8, (uint32_t)seq);
+	ofg_frame_set_seq(p + off, t->pin_len - off, seq);
+	if (ofg_tx_commit(c, t->pin_len))
+		return -ENOMEM;
+	if (tracked)
+		ofg_tx_tag(c, OFG_LAT_REQUEST | OFG_LK_PACKET_IN, 0);
+	return 0;
+}
+
 /* Queue one generated message of kind @k. */
 static int gen_one(struct sw *s, struct ofg_conn *c, int k)
 {
@@ -263,17 +441,21 @@ static int gen_one(struct sw *s, struct ofg_conn *c, int k)
 	switch (k) {
 	case OFG_MIX_PACKET_IN:
 		c->outstanding++;
-		return queue_copy(c, t->pin, t->pin_len, xid);
+		return gen_packet_in(s, c, xid);
 	case OFG_MIX_ECHO:
 		c->outstanding++;
-		return queue_copy(c, t->echo, 8, xid);
+		return queue_request(s, c, OFG_LK_ECHO, t->echo, xid);
 	case OFG_MIX_BARRIER:
 		c->outstanding++;
-		return queue_copy(c, t->barrier, 8, xid);
+		return queue_request(s, c, OFG_LK_BARRIER, t->barrier, xid);
 	case OFG_MIX_PORT_STATUS:
 		return queue_copy(c, t->port_status, t->port_status_len, xid);
 	default:
-		return queue_copy(c, t->error, t->error_len, xid);
+		/*
+		 * Unsolicited: xid 0, which no controller request of ofgen
+		 * has, so no monitor takes it for an error reply.
+		 */
+		return queue_copy(c, t->error, t->error_len, 0);
 	}
 }
 
@@ -418,6 +600,7 @@ static void summary(struct sw *s, struct ofg_summary *sum)
 	for (i = 0; i < s->n; i++) {
 		struct ofg_conn *c = &s->conns[i];
 
+		ofg_lat_conn_end(c);
 		if (c->state == SW_RUNNING)
 			sum->connections++;
 		if (c->failed || c->state != SW_RUNNING)
@@ -446,8 +629,9 @@ int ofg_run_switches(const struct ofg_cfg *cfg)
 	if (build_schedule(&s))
 		return 1;
 	s.conns = calloc(s.n, sizeof(*s.conns));
+	s.buf = malloc(OFG_MAX_MSG);
 	s.ep = epoll_create1(EPOLL_CLOEXEC);
-	if (!s.conns || s.ep < 0)
+	if (!s.conns || !s.buf || s.ep < 0)
 		return 1;
 	s.t0 = s.now = ofg_now_ns();
 	s.gen_end = s.t0 + (uint64_t)(cfg->duration_s * 1e9);
@@ -457,6 +641,7 @@ int ofg_run_switches(const struct ofg_cfg *cfg)
 	while (s.open > 0) {
 		int nev, timeout = 10;
 		bool can_gen = false;
+		uint64_t due = UINT64_MAX;
 
 		s.now = ofg_now_ns();
 		if (ofg_stop_signals >= 2) {
@@ -479,6 +664,17 @@ int ofg_run_switches(const struct ofg_cfg *cfg)
 
 			if (c->closed)
 				continue;
+			if (ofg_delay_count(c) && ofg_delay_release(c, s.now))
+				on_event(&s, c, 0); /* write, finish */
+			if (c->closed)
+				continue;
+			if (c->features_dm && c->dm_head >= c->features_dm) {
+				c->features_dm = 0;
+				if (c->state == SW_HANDSHAKE)
+					start_running(&s, c);
+			}
+			if (ofg_delay_next(c) < due)
+				due = ofg_delay_next(c);
 			if (s.phase == PH_RUN) {
 				if (c->state == SW_RUNNING && !c->closing) {
 					pump(&s, c);
@@ -504,7 +700,7 @@ int ofg_run_switches(const struct ofg_cfg *cfg)
 			timeout = 1;
 		else if (s.phase == PH_RUN && can_gen)
 			timeout = 0;
-		nev = epoll_wait(s.ep, evs, 256, timeout);
+		nev = ofg_epoll_wait(s.ep, evs, 256, timeout, due);
 		if (nev < 0 && errno != EINTR) {
 			perror("epoll_wait");
 			rc = 1;
@@ -531,6 +727,7 @@ int ofg_run_switches(const struct ofg_cfg *cfg)
 	}
 	free(s.conns);
 	free(s.sched);
+	free(s.buf);
 	close(s.ep);
 	if (sum.connections_failed)
 		rc = 1;

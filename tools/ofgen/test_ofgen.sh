@@ -4,10 +4,12 @@
 # Loopback tests for ofgen (127.0.0.1, ephemeral ports). Runs the controller
 # and switches roles against each other and checks that every message and
 # byte one side reports as sent, the other side reports as received,
-# per version and OFPT_* type. As root, with tcpdump and tshark, it also
-# captures a run on lo and checks that tshark parses every message without
-# malformed-packet expert info and counts the same per direction, version
-# and type as ofgen's JSON.
+# per version and OFPT_* type, and that the "latency" figures of both
+# roles show --reply-delay (answer times and round trips, every request
+# matched, buffered and unbuffered PACKET_INs) and are small without it.
+# As root, with tcpdump and tshark, it also captures a run on lo and checks
+# that tshark parses every message without malformed-packet expert info
+# and counts the same per direction, version and type as ofgen's JSON.
 #
 #   tools/ofgen/test_ofgen.sh            (from the repository root)
 #   OFGEN=path/to/ofgen tools/ofgen/test_ofgen.sh
@@ -237,7 +239,184 @@ else
 	nok "novers: controller did not start"
 fi
 
-# 9. wire format: tcpdump on lo + tshark as an independent parser
+# latcheck NAME CHECKS: python statements over s and c (the two JSON
+# documents) calling chk(condition, message); lat(d, kind, side) is an
+# entry of d["latency"] ({} if absent), sent(d, OFPT) a sent count. CHECKS
+# is single-quoted in the callers: no apostrophes in it; it must end with
+# "end()" (a cut-off CHECKS fails).
+latcheck() {
+	local name=$1 checks=$2
+	if python3 - "$TMP/$name.s.json" "$TMP/$name.c.json" "$checks" <<'EOF'; then
+import json, sys
+s = json.load(open(sys.argv[1]))
+c = json.load(open(sys.argv[2]))
+errs = []
+def chk(cond, msg):
+    if not cond:
+        errs.append(msg)
+def lat(d, kind, side):
+    return d.get("latency", {}).get(kind, {}).get(side, {})
+def sent(d, t):
+    return sum(v.get(t, {}).get("msgs", 0) for v in d["sent"].values())
+def ms(x):
+    return "-" if x is None else "%.3f" % (x / 1e6)
+ended = []
+def end():
+    ended.append(1)
+exec(sys.argv[3])
+chk(ended, "CHECKS did not run to their end()")
+for role, d in (("switches", s), ("controller", c)):
+    for k, froms in sorted(d.get("latency", {}).items()):
+        for f, e in sorted(froms.items()):
+            print("    %-10s %-18s from %-10s %-10s n=%-6d unreplied=%-5d "
+                  "min %s p50 %s p99 %s max %s ms" % (
+                      role, k, f, e["measured"], e["count"], e["unreplied"],
+                      ms(e["min_ns"]), ms(e["p50_ns"]), ms(e["p99_ns"]),
+                      ms(e["max_ns"])))
+for e in errs[:20]:
+    print("   ", e)
+sys.exit(1 if errs else 0)
+EOF
+		ok "$name: latency figures as expected"
+	else
+		nok "$name: latency figures"
+	fi
+}
+
+# 9. answer delays: the controller delays PACKET_IN/ECHO/BARRIER answers by
+#    2 ms +- 200 us, the switches ECHO/BARRIER/FEATURES by 1 ms and flow
+#    stats by 3 ms (+- 100 us); 30 % of the PACKET_INs are buffered, the
+#    FLOW_MOD share of the others is FLOW_MOD + PACKET_OUT: every request
+#    is answered and matched, and each side's figures show the delays.
+if run_pair delay "--reply-delay 2ms --reply-jitter 200us --flow-mod-pct 20
+	--stats-interval 100 --echo-interval 70 --barrier-interval 110" \
+	"-n 2 --version 1.3 -d 2 -r 1000 --pin-buffered 30
+	--reply-delay echo=1ms,barrier=1ms,features=1ms,multipart=3ms
+	--reply-jitter 100us --seed 7"; then
+	compare delay 2
+	latcheck delay '
+pin = sent(s, "OFPT_PACKET_IN")
+# Each round trip contains the answer time of the same request, so the
+# percentiles of the round trips are >= those of the answers. Less 50 us:
+# each process reads the clock after its own write() returns, the peer may
+# have read the bytes already, and a process preempted there shifts one
+# sample (so not min/max).
+def rt_contains_answer(k, r, a):
+    for f in ("p50_ns", "p90_ns"):
+        chk((r.get(f) or 0) >= (a.get(f) or 1e18) - 50000,
+            "%s: round trip %s %s < answer %s" % (k, f, r.get(f), a.get(f)))
+for k, t in (("packet_in", "OFPT_PACKET_IN"), ("echo", "OFPT_ECHO_REQUEST"),
+             ("barrier", "OFPT_BARRIER_REQUEST")):
+    a, r = lat(c, k, "switch"), lat(s, k, "switch")
+    n = sent(s, t)
+    chk(n > 0, "no %s sent" % t)
+    chk(a.get("measured") == "answer" and r.get("measured") == "round_trip",
+        "%s: measured %s / %s" % (k, a.get("measured"), r.get("measured")))
+    chk(a.get("count") == n and a.get("unreplied") == 0,
+        "controller answered %s of %d %s" % (a.get("count"), n, t))
+    chk(r.get("count") == n and r.get("unreplied") == 0,
+        "switches matched %s of %d %s answers" % (r.get("count"), n, t))
+    chk(1.9e6 <= (a.get("p50_ns") or 0) <= 2.3e6,
+        "%s answer p50 %s ns not in [1.9, 2.3] ms" % (k, a.get("p50_ns")))
+    chk((a.get("min_ns") or 0) >= 1.8e6,
+        "%s answer min %s ns < 1.8 ms" % (k, a.get("min_ns")))
+    # the median of a few dozen delays drawn from [1.8, 2.2] ms is not
+    # always >= 2 ms: the bound that fails when the delay is ignored
+    chk((r.get("p50_ns") or 0) >= 1.9e6,
+        "%s round trip p50 %s ns < 1.9 ms" % (k, r.get("p50_ns")))
+    rt_contains_answer(k, r, a)
+chk((lat(c, "packet_in", "switch").get("min_ns") or 2e6) < 1.95e6,
+    "no jitter: packet_in answer min >= 1.95 ms")
+chk(sent(c, "OFPT_PACKET_OUT") + sent(c, "OFPT_FLOW_MOD") > pin,
+    "no FLOW_MOD + PACKET_OUT pairs")
+for k, t, lo, hi in (("echo", "OFPT_ECHO_REPLY", 0.9e6, 1.3e6),
+                     ("features", "OFPT_FEATURES_REPLY", 0.9e6, 1.3e6),
+                     ("multipart", "OFPT_MULTIPART_REPLY", 2.9e6, 3.3e6),
+                     ("multipart_complete", "OFPT_MULTIPART_REPLY", 2.9e6,
+                      3.3e6)):
+    a, r = lat(s, k, "controller"), lat(c, k, "controller")
+    n = sent(s, t)
+    chk(n > 0 and a.get("count") == n and r.get("count") == n,
+        "%s: %d replies, switches answered %s, controller matched %s" % (
+            k, n, a.get("count"), r.get("count")))
+    chk(lo <= (a.get("p50_ns") or 0) <= hi,
+        "switch %s answer p50 %s ns not in [%g, %g]" % (
+            k, a.get("p50_ns"), lo, hi))
+    chk((r.get("p50_ns") or 0) >= lo,
+        "controller %s round trip p50 %s ns < %g" % (k, r.get("p50_ns"), lo))
+    rt_contains_answer(k, r, a)
+chk(c["config"]["pin_flow_mod"] == "with_packet_out",
+    "--reply-delay did not select FLOW_MOD + PACKET_OUT")
+end()
+'
+fi
+
+# 10. no delay, low rate: answers and round trips well below 1 ms; with
+#     --pin-flow-mod with-packet-out and half the PACKET_INs buffered, all
+#     are matched (by buffer_id or by their unique frame).
+if run_pair nodelay "--pin-flow-mod with-packet-out --flow-mod-pct 30
+	--echo-interval 100 --barrier-interval 100" \
+	"-n 2 --versions 1.0,1.5 -d 1 -r 1000 --pin-buffered 50"; then
+	compare nodelay 2
+	latcheck nodelay '
+pin = sent(s, "OFPT_PACKET_IN")
+for d, k, side in ((c, "packet_in", "switch"), (s, "packet_in", "switch"),
+                   (c, "echo", "switch"), (s, "echo", "switch"),
+                   (c, "barrier", "controller"),
+                   (s, "barrier", "controller")):
+    e = lat(d, k, side)
+    chk(e.get("count", 0) > 0 and e.get("unreplied") == 0,
+        "%s %s from %s: %s" % (d["role"], k, side, e))
+    chk(0 < (e.get("p50_ns") or 0) < 1e6,
+        "%s %s from %s p50 %s ns not < 1 ms" % (d["role"], k, side,
+                                               e.get("p50_ns")))
+chk(lat(c, "packet_in", "switch").get("count") == pin and
+    lat(s, "packet_in", "switch").get("count") == pin,
+    "not every PACKET_IN matched: %d sent" % pin)
+end()
+'
+fi
+
+# 11. default answers (no --reply-delay, so --pin-flow-mod bare): the
+#     FLOW_MOD share of the unbuffered PACKET_INs cannot be matched on the
+#     wire; both sides count exactly those as unreplied (v13 run, 25 %).
+if [ -s "$TMP/v13.c.json" ] && [ -s "$TMP/v13.s.json" ]; then
+	latcheck v13 '
+pin, fm = sent(s, "OFPT_PACKET_IN"), sent(c, "OFPT_FLOW_MOD")
+chk(fm > 0, "no FLOW_MOD")
+for d in (c, s):
+    e = lat(d, "packet_in", "switch")
+    chk(e.get("unreplied") == fm and e.get("count") == pin - fm,
+        "%s: packet_in %s, want count %d unreplied %d" % (
+            d["role"], e, pin - fm, fm))
+end()
+'
+fi
+
+# 12. bad --reply-delay / --reply-jitter / --pin-* values are refused
+bad=0
+for args in "switches --connect 127.0.0.1:1 --reply-delay 2" \
+	"switches --connect 127.0.0.1:1 --reply-delay packet_in=2ms" \
+	"controller --listen 127.0.0.1:0 --reply-delay multipart=1ms" \
+	"controller --listen 127.0.0.1:0 --reply-delay echo=-1ms" \
+	"controller --listen 127.0.0.1:0 --reply-delay echo=1ms,foo=1ms" \
+	"controller --listen 127.0.0.1:0 --reply-jitter 1ms" \
+	"controller --listen 127.0.0.1:0 --pin-flow-mod yes" \
+	"switches --connect 127.0.0.1:1 --pin-buffered 101"; do
+	# shellcheck disable=SC2086
+	timeout 5 "$OFGEN" $args >/dev/null 2>"$TMP/bad.err"
+	if [ $? -ne 2 ] || ! grep -q . "$TMP/bad.err"; then
+		echo "    accepted: ofgen $args"
+		bad=1
+	fi
+done
+if [ $bad -eq 0 ]; then
+	ok "bad delay options are refused with a message"
+else
+	nok "bad delay options"
+fi
+
+# 13. wire format: tcpdump on lo + tshark as an independent parser
 if [ "$(id -u)" -ne 0 ] || ! command -v tcpdump >/dev/null ||
 	! command -v tshark >/dev/null; then
 	skip "tshark: needs root, tcpdump and tshark"
