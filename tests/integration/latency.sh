@@ -109,3 +109,73 @@ if not d["enabled"] or d["window"] != "all":
 	[ "$code" = 400 ] || fail "window=7s answered $code, want 400"
 	stop_ofxdp
 }
+
+# case_latency_ofgen MODE - ofgen on both ends of the veth: the controller
+# answers PACKET_INs after 2 ms (+-200 us jitter), echo and barrier
+# requests after 2 ms; the switches answer the controller's echo after
+# 1 ms, barriers after 500 us, flow stats after 3 ms; 30 % of the
+# PACKET_INs are buffered (answered by buffer_id), the rest carry a
+# unique frame (answered by a PACKET_OUT with it, matched by data). Both
+# ofgen roles report what they measured; ofxdp, attached on the
+# controller's veth, must agree with the controller's own figures, which
+# are measured where ofxdp watches (its "answer" times for the switches'
+# requests, its "round_trip" for its own): p50 and p99 within 5 % or
+# 50 us, whichever is larger, and the pair counts exactly.
+case_latency_ofgen() {
+	local mode=$1 ofgen=$ROOT/build/ofgen
+	[ -x "$ofgen" ] || fail "$ofgen not built (make)"
+	nl_topology || fail "topology setup failed"
+	start_ofxdp "$mode" "$OF_PORT"
+	nl_c "$ofgen" controller --listen "$NL_CTL_IP:$OF_PORT" --versions 1.0,1.3 \
+		--expect 2 --duration 60 --reply-delay 2ms --reply-jitter 200us \
+		--echo-interval 100 --barrier-interval 100 --stats-interval 250 \
+		-o "$W/ctl.json" 2>"$W/ctl.err" &
+	local cpid=$!
+	nl_track_pid "$cpid"
+	nl_wait_for 10 grep -q "listening" "$W/ctl.err" || fail "ofgen controller did not start"
+	ip netns exec "$NL_NS_S" "$ofgen" switches --connect "$NL_CTL_IP:$OF_PORT" -n 2 \
+		--versions 1.0,1.3 -d 6 -r 2000 --pin-buffered 30 \
+		--reply-delay echo=1ms,barrier=500us,multipart=3ms --drain 1000 \
+		-o "$W/sw.json" 2>"$W/sw.err" || fail "ofgen switches failed: $(tail -1 "$W/sw.err")"
+	nl_wait_for 20 nl_not kill -0 "$cpid" || fail "ofgen controller did not end"
+	wait_rest_stable
+	rest_get /api/v1/stats >"$W/stats.json" || fail "GET /api/v1/stats failed"
+	py 'import json, sys
+ofx = json.load(open(sys.argv[1]))["latency"]
+ctl = json.load(open(sys.argv[2]))["latency"]
+bad = 0
+print("%-20s %-10s %-10s %8s %8s %12s %12s %12s %12s" % ("kind", "from",
+      "ofgen", "pairs", "ofxdp", "ofgen p50", "ofxdp p50", "ofgen p99",
+      "ofxdp p99"))
+for kind in ("packet_in", "echo", "barrier", "multipart",
+             "multipart_complete"):
+    for side in ("switch", "controller"):
+        g = ctl.get(kind, {}).get(side)
+        if not g or not g.get("count"):
+            continue
+        x = ofx.get(kind, {}).get(side, {})
+        row = "%-20s %-10s %-10s %8d %8d" % (kind, side, g["measured"],
+                                            g["count"], x.get("count", 0))
+        ok = x.get("count") == g["count"] and not x.get("unreplied") and \
+            not x.get("orphan_replies")
+        for f in ("p50_ns", "p99_ns"):
+            a, b = g[f], x.get(f)
+            row += " %12d %12s" % (a, b)
+            if b is None or abs(b - a) > max(0.05 * a, 50000):
+                ok = False
+        print(row + ("" if ok else "   <-- DIFFERS"))
+        bad += not ok
+pin = ofx.get("packet_in", {}).get("switch", {})
+print("packet_in matched by buffer_id %s, by data %s, unreplied %s" % (
+    pin.get("matched_by_buffer_id"), pin.get("matched_by_data"),
+    pin.get("unreplied")))
+if not pin.get("matched_by_buffer_id") or not pin.get("matched_by_data"):
+    print("both matching methods must have been used"); bad += 1
+for need in (("packet_in", "switch"), ("echo", "controller"),
+             ("barrier", "controller"), ("multipart", "controller")):
+    if not ctl.get(need[0], {}).get(need[1], {}).get("count"):
+        print("ofgen measured no %s from %s" % need); bad += 1
+sys.exit(1 if bad else 0)' "$W/stats.json" "$W/ctl.json" ||
+		fail "ofxdp's latency differs from ofgen's own (see the table in the log)"
+	stop_ofxdp
+}

@@ -48,6 +48,7 @@ ALL_CASES=(
 	switches_tc switches_pcap switches_midstream_tc switches_lldp_tc
 	status_tc
 	latency_ovs_tc latency_ovs_xdp latency_ovs_pcap
+	latency_ofgen_tc latency_ofgen_xdp latency_ofgen_pcap
 	ports64_pcap ports64_tc
 	tls_tc tls_pcap
 	rest_security rest_slow_clients privdrop_tc privdrop_pcap privdrop_clsact
@@ -737,6 +738,7 @@ run_case() {
 	switches_lldp_*) case_switches_lldp "${name#switches_lldp_}" ;;
 	status_tc) case_status tc ;;
 	latency_ovs_*) case_latency_ovs "${name#latency_ovs_}" ;;
+	latency_ofgen_*) case_latency_ofgen "${name#latency_ofgen_}" ;;
 	ports64_pcap | ports64_tc) case_ports64 "${name#ports64_}" ;;
 	tls_tc | tls_pcap) case_tls "${name#tls_}" ;;
 	rest_security) case_rest_security ;;
