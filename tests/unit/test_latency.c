@@ -429,14 +429,16 @@ static void test_unreplied(void **state)
 	struct ofx_lat_views *v;
 
 	msg(f, 0, 4, 2, 1, OUT, 1 * S);
-	msg(f, 0, 4, 2, 2, OUT, 2 * S);
-	ofx_latency_tick(f->l, 6 * S + 1); /* 1 is 5 s old, 2 is not */
-	v = views(f, 6 * S + 1);
+	msg(f, 0, 4, 2, 2, OUT, 3 * S);
+	/* swept once the oldest is a quarter window past the window: 1 is
+	 * then older than the window, 2 is not */
+	ofx_latency_tick(f->l, 7300 * MS);
+	v = views(f, 7300 * MS);
 	assert_int_equal(E(v, 0, OFX_LAT_ECHO, CTL)->c.unreplied, 1);
 	assert_int_equal(f->st.pending, 1);
 	ofx_lat_views_free(v);
-	msg(f, 0, 4, 3, 1, IN, 7 * S); /* too late */
-	msg(f, 0, 4, 18, 3, OUT, 7 * S); /* multipart, never answered */
+	msg(f, 0, 4, 3, 1, IN, 7500 * MS); /* too late */
+	msg(f, 0, 4, 18, 3, OUT, 7500 * MS); /* multipart, never answered */
 	ofx_latency_finish(f->l);
 	v = views(f, 8 * S);
 	assert_int_equal(E(v, 0, OFX_LAT_ECHO, CTL)->c.unreplied, 2);
@@ -635,6 +637,124 @@ static void test_out_of_order_directions(void **state)
 	ofx_lat_views_free(v);
 }
 
+/* A sweep keeps requests with one key in their order (replies match the
+ * oldest), whatever slots the expired ones leave: 300 trials with other
+ * keys around them, the table's positions random per process. */
+static void test_sweep_keeps_order(void **state)
+{
+	struct fix *f = *state;
+	struct ofx_lat_views *v;
+	const struct ofx_lat_entry *e;
+
+	for (uint32_t t = 0; t < 300; t++) {
+		uint64_t b = (100 + (uint64_t)t * 100) * S;
+
+		msg(f, 0, 4, 2, 1000 + t, OUT, b); /* expires */
+		for (uint32_t k = 0; k < 6; k++)
+			msg(f, 0, 4, 20, 5000 + t * 8 + k, OUT, b + 3 * S);
+		msg(f, 0, 4, 5, 7, OUT, b + 3000 * MS);
+		msg(f, 0, 4, 5, 7, OUT, b + 3100 * MS);
+		/* 6.5 s: the echo is swept, then the replies match */
+		msg(f, 0, 4, 6, 7, IN, b + 6500 * MS);
+		msg(f, 0, 4, 6, 7, IN, b + 6600 * MS);
+		for (uint32_t k = 0; k < 6; k++)
+			msg(f, 0, 4, 21, 5000 + t * 8 + k, IN, b + 6700 * MS);
+	}
+	v = views(f, 40000 * S);
+	e = E(v, 0, OFX_LAT_FEATURES, CTL);
+	assert_int_equal(e->h.count, 600);
+	assert_int_equal(e->h.min, 3500 * MS); /* newest first: 3.4 s */
+	assert_int_equal(e->h.max, 3500 * MS); /* ... and 3.6 s */
+	assert_int_equal(E(v, 0, OFX_LAT_ECHO, CTL)->c.unreplied, 300);
+	ofx_lat_views_free(v);
+}
+
+/* A steady trickle of unanswered requests: sweeps are a quarter window
+ * apart, not one a message; every request still counts as unreplied. */
+static void test_trickle_unanswered(void **state)
+{
+	struct fix *f = *state;
+	struct ofx_lat_views *v;
+	const uint32_t n = 2000;
+
+	for (uint32_t i = 0; i < n; i++) /* 100 a second for 20 s */
+		pkt(f, 10, 100000 + i, -1, (uint64_t)i * 10 * MS);
+	ofx_latency_finish(f->l);
+	v = views(f, 30 * S);
+	assert_int_equal(E(v, 0, OFX_LAT_PACKET_IN, SW)->c.unreplied, n);
+	ofx_lat_views_free(v);
+}
+
+/* The global cap full of one connection's requests: another connection
+ * still measures its own (a reserve per connection). */
+static void test_global_cap_reserve(void **state)
+{
+	struct fix *f = *state;
+	struct ofx_lat_views *v;
+
+	f->st.pending = OFX_LAT_PENDING_TOTAL; /* as if others held all */
+	for (uint32_t i = 0; i < 10; i++) {
+		msg(f, 1, 4, 2, i, OUT, (uint64_t)i * MS);
+		msg(f, 1, 4, 3, i, IN, (uint64_t)i * MS + 500000);
+	}
+	v = views(f, 1 * S);
+	assert_int_equal(E(v, 0, OFX_LAT_ECHO, CTL)->h.count, 10);
+	assert_int_equal(E(v, 0, OFX_LAT_ECHO, CTL)->c.unreplied, 0);
+	ofx_lat_views_free(v);
+	f->st.pending -= OFX_LAT_PENDING_TOTAL;
+}
+
+/* A connection known by its address first, then by its datapath_id: what
+ * it measured moves with it (one switch, not two). */
+static bool switch_id_by_stage(void *ctx, const struct of_conn *c, char *buf)
+{
+	(void)ctx;
+	snprintf(buf, 48, "%s",
+		 c->has_dpid ? "0x0000000000000001" : "10.0.0.1");
+	return true;
+}
+
+static void test_identified_moves(void **state)
+{
+	struct ofx_latency_stats st = {0};
+	struct ofx_latency *l =
+		ofx_latency_new(NULL, &st, switch_id_by_stage, NULL);
+	const struct of_msg_sink *k = ofx_latency_sink(l);
+	struct ofx_conn tcp = {0};
+	struct of_conn c = {.tcp = &tcp};
+	struct ofx_lat_views *v;
+	const struct ofx_lat_view *a, *b;
+	uint8_t hdr[8] = {4, 2, 0, 8};
+	struct of_msg m = {.conn = &c,
+			   .version = 4,
+			   .data = hdr,
+			   .caplen = 8,
+			   .length = 8};
+
+	(void)state;
+	k->conn(k->ctx, &c, OF_CONN_OPEN);
+	m.type = 2, m.xid = 1, m.dir = OUT, m.ts_ns = 1 * S;
+	k->msg(k->ctx, &m);
+	m.type = 3, m.dir = IN, m.ts_ns = 1 * S + 2 * MS;
+	k->msg(k->ctx, &m);
+	c.has_dpid = true;
+	k->conn(k->ctx, &c, OF_CONN_IDENTIFIED);
+	m.type = 2, m.xid = 2, m.dir = OUT, m.ts_ns = 2 * S;
+	k->msg(k->ctx, &m);
+	m.type = 3, m.dir = IN, m.ts_ns = 2 * S + 4 * MS;
+	k->msg(k->ctx, &m);
+	v = ofx_latency_views(l, 3 * S);
+	a = ofx_lat_views_find(v, "0x0000000000000001");
+	b = ofx_lat_views_find(v, "10.0.0.1");
+	assert_non_null(a);
+	assert_int_equal(a->e[0][OFX_LAT_ECHO][CTL].h.count, 2);
+	assert_true(!b || !b->e[0][OFX_LAT_ECHO][CTL].h.count);
+	assert_int_equal(v->global.e[0][OFX_LAT_ECHO][CTL].h.count, 2);
+	ofx_lat_views_free(v);
+	k->conn(k->ctx, &c, OF_CONN_CLOSE);
+	ofx_latency_free(l);
+}
+
 /* A connection that closes with requests pending: unreplied. */
 static void test_close(void **state)
 {
@@ -673,6 +793,10 @@ int main(void)
 		T(test_pending_cap),
 		T(test_dup_cap),
 		T(test_out_of_order_directions),
+		T(test_sweep_keeps_order),
+		T(test_trickle_unanswered),
+		T(test_global_cap_reserve),
+		cmocka_unit_test(test_identified_moves),
 		T(test_close),
 	};
 

@@ -45,24 +45,26 @@ int ofx_hist_record_new(struct ofx_hist *h, struct ofx_hist_pos pos, uint64_t v,
 	return ofx_hist_record_at(h, pos, v, pool);
 }
 
+int ofx_hist_reserve(struct ofx_hist *h, unsigned int chunk,
+		     struct ofx_hist_pool *pool)
+{
+	return chunk_get(h, chunk, pool) ? 0 : -ENOMEM;
+}
+
 int ofx_hist_add(struct ofx_hist *dst, const struct ofx_hist *src,
 		 struct ofx_hist_pool *pool)
 {
-	int rc = 0;
-
 	for (unsigned int k = 0; k < OFX_HIST_CHUNKS; k++) {
-		uint64_t *d;
-
+		if (src->chunk[k] && !chunk_get(dst, k, pool)) {
+			pool->dropped += src->count;
+			return -ENOMEM;
+		}
+	}
+	for (unsigned int k = 0; k < OFX_HIST_CHUNKS; k++) {
 		if (!src->chunk[k])
 			continue;
-		d = chunk_get(dst, k, pool);
-		if (!d) {
-			pool->dropped++;
-			rc = -ENOMEM;
-			continue;
-		}
 		for (unsigned int i = 0; i < chunk_len(k); i++)
-			d[i] += src->chunk[k][i];
+			dst->chunk[k][i] += src->chunk[k][i];
 	}
 	dst->count += src->count;
 	dst->sum += src->sum;
@@ -70,7 +72,7 @@ int ofx_hist_add(struct ofx_hist *dst, const struct ofx_hist *src,
 		dst->min = src->min;
 	if (src->count && src->max > dst->max)
 		dst->max = src->max;
-	return rc;
+	return 0;
 }
 
 void ofx_hist_subtract(struct ofx_hist *dst, const struct ofx_hist *src)

@@ -90,6 +90,13 @@ static inline struct ofx_hist_pos ofx_hist_pos_of(uint64_t v)
 void ofx_hist_init(struct ofx_hist *h);
 
 /**
+ * ofx_hist_reserve() - allocate chunk @chunk of @h if it has none.
+ * Return: 0, or -ENOMEM (@pool's cap, or malloc).
+ */
+int ofx_hist_reserve(struct ofx_hist *h, unsigned int chunk,
+		     struct ofx_hist_pool *pool);
+
+/**
  * ofx_hist_record_new() - ofx_hist_record_at() when the chunk of @pos is
  * not allocated yet (out of line).
  */
@@ -129,9 +136,10 @@ static inline int ofx_hist_record(struct ofx_hist *h, uint64_t v,
 }
 
 /**
- * ofx_hist_add() - add @src's buckets, count, sum, min and max to @dst.
- * Return: 0, or -ENOMEM if a chunk of @dst could not be allocated (@dst
- * then lacks those buckets; counted in @pool->dropped).
+ * ofx_hist_add() - add @src's buckets, count, sum, min and max to @dst,
+ * all or nothing.
+ * Return: 0, or -ENOMEM if a chunk of @dst could not be allocated (@dst is
+ * then unchanged; @pool->dropped counts @src's values).
  */
 int ofx_hist_add(struct ofx_hist *dst, const struct ofx_hist *src,
 		 struct ofx_hist_pool *pool);

@@ -13,6 +13,7 @@
 #define _GNU_SOURCE /* hsearch_r */
 #include <errno.h>
 #include <search.h>
+#include <sys/random.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -289,6 +290,8 @@ static void fine_advance(struct series *s, uint64_t ts,
 			if (ce + COARSE_N > s->coarse_epoch) {
 				struct slot *c = &s->coarse[ce % COARSE_N];
 
+				/* all or nothing; what the per-switch cap
+				 * refuses is counted in hist_dropped */
 				ofx_hist_add(&c->h, &cur->h, pool);
 				counts_add(&c->c, &cur->c);
 			}
@@ -310,15 +313,24 @@ static inline struct slot *fine_slot(struct series *s, uint64_t ts,
 	return &s->fine[s->fine_epoch % FINE_N];
 }
 
-/* Return: 0, or -ENOMEM when the pool could not hold it (not counted). */
+/* Count @v in the cumulative histogram and the current slot, both or
+ * neither. Return: 0, or -ENOMEM when the pool could not hold it (not
+ * counted; the pool's dropped says so). */
 static int series_sample(struct series *s, struct ofx_hist_pos pos, uint64_t v,
 			 uint64_t ts, struct ofx_hist_pool *pool)
 {
-	int rc = ofx_hist_record_at(&s->all, pos, v, pool);
+	struct slot *f = fine_slot(s, ts, pool);
 
-	if (!rc)
-		ofx_hist_record_at(&fine_slot(s, ts, pool)->h, pos, v, pool);
-	return rc;
+	if (__builtin_expect(!s->all.chunk[pos.chunk] || !f->h.chunk[pos.chunk],
+			     0) &&
+	    (ofx_hist_reserve(&s->all, pos.chunk, pool) ||
+	     ofx_hist_reserve(&f->h, pos.chunk, pool))) {
+		pool->dropped++;
+		return -ENOMEM;
+	}
+	ofx_hist_record_at(&s->all, pos, v, pool);
+	ofx_hist_record_at(&f->h, pos, v, pool);
+	return 0;
 }
 
 /* Which counter of struct ofx_lat_counts an outcome bumps. */
@@ -434,9 +446,14 @@ static void outcome(struct ofx_latency *l, struct lconn *lc, unsigned int kind,
 
 /* ---- pending requests ---- */
 
+/* Chosen at random per process: a peer cannot pick xids or buffer_ids
+ * that collide in the tables. */
+static uint64_t hash_seed;
+
 static inline uint32_t home(uint64_t key, uint32_t mask)
 {
-	return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+	return (uint32_t)(((key ^ hash_seed) * 0x9e3779b97f4a7c15ull) >> 32) &
+	       mask;
 }
 
 /* Remove slot @i (backward-shift deletion keeps every chain intact and in
@@ -463,14 +480,24 @@ out:
 	lc->n--;
 }
 
-/* Re-insert every entry of @old (@ocap slots) into lc->tab, chain order
- * kept: start after an empty slot so no chain is split at the wrap. */
-static void tab_rehash(struct lconn *lc, const struct req *old, uint32_t ocap)
+/* A slot of @t (@cap slots) that is empty: the start of no chain. */
+static uint32_t empty_slot(const struct req *t, uint32_t cap)
 {
-	uint32_t start = 0, mask = lc->cap - 1;
+	uint32_t i = 0;
 
-	while (start < ocap && old[start].key)
-		start++;
+	while (i < cap && t[i].key)
+		i++;
+	return i;
+}
+
+/* Re-insert every entry of @old (@ocap slots) into lc->tab in chain
+ * order: from the slot after @start, a slot that was empty before any of
+ * @old's entries were cleared, so that no chain is split at the wrap. */
+static void tab_rehash(struct lconn *lc, const struct req *old, uint32_t ocap,
+		       uint32_t start)
+{
+	uint32_t mask = lc->cap - 1;
+
 	for (uint32_t k = 1; k <= ocap; k++) {
 		const struct req *e = &old[(start + k) & (ocap - 1)];
 		uint32_t i;
@@ -512,7 +539,13 @@ static inline uint64_t since(const struct ofx_latency *l, const struct req *e)
 	return e->first == MP_EXPIRED ? e->ts + l->window : e->ts;
 }
 
-/* What sweep() drops. */
+/*
+ * What sweep() drops. Expired requests are swept once the oldest is a
+ * quarter window past the window (not at every message after it: a
+ * connection with a steady trickle of unanswered requests would sweep its
+ * whole table per message); matching checks the window itself, so the
+ * figures do not depend on when sweeps run.
+ */
 enum sweep_mode {
 	SWEEP_EXPIRED, /* older than the window at @now */
 	SWEEP_ALL, /* everything (end of input or of the connection) */
@@ -528,12 +561,23 @@ enum sweep_mode {
 static void sweep(struct ofx_latency *l, struct lconn *lc, uint64_t now,
 		  enum sweep_mode mode)
 {
-	struct req *old = lc->tab;
-	uint32_t cap = lc->cap, kept = 0;
+	struct req *old = lc->tab, *small;
+	uint32_t cap = lc->cap, kept = 0, ncap = TAB_MIN, start;
 	uint64_t oldest = UINT64_MAX, cut, lo = UINT64_MAX, hi = 0;
 
 	if (!lc->n)
 		return;
+	if (mode == SWEEP_ALL) { /* nothing survives: no new table */
+		for (uint32_t i = 0; i < cap; i++)
+			if (old[i].key)
+				unreplied(l, lc, &old[i], now);
+		l->st->pending -= lc->n;
+		lc->n = 0;
+		lc->cap = 0;
+		lc->tab = NULL;
+		free(old);
+		return;
+	}
 	if (mode == SWEEP_OLDEST) {
 		for (uint32_t i = 0; i < cap; i++) {
 			if (!old[i].key)
@@ -543,15 +587,14 @@ static void sweep(struct ofx_latency *l, struct lconn *lc, uint64_t now,
 		}
 		cut = lo + (hi - lo) / 4 + 1; /* drops at least the oldest */
 	} else {
-		cut = mode == SWEEP_ALL ? UINT64_MAX
-		      : now > l->window ? now - l->window
-					: 0;
+		cut = now > l->window ? now - l->window : 0;
 	}
 	lc->tab = calloc(cap, sizeof(*lc->tab));
 	if (!lc->tab) { /* keep the table; try again later */
 		lc->tab = old;
 		return;
 	}
+	start = empty_slot(old, cap); /* before any entry is cleared */
 	for (uint32_t i = 0; i < cap; i++) {
 		struct req *e = &old[i];
 
@@ -577,7 +620,16 @@ static void sweep(struct ofx_latency *l, struct lconn *lc, uint64_t now,
 	l->st->pending -= lc->n - kept;
 	lc->n = kept;
 	lc->oldest = oldest;
-	tab_rehash(lc, old, cap);
+	/* the table shrinks with what it holds (a burst does not keep a
+	 * large table for the connection's life) */
+	while (ncap < cap && ncap < 2 * (kept + 1))
+		ncap *= 2;
+	if (ncap < cap && (small = calloc(ncap, sizeof(*small)))) {
+		free(lc->tab);
+		lc->tab = small;
+		lc->cap = ncap;
+	}
+	tab_rehash(lc, old, cap, start);
 	free(old);
 }
 
@@ -587,22 +639,27 @@ static bool make_room(struct ofx_latency *l, struct lconn *lc, uint64_t now)
 	struct req *old = lc->tab;
 	uint32_t ocap = lc->cap, ncap;
 
-	if (lc->cap && (lc->n + 1) * 2 <= lc->cap &&
-	    l->st->pending < OFX_LAT_PENDING_TOTAL)
+	/* each connection may hold OFX_LAT_PENDING_RESERVE requests
+	 * whatever the others hold */
+	bool global_ok = l->st->pending < OFX_LAT_PENDING_TOTAL ||
+			 lc->n < OFX_LAT_PENDING_RESERVE;
+
+	if (lc->cap && (lc->n + 1) * 2 <= lc->cap && global_ok)
 		return true;
 	if (lc->n && lc->oldest + l->window < now)
 		sweep(l, lc, now, SWEEP_EXPIRED);
-	if (lc->cap && (lc->n + 1) * 2 <= lc->cap &&
-	    l->st->pending < OFX_LAT_PENDING_TOTAL)
+	global_ok = l->st->pending < OFX_LAT_PENDING_TOTAL ||
+		    lc->n < OFX_LAT_PENDING_RESERVE;
+	if (lc->cap && (lc->n + 1) * 2 <= lc->cap && global_ok)
 		return true;
-	if (lc->n < OFX_LAT_PENDING_MAX &&
-	    l->st->pending < OFX_LAT_PENDING_TOTAL) {
+	if (lc->n < OFX_LAT_PENDING_MAX && global_ok) {
 		ncap = lc->cap ? lc->cap * 2 : TAB_MIN;
 		lc->tab = calloc(ncap, sizeof(*lc->tab));
 		if (lc->tab) {
 			lc->cap = ncap;
 			if (old)
-				tab_rehash(lc, old, ocap);
+				tab_rehash(lc, old, ocap,
+					   empty_slot(old, ocap));
 			free(old);
 			return true;
 		}
@@ -620,8 +677,10 @@ static void req_add(struct ofx_latency *l, struct lconn *lc, uint64_t key,
 	uint32_t i, mask;
 
 	if (!make_room(l, lc, ts)) {
+		struct req e = {.kind = kind, .from = from};
+
 		l->st->pending_evicted++;
-		outcome(l, lc, kind, from, O_UNREPLIED, ts);
+		unreplied(l, lc, &e, ts);
 		return;
 	}
 	mask = lc->cap - 1;
@@ -796,9 +855,8 @@ static void early_match(struct ofx_latency *l, struct lconn *lc, uint8_t dir,
 	lc->nearly = k;
 }
 
-/* A reply-type message of @kind: match, time, count. */
-/* Match reply @r (not an error) to its request. Return: false when no
- * request was pending. */
+/* Match reply @r (an OFPT_ERROR when its kind is 0xff) to its request:
+ * time it and count. Return: false when no request was pending. */
 static bool reply_match(struct ofx_latency *l, struct lconn *lc,
 			const struct reply *r)
 {
@@ -812,6 +870,10 @@ static bool reply_match(struct ofx_latency *l, struct lconn *lc,
 		if (i < 0)
 			return false;
 		e = &lc->tab[i];
+		if (r->ts - e->ts > l->window) { /* an error, but too late */
+			unreplied(l, lc, e, r->ts);
+			goto done;
+		}
 		if (e->kind == OFX_LAT_MULTIPART && !e->first)
 			outcome(l, lc, OFX_LAT_MULTIPART, e->from, O_ERROR,
 				r->ts);
@@ -972,7 +1034,11 @@ static void on_msg(void *ctx, const struct of_msg *m)
 		return;
 	if (m->ts_ns > l->now)
 		l->now = m->ts_ns;
-	if (lc->n && m->ts_ns > lc->oldest + l->window)
+	/* the switch now, while the switches consumer has its record (at
+	 * close it is gone before this consumer sees the close) */
+	if (__builtin_expect(!lc->sw_known, 0))
+		scope_of(l, lc);
+	if (lc->n && m->ts_ns > lc->oldest + l->window + l->window / 4)
 		sweep(l, lc, m->ts_ns, SWEEP_EXPIRED);
 	if (lc->nearly && m->ts_ns > lc->early[0].ts + l->window)
 		early_expire(l, lc, m->ts_ns, false);
@@ -1011,6 +1077,47 @@ static void on_msg(void *ctx, const struct of_msg *m)
 	}
 }
 
+/* Add series @from into @to and empty @from (kept allocated: connections
+ * cache pointers to it), both moved on to @l->now first so that their
+ * slots line up. */
+static void series_move(struct ofx_latency *l, struct series *from,
+			struct ofx_hist_pool *fpool, struct series *to,
+			struct ofx_hist_pool *tpool)
+{
+	fine_slot(from, l->now, fpool);
+	fine_slot(to, l->now, tpool);
+	coarse_advance(from, l->now / COARSE_NS, fpool);
+	coarse_advance(to, l->now / COARSE_NS, tpool);
+	ofx_hist_add(&to->all, &from->all, tpool);
+	counts_add(&to->c, &from->c);
+	for (unsigned int i = 0; i < FINE_N; i++) {
+		ofx_hist_add(&to->fine[i].h, &from->fine[i].h, tpool);
+		counts_add(&to->fine[i].c, &from->fine[i].c);
+		slot_clear(&from->fine[i], fpool);
+	}
+	for (unsigned int i = 0; i < COARSE_N; i++) {
+		ofx_hist_add(&to->coarse[i].h, &from->coarse[i].h, tpool);
+		counts_add(&to->coarse[i].c, &from->coarse[i].c);
+		slot_clear(&from->coarse[i], fpool);
+	}
+	ofx_hist_reset(&from->all, fpool);
+	memset(&from->c, 0, sizeof(from->c));
+}
+
+/* Move everything of scope @from (an address) into @to (a datapath_id). */
+static void scope_move(struct ofx_latency *l, struct scope *from,
+		       struct scope *to)
+{
+	for (int k = 0; k < OFX_LAT_NKINDS; k++)
+		for (int f = 0; f < OFX_LAT_NFROM; f++) {
+			struct series *a = from->s[k][f], *b;
+
+			if (!a || !(b = series_get(to, k, f)))
+				continue;
+			series_move(l, a, from->pool, b, to->pool);
+		}
+}
+
 static void conn_free(struct ofx_latency *l, struct lconn *lc)
 {
 	if (lc->prev)
@@ -1045,8 +1152,16 @@ static void on_conn(void *ctx, struct of_conn *c, enum of_conn_event ev)
 		break;
 	case OF_CONN_IDENTIFIED:
 		if (lc) {
+			struct scope *old = lc->sw_known ? lc->sw : NULL, *sc;
+
 			lc->sw_known = false;
 			memset(lc->ser, 0, sizeof(lc->ser));
+			sc = scope_of(l, lc);
+			/* what it measured under its address moves to its
+			 * datapath_id, as the switches consumer moves its
+			 * counts */
+			if (old && sc && old != sc && strncmp(old->id, "0x", 2))
+				scope_move(l, old, sc);
 		}
 		break;
 	case OF_CONN_CLOSE:
@@ -1072,6 +1187,8 @@ struct ofx_latency *ofx_latency_new(const struct ofx_latency_opts *opts,
 		return NULL;
 	if (!cls_of[1][2].role)
 		cls_init();
+	if (!hash_seed && getrandom(&hash_seed, sizeof(hash_seed), 0) < 0)
+		hash_seed = (uint64_t)(uintptr_t)l ^ 0x5bd1e995ull;
 	l->scopes = calloc(OFX_LAT_MAX_SCOPES, sizeof(*l->scopes));
 	l->by_id_ok = hcreate_r(OFX_LAT_MAX_SCOPES * 2, &l->by_id) != 0;
 	if (!l->scopes || !l->by_id_ok) {
@@ -1101,7 +1218,7 @@ void ofx_latency_tick(struct ofx_latency *l, uint64_t now_ns)
 	if (now_ns > l->now)
 		l->now = now_ns;
 	for (struct lconn *lc = l->conns; lc; lc = lc->next) {
-		if (lc->n && lc->oldest + l->window < l->now)
+		if (lc->n && lc->oldest + l->window + l->window / 4 < l->now)
 			sweep(l, lc, l->now, SWEEP_EXPIRED);
 		if (lc->nearly && lc->early[0].ts + l->window < l->now)
 			early_expire(l, lc, l->now, false);

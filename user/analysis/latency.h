@@ -32,7 +32,8 @@
  * are known or it is proven OpenFlow): a request is matched only by a
  * reply captured after it, and a reply without a request waits (at most
  * OFX_LAT_EARLY per connection, at most the window) for a request
- * captured before it before it counts as an orphan.
+ * captured before it before it counts as an orphan (PACKET_OUT and
+ * FLOW_MOD do not wait).
  *
  * A request unanswered within the window (default 5 s, also at the end of a
  * file or of its connection) counts as unreplied; a reply that matches no
@@ -63,6 +64,8 @@
 #define OFX_LAT_WINDOW_DEFAULT_NS 5000000000ull /* unreplied after 5 s */
 #define OFX_LAT_PENDING_MAX 2048 /* pending requests per connection */
 #define OFX_LAT_PENDING_TOTAL (1u << 17) /* ... in all connections */
+/* ... that a connection may hold whatever the others hold */
+#define OFX_LAT_PENDING_RESERVE 16
 /* PACKET_INs a second on one connection measured all (above: sampled) */
 #define OFX_LAT_PIN_FULL_RATE 50000
 /* pending requests with one key (kind, requester, xid / buffer_id / frame) */
