@@ -332,8 +332,10 @@ static void console_frame(struct ofx_stats_pub *pub,
 static int cmd_attach(void)
 {
 	struct ofx_latency_opts lo = latency_opts();
-	struct ofx_pipeline_opts po = {
-		.names = &names, .latency = &lo, .no_latency = env.no_latency};
+	struct ofx_pipeline_opts po = {.names = &names,
+				       .latency = &lo,
+				       .no_latency = env.no_latency,
+				       .live = true};
 	uint64_t start = ofx_now_ns();
 	struct ofx_stats_pub *pub = ofx_stats_pub_new(start);
 	struct ofx_pipeline *pl = pub ? ofx_pipeline_new(pub, &po) : NULL;

@@ -51,6 +51,7 @@ struct ofx_pipeline *ofx_pipeline_new(struct ofx_stats_pub *pub,
 	ofx_stats_init(&p->live);
 	p->pub = pub;
 	p->history = opts->history ? opts->history : OFX_CONN_HISTORY_DEFAULT;
+	p->is_live = opts->live;
 	p->fanout = (struct of_msg_sink){
 		.msg = fan_msg, .conn = fan_conn, .ctx = p};
 	p->sw = ofx_switches_new(opts->names, opts->history, &p->live.sub.h,
@@ -82,6 +83,15 @@ void ofx_pipeline_feed(struct ofx_pipeline *p, const struct ofx_segment *seg)
 	if (!p->live.first_seg_ns)
 		p->live.first_seg_ns = seg->ts_ns;
 	p->live.last_seg_ns = seg->ts_ns;
+	/* live: how far processing lags the capture (the latency engine
+	 * sheds its sampled work while it is behind: counting first) */
+	if (p->is_live && p->lat &&
+	    !(++p->lag_check & (OFX_LAG_CHECK_SEGS - 1))) {
+		uint64_t now = ofx_now_ns();
+
+		ofx_latency_set_lag(p->lat,
+				    now > seg->ts_ns ? now - seg->ts_ns : 0);
+	}
 	ofx_reasm_feed(p->reasm, seg);
 }
 

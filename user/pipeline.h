@@ -32,6 +32,8 @@
 #define OFX_PUBLISH_INTERVAL_NS (50ull * 1000 * 1000)
 /* Connection and switch views at most this often (ns), and on force. */
 #define OFX_VIEWS_INTERVAL_NS (1000ull * 1000 * 1000)
+/* Live: the lag behind the capture is checked every this many segments. */
+#define OFX_LAG_CHECK_SEGS 256
 /* Message consumers besides the built-in ones. */
 #define OFX_MAX_CONSUMERS 8
 
@@ -42,6 +44,8 @@
  * @history: closed connections kept in the views (1024)
  * @latency: latency engine settings
  * @no_latency: run without the latency engine
+ * @live:    segments come from a live capture (their times are the
+ *           capture clock): the pipeline watches how far it lags
  */
 struct ofx_pipeline_opts {
 	const struct ofx_reasm_opts *reasm;
@@ -49,6 +53,7 @@ struct ofx_pipeline_opts {
 	unsigned int history;
 	const struct ofx_latency_opts *latency;
 	bool no_latency;
+	bool live;
 };
 
 /**
@@ -67,6 +72,8 @@ struct ofx_pipeline {
 	struct of_msg_sink consumers[OFX_MAX_CONSUMERS];
 	unsigned int nconsumers;
 	unsigned int history;
+	bool is_live;
+	uint32_t lag_check;
 	uint64_t last_publish_ns;
 	uint64_t last_views_ns;
 };

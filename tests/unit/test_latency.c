@@ -755,6 +755,38 @@ static void test_identified_moves(void **state)
 	ofx_latency_free(l);
 }
 
+/* Behind the capture: PACKET_INs are shed (pending ones dropped, not
+ * unreplied), requests by xid still timed; caught up: measured again. */
+static void test_shedding(void **state)
+{
+	struct fix *f = *state;
+	struct ofx_lat_views *v;
+	const struct ofx_lat_entry *e;
+
+	pkt(f, 10, 1, -1, 1 * MS); /* pending when shedding starts */
+	ofx_latency_set_lag(f->l, OFX_LAT_LAG_HIGH_NS + 1);
+	assert_int_equal(f->st.shedding, 1);
+	assert_int_equal(f->st.shed_dropped, 1);
+	pkt(f, 10, 2, -1, 2 * MS); /* shed */
+	pkt(f, 13, 2, -1, 3 * MS);
+	msg(f, 0, 4, 2, 9, OUT, 3 * MS); /* echo still timed */
+	msg(f, 0, 4, 3, 9, IN, 4 * MS);
+	ofx_latency_set_lag(f->l, OFX_LAT_LAG_LOW_NS - 1);
+	assert_int_equal(f->st.shedding, 0);
+	pkt(f, 10, 3, -1, 2000 * MS); /* a new second, measured again */
+	pkt(f, 13, 3, -1, 2005 * MS);
+	ofx_latency_finish(f->l);
+	v = views(f, 3 * S);
+	e = E(v, 0, OFX_LAT_PACKET_IN, SW);
+	assert_int_equal(e->h.count, 1);
+	assert_int_equal(e->h.min, 5 * MS);
+	assert_int_equal(e->c.unreplied, 0);
+	assert_int_equal(f->st.pin_unsampled, 1);
+	assert_int_equal(E(v, 0, OFX_LAT_ECHO, CTL)->h.count, 1);
+	assert_int_equal(f->st.shed_periods, 1);
+	ofx_lat_views_free(v);
+}
+
 /* A connection that closes with requests pending: unreplied. */
 static void test_close(void **state)
 {
@@ -796,6 +828,7 @@ int main(void)
 		T(test_sweep_keeps_order),
 		T(test_trickle_unanswered),
 		T(test_global_cap_reserve),
+		T(test_shedding),
 		cmocka_unit_test(test_identified_moves),
 		T(test_close),
 	};

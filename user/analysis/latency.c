@@ -550,6 +550,7 @@ enum sweep_mode {
 	SWEEP_EXPIRED, /* older than the window at @now */
 	SWEEP_ALL, /* everything (end of input or of the connection) */
 	SWEEP_OLDEST, /* the oldest quarter of the time span (a full table) */
+	SWEEP_SHED, /* the PACKET_INs, not counted as unreplied (shedding) */
 };
 
 /*
@@ -586,6 +587,8 @@ static void sweep(struct ofx_latency *l, struct lconn *lc, uint64_t now,
 			hi = since(l, &old[i]) > hi ? since(l, &old[i]) : hi;
 		}
 		cut = lo + (hi - lo) / 4 + 1; /* drops at least the oldest */
+	} else if (mode == SWEEP_SHED) {
+		cut = 0;
 	} else {
 		cut = now > l->window ? now - l->window : 0;
 	}
@@ -600,6 +603,11 @@ static void sweep(struct ofx_latency *l, struct lconn *lc, uint64_t now,
 
 		if (!e->key)
 			continue;
+		if (mode == SWEEP_SHED && e->kind == OFX_LAT_PACKET_IN) {
+			l->st->shed_dropped++;
+			e->key = 0;
+			continue;
+		}
 		if (since(l, e) < cut) {
 			unreplied(l, lc, e, now);
 			if (mode == SWEEP_OLDEST)
@@ -943,14 +951,51 @@ static inline uint32_t sel_bits(uint64_t key)
 }
 
 /*
- * Whether the PACKET_IN with @key is measured. Above OFX_LAT_PIN_FULL_RATE
+ * Sampling bits of the frame a PACKET_IN/PACKET_OUT carries, cheaply (three
+ * words, where frames of one flow differ: source MAC, IPv4 id, the last
+ * bytes of the first 64; overlapping in a short frame), so that an
+ * unsampled message costs no full frame_hash(). Return: false when the
+ * frame was not captured.
+ */
+static bool frame_sel(const struct of_msg *m, uint32_t *sel)
+{
+	size_t n = m->dec.data_len < OFX_LAT_FRAME_BYTES ? m->dec.data_len
+							 : OFX_LAT_FRAME_BYTES;
+	const uint8_t *p = m->data + m->dec.data_off;
+	uint64_t x = 0;
+
+	if (!m->dec.data_off || !n || (size_t)m->dec.data_off + n > m->caplen)
+		return false;
+	if (n >= 8) {
+		size_t e = n - 8;
+
+		x = ld64(p + (6 < e ? 6 : e)) ^
+		    rotl(ld64(p + (16 < e ? 16 : e)), 21) ^
+		    rotl(ld64(p + e), 42);
+	} else {
+		memcpy(&x, p, n);
+	}
+	*sel = sel_bits(x ^ n);
+	return true;
+}
+
+/*
+ * Whether the PACKET_IN with sampling bits @sel (frame_sel(), else
+ * sel_bits() of its key) is measured. Above OFX_LAT_PIN_FULL_RATE
  * PACKET_INs a second on a connection, 1 in 2^k of them are (k from the
  * previous second's count), chosen by their key's hash so that the
  * response, which has the same key, is looked up for exactly those.
  */
-static bool pin_sampled(struct ofx_latency *l, struct lconn *lc, uint64_t key,
+static bool pin_sampled(struct ofx_latency *l, struct lconn *lc, uint32_t sel,
 			uint64_t ts)
 {
+	if (__builtin_expect(l->st->shedding != 0, 0)) {
+		/* behind the capture: as if this second's rate were top */
+		lc->pin_k = 16;
+		lc->pin_count++;
+		l->st->pin_unsampled++;
+		return false;
+	}
 	if (__builtin_expect(ts >= lc->pin_next, 0)) {
 		uint64_t rate = ts < lc->pin_next + 1000000000ull
 					? lc->pin_count
@@ -965,7 +1010,7 @@ static bool pin_sampled(struct ofx_latency *l, struct lconn *lc, uint64_t key,
 		lc->pin_next = (ts / 1000000000ull + 1) * 1000000000ull;
 	}
 	lc->pin_count++;
-	if (!lc->pin_k || !(sel_bits(key) & ((1u << lc->pin_k) - 1)))
+	if (!lc->pin_k || !(sel & ((1u << lc->pin_k) - 1)))
 		return true;
 	l->st->pin_unsampled++;
 	return false;
@@ -977,25 +1022,34 @@ static void on_pin_response(struct ofx_latency *l, struct lconn *lc,
 {
 	enum outcome by;
 	uint64_t key, h, dt;
-	uint8_t kmin;
+	uint32_t sel, mask;
 	int64_t i;
 
-	if (m->dir != OFX_DIR_OUT)
+	if (m->dir != OFX_DIR_OUT || l->st->shedding)
+		return;
+	/* sampling: look up only what the PACKET_IN side may have measured
+	 * (the finer of this second's and the last second's rates) */
+	mask = (1u << (lc->pin_k < lc->pin_k_prev ? lc->pin_k
+						  : lc->pin_k_prev)) -
+	       1;
+	/* nothing pending: nothing to time (only a buffer_id without
+	 * sampling can be an orphan) */
+	if (!lc->n && (mask || !m->dec.has_buffer_id ||
+		       m->dec.buffer_id == OFP_NO_BUFFER))
 		return;
 	if (m->dec.has_buffer_id && m->dec.buffer_id != OFP_NO_BUFFER) {
 		key = K_BUF | m->dec.buffer_id;
 		by = O_BY_BUF;
-	} else if (pout && frame_hash(m, &h)) {
+		if (sel_bits(key) & mask)
+			return;
+	} else if (pout) {
+		if (!frame_sel(m, &sel) || (sel & mask) || !frame_hash(m, &h))
+			return; /* not captured, or not measured */
 		key = K_DATA | (h >> 2);
 		by = O_BY_DATA;
 	} else {
 		return;
 	}
-	/* sampling: look up what the PACKET_IN side may have measured (the
-	 * finer of this second's and the last second's rates) */
-	kmin = lc->pin_k < lc->pin_k_prev ? lc->pin_k : lc->pin_k_prev;
-	if (kmin && (sel_bits(key) & ((1u << kmin) - 1)))
-		return;
 	i = req_find(lc, key, OFX_LAT_PACKET_IN, m->ts_ns);
 	if (i < 0) {
 		/* an unknown buffer_id is an orphan unless sampling may have
@@ -1025,6 +1079,7 @@ static void on_msg(void *ctx, const struct of_msg *m)
 	struct ofx_latency *l = ctx;
 	struct lconn *lc = m->conn->lat;
 	struct cls k;
+	uint32_t sel;
 	uint64_t h;
 
 	if (!lc || m->version >= OFX_NVERSIONS || m->type >= OFX_NTYPES)
@@ -1060,15 +1115,24 @@ static void on_msg(void *ctx, const struct of_msg *m)
 			break;
 		if (m->dec.has_buffer_id && m->dec.buffer_id != OFP_NO_BUFFER) {
 			h = K_BUF | m->dec.buffer_id;
-		} else if (frame_hash(m, &h)) {
-			h = K_DATA | (h >> 2);
-		} else {
+			if (pin_sampled(l, lc, sel_bits(h), m->ts_ns))
+				req_add(l, lc, h, OFX_LAT_PACKET_IN,
+					OFX_LAT_FROM_SWITCH, m->ts_ns);
+			break;
+		}
+		if (__builtin_expect(l->st->shedding != 0, 0)) {
+			pin_sampled(l, lc, 0, m->ts_ns); /* counts it */
+			break;
+		}
+		if (!frame_sel(m, &sel)) {
 			l->st->unmatchable++;
 			break;
 		}
-		if (pin_sampled(l, lc, h, m->ts_ns))
-			req_add(l, lc, h, OFX_LAT_PACKET_IN,
-				OFX_LAT_FROM_SWITCH, m->ts_ns);
+		if (!pin_sampled(l, lc, sel, m->ts_ns) || !frame_hash(m, &h))
+			break; /* not measured: no frame hash */
+		h = K_DATA | (h >> 2);
+		req_add(l, lc, h, OFX_LAT_PACKET_IN, OFX_LAT_FROM_SWITCH,
+			m->ts_ns);
 		break;
 	case R_POUT:
 	case R_FMOD:
@@ -1225,6 +1289,20 @@ void ofx_latency_tick(struct ofx_latency *l, uint64_t now_ns)
 	}
 	l->st->hist_bytes = l->gpool.bytes + l->spool.bytes;
 	l->st->hist_dropped = l->gpool.dropped + l->spool.dropped;
+}
+
+void ofx_latency_set_lag(struct ofx_latency *l, uint64_t lag_ns)
+{
+	if (!l->st->shedding && lag_ns > OFX_LAT_LAG_HIGH_NS) {
+		l->st->shedding = 1;
+		l->st->shed_periods++;
+		/* their responses are not looked up while shedding: drop
+		 * the pending PACKET_INs (shed_dropped, not unreplied) */
+		for (struct lconn *lc = l->conns; lc; lc = lc->next)
+			sweep(l, lc, l->now, SWEEP_SHED);
+	} else if (l->st->shedding && lag_ns < OFX_LAT_LAG_LOW_NS) {
+		l->st->shedding = 0;
+	}
 }
 
 void ofx_latency_finish(struct ofx_latency *l)

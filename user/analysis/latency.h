@@ -22,8 +22,8 @@
  *
  * PACKET_INs are all measured up to OFX_LAT_PIN_FULL_RATE a second per
  * connection; above, 1 in 2^k of them (k from the previous second's
- * rate), chosen by a hash of their key so that exactly their responses are
- * looked up: what a monitor at millions of messages a second can afford.
+ * rate), chosen by a hash of their buffer_id or of a few words of their
+ * frame so that exactly their responses are looked up: what a monitor at millions of messages a second can afford.
  * The figures are then those of the sample (pin_unsampled counts the
  * rest).
  *
@@ -67,7 +67,7 @@
 /* ... that a connection may hold whatever the others hold */
 #define OFX_LAT_PENDING_RESERVE 16
 /* PACKET_INs a second on one connection measured all (above: sampled) */
-#define OFX_LAT_PIN_FULL_RATE 50000
+#define OFX_LAT_PIN_FULL_RATE 20000
 /* pending requests with one key (kind, requester, xid / buffer_id / frame) */
 #define OFX_LAT_DUP_MAX 16
 /* replies kept per connection while their request may still come */
@@ -188,7 +188,13 @@ bool ofx_lat_entry_used(const struct ofx_lat_entry *e);
  * @unmatchable:     PACKET_INs without a buffer_id whose frame was not
  *                   captured (not measured)
  * @pin_unsampled:   PACKET_INs not measured: their connection sent more
- *                   than OFX_LAT_PIN_FULL_RATE a second
+ *                   than OFX_LAT_PIN_FULL_RATE a second, or the pipeline
+ *                   lagged (ofx_latency_set_lag())
+ * @shedding:        1 while PACKET_IN measurement is shed (lag)
+ * @shed_periods:    times it started
+ * @shed_dropped:    PACKET_INs pending when it started, dropped (their
+ *                   responses are not looked up while shedding; not
+ *                   counted as unreplied)
  */
 struct ofx_latency_stats {
 	uint64_t pending;
@@ -200,6 +206,9 @@ struct ofx_latency_stats {
 	uint64_t scope_overflow;
 	uint64_t unmatchable;
 	uint64_t pin_unsampled;
+	uint64_t shedding;
+	uint64_t shed_periods;
+	uint64_t shed_dropped;
 };
 
 /**
@@ -241,6 +250,23 @@ const struct of_msg_sink *ofx_latency_sink(struct ofx_latency *l);
  * the window count as unreplied; windows move on.
  */
 void ofx_latency_tick(struct ofx_latency *l, uint64_t now_ns);
+
+/* Behind the capture by more than this (ns), PACKET_INs are not measured
+ * until the lag is back under OFX_LAT_LAG_LOW_NS. */
+#define OFX_LAT_LAG_HIGH_NS 20000000ull
+#define OFX_LAT_LAG_LOW_NS 2000000ull
+
+/**
+ * ofx_latency_set_lag() - a live pipeline's lag behind the capture (ns:
+ * time now minus the capture time of the segment it is processing). Above
+ * OFX_LAT_LAG_HIGH_NS the engine sheds PACKET_IN measurement (the
+ * requests that are most of a flood) until the lag falls under
+ * OFX_LAT_LAG_LOW_NS: the monitor's counts come first. Shed PACKET_INs
+ * count in pin_unsampled; PACKET_INs pending when shedding starts are
+ * dropped (shed_dropped) and PACKET_OUT/FLOW_MOD are not looked up while
+ * it lasts.
+ */
+void ofx_latency_set_lag(struct ofx_latency *l, uint64_t lag_ns);
 
 /**
  * ofx_latency_finish() - end of input: every pending request counts as
