@@ -128,7 +128,8 @@ static void test_hist_rank(void **state)
 static void test_hist_buckets(void **state)
 {
 	(void)state;
-	for (uint64_t v = 1; v < (1ull << 62); v = v * 3 + 1) {
+	for (uint64_t v = 1; v < (1ull << (OFX_HIST_CHUNKS + 6));
+	     v = v * 3 + 1) {
 		struct ofx_hist_pos p = ofx_hist_pos_of(v);
 		uint64_t lo = ofx_hist_bucket_low(p),
 			 w = ofx_hist_bucket_width(p);
@@ -138,6 +139,10 @@ static void test_hist_buckets(void **state)
 		if (v >= OFX_HIST_EXACT)
 			assert_true(w * 64 <= lo);
 	}
+	/* beyond the range: the last bucket */
+	assert_int_equal(ofx_hist_pos_of(UINT64_MAX).chunk,
+			 OFX_HIST_CHUNKS - 1);
+	assert_int_equal(ofx_hist_pos_of(1ull << 50).bucket, OFX_HIST_SUB - 1);
 }
 
 /* A pool cap drops what would need a new chunk, and counts it. */

@@ -21,8 +21,10 @@
 
 #define OFX_HIST_EXACT 128 /* values < 128 ns: one bucket per ns */
 #define OFX_HIST_SUB 64 /* buckets per power of two above */
-/* chunk 0: [0, 128); chunk k >= 1: [2^(k+6), 2^(k+7)), k <= 57 */
-#define OFX_HIST_CHUNKS 58
+/* chunk 0: [0, 128); chunk k >= 1: [2^(k+6), 2^(k+7)), k <= 37: values
+ * up to 2^44 ns (4.9 h, beyond any window) have their bucket; larger ones
+ * count in the last bucket (min/max stay exact) */
+#define OFX_HIST_CHUNKS 38
 
 /**
  * struct ofx_hist_pool - the chunk memory of a set of histograms.
@@ -79,6 +81,9 @@ static inline struct ofx_hist_pos ofx_hist_pos_of(uint64_t v)
 	if (v < OFX_HIST_EXACT)
 		return (struct ofx_hist_pos){0, (uint8_t)v};
 	e = 63u - (unsigned int)__builtin_clzll(v); /* 7..63 */
+	if (__builtin_expect(e >= OFX_HIST_CHUNKS + 6, 0))
+		return (struct ofx_hist_pos){OFX_HIST_CHUNKS - 1,
+					     OFX_HIST_SUB - 1};
 	return (struct ofx_hist_pos){(uint8_t)(e - 6),
 				     (uint8_t)((v >> (e - 6)) - OFX_HIST_SUB)};
 }

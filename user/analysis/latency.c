@@ -22,7 +22,7 @@
 #include "openflow/of_proto.h"
 
 #define OFP_NO_BUFFER 0xffffffffu
-#define TAB_MIN 16 /* initial table slots */
+#define TAB_MIN 4 /* initial table slots */
 
 static const char *const kind_names[OFX_LAT_NKINDS] = {
 	[OFX_LAT_ECHO] = "echo",
@@ -152,9 +152,15 @@ struct series {
 	uint64_t fine_next; /* first ts after it (0: ring unused) */
 	uint64_t coarse_epoch;
 	uint64_t coarse_next;
-	struct slot fine[FINE_N];
-	struct slot coarse[COARSE_N];
+	/* allocated when something counts in them (a sparse series, such
+	 * as one echo every 5 s, holds a few) */
+	struct slot *fine[FINE_N];
+	struct slot *coarse[COARSE_N];
 };
+
+/* Read a slot that may not be allocated. */
+static const struct slot slot_zero;
+#define SLOT(p) ((p) ? (const struct slot *)(p) : &slot_zero)
 
 /* Overall or one switch. */
 struct scope {
@@ -178,10 +184,7 @@ struct lconn {
 	struct of_conn *c;
 	struct scope *sw;
 	bool sw_known;
-	/* the series its pairs and outcomes count in (NULL: not looked up
-	 * yet; cleared when its identity changes) */
-	struct series *ser[OFX_LAT_NKINDS][OFX_LAT_NFROM];
-	struct ofx_hist_pool *pool; /* of the scope of @ser */
+	struct ofx_hist_pool *pool; /* of the scope its figures count in */
 	/* PACKET_IN sampling: PACKET_INs in the current second of capture
 	 * time (ending at @pin_next), 1 in 2^@pin_k measured in it, 2^
 	 * @pin_k_prev in the second before */
@@ -190,7 +193,8 @@ struct lconn {
 	uint8_t pin_k;
 	uint8_t pin_k_prev;
 	uint8_t nearly;
-	struct reply early[OFX_LAT_EARLY]; /* replies before their request */
+	struct reply *early; /* [OFX_LAT_EARLY] replies before their request
+			      * (allocated when one comes) */
 	struct req *tab;
 	uint32_t cap; /* slots, a power of two (0: no table yet) */
 	uint32_t n; /* pending */
@@ -236,18 +240,35 @@ static struct series *series_get(struct scope *sc, unsigned int kind,
 	if (!s)
 		return NULL;
 	ofx_hist_init(&s->all);
-	for (unsigned int i = 0; i < FINE_N; i++)
-		ofx_hist_init(&s->fine[i].h);
-	for (unsigned int i = 0; i < COARSE_N; i++)
-		ofx_hist_init(&s->coarse[i].h);
 	sc->s[kind][from] = s;
 	return s;
 }
 
-static void slot_clear(struct slot *sl, struct ofx_hist_pool *pool)
+/* The slot at *@pp, allocated if need be (counted in @pool, within its
+ * cap). Return: NULL on ENOMEM. */
+static struct slot *slot_get(struct slot **pp, struct ofx_hist_pool *pool)
 {
-	ofx_hist_reset(&sl->h, pool);
-	memset(&sl->c, 0, sizeof(sl->c));
+	if (__builtin_expect(*pp != NULL, 1))
+		return *pp;
+	if (pool->cap && pool->bytes + sizeof(**pp) > pool->cap)
+		return NULL;
+	*pp = calloc(1, sizeof(**pp));
+	if (!*pp)
+		return NULL;
+	ofx_hist_init(&(*pp)->h);
+	pool->bytes += sizeof(**pp);
+	return *pp;
+}
+
+/* Empty the slot at *@pp: free it. */
+static void slot_clear(struct slot **pp, struct ofx_hist_pool *pool)
+{
+	if (!*pp)
+		return;
+	ofx_hist_reset(&(*pp)->h, pool);
+	free(*pp);
+	*pp = NULL;
+	pool->bytes -= sizeof(struct slot);
 }
 
 static void counts_add(struct ofx_lat_counts *d, const struct ofx_lat_counts *s)
@@ -281,19 +302,22 @@ static void fine_advance(struct series *s, uint64_t ts,
 	uint64_t e = ts / FINE_NS;
 
 	if (s->fine_next) {
-		struct slot *cur = &s->fine[s->fine_epoch % FINE_N];
+		const struct slot *cur = s->fine[s->fine_epoch % FINE_N];
 		uint64_t ce = s->fine_epoch * FINE_NS / COARSE_NS;
 
-		if (cur->h.count || cur->c.unreplied || cur->c.error_replies ||
-		    cur->c.orphan_replies) {
+		if (cur && (cur->h.count || cur->c.unreplied ||
+			    cur->c.error_replies || cur->c.orphan_replies)) {
 			coarse_advance(s, ce, pool);
 			if (ce + COARSE_N > s->coarse_epoch) {
-				struct slot *c = &s->coarse[ce % COARSE_N];
+				struct slot *c = slot_get(
+					&s->coarse[ce % COARSE_N], pool);
 
 				/* all or nothing; what the per-switch cap
 				 * refuses is counted in hist_dropped */
-				ofx_hist_add(&c->h, &cur->h, pool);
-				counts_add(&c->c, &cur->c);
+				if (!c)
+					pool->dropped += cur->h.count;
+				else if (!ofx_hist_add(&c->h, &cur->h, pool))
+					counts_add(&c->c, &cur->c);
 			}
 		}
 		for (uint64_t k = s->fine_epoch + 1, n = 0;
@@ -304,13 +328,22 @@ static void fine_advance(struct series *s, uint64_t ts,
 	s->fine_next = (e + 1) * FINE_NS;
 }
 
-/* The current fine slot at time @ts (a time before it counts there). */
-static inline struct slot *fine_slot(struct series *s, uint64_t ts,
-				     struct ofx_hist_pool *pool)
+/* Move the rings on to @ts (a time before the current slot counts
+ * there). */
+static inline void rings_at(struct series *s, uint64_t ts,
+			    struct ofx_hist_pool *pool)
 {
 	if (__builtin_expect(ts >= s->fine_next, 0))
 		fine_advance(s, ts, pool);
-	return &s->fine[s->fine_epoch % FINE_N];
+}
+
+/* The current fine slot at time @ts, allocated if need be; NULL on
+ * ENOMEM. */
+static inline struct slot *fine_slot(struct series *s, uint64_t ts,
+				     struct ofx_hist_pool *pool)
+{
+	rings_at(s, ts, pool);
+	return slot_get(&s->fine[s->fine_epoch % FINE_N], pool);
 }
 
 /* Count @v in the cumulative histogram and the current slot, both or
@@ -321,6 +354,10 @@ static int series_sample(struct series *s, struct ofx_hist_pos pos, uint64_t v,
 {
 	struct slot *f = fine_slot(s, ts, pool);
 
+	if (!f) {
+		pool->dropped++;
+		return -ENOMEM;
+	}
 	if (__builtin_expect(!s->all.chunk[pos.chunk] || !f->h.chunk[pos.chunk],
 			     0) &&
 	    (ofx_hist_reserve(&s->all, pos.chunk, pool) ||
@@ -350,8 +387,13 @@ static inline void bump(struct ofx_lat_counts *c, enum outcome o)
 static void series_count(struct series *s, enum outcome o, uint64_t ts,
 			 struct ofx_hist_pool *pool)
 {
+	struct slot *f = fine_slot(s, ts, pool);
+
 	bump(&s->c, o);
-	bump(&fine_slot(s, ts, pool)->c, o);
+	if (f)
+		bump(&f->c, o);
+	else
+		pool->dropped++; /* in the cumulative count only */
 }
 
 /* ---- scopes ---- */
@@ -395,20 +437,16 @@ static struct scope *scope_of(struct ofx_latency *l, struct lconn *lc)
 }
 
 /* The series of @kind/@from of @lc's scope (its switch's, else
- * @l->none), cached per connection; NULL on ENOMEM. */
+ * @l->none; the scope is cached per connection); NULL on ENOMEM. */
 static inline struct series *ser_of(struct ofx_latency *l, struct lconn *lc,
 				    unsigned int kind, unsigned int from)
 {
-	struct scope *sc;
+	struct scope *sc = scope_of(l, lc);
 
-	if (__builtin_expect(lc->ser[kind][from] != NULL, 1))
-		return lc->ser[kind][from];
-	sc = scope_of(l, lc);
 	if (!sc)
 		sc = &l->none;
 	lc->pool = sc->pool;
-	lc->ser[kind][from] = series_get(sc, kind, from);
-	return lc->ser[kind][from];
+	return series_get(sc, kind, from);
 }
 
 /* One matched pair of @kind/@from: @v ns, the reply at @ts; a PACKET_IN's
@@ -819,6 +857,13 @@ static void early_orphan(struct ofx_latency *l, struct lconn *lc,
 static void early_push(struct ofx_latency *l, struct lconn *lc,
 		       const struct reply *r)
 {
+	if (!lc->early) {
+		lc->early = malloc(OFX_LAT_EARLY * sizeof(*lc->early));
+		if (!lc->early) {
+			early_orphan(l, lc, r);
+			return;
+		}
+	}
 	if (lc->nearly == OFX_LAT_EARLY) {
 		early_orphan(l, lc, &lc->early[0]);
 		memmove(lc->early, lc->early + 1,
@@ -1148,21 +1193,22 @@ static void series_move(struct ofx_latency *l, struct series *from,
 			struct ofx_hist_pool *fpool, struct series *to,
 			struct ofx_hist_pool *tpool)
 {
-	fine_slot(from, l->now, fpool);
-	fine_slot(to, l->now, tpool);
+	rings_at(from, l->now, fpool);
+	rings_at(to, l->now, tpool);
 	coarse_advance(from, l->now / COARSE_NS, fpool);
 	coarse_advance(to, l->now / COARSE_NS, tpool);
 	ofx_hist_add(&to->all, &from->all, tpool);
 	counts_add(&to->c, &from->c);
-	for (unsigned int i = 0; i < FINE_N; i++) {
-		ofx_hist_add(&to->fine[i].h, &from->fine[i].h, tpool);
-		counts_add(&to->fine[i].c, &from->fine[i].c);
-		slot_clear(&from->fine[i], fpool);
-	}
-	for (unsigned int i = 0; i < COARSE_N; i++) {
-		ofx_hist_add(&to->coarse[i].h, &from->coarse[i].h, tpool);
-		counts_add(&to->coarse[i].c, &from->coarse[i].c);
-		slot_clear(&from->coarse[i], fpool);
+	for (unsigned int i = 0; i < FINE_N + COARSE_N; i++) {
+		struct slot **a =
+			i < FINE_N ? &from->fine[i] : &from->coarse[i - FINE_N];
+		struct slot **b =
+			i < FINE_N ? &to->fine[i] : &to->coarse[i - FINE_N];
+
+		if (*a && slot_get(b, tpool) &&
+		    !ofx_hist_add(&(*b)->h, &(*a)->h, tpool))
+			counts_add(&(*b)->c, &(*a)->c);
+		slot_clear(a, fpool);
 	}
 	ofx_hist_reset(&from->all, fpool);
 	memset(&from->c, 0, sizeof(from->c));
@@ -1191,6 +1237,7 @@ static void conn_free(struct ofx_latency *l, struct lconn *lc)
 	if (lc->next)
 		lc->next->prev = lc->prev;
 	lc->c->lat = NULL;
+	free(lc->early);
 	free(lc->tab);
 	free(lc);
 }
@@ -1219,7 +1266,6 @@ static void on_conn(void *ctx, struct of_conn *c, enum of_conn_event ev)
 			struct scope *old = lc->sw_known ? lc->sw : NULL, *sc;
 
 			lc->sw_known = false;
-			memset(lc->ser, 0, sizeof(lc->ser));
 			sc = scope_of(l, lc);
 			/* what it measured under its address moves to its
 			 * datapath_id, as the switches consumer moves its
@@ -1321,9 +1367,9 @@ static void series_free(struct series *s, struct ofx_hist_pool *pool)
 		return;
 	ofx_hist_reset(&s->all, pool);
 	for (unsigned int i = 0; i < FINE_N; i++)
-		ofx_hist_reset(&s->fine[i].h, pool);
+		slot_clear(&s->fine[i], pool);
 	for (unsigned int i = 0; i < COARSE_N; i++)
-		ofx_hist_reset(&s->coarse[i].h, pool);
+		slot_clear(&s->coarse[i], pool);
 	free(s);
 }
 
@@ -1368,7 +1414,7 @@ static void series_view(struct series *s, uint64_t now,
 	struct ofx_lat_entry *e[OFX_LAT_NWINDOWS];
 	struct ofx_hist_pool tmp = {0};
 	struct ofx_hist m[OFX_LAT_NWINDOWS];
-	struct slot *cur;
+	const struct slot *cur;
 
 	for (int w = 0; w < OFX_LAT_NWINDOWS; w++) {
 		e[w] = &v->e[w][kind][from];
@@ -1376,15 +1422,16 @@ static void series_view(struct series *s, uint64_t now,
 	}
 	e[OFX_LAT_ALL]->c = s->c;
 	/* move both rings on to now: slots too old are emptied */
-	cur = fine_slot(s, now, pool);
+	rings_at(s, now, pool);
 	coarse_advance(s, now / COARSE_NS, pool);
+	cur = SLOT(s->fine[s->fine_epoch % FINE_N]);
 	for (unsigned int i = 0; i < FINE_N; i++) {
-		ofx_hist_add(&m[OFX_LAT_10S], &s->fine[i].h, &tmp);
-		counts_add(&e[OFX_LAT_10S]->c, &s->fine[i].c);
+		ofx_hist_add(&m[OFX_LAT_10S], &SLOT(s->fine[i])->h, &tmp);
+		counts_add(&e[OFX_LAT_10S]->c, &SLOT(s->fine[i])->c);
 	}
 	for (unsigned int i = 0; i < COARSE_N; i++) {
-		ofx_hist_add(&m[OFX_LAT_60S], &s->coarse[i].h, &tmp);
-		counts_add(&e[OFX_LAT_60S]->c, &s->coarse[i].c);
+		ofx_hist_add(&m[OFX_LAT_60S], &SLOT(s->coarse[i])->h, &tmp);
+		counts_add(&e[OFX_LAT_60S]->c, &SLOT(s->coarse[i])->c);
 	}
 	ofx_hist_add(&m[OFX_LAT_60S], &cur->h, &tmp);
 	counts_add(&e[OFX_LAT_60S]->c, &cur->c);

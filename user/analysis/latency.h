@@ -74,7 +74,7 @@
 #define OFX_LAT_EARLY 8
 #define OFX_LAT_MEMORY_DEFAULT (64ull << 20) /* per-switch hist bytes */
 #define OFX_LAT_FRAME_BYTES 64 /* frame bytes compared for PACKET_IN */
-#define OFX_LAT_MAX_SCOPES 1024 /* per-switch scopes (as switch records) */
+#define OFX_LAT_MAX_SCOPES 512 /* switches with latency figures of their own */
 
 /** enum ofx_lat_kind - what is measured (output names: ofx_lat_kind_name). */
 enum ofx_lat_kind {
