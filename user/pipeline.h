@@ -33,7 +33,7 @@
 /* Connection and switch views at most this often (ns), and on force. */
 #define OFX_VIEWS_INTERVAL_NS (1000ull * 1000 * 1000)
 /* Live: the lag behind the capture is checked every this many segments. */
-#define OFX_LAG_CHECK_SEGS 256
+#define OFX_LAG_CHECK_SEGS 32
 /* Message consumers besides the built-in ones. */
 #define OFX_MAX_CONSUMERS 8
 

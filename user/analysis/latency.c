@@ -1132,6 +1132,12 @@ static void on_msg(void *ctx, const struct of_msg *m)
 	k = cls_of[m->version][m->type];
 	if (k.role == R_NONE)
 		return;
+	/* shedding: PACKET_IN/OUT and FLOW_MOD cost a compare, no more */
+	if (__builtin_expect(l->st->shedding != 0, 0) && k.role >= R_PIN) {
+		if (k.role == R_PIN)
+			l->st->pin_unsampled++;
+		return;
+	}
 	if (m->ts_ns > l->now)
 		l->now = m->ts_ns;
 	/* the switch now, while the switches consumer has its record (at

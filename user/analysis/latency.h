@@ -253,8 +253,8 @@ void ofx_latency_tick(struct ofx_latency *l, uint64_t now_ns);
 
 /* Behind the capture by more than this (ns), PACKET_INs are not measured
  * until the lag is back under OFX_LAT_LAG_LOW_NS. */
-#define OFX_LAT_LAG_HIGH_NS 20000000ull
-#define OFX_LAT_LAG_LOW_NS 2000000ull
+#define OFX_LAT_LAG_HIGH_NS 2000000ull
+#define OFX_LAT_LAG_LOW_NS 500000ull
 
 /**
  * ofx_latency_set_lag() - a live pipeline's lag behind the capture (ns:
