@@ -89,8 +89,8 @@ void ofx_pipeline_feed(struct ofx_pipeline *p, const struct ofx_segment *seg)
 	    !(++p->lag_check & (OFX_LAG_CHECK_SEGS - 1))) {
 		uint64_t now = ofx_now_ns();
 
-		ofx_latency_set_lag(p->lat,
-				    now > seg->ts_ns ? now - seg->ts_ns : 0);
+		ofx_latency_set_lag(
+			p->lat, now > seg->ts_ns ? now - seg->ts_ns : 0, now);
 	}
 	ofx_reasm_feed(p->reasm, seg);
 }

@@ -59,6 +59,7 @@ case_latency_ovs() {
 	sleep 1
 	stop_tcpdump
 	wait_rest_stable
+	sleep 1.5 # latency figures are published with the views, once a second
 	rest_get /api/v1/stats >"$W/stats.json" || fail "GET /api/v1/stats failed"
 	rest_get "/api/v1/latency?window=all" >"$W/lat_all.json" ||
 		fail "GET /api/v1/latency failed"
@@ -142,6 +143,7 @@ case_latency_ofgen() {
 		-o "$W/sw.json" 2>"$W/sw.err" || fail "ofgen switches failed: $(tail -1 "$W/sw.err")"
 	nl_wait_for 20 nl_not kill -0 "$cpid" || fail "ofgen controller did not end"
 	wait_rest_stable
+	sleep 1.5 # latency figures are published with the views, once a second
 	rest_get /api/v1/stats >"$W/stats.json" || fail "GET /api/v1/stats failed"
 	py 'import json, sys
 ofx = json.load(open(sys.argv[1]))["latency"]

@@ -769,14 +769,26 @@ static void test_shedding(void **state)
 	const struct ofx_lat_entry *e;
 
 	pkt(f, 10, 1, -1, 1 * MS); /* pending when shedding starts */
-	ofx_latency_set_lag(f->l, OFX_LAT_LAG_HIGH_NS + 1);
+	/* a lag at a low rate is batching, not a backlog */
+	ofx_latency_set_lag(f->l, OFX_LAT_LAG_HIGH_NS + 1, 1 * S);
+	ofx_latency_set_lag(f->l, OFX_LAT_LAG_HIGH_NS + 1, 2 * S);
+	assert_int_equal(f->st.shedding, 0);
+	/* a burst within one drain: no rate yet */
+	for (int i = 0; i < 2000; i++)
+		msg(f, 0, 4, 0, 0, OUT, 1 * MS); /* HELLOs */
+	ofx_latency_set_lag(f->l, OFX_LAT_LAG_HIGH_NS + 1, 2 * S + 1 * MS);
+	assert_int_equal(f->st.shedding, 0);
+	/* 20,000 messages in 20 ms: a million a second, and behind */
+	for (int i = 0; i < 18000; i++)
+		msg(f, 0, 4, 0, 0, OUT, 1 * MS);
+	ofx_latency_set_lag(f->l, OFX_LAT_LAG_HIGH_NS + 1, 2 * S + 20 * MS);
 	assert_int_equal(f->st.shedding, 1);
 	assert_int_equal(f->st.shed_dropped, 1);
 	pkt(f, 10, 2, -1, 2 * MS); /* shed */
 	pkt(f, 13, 2, -1, 3 * MS);
 	msg(f, 0, 4, 2, 9, OUT, 3 * MS); /* echo still timed */
 	msg(f, 0, 4, 3, 9, IN, 4 * MS);
-	ofx_latency_set_lag(f->l, OFX_LAT_LAG_LOW_NS - 1);
+	ofx_latency_set_lag(f->l, OFX_LAT_LAG_LOW_NS - 1, 3 * S);
 	assert_int_equal(f->st.shedding, 0);
 	pkt(f, 10, 3, -1, 2000 * MS); /* a new second, measured again */
 	pkt(f, 13, 3, -1, 2005 * MS);

@@ -219,6 +219,9 @@ struct ofx_latency {
 	struct hsearch_data by_id;
 	bool by_id_ok;
 	uint64_t now; /* latest time seen */
+	uint64_t nmsgs; /* messages seen */
+	uint64_t lag_at, lag_msgs; /* ofx_latency_set_lag(): rate base */
+	uint64_t lag_rate; /* messages a second, over >= 10 ms */
 };
 
 static inline uint8_t from_of_dir(uint8_t dir)
@@ -1127,6 +1130,7 @@ static void on_msg(void *ctx, const struct of_msg *m)
 	uint32_t sel;
 	uint64_t h;
 
+	l->nmsgs++;
 	if (!lc || m->version >= OFX_NVERSIONS || m->type >= OFX_NTYPES)
 		return;
 	k = cls_of[m->version][m->type];
@@ -1343,9 +1347,24 @@ void ofx_latency_tick(struct ofx_latency *l, uint64_t now_ns)
 	l->st->hist_dropped = l->gpool.dropped + l->spool.dropped;
 }
 
-void ofx_latency_set_lag(struct ofx_latency *l, uint64_t lag_ns)
+void ofx_latency_set_lag(struct ofx_latency *l, uint64_t lag_ns,
+			 uint64_t now_ns)
 {
-	if (!l->st->shedding && lag_ns > OFX_LAT_LAG_HIGH_NS) {
+	uint64_t dt = now_ns - l->lag_at;
+
+	/* messages a second over the last 10 ms or more (a lag at a low
+	 * rate is the capture's batching, not a backlog; within one batch
+	 * the rate between two calls means nothing) */
+	if (!l->lag_at || now_ns < l->lag_at) {
+		l->lag_at = now_ns;
+		l->lag_msgs = l->nmsgs;
+	} else if (dt >= 10000000ull) {
+		l->lag_rate = (l->nmsgs - l->lag_msgs) * 1000000000ull / dt;
+		l->lag_at = now_ns;
+		l->lag_msgs = l->nmsgs;
+	}
+	if (!l->st->shedding && lag_ns > OFX_LAT_LAG_HIGH_NS &&
+	    l->lag_rate > OFX_LAT_SHED_MIN_RATE) {
 		l->st->shedding = 1;
 		l->st->shed_periods++;
 		/* their responses are not looked up while shedding: drop

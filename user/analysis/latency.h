@@ -251,22 +251,27 @@ const struct of_msg_sink *ofx_latency_sink(struct ofx_latency *l);
  */
 void ofx_latency_tick(struct ofx_latency *l, uint64_t now_ns);
 
-/* Behind the capture by more than this (ns), PACKET_INs are not measured
- * until the lag is back under OFX_LAT_LAG_LOW_NS. */
-#define OFX_LAT_LAG_HIGH_NS 2000000ull
-#define OFX_LAT_LAG_LOW_NS 500000ull
+/* Behind the capture by more than this (ns) while messages come faster
+ * than OFX_LAT_SHED_MIN_RATE a second, PACKET_INs are not measured until
+ * the lag is back under OFX_LAT_LAG_LOW_NS. (At low rates the capture
+ * itself batches: the daemon drains the ring every 20 ms.) */
+#define OFX_LAT_LAG_HIGH_NS 5000000ull
+#define OFX_LAT_LAG_LOW_NS 1000000ull
+#define OFX_LAT_SHED_MIN_RATE 500000ull
 
 /**
  * ofx_latency_set_lag() - a live pipeline's lag behind the capture (ns:
- * time now minus the capture time of the segment it is processing). Above
- * OFX_LAT_LAG_HIGH_NS the engine sheds PACKET_IN measurement (the
+ * time now minus the capture time of the segment it is processing; @now_ns
+ * the time now). Above OFX_LAT_LAG_HIGH_NS, at more than
+ * OFX_LAT_SHED_MIN_RATE messages a second, the engine sheds PACKET_IN measurement (the
  * requests that are most of a flood) until the lag falls under
  * OFX_LAT_LAG_LOW_NS: the monitor's counts come first. Shed PACKET_INs
  * count in pin_unsampled; PACKET_INs pending when shedding starts are
  * dropped (shed_dropped) and PACKET_OUT/FLOW_MOD are not looked up while
  * it lasts.
  */
-void ofx_latency_set_lag(struct ofx_latency *l, uint64_t lag_ns);
+void ofx_latency_set_lag(struct ofx_latency *l, uint64_t lag_ns,
+			 uint64_t now_ns);
 
 /**
  * ofx_latency_finish() - end of input: every pending request counts as
