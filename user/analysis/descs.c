@@ -156,7 +156,7 @@ const struct ofx_counter_desc ofx_counter_descs[] = {
 	D("latency", lat.shedding, "shedding", OFX_GAUGE, "flag",
 	  "1 while PACKET_INs are not measured: processing lags the capture"),
 	D("latency", lat.shed_periods, "shed_periods", OFX_COUNTER, "events",
-	  "times PACKET_IN measurement was shed (lag over 20 ms)"),
+	  "times PACKET_IN measurement was shed (behind by 5 ms)"),
 	D("latency", lat.shed_dropped, "shed_dropped", OFX_COUNTER, "requests",
 	  "PACKET_INs pending when shedding started, dropped (not unreplied)"),
 	D("latency", lat.conn_nomem, "conn_nomem", OFX_COUNTER, "connections",
