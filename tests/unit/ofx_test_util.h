@@ -9,6 +9,9 @@
 #define OFX_TEST_UTIL_H
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,6 +301,22 @@ static inline uint32_t ofxt_rng(uint32_t *state)
 	x ^= x << 5;
 	*state = x;
 	return x;
+}
+
+/** ofxt_free_port() - a TCP port on 127.0.0.1 that was free a moment ago
+ * (the kernel's pick), host order. */
+static inline uint16_t ofxt_free_port(void)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	close(fd);
+	return ntohs(a.sin_port);
 }
 
 #endif

@@ -1624,21 +1624,6 @@ struct http_reply {
 	char *body;
 };
 
-/* A port on 127.0.0.1 that was free a moment ago. */
-static uint16_t free_port(void)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(fd >= 0);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	close(fd);
-	return ntohs(a.sin_port);
-}
-
 /* Sends @req (a full request) to @fam loopback:@port, reads to EOF. */
 static void http(int fam, uint16_t port, const char *req, struct http_reply *r)
 {
@@ -1770,7 +1755,7 @@ static void test_rest(void **state)
 	set(&v->conns[0].cnt[OFX_DIR_IN], 4, 32);
 	ofx_stats_publish_views(pub, v);
 
-	port = free_port();
+	port = ofxt_free_port();
 	info = (struct ofx_run_info){.mode = "starting", .ifname = "veth0"};
 	rc = ofx_rest_start("127.0.0.1", port, pub, &info, &stop, &rest, err);
 	assert_int_equal(rc, 0);
@@ -1922,7 +1907,7 @@ static void test_rest_views(void **state)
 	struct ofx_rest *rest = NULL;
 	volatile int stop = 0;
 	char err[256], url[128];
-	uint16_t port = free_port();
+	uint16_t port = ofxt_free_port();
 	json_t *j, *a;
 
 	(void)state;
@@ -2032,7 +2017,7 @@ static void test_rest_reals(void **state)
 	volatile int stop = 0;
 	struct http_reply r;
 	char err[256];
-	uint16_t port = free_port();
+	uint16_t port = ofxt_free_port();
 	json_t *j;
 	char *s;
 
@@ -2128,8 +2113,8 @@ static void test_rest_errors(void **state)
 	close(fd);
 
 	/* Not an address of this host (TEST-NET-1; nothing is sent) */
-	rc = ofx_rest_start("192.0.2.1", free_port(), pub, NULL, &stop, &rest,
-			    err);
+	rc = ofx_rest_start("192.0.2.1", ofxt_free_port(), pub, NULL, &stop,
+			    &rest, err);
 	assert_int_equal(rc, -EADDRNOTAVAIL);
 	assert_null(rest);
 	assert_non_null(strstr(err, "192.0.2.1"));
@@ -2195,7 +2180,7 @@ static void test_rest_readme_table(void **state)
 	struct ofx_rest *rest = NULL;
 	volatile int stop = 0;
 	char err[256], line[4096];
-	uint16_t port = free_port();
+	uint16_t port = ofxt_free_port();
 	FILE *f = fopen("README.md", "r");
 	unsigned int paths = 0;
 

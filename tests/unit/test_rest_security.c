@@ -36,21 +36,6 @@ struct reply {
 	char body[4096];
 };
 
-/* A port nobody listens on now (the kernel's pick). */
-static uint16_t free_port(void)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(fd >= 0);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	close(fd);
-	return ntohs(a.sin_port);
-}
-
 /* "METHOD PATH" with @extra header lines ("" or "Name: v\r\n..."), over
  * IPv4 loopback to @port; the reply read to EOF. */
 static void req(uint16_t port, const char *method, const char *path,
@@ -136,7 +121,7 @@ static struct ofx_rest *start(struct ofx_rest_opts *o,
 	struct ofx_rest *rest = NULL;
 	char err[256] = "";
 
-	*port = free_port();
+	*port = ofxt_free_port();
 	o->host = "127.0.0.1";
 	o->port = *port;
 	if (ofx_rest_start_opts(o, pub, NULL, stop, &rest, err))
@@ -416,7 +401,7 @@ static void test_where_and_errors(void **state)
 	int fd;
 
 	(void)state;
-	o.port = free_port();
+	o.port = ofxt_free_port();
 	assert_int_equal(ofx_rest_start_opts(&o, pub, NULL, &stop, &rest, err),
 			 0);
 	snprintf(want, sizeof(want), "127.0.0.1:%u", o.port);
@@ -460,7 +445,7 @@ static void test_where_and_errors(void **state)
 			 -EINVAL);
 	o.tls_key = "-----BEGIN PRIVATE KEY-----\nnope\n"
 		    "-----END PRIVATE KEY-----\n";
-	o.port = free_port();
+	o.port = ofxt_free_port();
 	assert_int_equal(ofx_rest_start_opts(&o, pub, NULL, &stop, &rest, err),
 			 -EINVAL);
 	assert_null(rest);
