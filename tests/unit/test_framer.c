@@ -1094,8 +1094,8 @@ static void test_whole_messages(void **state)
 	size_t n = 0, i, k, sizes[] = {8, 1000, 65535, 300, 20000, 9};
 
 	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
-		size_t m = ofxt_msg(buf + n, 4, 19, sizes[k] > 30000 ? 30000
-								  : sizes[k],
+		size_t m = ofxt_msg(buf + n, 4, 19,
+				    sizes[k] > 30000 ? 30000 : sizes[k],
 				    (uint32_t)k);
 
 		for (i = 8; i < m; i++)
@@ -1325,7 +1325,7 @@ int main(void)
 		T(test_gap_at_boundary),
 		T(test_datapath_id),
 		T(test_emit_in_place_or_peek),
-	T(test_whole_messages),
+		T(test_whole_messages),
 		T(test_end_emits_cut_message),
 	};
 #undef T
