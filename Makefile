@@ -239,6 +239,7 @@ offline-san:
 		ASAN_OPTIONS=log_path=$(SAN_REPORTS)/asan:detect_leaks=1 \
 		UBSAN_OPTIONS=log_path=$(SAN_REPORTS)/ubsan:print_stacktrace=1; \
 	rc=0; tests/offline/run.sh || rc=1; tests/offline/latency.sh || rc=1; \
+	tests/offline/watch.sh || rc=1; \
 	if [ -n "$$(ls -A $(SAN_REPORTS))" ]; then \
 		echo "offline-san: sanitizer reports:"; head -n 40 $(SAN_REPORTS)/*; rc=1; \
 	else echo "offline-san: no sanitizer report"; fi; exit $$rc
@@ -249,6 +250,7 @@ cli: all
 offline: all
 	tests/offline/run.sh
 	tests/offline/latency.sh
+	tests/offline/watch.sh
 
 ofgen-test: all
 	tools/ofgen/test_ofgen.sh
