@@ -21,6 +21,7 @@
 #include "output/report.h"
 #include "output/rest.h"
 #include "output/rest_auth.h"
+#include "output/streams.h"
 #include "output/watch.h"
 #include "priv.h"
 
@@ -227,9 +228,11 @@ static int rest_files_load(struct rest_files *f)
 /* Start REST as configured; warn when other hosts can reach it. */
 static int rest_start(struct ofx_stats_pub *pub,
 		      const struct ofx_run_info *info,
-		      const struct rest_files *f, struct ofx_rest **rest)
+		      const struct rest_files *f, struct ofx_streams *streams,
+		      struct ofx_rest **rest)
 {
 	struct ofx_rest_opts o = {
+		.streams = streams,
 		.host = env.rest_host,
 		.port = env.rest_port,
 		.cors = env.rest_cors,
@@ -343,6 +346,7 @@ static int cmd_attach(void)
 	struct ofx_pipeline *pl = pub ? ofx_pipeline_new(pub, &po) : NULL;
 	struct ofx_stats *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
 	struct ofx_rest *rest = NULL;
+	struct ofx_streams *streams = NULL;
 	struct live lv = {0};
 	struct ofx_run_info info;
 	struct rest_files files = {0};
@@ -392,8 +396,19 @@ static int cmd_attach(void)
 	/* REST starts once the capture is attached, so a client that waits
 	 * for it to answer misses no traffic, and info is complete before
 	 * the REST thread reads it. */
-	if (env.rest && rest_start(pub, &info, &files, &rest))
-		goto cleanup;
+	if (env.rest) {
+		struct of_msg_sink sink;
+
+		streams = ofx_streams_new(info.epoch_offset_ns);
+		if (!streams) {
+			ofx_err("out of memory\n");
+			goto cleanup;
+		}
+		sink = ofx_streams_sink(streams);
+		if (ofx_pipeline_subscribe(pl, &sink) ||
+		    rest_start(pub, &info, &files, streams, &rest))
+			goto cleanup;
+	}
 	rest_files_free(&files); /* the server has its copies */
 	if (drop_privileges(&lv, as, kept, &nkept))
 		goto cleanup;
@@ -427,6 +442,8 @@ static int cmd_attach(void)
 			else
 				ofx_pcap_update_stats(lv.pcap, &pl->live);
 			ofx_pipeline_tick(pl, now, false);
+			if (streams)
+				ofx_streams_tick(streams, now);
 		}
 		if (lv.bpf && now - last_export >= NSEC_PER_SEC) {
 			ofx_bpf_export_counts(lv.bpf, &pl->live);
@@ -453,6 +470,7 @@ static int cmd_attach(void)
 		console_frame(pub, &info, a, b);
 cleanup:
 	ofx_rest_stop(rest);
+	ofx_streams_free(streams);
 	rest_files_free(&files);
 	/* What detaching needs (clsact filters, pins), kept for now. */
 	for (i = 0; i < nkept; i++)
