@@ -48,6 +48,7 @@ struct session {
 	uint64_t expires_ns;
 	uint32_t period_s;
 	uint32_t mask; /* ring size - 1 */
+	uint32_t qmax; /* messages queued at most (<= mask + 1) */
 	struct item **ring;
 	_Atomic uint64_t head; /* pushed (producer) */
 	_Atomic uint64_t tail; /* popped (consumer) */
@@ -171,7 +172,7 @@ static void push(struct session *ss, const char *text, size_t len)
 	struct item *it;
 
 	atomic_fetch_add_explicit(&ss->taken, 1, memory_order_relaxed);
-	if (h - t > ss->mask ||
+	if (h - t >= ss->qmax ||
 	    atomic_load_explicit(&ss->bytes, memory_order_relaxed) + len >
 		    OFX_STREAM_BYTES_MAX ||
 	    !(it = malloc(sizeof(*it) + len))) {
@@ -386,6 +387,7 @@ int ofx_streams_create(struct ofx_streams *s, const json_t *req, char *id,
 		ss->filter_doc = json_deep_copy(req);
 		ss->ring = ring;
 		ss->mask = cap - 1;
+		ss->qmax = (uint32_t)queue;
 		ss->period_s = (uint32_t)period;
 		ss->expires_ns = mono_ns() + (uint64_t)period * NSEC_PER_SEC;
 		new_id(ss->id);
