@@ -5,6 +5,7 @@
  * go through a session's filter and bounded queue; polls, limits, bad
  * filters, the end of a session, a stream reader's framing.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,8 @@
 #include <cmocka.h>
 
 #include "analysis/msg_filter.h"
+#include "openflow/of_proto.h"
+#include "output/msg_print.h"
 #include "output/streams.h"
 #include "ofx_test_util.h"
 #include "stream/reasm.h"
@@ -271,6 +274,76 @@ static void test_stream_reader(void **state)
 	ofx_streams_free(s);
 }
 
+/* Every message of Ryu's packet_data (every version and type) prints as
+ * one valid JSON object whose version/type/length are the header's, and
+ * as one text line. */
+static void test_ryu_lines(void **state)
+{
+	static const char *const dirs[] = {"of10", "of12", "of13", "of14",
+					   "of15"};
+	char path[512], line[OFX_MSG_LINE_MAX];
+	unsigned int files = 0, fields = 0;
+	struct fx x = {0};
+
+	(void)state;
+	make_msg(&x, mac_a, 0);
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
+		struct dirent *e;
+		DIR *d;
+
+		snprintf(path, sizeof(path),
+			 "tests/fixtures/ryu-packet_data/%s", dirs[i]);
+		d = opendir(path);
+		assert_non_null(d);
+		while ((e = readdir(d))) {
+			static uint8_t buf[65536];
+			struct of_frame fr = {.data = buf};
+			json_error_t je;
+			json_t *j, *f;
+			size_t n, len;
+			FILE *fp;
+
+			if (!strstr(e->d_name, ".packet"))
+				continue;
+			snprintf(path, sizeof(path),
+				 "tests/fixtures/ryu-packet_data/%s/%s",
+				 dirs[i], e->d_name);
+			fp = fopen(path, "rb");
+			assert_non_null(fp);
+			n = fread(buf, 1, sizeof(buf), fp);
+			fclose(fp);
+			if (n < 8)
+				continue;
+			/* the first message of the file */
+			len = (size_t)(buf[2] << 8 | buf[3]);
+			fr.caplen = fr.bytes = (uint32_t)(len < n ? len : n);
+			x.m = ofxt_msg_from(&fr, OFX_DIR_OUT);
+			x.m.conn = &x.c;
+			n = ofx_msg_ndjson(line, sizeof(line), &x.m, 0);
+			assert_int_equal(line[n - 1], '\n');
+			j = json_loads(line, 0, &je);
+			if (!j)
+				fail_msg("%s: %s: %s", path, je.text, line);
+			assert_string_equal(json_string_value(json_object_get(
+						    j, "version")),
+					    of_version_name(buf[0]));
+			assert_int_equal(json_integer_value(
+						 json_object_get(j, "length")),
+					 len);
+			f = json_object_get(j, "fields");
+			fields += f ? (unsigned int)json_object_size(f) : 0;
+			json_decref(j);
+			n = ofx_msg_text(line, sizeof(line), &x.m, 0);
+			assert_int_equal(line[n - 1], '\n');
+			assert_ptr_equal(strchr(line, '\n'), line + n - 1);
+			files++;
+		}
+		closedir(d);
+	}
+	assert_true(files > 300);
+	assert_true(fields > 300);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_session_queue_poll),
 		cmocka_unit_test(test_session_limits),
 		cmocka_unit_test(test_stream_reader),
+		cmocka_unit_test(test_ryu_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

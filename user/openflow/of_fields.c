@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "openflow/of_fields.h"
 #include "openflow/of_proto.h"
 
@@ -81,7 +82,7 @@ static void add_u(struct of_fields *o, uint8_t g, const char *name, uint64_t v)
 		return;
 	f->number = true;
 	f->u = v;
-	snprintf(f->value, sizeof(f->value), "%llu", (unsigned long long)v);
+	f->value[ofx_fmt_u64(f->value, v)] = '\0';
 }
 
 static void add_hex(struct of_fields *o, uint8_t g, const char *name,
@@ -90,8 +91,7 @@ static void add_hex(struct of_fields *o, uint8_t g, const char *name,
 	struct of_field *f = add(o, g, name);
 
 	if (f)
-		snprintf(f->value, sizeof(f->value), "0x%llx",
-			 (unsigned long long)v);
+		f->value[ofx_fmt_hex(f->value, v, 1)] = '\0';
 }
 
 static void add_str(struct of_fields *o, uint8_t g, const char *name,

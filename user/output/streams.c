@@ -191,7 +191,8 @@ static void on_msg(void *ctx, const struct of_msg *m)
 {
 	struct ofx_streams *s = ctx;
 	uint32_t act = atomic_load_explicit(&s->active, memory_order_relaxed);
-	char *text = NULL;
+	char line[OFX_MSG_LINE_MAX];
+	const char *text = NULL;
 	size_t len = 0;
 
 	if (__builtin_expect(!act, 1))
@@ -204,23 +205,16 @@ static void on_msg(void *ctx, const struct of_msg *m)
 		if (!(act & 1) || !ofx_msg_filter_match(&ss->filter, m))
 			continue;
 		if (!text) {
-			json_t *o = ofx_msg_json(m, s->epoch_offset_ns);
-
-			text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-			json_decref(o);
-			if (!text) {
-				atomic_fetch_add(&ss->taken, 1);
-				atomic_fetch_add(&ss->dropped, 1);
-				continue;
-			}
-			len = strlen(text);
+			len = ofx_msg_ndjson(line, sizeof(line), m,
+					     s->epoch_offset_ns) -
+			      1; /* the newline: readers add their framing */
+			text = line;
 		}
 		push(ss, text, len);
 		if (ss->wake && atomic_exchange(&ss->armed, false))
 			ss->wake(ss->wake_ctx);
 	}
 	pthread_mutex_unlock(&s->lock);
-	free(text);
 }
 
 static void on_conn(void *ctx, struct of_conn *c, enum of_conn_event ev)

@@ -17,16 +17,14 @@ static void on_msg(void *ctx, const struct of_msg *m)
 	if (w->done || !ofx_msg_filter_match(w->filter, m))
 		return;
 	w->taken++;
-	if (w->out && w->json) {
-		json_t *o = ofx_msg_json(m, w->epoch_offset_ns);
+	if (w->out) {
+		char line[OFX_MSG_LINE_MAX];
+		size_t n = w->json ? ofx_msg_ndjson(line, sizeof(line), m,
+						    w->epoch_offset_ns)
+				   : ofx_msg_text(line, sizeof(line), m,
+						  w->epoch_offset_ns);
 
-		if (!o || json_dumpf(o, w->out, JSON_COMPACT) ||
-		    fputc('\n', w->out) == EOF)
-			w->print_errors++;
-		json_decref(o);
-	} else if (w->out) {
-		ofx_msg_print_text(w->out, m, w->epoch_offset_ns);
-		if (ferror(w->out))
+		if (fwrite(line, 1, n, w->out) != n)
 			w->print_errors++;
 	}
 	if (w->writer)
