@@ -573,6 +573,8 @@ static int cmd_watch(void)
 			ofx_pipeline_tick(pl, now, false);
 			if (w.out)
 				fflush(w.out);
+			if (w.writer)
+				ofx_pcap_writer_flush(w.writer);
 		}
 		if (env.duration_s > 0 &&
 		    now - start >= env.duration_s * NSEC_PER_SEC)

@@ -32,6 +32,11 @@ struct seq_ent {
 	struct seq_ent *next_ent;
 };
 
+/*
+ * Messages of one segment (same connection, direction and capture time)
+ * go out in one frame: @pend holds the payload not yet written, of
+ * connection @pend_conn (its key and seq entry) and half @pend_half.
+ */
 struct ofx_pcap_writer {
 	struct ofx_pcap_writer_opts o;
 	pcap_t *dead;
@@ -40,6 +45,12 @@ struct ofx_pcap_writer {
 	uint64_t file_start_ns;
 	struct seq_ent *seq[SEQ_BUCKETS];
 	struct ofx_pcap_writer_stats st;
+	struct ofx_flow_key pend_key;
+	struct seq_ent *pend_seq;
+	int pend_half;
+	uint64_t pend_ts;
+	size_t pend_len;
+	uint8_t pend[SEG_MAX];
 	uint8_t frame[IP6_HDR + TCP_HDR + SEG_MAX];
 };
 
@@ -107,10 +118,13 @@ static struct seq_ent *seq_get(struct ofx_pcap_writer *w, uint64_t id)
 
 void ofx_pcap_writer_conn_closed(struct ofx_pcap_writer *w, uint64_t conn_id)
 {
-	struct seq_ent **p = &w->seq[conn_id % SEQ_BUCKETS], *e;
+	struct seq_ent **p, *e;
 
 	if (!w)
 		return;
+	if (w->pend_seq && w->pend_seq->conn_id == conn_id)
+		ofx_pcap_writer_flush(w);
+	p = &w->seq[conn_id % SEQ_BUCKETS];
 	for (; (e = *p); p = &e->next_ent) {
 		if (e->conn_id == conn_id) {
 			*p = e->next_ent;
@@ -220,10 +234,24 @@ static int maybe_rotate(struct ofx_pcap_writer *w, uint64_t ts)
 	return open_file(w, err, sizeof(err));
 }
 
+int ofx_pcap_writer_flush(struct ofx_pcap_writer *w)
+{
+	struct seq_ent *e = w->pend_seq;
+	int h = w->pend_half, rc;
+
+	if (!e || !w->pend_len)
+		return 0;
+	rc = write_seg(w, &w->pend_key, h == 1, e->next[h], e->next[!h],
+		       w->pend, w->pend_len, w->pend_ts);
+	e->next[h] += (uint32_t)w->pend_len;
+	w->pend_len = 0;
+	w->pend_seq = NULL;
+	return rc;
+}
+
 int ofx_pcap_writer_msg(struct ofx_pcap_writer *w, const struct of_msg *m)
 {
 	const struct of_conn *c = m->conn;
-	const struct ofx_flow_key *k = &c->tcp->key;
 	int sh = c->switch_half >= 0
 			 ? c->switch_half
 			 : (c->tcp->port_dir[0] == OFX_DIR_IN ? 0 : 1);
@@ -238,21 +266,37 @@ int ofx_pcap_writer_msg(struct ofx_pcap_writer *w, const struct of_msg *m)
 		w->st.not_whole++;
 		return -EAGAIN;
 	}
-	if (!w->d || maybe_rotate(w, ts) || !(e = seq_get(w, c->tcp->id))) {
+	/* another segment: write the one pending */
+	if (w->pend_seq &&
+	    (w->pend_seq->conn_id != c->tcp->id || w->pend_half != half ||
+	     w->pend_ts != ts || w->pend_len + m->length > SEG_MAX) &&
+	    ofx_pcap_writer_flush(w)) {
+		w->st.errors++;
+		return -EIO;
+	}
+	if (!w->d || (!w->pend_seq && maybe_rotate(w, ts)) ||
+	    !(e = seq_get(w, c->tcp->id))) {
 		w->st.errors++;
 		return -EIO;
 	}
 	while (off < m->length) {
-		size_t n =
-			m->length - off > SEG_MAX ? SEG_MAX : m->length - off;
+		size_t n = m->length - off;
 
-		if (write_seg(w, k, half == 1, e->next[half], e->next[!half],
-			      m->data + off, n, ts)) {
+		if (n > SEG_MAX - w->pend_len)
+			n = SEG_MAX - w->pend_len;
+		if (!w->pend_seq) {
+			w->pend_seq = e;
+			w->pend_key = c->tcp->key;
+			w->pend_half = half;
+			w->pend_ts = ts;
+		}
+		memcpy(w->pend + w->pend_len, m->data + off, n);
+		w->pend_len += n;
+		off += n;
+		if (w->pend_len == SEG_MAX && ofx_pcap_writer_flush(w)) {
 			w->st.errors++;
 			return -EIO;
 		}
-		e->next[half] += (uint32_t)n;
-		off += n;
 	}
 	w->st.written++;
 	w->st.bytes += m->length;
@@ -269,8 +313,10 @@ void ofx_pcap_writer_close(struct ofx_pcap_writer *w)
 {
 	if (!w)
 		return;
-	if (w->d)
+	if (w->d) {
+		ofx_pcap_writer_flush(w);
 		pcap_dump_close(w->d);
+	}
 	pcap_close(w->dead);
 	for (unsigned int i = 0; i < SEQ_BUCKETS; i++) {
 		struct seq_ent *e = w->seq[i], *n;

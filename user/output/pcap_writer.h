@@ -3,7 +3,9 @@
  * pcap_writer.h - OpenFlow messages written to a pcap file that tshark
  * and Wireshark dissect (and `ofxdp read` reads back): each message goes
  * out as IP + TCP segments (LINKTYPE_RAW) between its connection's real
- * addresses and ports, with valid checksums. Sequence numbers are
+ * addresses and ports, with valid checksums; messages of one captured
+ * segment (same connection, direction and time) share a written one,
+ * up to 65,000 bytes of payload. Sequence numbers are
  * renumbered per connection direction so that the written messages form
  * one contiguous stream (starting at 1), whatever was left out between
  * them. Rotation by size (-C, as tcpdump: MB of 1,000,000 bytes) and by
@@ -63,6 +65,13 @@ int ofx_pcap_writer_open(const struct ofx_pcap_writer_opts *o,
  * Return: 0, -EAGAIN when @m was not whole (not_whole), -EIO (errors).
  */
 int ofx_pcap_writer_msg(struct ofx_pcap_writer *w, const struct of_msg *m);
+
+/**
+ * ofx_pcap_writer_flush() - write the segment being filled (messages wait
+ * for others of their segment until a message of another segment comes,
+ * a flush, or the close). Return: 0 or -EIO.
+ */
+int ofx_pcap_writer_flush(struct ofx_pcap_writer *w);
 
 /** ofx_pcap_writer_conn_closed() - forget the sequence state of @conn_id. */
 void ofx_pcap_writer_conn_closed(struct ofx_pcap_writer *w, uint64_t conn_id);
