@@ -470,7 +470,6 @@ static int cmd_attach(void)
 		console_frame(pub, &info, a, b);
 cleanup:
 	ofx_rest_stop(rest);
-	ofx_streams_free(streams);
 	rest_files_free(&files);
 	/* What detaching needs (clsact filters, pins), kept for now. */
 	for (i = 0; i < nkept; i++)
@@ -479,7 +478,10 @@ cleanup:
 				 kept[i]);
 	ofx_bpf_close(lv.bpf);
 	ofx_pcap_close(lv.pcap);
+	/* ending the connections emits their last messages: to the stream
+	 * sessions' sink too, which must still be there */
 	ofx_pipeline_free(pl);
+	ofx_streams_free(streams);
 	ofx_stats_pub_free(pub);
 	free(a);
 	free(b);

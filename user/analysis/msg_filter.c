@@ -386,7 +386,7 @@ bool ofx_msg_filter_match(const struct ofx_msg_filter *f,
 {
 	if (f->versions && !(f->versions & (1u << m->version)))
 		return false;
-	if (f->has_types && (m->version >= OFX_NVERSIONS ||
+	if (f->has_types && (m->version >= OFX_NVERSIONS || m->type >= 64 ||
 			     !(f->types[m->version] & (1ull << m->type))))
 		return false;
 	if (f->dir && m->dir != f->dir - 1)

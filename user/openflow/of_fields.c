@@ -38,7 +38,8 @@
 /* The message being read: bytes usable are min(caplen, length). */
 struct rd {
 	const uint8_t *p;
-	size_t n;
+	size_t n; /* bytes usable: min(caplen, length) */
+	size_t len; /* the header's length */
 	struct of_fields *out;
 };
 
@@ -195,6 +196,11 @@ unsigned int of_frame_fields(const uint8_t *p, size_t len,
 		type = be16(p + off);
 	}
 	off += 2;
+	if (type < 0x0600) {
+		/* IEEE 802.3: a length, not an EtherType */
+		add_u(out, g, "eth_len", type);
+		return out->n - before;
+	}
 	{
 		struct of_field *f = add(out, g, "eth_type");
 
@@ -346,9 +352,15 @@ static size_t match_oxm(struct rd *r, size_t off)
 		return 0;
 	}
 	mlen = be16(r->p + off + 2);
-	if (mlen < 4)
+	if (mlen < 4) {
+		r->out->malformed = true;
 		return 0;
+	}
 	end = off + mlen;
+	if (end > r->len) {
+		r->out->malformed = true; /* past the message's end */
+		end = r->len;
+	}
 	if (end > r->n) {
 		r->out->truncated = true;
 		end = r->n;
@@ -478,7 +490,8 @@ static void flow_mod(struct rd *r, uint8_t v)
 			o->truncated = true;
 			return;
 		}
-		cmd = be16(p + 56);
+		/* the high byte: Open vSwitch's table_id extension */
+		cmd = be16(p + 56) & 0xff;
 		add_str(o, OF_FG_MSG, "command",
 			cmd < 5 ? fm_commands[cmd] : "?");
 		add_hex(o, OF_FG_MSG, "cookie", be64(p + 48));
@@ -528,11 +541,20 @@ static void flow_removed(struct rd *r, uint8_t v)
 		o->truncated = true;
 		return;
 	}
+	if (v >= OFP15) {
+		/* 1.5.1 §7.4.2: table_id, reason, priority, idle and hard
+		 * timeouts, then the cookie and the match */
+		add_hex(o, OF_FG_MSG, "cookie", be64(p + 16));
+		add_u(o, OF_FG_MSG, "priority", be16(p + 10));
+		add_u(o, OF_FG_MSG, "table_id", p[8]);
+		match_oxm(r, 24);
+		return;
+	}
 	add_hex(o, OF_FG_MSG, "cookie", be64(p + 8));
 	add_u(o, OF_FG_MSG, "priority", be16(p + 16));
 	add_u(o, OF_FG_MSG, "table_id", p[19]);
 	if (v >= OFP12)
-		match_oxm(r, v >= OFP15 ? 24 : 48);
+		match_oxm(r, 48);
 }
 
 unsigned int of_fields_get(const uint8_t *msg, size_t caplen,
@@ -553,6 +575,7 @@ unsigned int of_fields_get(const uint8_t *msg, size_t caplen,
 	if (len < OFP_HEADER_LEN)
 		return 0;
 	r.n = caplen < len ? caplen : len;
+	r.len = len;
 	if (caplen < len)
 		out->truncated = true;
 	switch (t) {

@@ -218,13 +218,16 @@ static int write_seg(struct ofx_pcap_writer *w, const struct ofx_flow_key *k,
 static int maybe_rotate(struct ofx_pcap_writer *w, uint64_t ts)
 {
 	char err[256];
-	bool by_size = w->o.rotate_bytes &&
-		       (uint64_t)pcap_dump_ftell64(w->d) >= w->o.rotate_bytes;
-	bool by_time =
-		w->o.rotate_ns && ts - w->file_start_ns >= w->o.rotate_ns;
+	bool by_size, by_time;
 
 	if (!w->file_start_ns)
-		w->file_start_ns = ts;
+		w->file_start_ns = ts; /* the first message starts the file */
+	by_size = w->o.rotate_bytes &&
+		  (uint64_t)pcap_dump_ftell64(w->d) >= w->o.rotate_bytes;
+	/* (a time before the file's start: messages may come slightly out
+	 * of order) */
+	by_time = w->o.rotate_ns && ts > w->file_start_ns &&
+		  ts - w->file_start_ns >= w->o.rotate_ns;
 	if (!by_size && !by_time)
 		return 0;
 	pcap_dump_close(w->d);

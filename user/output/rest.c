@@ -27,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdatomic.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -420,6 +422,28 @@ struct stream_resp {
 	bool suspended;
 };
 
+#define STREAM_KEEPIDLE_S 10
+#define STREAM_KEEPINTVL_S 5
+
+/* TCP keep-alive on a stream's socket (a failure only loses the early
+ * detection of a dead client: the session's period still ends it). */
+static void stream_keepalive(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	int on = 1, idle = STREAM_KEEPIDLE_S, intvl = STREAM_KEEPINTVL_S,
+	    cnt = 3;
+
+	if (!ci)
+		return;
+	setsockopt(ci->connect_fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+	setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle,
+		   sizeof(idle));
+	setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl,
+		   sizeof(intvl));
+	setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+}
+
 static void stream_wake(void *ctx)
 {
 	struct stream_resp *sr = ctx;
@@ -439,8 +463,13 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	}
 	if (n > 0)
 		return n;
-	if (n < 0)
+	if (n < 0) {
+		/* the connection may wait for another request now */
+		MHD_set_connection_option(
+			sr->conn, MHD_CONNECTION_OPTION_TIMEOUT,
+			(unsigned int)OFX_REST_IDLE_TIMEOUT_S);
 		return MHD_CONTENT_READER_END_OF_STREAM;
+	}
 	sr->suspended = true;
 	atomic_fetch_add(&sr->r->suspended, 1);
 	MHD_suspend_connection(sr->conn);
@@ -612,8 +641,11 @@ static enum MHD_Result streams_one(struct req *q, unsigned int method,
 		MHD_add_response_header(
 			resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN,
 			q->r->cors);
-	/* A stream may wait long for its next message. */
+	/* A stream may wait long for its next message; a client that
+	 * vanished without a FIN is found by TCP keep-alive probes (after
+	 * STREAM_KEEPIDLE_S + 3 x STREAM_KEEPINTVL_S) instead. */
 	MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, 0);
+	stream_keepalive(conn);
 	return send_response(conn, MHD_HTTP_OK, resp);
 }
 

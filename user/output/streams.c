@@ -590,18 +590,22 @@ static bool next_text(struct ofx_stream_reader *rd)
 {
 	struct session *ss = rd->ss;
 	struct item *it = pop(ss);
+	bool end = false;
 	char *t;
 	int n;
 
+	if (!it && !rd->ended &&
+	    __atomic_load_n(&ss->state, __ATOMIC_ACQUIRE) == S_ENDED) {
+		/* one pushed before it ended (after the pop above) first */
+		it = pop(ss);
+		end = !it;
+	}
 	if (it) {
 		n = rd->sse ? asprintf(&t, "data: %.*s\n\n", (int)it->len,
 				       it->text)
 			    : asprintf(&t, "%.*s\n", (int)it->len, it->text);
 		free(it);
-		if (n < 0)
-			return false;
-	} else if (!rd->ended &&
-		   __atomic_load_n(&ss->state, __ATOMIC_ACQUIRE) == S_ENDED) {
+	} else if (end) {
 		/* the queue is drained: say why the stream ends */
 		n = asprintf(&t,
 			     rd->sse ? "event: end\ndata: {\"session_end\": "
@@ -611,15 +615,13 @@ static bool next_text(struct ofx_stream_reader *rd)
 			     ss->end_reason ? ss->end_reason : "ended",
 			     atomic_load(&ss->dropped));
 		rd->ended = true;
-		if (n < 0)
-			return false;
 	} else if (rd->sse && mono_ns() - rd->last_out_ns >= SSE_KEEPALIVE_NS) {
 		n = asprintf(&t, ": keep-alive\n\n");
-		if (n < 0)
-			return false;
 	} else {
 		return false;
 	}
+	if (n < 0)
+		return false;
 	rd->pending = t;
 	rd->pending_len = (size_t)n;
 	rd->pending_off = 0;
@@ -652,7 +654,14 @@ ssize_t ofx_stream_read(struct ofx_stream_reader *rd, char *buf, size_t max)
 	}
 	if (rd->ended)
 		return -1;
+	/* arm, then look again: a push between the empty pop and the arming
+	 * saw the reader unarmed and woke nobody */
 	atomic_store(&rd->ss->armed, true);
+	if ((atomic_load(&rd->ss->head) != atomic_load(&rd->ss->tail) ||
+	     __atomic_load_n(&rd->ss->state, __ATOMIC_ACQUIRE) == S_ENDED) &&
+	    atomic_exchange(&rd->ss->armed, false))
+		return ofx_stream_read(rd, buf, max);
+	/* (if the producer took the arming, its wake-up is on its way) */
 	return 0;
 }
 
