@@ -119,7 +119,7 @@ endif
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS)
 
-all: ofxdp $(BUILD)/ofgen $(BUILD)/bpfbench
+all: ofxdp $(BUILD)/ofgen $(BUILD)/bpfbench $(BUILD)/impair
 
 deps:
 	tools/install-deps.sh
@@ -154,6 +154,11 @@ ofxdp: $(BUILD)/ofxdp
 $(BUILD)/ofgen: $(OFGEN_SRCS) $(wildcard tools/ofgen/*.h) user/openflow/of_proto.c user/openflow/of_proto.h $(BUILD)/flags | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(OFGEN_SRCS) user/openflow/of_proto.c -o $@ -ljansson
+
+# The impairing forwarder of the impair_* integration cases (tools/impair).
+$(BUILD)/impair: tools/impair/impair.c $(BUILD)/flags | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@
 
 $(BUILD)/bpfbench: tools/bench/bpfbench.c include/ofxdp.h $(SKELS) $(BUILD)/flags | $(BUILD)
 	$(call msg,CC,$@)
@@ -260,7 +265,7 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
 
 format:
-	clang-format -i $(filter-out vmlinux/%,$(wildcard bpf/*.c include/*.h user/*.c user/*.h user/*/*.c user/*/*.h tests/unit/*.c tests/unit/*.h tools/ofgen/*.c tools/ofgen/*.h))
+	clang-format -i $(filter-out vmlinux/%,$(wildcard bpf/*.c include/*.h user/*.c user/*.h user/*/*.c user/*/*.h tests/unit/*.c tests/unit/*.h tools/ofgen/*.c tools/ofgen/*.h tools/impair/*.c))
 
 clean:
 	rm -rf $(BUILD) ofxdp
