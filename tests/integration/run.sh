@@ -52,6 +52,7 @@ ALL_CASES=(
 	ports64_pcap ports64_tc
 	tls_tc tls_pcap
 	rest_security rest_slow_clients privdrop_tc privdrop_pcap privdrop_clsact
+	impair_tc impair_xdp impair_pcap
 )
 
 # ---------------------------------------------------------------------------
@@ -709,6 +710,8 @@ assert len(c) == 1 and c[0]["protocol"] == "tls", c' "$W/rest_conns.json" ||
 . "$ROOT/tests/integration/latency.sh"
 # shellcheck source=tests/integration/rest.sh
 . "$ROOT/tests/integration/rest.sh"
+# shellcheck source=tests/integration/impair.sh
+. "$ROOT/tests/integration/impair.sh"
 
 # run_case NAME - body of one case (child process).
 run_case() {
@@ -744,6 +747,7 @@ run_case() {
 	rest_security) case_rest_security ;;
 	rest_slow_clients) case_rest_slow_clients ;;
 	privdrop_tc | privdrop_pcap | privdrop_clsact) case_privdrop "${name#privdrop_}" ;;
+	impair_tc | impair_xdp | impair_pcap) case_impair "${name#impair_}" ;;
 	*) fail "unknown case $name" ;;
 	esac
 	echo PASS >"$RESULT"
