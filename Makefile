@@ -237,6 +237,7 @@ cli: all
 offline: all
 	tests/offline/run.sh
 	tests/offline/latency.sh
+	tests/offline/impair.sh
 
 ofgen-test: all
 	tools/ofgen/test_ofgen.sh
