@@ -56,18 +56,18 @@ impair_topology() {
 # case_impair MODE - see the top of this file.
 case_impair() {
 	local mode=$1 ofgen=$ROOT/build/ofgen impair=$ROOT/build/impair
-	local rounds=12 conns=4 r ipid cpid
+	local rounds=12 conns=4 r ipid cpid seed=${IMPAIR_SEED:-$NL_ID}
 	[ -x "$ofgen" ] || fail "$ofgen not built (make)"
 	[ -x "$impair" ] || fail "$impair not built (make)"
 	impair_topology || fail "topology setup failed"
 	ip netns exec "$NL_NS_M" "$impair" "ms-$NL_ID" "mc-$NL_ID" \
-		--seed "${IMPAIR_SEED:-$NL_ID}" "${IMPAIR_OPTS[@]}" \
+		--seed "$seed" "${IMPAIR_OPTS[@]}" \
 		--port "$OF_PORT" --stats "$W/impair.json" 2>"$W/impair.err" &
 	ipid=$!
 	nl_track_pid "$ipid"
 	nl_wait_for 5 grep -q forwarding "$W/impair.err" ||
 		fail "impair did not start: $(head -1 "$W/impair.err")"
-	note "impair ${IMPAIR_OPTS[*]}"
+	note "impair --seed $seed ${IMPAIR_OPTS[*]} (IMPAIR_SEED=N repeats a seed)"
 	start_ofxdp "$mode" "$OF_PORT"
 	start_tcpdump "$OF_PORT"
 	nl_c "$ofgen" controller --listen "$NL_CTL_IP:$OF_PORT" --versions 1.0,1.3 \
