@@ -23,8 +23,13 @@
 # real retransmissions of what the forwarder dropped (also after its
 # FIN). Every count must equal tshark's, which reassembles out of order
 # (tools/tshark-ofcount.py: -o tcp.reassemble_out_of_order:TRUE), and the
-# forwarder must have applied every kind of impairment (else the case
-# proves nothing and fails).
+# forwarder must have applied every kind of impairment and the capture
+# must hold data segments after a FIN and after both FINs (else the case
+# proves nothing and fails). The forwarder's seed is the run id
+# (IMPAIR_SEED=N in the environment repeats one; the timing of real TCP
+# still varies).
+#
+#   tests/integration/run.sh impair_tc impair_xdp impair_pcap
 
 IMPAIR_OPTS=(--drop 3 --dup 1 --reorder 3 --reorder-gap 2 --hold-ms 20
 	--fin-hold 60 --fin-dup 30 --fin-ack-dup 30 --fin-drop 20)
