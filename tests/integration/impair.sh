@@ -103,6 +103,16 @@ case_impair() {
 	stop_tcpdump
 	wait_rest_stable
 	compare_all "$W/cap.pcap" "$OF_PORT" 1.3 0
+	# and per subtype and per connection (48 of them, most impaired)
+	local what src bad=0
+	for src in rest_full read; do
+		for what in subtypes connections; do
+			note "side by side: $src $what vs tshark"
+			"$OFCMP" "$W/ts.json" "$W/$src.json" --no-types --$what \
+				--label "$src $what" || bad=1
+		done
+	done
+	[ "$bad" = 0 ] || fail "subtypes or connections differ from tshark (see the log)"
 	require_ts "$W/ts.json" 1.3 in OFPT_PACKET_IN 500
 	require_ts "$W/ts.json" 1.0 in OFPT_PACKET_IN 500
 	require_ts "$W/ts.json" 1.3 in OFPT_HELLO $((rounds * conns / 2))
