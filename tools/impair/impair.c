@@ -15,7 +15,9 @@
  * (no checksum to recompute, large GSO frames stay one frame).
  *
  * Impairments, each with its own probability (percent), per direction:
- *   --drop      a data segment is dropped (the sender retransmits it)
+ *   --drop      a data segment is dropped (the sender retransmits it;
+ *               with --drop-once never a retransmission again, so a hole
+ *               lasts one retransmission timeout)
  *   --dup       a data segment is sent twice
  *   --reorder   a data segment is held and released after the next
  *               --reorder-gap frames of its direction (or --hold-ms)
@@ -72,6 +74,8 @@ struct held {
 struct dirstate {
 	bool hold_decided, hold; /* --fin-hold chose this direction */
 	bool fin_decided, fin_seen; /* first FIN: drop decided; a FIN passed */
+	bool seq_valid; /* max_end is set */
+	uint32_t max_end; /* highest seq + len of its data seen */
 	struct frame last; /* copy of the last data segment sent */
 	struct frame tail; /* the held latest data segment (fin-hold) */
 	uint64_t tail_deadline;
@@ -90,6 +94,7 @@ struct flow {
 struct opts {
 	double drop, dup, reorder, fin_hold, fin_dup, fin_ack_dup, fin_drop;
 	int reorder_gap;
+	bool drop_once;
 	unsigned hold_ms;
 	uint64_t seed;
 	int port; /* 0 = every TCP port */
@@ -100,7 +105,7 @@ struct opts {
 static struct {
 	uint64_t frames, non_tcp, tcp, data, fins, dropped, duplicated,
 		reordered, fin_held, fin_dup, fin_ack_dup, fin_dropped,
-		tail_holds, sent, send_errors, truncated;
+		tail_holds, spared, sent, send_errors, truncated;
 } st;
 
 static struct opts o = {.reorder_gap = 2, .hold_ms = 20, .seed = 1};
@@ -368,8 +373,19 @@ static void handle(int in, const uint8_t *buf, size_t len)
 		return;
 	}
 	/* a data segment */
+	uint32_t end = ((uint32_t)tcp[4] << 24 | (uint32_t)tcp[5] << 16 |
+			(uint32_t)tcp[6] << 8 | tcp[7]) +
+		       (uint32_t)payload;
+	bool retrans = d->seq_valid && (int32_t)(end - d->max_end) <= 0;
+
+	if (!retrans) {
+		d->max_end = end;
+		d->seq_valid = true;
+	}
 	st.data++;
-	if (chance(o.drop)) {
+	if (retrans && o.drop_once) {
+		st.spared++;
+	} else if (chance(o.drop)) {
 		st.dropped++;
 		return;
 	}
@@ -489,12 +505,12 @@ static void print_stats(void)
 		"\"data\": %lu, \"fins\": %lu, \"dropped\": %lu, "
 		"\"duplicated\": %lu, \"reordered\": %lu, \"fin_held\": %lu, "
 		"\"fin_dup\": %lu, \"fin_ack_dup\": %lu, \"fin_dropped\": %lu, "
-		"\"tail_holds\": %lu, \"sent\": %lu, \"send_errors\": %lu, "
-		"\"truncated\": %lu}\n",
+		"\"tail_holds\": %lu, \"spared\": %lu, \"sent\": %lu, "
+		"\"send_errors\": %lu, \"truncated\": %lu}\n",
 		st.frames, st.non_tcp, st.tcp, st.data, st.fins, st.dropped,
 		st.duplicated, st.reordered, st.fin_held, st.fin_dup,
-		st.fin_ack_dup, st.fin_dropped, st.tail_holds, st.sent,
-		st.send_errors, st.truncated);
+		st.fin_ack_dup, st.fin_dropped, st.tail_holds, st.spared,
+		st.sent, st.send_errors, st.truncated);
 	if (f != stdout)
 		fclose(f);
 	else
@@ -512,6 +528,10 @@ static void usage(FILE *f)
 	      "may have decimals (default 0 = off).\n"
 	      "\n"
 	      "  --drop PCT          drop a data segment\n"
+	      "  --drop-once         never drop a retransmission (its bytes "
+	      "were\n"
+	      "                      seen): a hole lasts one retransmission\n"
+	      "                      timeout\n"
 	      "  --dup PCT           send a data segment twice\n"
 	      "  --reorder PCT       hold a data segment until --reorder-gap\n"
 	      "                      more frames of its direction passed\n"
@@ -536,6 +556,7 @@ int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{"drop", required_argument, 0, 'd'},
+		{"drop-once", no_argument, 0, 'O'},
 		{"dup", required_argument, 0, 'u'},
 		{"reorder", required_argument, 0, 'r'},
 		{"reorder-gap", required_argument, 0, 'g'},
@@ -556,6 +577,9 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'd':
 			o.drop = atof(optarg);
+			break;
+		case 'O':
+			o.drop_once = true;
 			break;
 		case 'u':
 			o.dup = atof(optarg);
