@@ -8,9 +8,10 @@
 # ACK), then `ofxdp read --json` compared with tshark reassembling out of
 # order (tools/tshark-ofcount.py: -o tcp.reassemble_out_of_order:TRUE):
 # per version, direction and type (messages, bytes), per subtype, per
-# connection and TCP segments with payload per direction, exact (1.1 and 1.2, which tshark does not dissect, are left
-# out as in run.sh). The impairments of all seeds of a capture must include every
-# kind the capture allows (so the cases cannot pass on a clean copy).
+# connection and TCP segments with payload per direction, exact (1.1 and
+# 1.2, which tshark does not dissect, are left out as in run.sh). The
+# impairments of all seeds of a capture must include every kind the
+# capture allows (so the cases cannot pass on a clean copy).
 # No root needed. Prints one line per case and "N passed, M failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 2
