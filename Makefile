@@ -9,6 +9,8 @@
 #   make unit-san   the unit tests built with AddressSanitizer and
 #                   UndefinedBehaviorSanitizer (any undefined behaviour aborts)
 #                   in $(BUILD)/san, and run
+#   make offline-san  the offline tests on an ofxdp built the same way; any
+#                   sanitizer report (leaks included) fails it
 #   make bench      benchmark: ofxdp vs tcpdump and tshark under ofgen load (root)
 #   make bench-conns  its live-connections step alone: ofxdp's memory with
 #                   10,000 OpenFlow connections open, all counted exactly (root)
@@ -114,7 +116,7 @@ $(file >$(BUILD)/version,$(OFX_VERSION))
 endif
 endif
 
-.PHONY: all deps test unit unit-san cli offline ofgen-test bench-smoke integration install-test \
+.PHONY: all deps test unit unit-san cli offline offline-san ofgen-test bench-smoke integration install-test \
 	demo vmlinux clean format bench bench-conns man install uninstall
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS)
@@ -226,10 +228,26 @@ unit: $(UNIT_BINS)
 # The same tests and library, sanitized, in their own build directory.
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	     -fno-omit-frame-pointer
+SAN_MAKE = $(MAKE) BUILD=$(BUILD)/san CFLAGS='-O1 -g' \
+	   EXTRA_CFLAGS='$(SAN_FLAGS)' EXTRA_LDFLAGS='$(SAN_FLAGS)'
 unit-san:
-	$(Q)UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) BUILD=$(BUILD)/san \
-		CFLAGS='-O1 -g' EXTRA_CFLAGS='$(SAN_FLAGS)' \
-		EXTRA_LDFLAGS='$(SAN_FLAGS)' unit
+	$(Q)UBSAN_OPTIONS=print_stacktrace=1 $(SAN_MAKE) unit
+
+# The offline suite on a sanitized ofxdp. Reports go to files (not the
+# stderr the tests read): any report fails the target, whatever the exit
+# status of the run that wrote it.
+SAN_REPORTS = $(abspath $(BUILD))/san/reports
+offline-san:
+	$(Q)$(SAN_MAKE) $(BUILD)/san/ofxdp
+	$(Q)rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS)
+	$(Q)export OFXDP=$(BUILD)/san/ofxdp \
+		ASAN_OPTIONS=log_path=$(SAN_REPORTS)/asan:detect_leaks=1 \
+		UBSAN_OPTIONS=log_path=$(SAN_REPORTS)/ubsan:print_stacktrace=1; \
+	rc=0; tests/offline/run.sh || rc=1; tests/offline/latency.sh || rc=1; \
+	tests/offline/watch.sh || rc=1; tests/offline/impair.sh || rc=1; \
+	if [ -n "$$(ls -A $(SAN_REPORTS))" ]; then \
+		echo "offline-san: sanitizer reports:"; head -n 40 $(SAN_REPORTS)/*; rc=1; \
+	else echo "offline-san: no sanitizer report"; fi; exit $$rc
 
 cli: all
 	tests/cli/run.sh
@@ -238,6 +256,7 @@ offline: all
 	tests/offline/run.sh
 	tests/offline/latency.sh
 	tests/offline/impair.sh
+	tests/offline/watch.sh
 
 ofgen-test: all
 	tools/ofgen/test_ofgen.sh
@@ -251,7 +270,7 @@ integration: all
 bench-smoke: all
 	tools/bench/run.sh --smoke
 
-test: unit unit-san cli offline ofgen-test install-test bench-smoke integration
+test: unit unit-san cli offline offline-san ofgen-test install-test bench-smoke integration
 
 demo: all
 	tools/demo.sh

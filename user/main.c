@@ -17,9 +17,12 @@
 #include "cli/cli.h"
 #include "log.h"
 #include "pipeline.h"
+#include "output/pcap_writer.h"
 #include "output/report.h"
 #include "output/rest.h"
 #include "output/rest_auth.h"
+#include "output/streams.h"
+#include "output/watch.h"
 #include "priv.h"
 
 #define NSEC_PER_SEC 1000000000ull
@@ -225,9 +228,11 @@ static int rest_files_load(struct rest_files *f)
 /* Start REST as configured; warn when other hosts can reach it. */
 static int rest_start(struct ofx_stats_pub *pub,
 		      const struct ofx_run_info *info,
-		      const struct rest_files *f, struct ofx_rest **rest)
+		      const struct rest_files *f, struct ofx_streams *streams,
+		      struct ofx_rest **rest)
 {
 	struct ofx_rest_opts o = {
+		.streams = streams,
 		.host = env.rest_host,
 		.port = env.rest_port,
 		.cors = env.rest_cors,
@@ -341,6 +346,7 @@ static int cmd_attach(void)
 	struct ofx_pipeline *pl = pub ? ofx_pipeline_new(pub, &po) : NULL;
 	struct ofx_stats *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
 	struct ofx_rest *rest = NULL;
+	struct ofx_streams *streams = NULL;
 	struct live lv = {0};
 	struct ofx_run_info info;
 	struct rest_files files = {0};
@@ -390,8 +396,19 @@ static int cmd_attach(void)
 	/* REST starts once the capture is attached, so a client that waits
 	 * for it to answer misses no traffic, and info is complete before
 	 * the REST thread reads it. */
-	if (env.rest && rest_start(pub, &info, &files, &rest))
-		goto cleanup;
+	if (env.rest) {
+		struct of_msg_sink sink;
+
+		streams = ofx_streams_new(info.epoch_offset_ns);
+		if (!streams) {
+			ofx_err("out of memory\n");
+			goto cleanup;
+		}
+		sink = ofx_streams_sink(streams);
+		if (ofx_pipeline_subscribe(pl, &sink) ||
+		    rest_start(pub, &info, &files, streams, &rest))
+			goto cleanup;
+	}
 	rest_files_free(&files); /* the server has its copies */
 	if (drop_privileges(&lv, as, kept, &nkept))
 		goto cleanup;
@@ -425,6 +442,8 @@ static int cmd_attach(void)
 			else
 				ofx_pcap_update_stats(lv.pcap, &pl->live);
 			ofx_pipeline_tick(pl, now, false);
+			if (streams)
+				ofx_streams_tick(streams, now);
 		}
 		if (lv.bpf && now - last_export >= NSEC_PER_SEC) {
 			ofx_bpf_export_counts(lv.bpf, &pl->live);
@@ -451,6 +470,7 @@ static int cmd_attach(void)
 		console_frame(pub, &info, a, b);
 cleanup:
 	ofx_rest_stop(rest);
+	ofx_streams_free(streams);
 	rest_files_free(&files);
 	/* What detaching needs (clsact filters, pins), kept for now. */
 	for (i = 0; i < nkept; i++)
@@ -463,6 +483,127 @@ cleanup:
 	ofx_stats_pub_free(pub);
 	free(a);
 	free(b);
+	return exit_code;
+}
+
+/* Heap bytes `watch -w` may hold to write messages that span segments
+ * whole (beyond: counted, not written). */
+#define WATCH_WHOLE_MAX (64ull << 20)
+
+/* watch: the pipeline with the watch consumer after the built-in ones,
+ * from a file (-r) or live; a summary to stderr at the end. */
+static int cmd_watch(void)
+{
+	bool file = env.watch_file != NULL;
+	struct ofx_pipeline_opts po = {
+		.names = &names, .no_latency = true, .live = !file};
+	struct ofx_stats_pub *pub = ofx_stats_pub_new(ofx_now_ns());
+	struct ofx_pipeline *pl = pub ? ofx_pipeline_new(pub, &po) : NULL;
+	struct ofx_watch w = {.filter = &env.filter,
+			      .json = env.json,
+			      .max = env.watch_count,
+			      .out = env.write_path && !env.print ? NULL
+								  : stdout};
+	struct of_msg_sink sink = ofx_watch_sink(&w);
+	struct ofx_pcap *src = NULL;
+	struct live lv = {0};
+	char err[256] = "";
+	uint64_t start = ofx_now_ns();
+	int rc, exit_code = 1;
+
+	if (!pl || ofx_pipeline_subscribe(pl, &sink)) {
+		ofx_err("out of memory\n");
+		goto cleanup;
+	}
+	if (!file)
+		w.epoch_offset_ns = ofx_epoch_offset_ns();
+	if (env.write_path) {
+		struct ofx_pcap_writer_opts wo = {
+			.path = env.write_path,
+			.rotate_bytes = env.rotate_bytes,
+			.rotate_ns = (uint64_t)(env.rotate_s * 1e9),
+			.epoch_offset_ns = w.epoch_offset_ns};
+
+		rc = ofx_pcap_writer_open(&wo, &w.writer, err, sizeof(err));
+		if (rc) {
+			ofx_err("cannot write %s: %s\n", env.write_path, err);
+			goto cleanup;
+		}
+		of_session_set_whole(pl->of, WATCH_WHOLE_MAX);
+	}
+	/* lines leave in blocks unless someone reads them as they come */
+	if (w.out && !isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	if (file) {
+		rc = ofx_pcap_open_file(env.watch_file, &env.ports, on_segment,
+					pl, &src, err);
+		if (rc) {
+			ofx_err("cannot read capture: %s\n", err);
+			goto cleanup;
+		}
+		while (!stop_flag && !w.done && (rc = ofx_pcap_poll(src)) >= 0)
+			;
+		if (!w.done && !stop_flag)
+			ofx_pipeline_finish(pl, ofx_now_ns());
+		exit_code = rc == -ENODATA || w.done || stop_flag ? 0 : 1;
+		goto summary;
+	}
+	if (!if_nametoindex(env.target)) {
+		ofx_err("no such interface: %s\n", env.target);
+		goto cleanup;
+	}
+	if (open_capture(&lv, pl, (int)if_nametoindex(env.target)))
+		goto cleanup;
+	ofx_info("%s mode: %s; watching OpenFlow ports\n", lv.mode_name,
+		 lv.hooks);
+	exit_code = 0;
+	while (!stop_flag && !w.done) {
+		uint64_t now;
+
+		rc = lv.bpf ? ofx_bpf_poll(lv.bpf, POLL_TIMEOUT_MS)
+			    : ofx_pcap_poll(lv.pcap);
+		if (rc < 0 && rc != -EINTR) {
+			ofx_err("capture error on %s: %s\n", env.target,
+				strerror(-rc));
+			exit_code = 1;
+			break;
+		}
+		now = ofx_now_ns();
+		if (now - pl->last_publish_ns >= OFX_PUBLISH_INTERVAL_NS) {
+			ofx_pipeline_tick(pl, now, false);
+			if (w.out)
+				fflush(w.out);
+		}
+		if (env.duration_s > 0 &&
+		    now - start >= env.duration_s * NSEC_PER_SEC)
+			break;
+	}
+	if (lv.bpf) {
+		if (!w.done)
+			ofx_bpf_poll(lv.bpf, 0);
+		ofx_bpf_update_stats(lv.bpf, &pl->live);
+	} else {
+		ofx_pcap_update_stats(lv.pcap, &pl->live);
+	}
+summary:
+	if (w.out)
+		fflush(w.out);
+	ofx_watch_summary(&w, stderr);
+	if (pl->live.src.records_lost || pl->live.src.pcap_drop)
+		fprintf(stderr,
+			"capture lost %llu ring records, libpcap dropped %llu "
+			"frames\n",
+			(unsigned long long)pl->live.src.records_lost,
+			(unsigned long long)pl->live.src.pcap_drop);
+	if (w.print_errors)
+		exit_code = 1;
+cleanup:
+	ofx_bpf_close(lv.bpf);
+	ofx_pcap_close(lv.pcap);
+	ofx_pcap_close(src);
+	ofx_pipeline_free(pl);
+	ofx_pcap_writer_close(w.writer);
+	ofx_stats_pub_free(pub);
 	return exit_code;
 }
 
@@ -532,6 +673,9 @@ int main(int argc, char **argv)
 		break;
 	case OFX_CMD_READ:
 		err = cmd_read();
+		break;
+	case OFX_CMD_WATCH:
+		err = cmd_watch();
 		break;
 	case OFX_CMD_CLEANUP:
 		err = cmd_cleanup();

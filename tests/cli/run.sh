@@ -146,7 +146,7 @@ fi
 
 run frobnicate eth0
 if [ "$RC" = 64 ] &&
-	[ "$(first_err)" = "ofxdp: unknown command 'frobnicate' (commands: attach, read, cleanup, status, help, version)" ]; then
+	[ "$(first_err)" = "ofxdp: unknown command 'frobnicate' (commands: attach, read, watch, cleanup, status, help, version)" ]; then
 	ok unknown_command
 else
 	ko unknown_command "exit $RC: $(first_err)"
@@ -627,6 +627,44 @@ else
 	else
 		ko rest_any_address_token_warning "exit $RC: $(first_err)"
 	fi
+fi
+
+# ---------------------------------------------------------------------------
+# watch: bad input gets one clear error (exit 64), never a crash.
+
+W=tests/fixtures/tcpdump-tests/of10_p3295.pcap
+watch_err() { # NAME EXPECTED-FIRST-ERR-LINE ARGS...
+	local name=$1 want=$2
+	shift 2
+	run watch "$@"
+	if [ "$RC" = 64 ] && [ "$(first_err)" = "$want" ]; then
+		ok "$name"
+	else
+		ko "$name" "exit $RC: $(first_err)"
+	fi
+}
+watch_err watch_no_input "ofxdp watch: missing IFACE or -r FILE"
+watch_err watch_both_inputs "ofxdp watch: IFACE or -r FILE, not both" eth0 -r "$W"
+watch_err watch_bad_type "ofxdp watch: unknown message type 'PACKET_INN'" -r "$W" --type PACKET_IN,PACKET_INN
+watch_err watch_bad_version "ofxdp watch: unknown version '1.6' (1.0 to 1.5)" -r "$W" --of-version 1.6
+watch_err watch_bad_direction "ofxdp watch: direction 'sideways': in, out or both" -r "$W" -d sideways
+watch_err watch_bad_switch "ofxdp watch: switch '0xzz': a datapath_id (0x1, 00:00:00:00:00:00:00:01) or IP[:port]" -r "$W" --switch 0xzz
+watch_err watch_bad_xid "ofxdp watch: xid '-1': 0 to 4294967295" -r "$W" --xid -1
+watch_err watch_bad_inner "ofxdp watch: bad frame filter 'ether hostt 1': can't parse filter expression: syntax error" -r "$W" --inner 'ether hostt 1'
+watch_err watch_bad_count "ofxdp watch: bad count '0': want a number from 1" -r "$W" -c 0
+watch_err watch_rotate_without_w "ofxdp watch: -C, -G and --print go with -w FILE" -r "$W" -C 10
+watch_err watch_mode_with_file "ofxdp watch: --mode and --ring-size are for a live IFACE, not -r FILE" -r "$W" --mode tc
+run watch -r "$W" -w /nonexistent-dir/x.pcap
+if [ "$RC" = 1 ] && first_err | grep -q "^ofxdp: cannot write /nonexistent-dir/x.pcap: "; then
+	ok watch_write_unwritable
+else
+	ko watch_write_unwritable "exit $RC: $(first_err)"
+fi
+run watch -r "$W" -c 3
+if [ "$RC" = 0 ] && [ "$(wc -l <"$OUT")" = 3 ] && grep -q "^3 messages taken of " "$ERR"; then
+	ok watch_count_limit
+else
+	ko watch_count_limit "exit $RC: $(wc -l <"$OUT") lines, $(tail -1 "$ERR")"
 fi
 
 summary

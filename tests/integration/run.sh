@@ -53,6 +53,8 @@ ALL_CASES=(
 	tls_tc tls_pcap
 	rest_security rest_slow_clients privdrop_tc privdrop_pcap privdrop_clsact
 	impair_tc impair_xdp impair_pcap
+	watch_tc watch_xdp watch_pcap
+	streams_tc streams_pcap
 )
 
 # ---------------------------------------------------------------------------
@@ -712,6 +714,10 @@ assert len(c) == 1 and c[0]["protocol"] == "tls", c' "$W/rest_conns.json" ||
 . "$ROOT/tests/integration/rest.sh"
 # shellcheck source=tests/integration/impair.sh
 . "$ROOT/tests/integration/impair.sh"
+# shellcheck source=tests/integration/watch.sh
+. "$ROOT/tests/integration/watch.sh"
+# shellcheck source=tests/integration/streams.sh
+. "$ROOT/tests/integration/streams.sh"
 
 # run_case NAME - body of one case (child process).
 run_case() {
@@ -748,6 +754,8 @@ run_case() {
 	rest_slow_clients) case_rest_slow_clients ;;
 	privdrop_tc | privdrop_pcap | privdrop_clsact) case_privdrop "${name#privdrop_}" ;;
 	impair_tc | impair_xdp | impair_pcap) case_impair "${name#impair_}" ;;
+	watch_tc | watch_xdp | watch_pcap) case_watch "${name#watch_}" ;;
+	streams_tc | streams_pcap) case_streams "${name#streams_}" ;;
 	*) fail "unknown case $name" ;;
 	esac
 	echo PASS >"$RESULT"

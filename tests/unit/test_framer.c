@@ -27,6 +27,8 @@ struct ctx {
 	struct of_msg last; /* the latest message emitted (data: see below) */
 	uint8_t last_data[64]; /* its first bytes */
 	bool last_in_place; /* its data pointed into the fed buffer */
+	uint64_t whole_sum; /* checksum of every message's caplen bytes */
+	uint32_t whole_n; /* messages emitted with caplen == length */
 	const uint8_t *fed; /* the buffer being fed, and its end */
 	const uint8_t *fed_end;
 	unsigned int nmsgs;
@@ -41,6 +43,11 @@ static void emit_keep(void *ctx, uint8_t tag, const struct of_frame *f)
 	c->last = ofxt_msg_from(f, tag);
 	c->last_in_place = c->fed && f->data >= c->fed && f->data < c->fed_end;
 	memcpy(c->last_data, f->data, f->caplen < 64 ? f->caplen : 64);
+	if (f->caplen == (uint32_t)(f->data[2] << 8 | f->data[3])) {
+		c->whole_n++;
+		for (uint32_t i = 0; i < f->caplen; i++)
+			c->whole_sum = c->whole_sum * 31 + f->data[i];
+	}
 	c->last.data = NULL;
 	c->nmsgs++;
 }
@@ -1074,6 +1081,74 @@ static void test_emit_in_place_or_peek(void **state)
 	assert_int_equal(c->last.flags, 0);
 }
 
+/* With a struct of_whole budget, a message that spans feeds is emitted
+ * whole, bytes equal, however the stream is cut; a gap in it, or a spent
+ * budget, gives the first bytes only (denied counted); nothing is left
+ * charged after. */
+static void test_whole_messages(void **state)
+{
+	struct ctx *c = *state;
+	struct of_whole w = {.max = 1 << 20};
+	static uint8_t buf[60000];
+	uint64_t want = 0;
+	size_t n = 0, i, k, sizes[] = {8, 1000, 65535, 300, 20000, 9};
+
+	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		size_t m = ofxt_msg(buf + n, 4, 19,
+				    sizes[k] > 30000 ? 30000 : sizes[k],
+				    (uint32_t)k);
+
+		for (i = 8; i < m; i++)
+			buf[n + i] = (uint8_t)(i * 7 + k);
+		buf[n + 9] = 13;
+		n += m;
+	}
+	for (i = 0; i < n;) {
+		uint32_t len = (uint32_t)(buf[i + 2] << 8 | buf[i + 3]);
+
+		for (uint32_t j = 0; j < len; j++)
+			want = want * 31 + buf[i + j];
+		i += len;
+	}
+	c->out.whole = &w;
+	for (uint32_t seed = 1; seed <= 20; seed++) {
+		of_framer_init(&c->f, OFX_DIR_IN, true);
+		c->whole_sum = 0;
+		c->whole_n = 0;
+		feed_random(c, buf, n, seed, seed < 10 ? 700 : 3);
+		assert_int_equal(c->whole_n, 6);
+		assert_true(c->whole_sum == want);
+		assert_int_equal(w.used, 0);
+		assert_int_equal(w.denied, 0);
+	}
+	/* a gap inside the big message: emitted partial, not whole */
+	of_framer_init(&c->f, OFX_DIR_IN, true);
+	c->whole_n = 0;
+	feed(c, buf, 1100);
+	of_framer_gap(&c->f, 100, 0, &c->out);
+	feed(c, buf + 1200, 31008 - 1200);
+	assert_int_equal(c->whole_n, 2);
+	assert_true(c->last.flags & OF_FRAME_PARTIAL);
+	assert_int_equal(c->last.caplen, of_peek_len(4, 19));
+	assert_int_equal(w.used, 0);
+	/* budget spent: first bytes only, counted */
+	w.max = 5000;
+	of_framer_init(&c->f, OFX_DIR_IN, true);
+	c->whole_n = 0;
+	feed(c, buf, 5000);
+	feed(c, buf + 5000, n - 5000);
+	assert_int_equal(c->whole_n, 5);
+	assert_int_equal(w.denied, 1);
+	assert_int_equal(w.used, 0);
+	/* the end of the stream releases a message being filled */
+	w.max = 1 << 20;
+	of_framer_init(&c->f, OFX_DIR_IN, true);
+	feed(c, buf, 3000);
+	assert_int_not_equal(w.used, 0);
+	of_framer_end(&c->f, 0, &c->out);
+	assert_int_equal(w.used, 0);
+}
+
 /* The end of a stream emits the message it cut, once, flagged. */
 static void test_end_emits_cut_message(void **state)
 {
@@ -1250,6 +1325,7 @@ int main(void)
 		T(test_gap_at_boundary),
 		T(test_datapath_id),
 		T(test_emit_in_place_or_peek),
+		T(test_whole_messages),
 		T(test_end_emits_cut_message),
 	};
 #undef T

@@ -2183,15 +2183,29 @@ static void test_rest_readme_table(void **state)
 	uint16_t port = ofxt_free_port();
 	FILE *f = fopen("README.md", "r");
 	unsigned int paths = 0;
+	struct ofx_rest_opts ro = {.host = "127.0.0.1"};
+	struct ofx_streams *streams;
+	char sid[OFX_STREAM_ID_LEN + 1];
 
 	(void)state;
 	assert_non_null(f);
 	fill(live, 1, 0);
 	pub = pub_with(NULL, live);
 	ofx_stats_publish_views(pub, sample_views());
-	assert_int_equal(ofx_rest_start("127.0.0.1", port, pub, &info, &stop,
-					&rest, err),
-			 0);
+	streams = ofx_streams_new(0);
+	assert_non_null(streams);
+	ro.port = port;
+	ro.streams = streams;
+	assert_int_equal(
+		ofx_rest_start_opts(&ro, pub, &info, &stop, &rest, err), 0);
+	{
+		json_t *req = json_object();
+
+		assert_int_equal(
+			ofx_streams_create(streams, req, sid, err, sizeof(err)),
+			0);
+		json_decref(req);
+	}
 	while (fgets(line, sizeof(line), f)) {
 		char *cell_end, *p;
 
@@ -2208,7 +2222,12 @@ static void test_rest_readme_table(void **state)
 
 			snprintf(path, sizeof(path), "%.*s", (int)n, p + 1);
 			q = strstr(path, "{id}");
-			if (q)
+			if (q && !strncmp(path, "/api/v1/streams/", 16))
+				/* a session's queue (a GET without ?poll
+				 * would stream until the session ends) */
+				snprintf(q, sizeof(path) - (size_t)(q - path),
+					 "%s?poll=1", sid);
+			else if (q)
 				strcpy(q, "0x1");
 			if (!strcmp(path, "/stop"))
 				continue; /* it would stop the server */
@@ -2245,6 +2264,7 @@ static void test_rest_readme_table(void **state)
 	}
 	assert_true(paths >= 7);
 	ofx_rest_stop(rest);
+	ofx_streams_free(streams);
 	ofx_stats_pub_free(pub);
 	free(live);
 }

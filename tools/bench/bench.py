@@ -284,6 +284,31 @@ def step_row(sdir):
         # frames tshark gave up dissecting (tree depth limit)
         row["dissector_bugs"] = len(re.findall(
             r"Dissector bug.*in packet (\d+)", err))
+    elif cap in WATCH_CAPTURES:
+        # `ofxdp watch`'s summary on stderr: messages taken (printed), or
+        # written (-w) and what could not be
+        err = _read(os.path.join(sdir, "mon.err"))
+        m = re.search(r"(\d+) messages taken of (\d+) seen", err)
+        w = re.search(r"written (\d+) \((\d+) bytes, (\d+) files\), not "
+                      r"written: (\d+) not whole, (\d+) write errors", err)
+        lost = re.search(r"capture lost (\d+) ring records", err)
+        row["records_lost"] = int(lost.group(1)) if lost else 0
+        if not m or (cap == "watch-w" and not w):
+            row["error"] = "no watch summary"
+        else:
+            counted = int(w.group(1)) if cap == "watch-w" else int(m.group(1))
+            row["seen"] = int(m.group(2))
+            if w:
+                row["written_bytes"] = int(w.group(2))
+                row["not_whole"] = int(w.group(4))
+                row["write_errors"] = int(w.group(5))
+                row["file_mb"] = round(
+                    int(meta.get("written_file_bytes", "0")) / 2**20, 1)
+            missing = max(0, sent - counted)
+            row["missing"] = missing
+            row["loss_pct"] = round(100.0 * missing / sent, 4) if sent \
+                else None
+            row["lossless"] = counted == sent and row["records_lost"] == 0
     elif cap == "tcpdump":
         err = _read(os.path.join(sdir, "mon.err"))
         m = re.search(r"(\d+) packets? captured", err)
@@ -291,7 +316,7 @@ def step_row(sdir):
         m = re.search(r"(\d+) packets? dropped by kernel", err)
         row["pcap_drop"] = int(m.group(1)) if m else None
     row["counted"] = counted
-    if counted is not None and sent:
+    if counted is not None and sent and cap not in WATCH_CAPTURES:
         # missing messages only; over-counts show up in type_diffs
         missing = sum(max(0, n - got.get(k, 0)) for k, n in tr.items())
         row["missing"] = missing
@@ -324,7 +349,7 @@ def notes(r):
     n = []
     for k in ("records_lost", "gaps", "resyncs", "malformed",
               "dissector_bugs", "connections_failed", "tcp_retrans",
-              "veth_drops"):
+              "veth_drops", "not_whole", "write_errors", "file_mb"):
         if r.get(k):
             n.append("%s=%s" % (k, r[k]))
     if r.get("pkts_captured") is not None:
@@ -351,6 +376,8 @@ def rate_label(r):
 # ofxdp's captures; "tc-nolat" = tc with --no-latency (the latency engine's
 # cost is tc's CPU minus tc-nolat's at the same step).
 OFXDP_CAPTURES = ("xdp", "tc", "pcap", "tc-nolat")
+# `ofxdp watch` in tc mode: lines to /dev/null (--json), or -w to a file.
+WATCH_CAPTURES = ("watch-json", "watch-w")
 
 
 def latency_cost_lines(rows):

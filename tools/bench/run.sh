@@ -32,9 +32,14 @@
 #   BENCH_RATES     generated msgs/s over all connections (ofgen --rate),
 #                   0 = unlimited (default "10000 50000 100000 200000 400000 1000000 0")
 #   BENCH_SECONDS   seconds of generation per step (5)
-#   BENCH_CAPTURES  subset of "xdp tc pcap tc-nolat tcpdump tshark" (all;
-#                   tc-nolat = tc mode with --no-latency: the latency
-#                   engine's cost is tc minus tc-nolat)
+#   BENCH_CAPTURES  subset of "xdp tc pcap tc-nolat tcpdump tshark
+#                   watch-json watch-w" (all; tc-nolat = tc mode with
+#                   --no-latency: the latency engine's cost is tc minus
+#                   tc-nolat; watch-json = `ofxdp watch --mode tc --json`
+#                   to /dev/null, watch-w = `ofxdp watch --mode tc -w` to a
+#                   file in BENCH_OUT (deleted after the step): messages
+#                   printed/written vs sent)
+#   BENCH_WATCH_RATES  the rates of the watch-* captures (0: the top step)
 #   BENCH_CONNS     emulated switches (4)
 #   BENCH_VERSIONS  OpenFlow versions round-robin (1.0,1.3,1.4,1.5)
 #   BENCH_BATCH     messages per write() (64)
@@ -89,8 +94,9 @@ elif [ "$SMOKE" = 1 ]; then
 else
 	RATES=${BENCH_RATES:-10000 50000 100000 200000 400000 1000000 0}
 	SECS=${BENCH_SECONDS:-5}
-	CAPTURES=${BENCH_CAPTURES:-xdp tc tc-nolat pcap tcpdump tshark}
+	CAPTURES=${BENCH_CAPTURES:-xdp tc tc-nolat pcap tcpdump tshark watch-json watch-w}
 fi
+WATCH_RATES=${BENCH_WATCH_RATES:-0}
 RATES=${RATES//,/ }
 CAPTURES=${CAPTURES//,/ }
 CONNS=${BENCH_CONNS:-4}
@@ -118,12 +124,12 @@ die() {
 [ -x "$OFGEN" ] || die "$OFGEN missing: run make"
 for c in $CAPTURES; do
 	case $c in
-	xdp | tc | pcap | tc-nolat) ;;
+	xdp | tc | pcap | tc-nolat | watch-json | watch-w) ;;
 	tcpdump | tshark) command -v "$c" >/dev/null || die "$c not installed" ;;
-	*) die "unknown capture $c (xdp tc pcap tc-nolat tcpdump tshark)" ;;
+	*) die "unknown capture $c (xdp tc pcap tc-nolat tcpdump tshark watch-json watch-w)" ;;
 	esac
 done
-case " $CAPTURES " in *" xdp "* | *" tc "* | *" tc-nolat "*)
+case " $CAPTURES " in *" xdp "* | *" tc "* | *" tc-nolat "* | *" watch-"*)
 	command -v bpftool >/dev/null || die "bpftool not installed" ;;
 esac
 
@@ -344,6 +350,20 @@ run_step() {
 			return 1
 		fi
 		;;
+	watch-json | watch-w)
+		local out=(--json)
+		[ "$cap" = watch-w ] && out=(-w "$OUT/watch-$ID.pcap")
+		# shellcheck disable=SC2086 # extra options, split
+		ip netns exec "$NS_C" "$OFXDP" watch "$VETH_C" --of-port "$PORT" \
+			--mode tc "${out[@]}" $OFXDP_ARGS >/dev/null 2>"$dir/mon.err" &
+		mpid=$!
+		PIDS+=("$mpid")
+		if ! wait_for 15 grep -q " mode: " "$dir/mon.err"; then
+			echo "error=ofxdp watch did not start: $(head -c 300 "$dir/mon.err" | tr '\n' ' ')" >>"$meta"
+			wait_pid 3 "$mpid"
+			return 1
+		fi
+		;;
 	tcpdump)
 		ip netns exec "$NS_C" tcpdump -i "$VETH_C" -n -w /dev/null \
 			"tcp port $PORT" >"$dir/mon.out" 2>"$dir/mon.err" &
@@ -380,7 +400,7 @@ run_step() {
 	local pids
 	# shellcheck disable=SC2207
 	pids=($(tree_pids "$mpid"))
-	case $cap in xdp | tc | tc-nolat) bpf_snapshot "$mpid" "$dir/bpf-before" ;; esac
+	case $cap in xdp | tc | tc-nolat | watch-*) bpf_snapshot "$mpid" "$dir/bpf-before" ;; esac
 	echo "cpu_before=$(cpu_ticks "${pids[@]}")" >>"$meta"
 	net_counters before >>"$meta"
 	echo "host_before=$(host_busy)" >>"$meta"
@@ -428,7 +448,7 @@ run_step() {
 		echo "hwm_kb=$(hwm_kb "${pids[@]}")"
 		net_counters after
 	} >>"$meta"
-	case $cap in xdp | tc | tc-nolat) bpf_snapshot "$mpid" "$dir/bpf-after" ;; esac
+	case $cap in xdp | tc | tc-nolat | watch-*) bpf_snapshot "$mpid" "$dir/bpf-after" ;; esac
 	case $cap in
 	xdp | tc | pcap | tc-nolat)
 		ip netns exec "$NS_C" curl -sf -m 5 \
@@ -440,6 +460,10 @@ run_step() {
 	wait_pid 10 "$mpid"
 	echo "mon_rc=$?" >>"$meta"
 	[ -n "$tpid" ] && wait_pid 10 "$tpid"
+	if [ "$cap" = watch-w ]; then
+		echo "written_file_bytes=$(stat -c %s "$OUT/watch-$ID.pcap" 2>/dev/null || echo 0)" >>"$meta"
+		rm -f "$OUT/watch-$ID.pcap"*
+	fi
 	return 0
 }
 
@@ -572,7 +596,9 @@ fi
 
 i=0
 for cap in $CAPTURES; do
-	for rate in $RATES; do
+	rates=$RATES
+	case $cap in watch-*) rates=$WATCH_RATES ;; esac
+	for rate in $rates; do
 		i=$((i + 1))
 		printf 'bench: %-8s rate %-8s ... ' "$cap" "$rate" >&2
 		start=$SECONDS

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analysis/msg_filter.h"
 #include "capture/capture.h"
 
 #ifndef OFX_VERSION
@@ -32,6 +33,7 @@ enum ofx_cmd {
 	OFX_CMD_READ, /* pcap/pcapng file */
 	OFX_CMD_CLEANUP, /* remove stale attachments */
 	OFX_CMD_STATUS, /* what is attached where (the kernel's view) */
+	OFX_CMD_WATCH, /* messages as they pass, filtered; -w to a file */
 };
 
 /* Bits of struct ofx_cli.given: settings the command line gave, which the
@@ -71,6 +73,13 @@ enum {
  * @no_latency:    run without the latency engine
  * @config:        the configuration file read, or NULL
  * @given:         OFX_GIVEN_* bits set by the command line
+ * @filter:        watch: which messages
+ * @watch_file:    watch: read this capture file (-r) instead of IFACE
+ * @watch_count:   watch: stop after this many messages (0: no limit)
+ * @write_path:    watch: write the messages to this pcap file (-w)
+ * @rotate_bytes:  watch -w: a new file beyond this size (-C, 0: never)
+ * @rotate_s:      watch -w: a new file after this long (-G, 0: never)
+ * @print:         watch -w: print the messages too
  */
 struct ofx_cli {
 	enum ofx_cmd cmd;
@@ -98,6 +107,13 @@ struct ofx_cli {
 	char *config;
 	bool pin;
 	unsigned int given;
+	struct ofx_msg_filter filter;
+	char *watch_file;
+	uint64_t watch_count;
+	char *write_path;
+	uint64_t rotate_bytes;
+	double rotate_s;
+	bool print;
 };
 
 /**
@@ -128,6 +144,12 @@ int ofx_config_load(const char *path, struct ofx_cli *cli, char *err,
  * sign, blank, leading zero or 0x. Return: 0, or -EINVAL / -ERANGE.
  */
 int ofx_parse_size(const char *s, uint64_t *bytes);
+
+/**
+ * ofx_parse_count() - a count from 1: decimal digits only (no sign,
+ * blank, leading zero, 0x or unit). Return: 0, or -EINVAL / -ERANGE.
+ */
+int ofx_parse_count(const char *s, uint64_t *n);
 
 /**
  * ofx_parse_duration() - "30s", "5m", "1h", "250ms", "1.5" (a bare number

@@ -31,6 +31,12 @@ enum {
 	OPT_REST_TOKEN,
 	OPT_REST_TLS_CERT,
 	OPT_REST_TLS_KEY,
+	OPT_OF_VERSION,
+	OPT_SUBTYPE,
+	OPT_SWITCH,
+	OPT_XID,
+	OPT_INNER,
+	OPT_PRINT,
 };
 
 /* An argument in an error message: at most ECHO_MAX characters, then
@@ -179,6 +185,48 @@ static const struct argp_option read_opts[] = {
 	{0},
 };
 
+static const struct argp_option watch_opts[] = {
+	{NULL, 0, NULL, 0, "Input:", 1},
+	{"read", 'r', "FILE", 0, "read a pcap/pcapng file instead of IFACE", 1},
+	O_PORTS,
+	{"mode", 'm', "MODE", 0, "auto, xdp, tc or pcap (default auto)", 1},
+	{"ring-size", OPT_RING, "SIZE", 0,
+	 "BPF ring buffer size: a power of two, 4K to 1G (default 64M)", 1},
+	{"duration", OPT_DURATION, "DURATION", 0, "stop after DURATION", 1},
+	{"count", 'c', "N", 0, "stop after N messages shown", 1},
+	{NULL, 0, NULL, 0,
+	 "Filters (all must hold; lists are comma-separated):", 2},
+	{"of-version", OPT_OF_VERSION, "VERSIONS", 0, "1.0,1.3 ...", 2},
+	{"type", 't', "TYPES", 0,
+	 "PACKET_IN,FLOW_MOD ... (OFPT_ prefix optional; STATS_* and "
+	 "MULTIPART_* alike)",
+	 2},
+	{"subtype", OPT_SUBTYPE, "NAMES", 0,
+	 "OFPMP_FLOW, OFPR_NO_MATCH, OFPFC_ADD, OFPET_BAD_REQUEST (every code) "
+	 "...",
+	 2},
+	{"direction", 'd', "DIR", 0,
+	 "in (switch to controller), out (controller to switch) or both", 2},
+	{"switch", OPT_SWITCH, "SWITCH", 0,
+	 "datapath_id (0x1, 16 hex digits, or with colons) or IP[:PORT]", 2},
+	{"xid", OPT_XID, "XID", 0, "transaction id (decimal or 0x-hex)", 2},
+	{"inner", OPT_INNER, "EXPR", 0,
+	 "pcap filter on the frame a PACKET_IN/PACKET_OUT carries (other "
+	 "types never match)",
+	 2},
+	{NULL, 0, NULL, 0, "Output:", 3},
+	{"json", 'j', NULL, 0, "one JSON object per message (NDJSON)", 3},
+	{"write", 'w', "FILE", 0,
+	 "write the messages to a pcap file (no lines unless --print)", 3},
+	{"file-size", 'C', "MB", 0,
+	 "-w: a new file (FILE.1, FILE.2, ...) beyond MB x 1,000,000 bytes", 3},
+	{"rotate-seconds", 'G', "SECONDS", 0,
+	 "-w: a new file every SECONDS of capture time", 3},
+	{"print", OPT_PRINT, NULL, 0, "-w: print the lines too", 3},
+	O_GENERAL,
+	{0},
+};
+
 static const struct argp_option cleanup_opts[] = {
 	O_GENERAL,
 	{0},
@@ -251,6 +299,27 @@ static const char read_doc[] =
 	"  ofxdp read capture.pcap --of-port 6653 --json\n"
 	"  ofxdp read capture.pcapng --switch-names names.txt";
 
+static const char watch_doc[] =
+	"Print OpenFlow messages as they pass on IFACE (live, as attach "
+	"captures) or in a capture file (-r): one line per message (time, "
+	"switch, direction, version, type, subtype, xid, length, the key "
+	"fields of its type), or NDJSON with --json; or write them to a "
+	"pcap file for Wireshark (-w). Live needs root.\v"
+	"Lines: \"->\" a message to the controller (in), \"<-\" one to "
+	"the switch (out); the switch is its datapath_id once known, else "
+	"its IP:port. -w writes each message whole as TCP segments between "
+	"its connection's addresses and ports (sequence numbers renumbered "
+	"so the written stream is contiguous); a message that lost bytes in "
+	"a gap is counted, not written. At the end, a summary goes to "
+	"stderr.\n" SIZES_DURATIONS "\nExamples:\n"
+	"  sudo ofxdp watch eth0\n"
+	"  sudo ofxdp watch eth0 --type PACKET_IN,PACKET_OUT,FLOW_MOD "
+	"--inner 'ether host 00:00:00:00:00:01'\n"
+	"  sudo ofxdp watch eth0 --direction out --switch 0x1 --json | jq .\n"
+	"  sudo ofxdp watch eth0 -w of.pcap -C 100\n"
+	"  ofxdp watch -r capture.pcap --subtype OFPET_BAD_REQUEST\n"
+	"  ofxdp watch -r capture.pcap --type FLOW_MOD -c 10";
+
 static const char cleanup_doc[] =
 	"Remove the programs a killed ofxdp left attached to IFACE (clsact "
 	"filters, netlink XDP; tcx and XDP links go with their process). "
@@ -285,6 +354,8 @@ static const struct argp attach_argp = {
 	attach_opts, parse_opt, "IFACE", attach_doc, NULL, NULL, NULL};
 static const struct argp read_argp = {read_opts, parse_opt, "FILE", read_doc,
 				      NULL,	 NULL,	    NULL};
+static const struct argp watch_argp = {
+	watch_opts, parse_opt, "IFACE", watch_doc, NULL, NULL, NULL};
 static const struct argp cleanup_argp = {
 	cleanup_opts, parse_opt, "IFACE", cleanup_doc, NULL, NULL, NULL};
 static const struct argp status_argp = {
@@ -307,6 +378,9 @@ static const struct command {
 	{"read", "ofxdp read", "read FILE [OPTIONS]",
 	 "the same counts from a pcap/pcapng file (no root)", OFX_CMD_READ,
 	 &read_argp},
+	{"watch", "ofxdp watch", "watch IFACE|-r FILE [FILTERS]",
+	 "print the messages (or write them, -w), filtered", OFX_CMD_WATCH,
+	 &watch_argp},
 	{"cleanup", "ofxdp cleanup", "cleanup IFACE",
 	 "remove programs a killed ofxdp left on IFACE", OFX_CMD_CLEANUP,
 	 &cleanup_argp},
@@ -387,6 +461,20 @@ static void parse_end(struct argp_state *state, struct parse_ctx *ctx)
 
 	if (cli->cmd == OFX_CMD_STATUS)
 		return; /* no IFACE: every interface */
+	if (cli->cmd == OFX_CMD_WATCH) {
+		if (!cli->target == !cli->watch_file)
+			argp_error(state, "%s",
+				   cli->target ? "IFACE or -r FILE, not both"
+					       : "missing IFACE or -r FILE");
+		if (cli->watch_file &&
+		    (cli->given & (OFX_GIVEN_MODE | OFX_GIVEN_RING)))
+			argp_error(state, "--mode and --ring-size are for a "
+					  "live IFACE, not -r FILE");
+		if ((cli->rotate_bytes || cli->rotate_s > 0 || cli->print) &&
+		    !cli->write_path)
+			argp_error(state, "-C, -G and --print go with -w FILE");
+		return;
+	}
 	if (!cli->target && cli->cmd != OFX_CMD_ATTACH)
 		argp_error(state, "missing %s",
 			   cli->cmd == OFX_CMD_READ ? "FILE" : "IFACE");
@@ -432,6 +520,23 @@ static void check_host(struct argp_state *state, const char *host,
 			   ECHO(host), ECHO(arg), OFX_REST_HOST_WANT);
 }
 
+/* A watch filter option: its key in struct ofx_msg_filter terms. */
+static void watch_filter(struct argp_state *state, int key, const char *arg)
+{
+	struct parse_ctx *ctx = state->input;
+	const char *name = key == OPT_OF_VERSION ? "version"
+			   : key == 't'		 ? "type"
+			   : key == OPT_SUBTYPE	 ? "subtype"
+			   : key == 'd'		 ? "direction"
+			   : key == OPT_SWITCH	 ? "switch"
+			   : key == OPT_XID	 ? "xid"
+						 : "inner";
+	char err[256];
+
+	if (ofx_msg_filter_set(&ctx->cli->filter, name, arg, err, sizeof(err)))
+		argp_error(state, "%s", err);
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct parse_ctx *ctx = state->input;
@@ -452,6 +557,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		cli->given |= OFX_GIVEN_MODE;
 		break;
 	case 'r':
+		if (cli->cmd == OFX_CMD_WATCH) {
+			set_arg(state, &cli->watch_file, arg);
+			break;
+		}
 		if (ofx_parse_hostport(arg, host, sizeof(host),
 				       &cli->rest_port))
 			argp_error(state,
@@ -477,7 +586,49 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		ofx_log_set_level(OFX_LOG_DEBUG);
 		break;
 	case 'c':
+		if (cli->cmd == OFX_CMD_WATCH) {
+			if (ofx_parse_count(arg, &cli->watch_count))
+				argp_error(state,
+					   "bad count '%.*s%s': want a "
+					   "number from 1",
+					   ECHO(arg));
+			break;
+		}
 		ctx->config = arg;
+		break;
+	case OPT_OF_VERSION:
+	case 't':
+	case OPT_SUBTYPE:
+	case 'd':
+	case OPT_SWITCH:
+	case OPT_XID:
+	case OPT_INNER:
+		watch_filter(state, key, arg);
+		break;
+	case 'w':
+		set_arg(state, &cli->write_path, arg);
+		break;
+	case 'C': {
+		uint64_t mb;
+
+		if (ofx_parse_count(arg, &mb) || mb > 1000000)
+			argp_error(state,
+				   "bad file size '%.*s%s': want MB from 1 "
+				   "to 1000000",
+				   ECHO(arg));
+		cli->rotate_bytes = mb * 1000000;
+		break;
+	}
+	case 'G':
+		if (ofx_parse_duration(arg, &cli->rotate_s) ||
+		    cli->rotate_s < 1 - 1e-9)
+			argp_error(state,
+				   "bad rotation '%.*s%s': want a duration of "
+				   "at least 1s",
+				   ECHO(arg));
+		break;
+	case OPT_PRINT:
+		cli->print = true;
 		break;
 	case OPT_SWITCH_NAMES:
 		set_arg(state, &cli->switch_names, arg);
@@ -668,10 +819,12 @@ void ofx_cli_free(struct ofx_cli *cli)
 	char **strs[] = {
 		&cli->target,	     &cli->rest_host,	 &cli->switch_names,
 		&cli->config,	     &cli->rest_cors,	 &cli->rest_token,
-		&cli->rest_tls_cert, &cli->rest_tls_key, &cli->user};
+		&cli->rest_tls_cert, &cli->rest_tls_key, &cli->user,
+		&cli->watch_file,    &cli->write_path};
 
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
 		free(*strs[i]);
 		*strs[i] = NULL;
 	}
+	ofx_msg_filter_free(&cli->filter);
 }

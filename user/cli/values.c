@@ -52,6 +52,17 @@ int ofx_parse_size(const char *s, uint64_t *bytes)
 	return -EINVAL;
 }
 
+int ofx_parse_count(const char *s, uint64_t *n)
+{
+	uint64_t v;
+
+	/* a size without unit: decimal digits, no leading zero */
+	if (ofx_parse_size(s, &v) || !is_digit(s[strlen(s) - 1]) || !v)
+		return -EINVAL;
+	*n = v;
+	return 0;
+}
+
 int ofx_parse_ring_size(const char *s, uint32_t *bytes)
 {
 	uint64_t v;

@@ -24,6 +24,7 @@ struct of_pending {
 	uint16_t caplen;
 	uint16_t bytes;
 	uint8_t data[OF_PENDING_BYTES];
+	uint8_t *whole; /* the whole message (struct of_whole), or NULL */
 };
 
 /* A message of an unverified half, held until its chain is proven or
@@ -31,8 +32,9 @@ struct of_pending {
 struct of_held {
 	uint64_t ts_ns;
 	uint32_t bytes;
-	uint16_t caplen;
+	uint32_t caplen;
 	uint8_t flags;
+	bool whole; /* more than OF_PEEK_MAX bytes, charged to of_whole */
 	uint8_t data[];
 };
 
@@ -40,6 +42,7 @@ struct of_session {
 	struct ofx_stream_ops ops;
 	const struct of_msg_sink *sink;
 	struct of_session_stats *st;
+	struct of_whole whole;
 };
 
 /* struct of_conn.pending's owner, found from a framer's emit context. */
@@ -221,14 +224,15 @@ static void release_pending(struct of_session *s, struct of_conn *c)
 	c->npending = 0;
 	for (uint8_t i = 0; i < n; i++) {
 		struct of_frame f = {
-			.data = pd[i].data,
-			.caplen = pd[i].caplen,
+			.data = pd[i].whole ? pd[i].whole : pd[i].data,
+			.caplen = pd[i].whole ? pd[i].bytes : pd[i].caplen,
 			.bytes = pd[i].bytes,
 			.ts_ns = pd[i].ts_ns,
 			.flags = pd[i].flags,
 		};
 
 		deliver(s, c, pd[i].half, &f);
+		of_whole_free(&s->whole, pd[i].whole, pd[i].bytes);
 	}
 	free(pd);
 }
@@ -250,7 +254,8 @@ static bool holding(const struct of_conn *c)
 
 /* Hold a neutral message while the role is unknown. Return: false if it
  * could not be held (the caller decides the role and emits it). */
-static bool hold(struct of_conn *c, int half, const struct of_frame *f)
+static bool hold(struct of_session *s, struct of_conn *c, int half,
+		 const struct of_frame *f)
 {
 	struct of_pending *p;
 
@@ -271,6 +276,11 @@ static bool hold(struct of_conn *c, int half, const struct of_frame *f)
 	p->caplen = f->caplen < OF_PENDING_BYTES ? (uint16_t)f->caplen
 						 : OF_PENDING_BYTES;
 	memcpy(p->data, f->data, p->caplen);
+	p->whole = NULL;
+	/* kept whole: a message with all its bytes (caplen == bytes) */
+	if (f->caplen > OF_PENDING_BYTES && f->caplen == f->bytes &&
+	    (p->whole = of_whole_alloc(&s->whole, f->bytes)))
+		memcpy(p->whole, f->data, f->bytes);
 	return true;
 }
 
@@ -297,7 +307,7 @@ static void accept(struct of_session *s, struct of_conn *c, int half,
 								    : !half);
 			c->role_source = OF_ROLE_MESSAGES;
 			release_pending(s, c);
-		} else if (hold(c, half, f)) {
+		} else if (hold(s, c, half, f)) {
 			return;
 		} else {
 			decide_by_fallback(s, c);
@@ -328,6 +338,13 @@ static void count_unverified(struct of_session *s, struct of_conn *c, int half,
 	s->st->unverified[dir].bytes += bytes;
 }
 
+static void free_held(struct of_session *s, struct of_held *h)
+{
+	if (h->whole)
+		s->whole.used -= h->caplen;
+	free(h);
+}
+
 /* The chain of @half broke: its held messages are not OpenFlow. */
 static void reject_held(struct of_session *s, struct of_conn *c, int half)
 {
@@ -335,7 +352,7 @@ static void reject_held(struct of_session *s, struct of_conn *c, int half)
 		struct of_held *h = c->held[half][i];
 
 		count_unverified(s, c, half, 1, h->bytes, h->ts_ns);
-		free(h);
+		free_held(s, h);
 	}
 	c->nheld[half] = 0;
 }
@@ -357,7 +374,7 @@ static void release_held(struct of_session *s, struct of_conn *c, int half)
 		};
 
 		accept(s, c, half, &f);
-		free(h);
+		free_held(s, h);
 	}
 }
 
@@ -366,26 +383,39 @@ static void release_held(struct of_session *s, struct of_conn *c, int half)
 static void hold_unverified(struct of_session *s, struct of_conn *c, int half,
 			    const struct of_frame *f)
 {
-	uint16_t caplen =
-		f->caplen < OF_PEEK_MAX ? (uint16_t)f->caplen : OF_PEEK_MAX;
+	uint32_t caplen = f->caplen < OF_PEEK_MAX ? f->caplen : OF_PEEK_MAX;
+	bool whole = false;
 	struct of_held *h;
 
 	if (c->nheld[half] == OF_HOLD_MAX) {
 		h = c->held[half][0];
 		count_unverified(s, c, half, 1, h->bytes, h->ts_ns);
-		free(h);
+		free_held(s, h);
 		memmove(&c->held[half][0], &c->held[half][1],
 			(OF_HOLD_MAX - 1) * sizeof(c->held[half][0]));
 		c->nheld[half]--;
 	}
+	/* kept whole (struct of_whole): all of a message with all its bytes */
+	if (f->caplen > OF_PEEK_MAX && f->caplen == f->bytes && s->whole.max) {
+		if (s->whole.used + f->caplen <= s->whole.max) {
+			caplen = f->caplen;
+			whole = true;
+			s->whole.used += caplen;
+		} else {
+			s->whole.denied++;
+		}
+	}
 	h = malloc(sizeof(*h) + caplen);
 	if (!h) {
+		if (whole)
+			s->whole.used -= caplen;
 		count_unverified(s, c, half, 1, f->bytes, f->ts_ns);
 		return;
 	}
 	h->ts_ns = f->ts_ns;
 	h->bytes = f->bytes;
 	h->caplen = caplen;
+	h->whole = whole;
 	h->flags = f->flags;
 	memcpy(h->data, f->data, caplen);
 	c->held[half][c->nheld[half]++] = h;
@@ -606,7 +636,8 @@ static void on_data(void *ctx, struct ofx_conn *tcp, int half, const uint8_t *p,
 	struct of_framer_out out = {.emit = on_frame,
 				    .tls = on_tls,
 				    .ctx = &e,
-				    .st = &s->st->framing};
+				    .st = &s->st->framing,
+				    .whole = &s->whole};
 
 	if (!e.c)
 		return;
@@ -623,7 +654,8 @@ static void on_gap(void *ctx, struct ofx_conn *tcp, int half, uint64_t len,
 	struct of_framer_out out = {.emit = on_frame,
 				    .tls = on_tls,
 				    .ctx = &e,
-				    .st = &s->st->framing};
+				    .st = &s->st->framing,
+				    .whole = &s->whole};
 
 	if (e.c)
 		of_framer_gap(&e.c->fr[half], len, ts_ns, &out);
@@ -638,7 +670,8 @@ static void end_conn(struct of_session *s, struct of_conn *c, bool input_end)
 	struct of_framer_out out = {.emit = on_frame,
 				    .tls = on_tls,
 				    .ctx = &e,
-				    .st = &s->st->framing};
+				    .st = &s->st->framing,
+				    .whole = &s->whole};
 
 	c->input_end = input_end;
 	for (int half = 0; half < 2; half++)
@@ -722,6 +755,16 @@ struct of_session *of_session_new(const struct of_msg_sink *sink,
 		.ctx = s,
 	};
 	return s;
+}
+
+void of_session_set_whole(struct of_session *s, uint64_t max_bytes)
+{
+	s->whole.max = max_bytes;
+}
+
+const struct of_whole *of_session_whole(const struct of_session *s)
+{
+	return &s->whole;
 }
 
 const struct ofx_stream_ops *of_session_stream_ops(struct of_session *s)

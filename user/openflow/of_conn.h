@@ -228,6 +228,18 @@ struct of_session *of_session_new(const struct of_msg_sink *sink,
 				  struct of_session_stats *st);
 
 /**
+ * of_session_set_whole() - emit messages whole even when they span
+ * segments (and while held), keeping at most @max_bytes of them at once
+ * (beyond: their first bytes only, counted in struct of_whole.denied); 0
+ * turns it off (the default: of_msg.caplen then covers what decoders
+ * need). Costs a copy of each message that spans feeds.
+ */
+void of_session_set_whole(struct of_session *s, uint64_t max_bytes);
+
+/** of_session_whole() - the budget and its counters. */
+const struct of_whole *of_session_whole(const struct of_session *s);
+
+/**
  * of_session_stream_ops() - the callbacks the reassembler calls (struct
  * ofx_conn.app holds the struct of_conn).
  */

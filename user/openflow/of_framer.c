@@ -3,6 +3,7 @@
  * of_framer.c - OpenFlow message framing on a reassembled byte stream
  * (rules in of_framer.h; header layout OpenFlow 1.5.1 §7.1.1).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "openflow/of_framer.h"
@@ -46,6 +47,29 @@ void of_framer_init(struct of_framer *f, uint8_t tag, bool synced)
 	f->msgs = 0;
 	f->bad = 0;
 	f->tls_records = 0;
+	f->big = NULL;
+}
+
+void *of_whole_alloc(struct of_whole *w, uint32_t len)
+{
+	void *p;
+
+	if (!w || !w->max)
+		return NULL;
+	if (w->used + len > w->max || !(p = malloc(len))) {
+		w->denied++;
+		return NULL;
+	}
+	w->used += len;
+	return p;
+}
+
+void of_whole_free(struct of_whole *w, void *p, uint32_t len)
+{
+	if (!p)
+		return;
+	free(p);
+	w->used -= len;
 }
 
 static inline uint16_t hdr_len(const uint8_t *h)
@@ -106,8 +130,24 @@ static inline void emit_buf(struct of_framer *f, uint64_t ts_ns, uint8_t flags,
 	uint32_t seen = hdr_len(f->buf) - f->body_left - f->lost;
 
 	f->lost = 0; /* (a message emitted in place never lost any) */
-	emit(f, f->buf, f->have, seen, ts_ns, flags, out);
+	if (f->big) {
+		/* kept whole (no gap in it): its first @seen bytes */
+		uint8_t *big = f->big;
+
+		f->big = NULL;
+		emit(f, big, seen, seen, ts_ns, flags, out);
+		of_whole_free(out->whole, big, hdr_len(f->buf));
+	} else {
+		emit(f, f->buf, f->have, seen, ts_ns, flags, out);
+	}
 	f->have = 0;
+}
+
+/* The current message lost bytes: it cannot be emitted whole. */
+static void drop_big(struct of_framer *f, const struct of_framer_out *out)
+{
+	of_whole_free(out->whole, f->big, hdr_len(f->buf));
+	f->big = NULL;
 }
 
 static void start_search(struct of_framer *f, struct of_framing_stats *st)
@@ -133,8 +173,9 @@ static void search_skip(struct of_framer *f, uint64_t n,
 
 /* The 8-byte header in f->buf is complete: start its message. Return false
  * if it is not a message (the framer then searches again). */
-static bool begin_message(struct of_framer *f, struct of_framing_stats *st)
+static bool begin_message(struct of_framer *f, const struct of_framer_out *out)
 {
+	struct of_framing_stats *st = out->st;
 	uint16_t len;
 	size_t need;
 
@@ -158,6 +199,11 @@ static bool begin_message(struct of_framer *f, struct of_framing_stats *st)
 		need = OFP_HEADER_LEN;
 	f->need = (uint16_t)need;
 	f->body_left = len - OFP_HEADER_LEN;
+	if (out->whole && len > need) {
+		f->big = of_whole_alloc(out->whole, len);
+		if (f->big)
+			memcpy(f->big, f->buf, f->have);
+	}
 	return true;
 }
 
@@ -191,7 +237,7 @@ static size_t feed_synced(struct of_framer *f, const uint8_t *data, size_t len,
 			used += n;
 			if (f->have < OFP_HEADER_LEN)
 				break;
-			if (!begin_message(f, out->st))
+			if (!begin_message(f, out))
 				return used;
 		} else if (f->have < f->need) {
 			/* Keep the bytes the decoders need. */
@@ -199,14 +245,20 @@ static size_t feed_synced(struct of_framer *f, const uint8_t *data, size_t len,
 			if (n > avail)
 				n = avail;
 			memcpy(f->buf + f->have, data + used, n);
+			if (f->big)
+				memcpy(f->big + f->have, data + used, n);
 			f->have += (uint16_t)n;
 			f->body_left -= (uint32_t)n;
 			used += n;
 		} else {
-			/* Skip the rest of the body without a look. */
+			/* Skip the rest of the body without a look (or
+			 * keep it whole). */
 			n = f->body_left;
 			if (n > avail)
 				n = avail;
+			if (f->big)
+				memcpy(f->big + hdr_len(f->buf) - f->body_left,
+				       data + used, n);
 			f->body_left -= (uint32_t)n;
 			used += n;
 		}
@@ -533,6 +585,8 @@ void of_framer_gap(struct of_framer *f, uint64_t len, uint64_t ts_ns,
 	}
 	if (f->mode == OF_MODE_START)
 		f->mode = OF_MODE_OPENFLOW; /* the first bytes were lost */
+	if (f->big)
+		drop_big(f, out);
 	if (f->synced && f->have >= OFP_HEADER_LEN && len <= f->body_left) {
 		f->body_left -= (uint32_t)len;
 		f->lost += (uint32_t)len;

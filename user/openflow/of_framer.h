@@ -95,8 +95,9 @@ struct of_framing_stats {
 /**
  * struct of_frame - one framed message.
  * @data:   its first @caplen bytes (header included); valid during the call
- * @caplen: bytes at @data: the whole message when it lay in one feed, else
- *          min(length, of_peek_len(version, type)) or fewer after a gap
+ * @caplen: bytes at @data: the whole message when it lay in one feed (or
+ *          was kept whole, struct of_whole), else min(length,
+ *          of_peek_len(version, type)) or fewer after a gap
  * @bytes:  bytes of the message that were fed: its length field, less
  *          what a gap or the end of the stream cut off
  * @ts_ns:  timestamp of the feed that completed (or lost) it, ns
@@ -111,6 +112,30 @@ struct of_frame {
 };
 
 /**
+ * struct of_whole - heap bytes framers and holds may spend so that a
+ * message spanning feeds is emitted whole (of_session_set_whole()).
+ * @max:    bytes held at once at most (0: off, messages spanning feeds
+ *          keep their first of_peek_len() bytes only)
+ * @used:   bytes held now
+ * @denied: messages that kept only their first bytes because @max was
+ *          reached (or malloc failed)
+ */
+struct of_whole {
+	uint64_t max;
+	uint64_t used;
+	uint64_t denied;
+};
+
+/**
+ * of_whole_alloc() - @len bytes charged to @w. Return: NULL when @w is
+ * off, or over its budget (counted in denied), or out of memory.
+ */
+void *of_whole_alloc(struct of_whole *w, uint32_t len);
+
+/** of_whole_free() - give back @p of @len bytes (NULL: no-op). */
+void of_whole_free(struct of_whole *w, void *p, uint32_t len);
+
+/**
  * struct of_framer_out - where a framer's messages and counters go.
  * @emit:  called once per message with the framer's @tag and @ctx
  * @tls:   called (if not NULL) once per feed, gap or end of a TLS stream
@@ -119,6 +144,8 @@ struct of_frame {
  *         that the stream is TLS)
  * @ctx:   passed to @emit and @tls
  * @st:    framing counters to add to
+ * @whole: budget for emitting messages that span feeds whole (NULL: the
+ *         first bytes only); the same for every feed of a framer
  */
 struct of_framer_out {
 	void (*emit)(void *ctx, uint8_t tag, const struct of_frame *m);
@@ -126,6 +153,7 @@ struct of_framer_out {
 		    uint64_t ts_ns);
 	void *ctx;
 	struct of_framing_stats *st;
+	struct of_whole *whole;
 };
 
 /**
@@ -151,6 +179,8 @@ struct of_framer_out {
  * @bad:         bad headers seen in sync in this stream (a caller that
  *               sees it change knows the framing broke without a gap)
  * @tls_records: TLS record headers seen
+ * @big:         the current message whole, being filled (NULL: only its
+ *               first bytes in @buf), charged to struct of_whole
  */
 struct of_framer {
 	uint8_t buf[OF_PEEK_MAX];
@@ -172,6 +202,7 @@ struct of_framer {
 	uint64_t msgs;
 	uint32_t bad;
 	uint32_t tls_records;
+	uint8_t *big;
 };
 
 /**

@@ -32,9 +32,9 @@ struct of_conn;
  *           call
  * @data:    its first @caplen bytes, header included; valid during the call
  * @caplen:  bytes at @data: the whole message when it was contiguous in
- *           one feed, else the first of_peek_len() bytes (fewer after a
- *           gap; at most 64 for a message held until its connection's
- *           roles were known)
+ *           one feed or kept whole (of_session_set_whole()), else the
+ *           first of_peek_len() bytes (fewer after a gap; at most 64 for
+ *           a message held until its connection's roles were known)
  * @length:  the header's length field, bytes
  * @bytes:   bytes of it that were seen: @length, less what a gap or the
  *           end of its stream cut off (counters count these)

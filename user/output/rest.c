@@ -27,12 +27,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <stdatomic.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "output/report.h"
 #include "output/rest.h"
 #include "output/rest_auth.h"
+#include "output/streams.h"
 
 #define ERRLEN 256
 
@@ -47,11 +49,23 @@ struct ofx_rest {
 	char *cors; /* NULL: no CORS */
 	char *token; /* NULL: no authentication */
 	char *tls_cert, *tls_key; /* PEM, NULL: plain HTTP */
+	struct ofx_streams *streams; /* NULL: no stream sessions */
+	_Atomic int suspended; /* stream responses waiting (suspended) */
 	char where[INET6_ADDRSTRLEN + 16];
 };
 
 /* *con_cls of a /stop request: the flag is set once the reply is sent. */
 static char stop_mark;
+
+/* Bytes of a request body (a stream filter) at most. */
+#define OFX_REST_BODY_MAX 16384
+
+/* *con_cls of a POST with a body: what came so far. */
+struct body {
+	char *buf;
+	size_t len;
+	bool too_big;
+};
 
 /* The methods a route answers (bits). */
 enum {
@@ -59,7 +73,8 @@ enum {
 	M_HEAD = 1u << 1,
 	M_POST = 1u << 2,
 	M_OPTIONS = 1u << 3,
-	M_OTHER = 1u << 4,
+	M_DELETE = 1u << 4,
+	M_OTHER = 1u << 5,
 };
 #define M_READ (M_GET | M_HEAD)
 
@@ -73,16 +88,21 @@ static unsigned int method_bit(const char *m)
 		return M_POST;
 	if (!strcmp(m, MHD_HTTP_METHOD_OPTIONS))
 		return M_OPTIONS;
+	if (!strcmp(m, MHD_HTTP_METHOD_DELETE))
+		return M_DELETE;
 	return M_OTHER;
 }
 
-/* "GET, HEAD", "POST", "GET, POST" for an Allow header (@buf 32 bytes). */
+/* "GET, HEAD", "POST", "GET, POST" for an Allow header (@buf 40 bytes). */
 static const char *allow_list(unsigned int methods, char *buf, size_t len)
 {
 	static const struct {
 		unsigned int bit;
 		const char *name;
-	} names[] = {{M_GET, "GET"}, {M_HEAD, "HEAD"}, {M_POST, "POST"}};
+	} names[] = {{M_GET, "GET"},
+		     {M_HEAD, "HEAD"},
+		     {M_POST, "POST"},
+		     {M_DELETE, "DELETE"}};
 	size_t n = 0;
 
 	buf[0] = '\0';
@@ -354,7 +374,16 @@ struct route {
 	bool prefix;
 	bool (*match)(const char *url);
 	json_t *(*fn)(struct req *q);
+	enum MHD_Result (*raw)(struct req *q, unsigned int method,
+			       const char *body, size_t len);
 };
+
+static enum MHD_Result streams_root(struct req *q, unsigned int method,
+				    const char *body, size_t len);
+static enum MHD_Result streams_one(struct req *q, unsigned int method,
+				   const char *body, size_t len);
+static enum MHD_Result packettrace(struct req *q, unsigned int method,
+				   const char *body, size_t len);
 
 static bool is_version_path(const char *url)
 {
@@ -362,15 +391,299 @@ static bool is_version_path(const char *url)
 }
 
 static const struct route routes[] = {
-	{"/get_of_counts", false, NULL, route_of_counts},
-	{"/get_ofNN_counts", false, is_version_path, route_version_counts},
-	{"/api/v1/stats", false, NULL, route_stats},
-	{"/api/v1/connections", false, NULL, route_connections},
-	{"/api/v1/switches", false, NULL, route_switches},
-	{"/api/v1/switches/", true, NULL, route_switch},
-	{"/api/v1/latency", false, NULL, route_latency},
-	{"/stop", false, NULL, route_stop},
+	{.path = "/get_of_counts", .fn = route_of_counts},
+	{.path = "/get_ofNN_counts",
+	 .match = is_version_path,
+	 .fn = route_version_counts},
+	{.path = "/api/v1/stats", .fn = route_stats},
+	{.path = "/api/v1/connections", .fn = route_connections},
+	{.path = "/api/v1/switches", .fn = route_switches},
+	{.path = "/api/v1/switches/", .prefix = true, .fn = route_switch},
+	{.path = "/api/v1/latency", .fn = route_latency},
+	{.path = "/api/v1/streams", .raw = streams_root},
+	{.path = "/api/v1/streams/", .prefix = true, .raw = streams_one},
+	{.path = "/wm/core/packettrace/json", .raw = packettrace},
+	{.path = "/stop", .fn = route_stop},
 };
+
+/* ---- stream sessions (output/streams.h) ---- */
+
+/* Messages a poll returns at most (?max=N lowers it). */
+#define OFX_REST_POLL_MAX 10000
+
+/* A long-lived stream response: the connection sleeps (suspended) while
+ * the session's queue is empty; the capture thread or a tick wakes it. */
+struct stream_resp {
+	struct ofx_rest *r;
+	struct MHD_Connection *conn;
+	struct ofx_stream_reader *rd;
+	bool suspended;
+};
+
+static void stream_wake(void *ctx)
+{
+	struct stream_resp *sr = ctx;
+
+	MHD_resume_connection(sr->conn);
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stream_resp *sr = cls;
+	ssize_t n = ofx_stream_read(sr->rd, buf, max);
+
+	(void)pos;
+	if (sr->suspended) {
+		sr->suspended = false;
+		atomic_fetch_sub(&sr->r->suspended, 1);
+	}
+	if (n > 0)
+		return n;
+	if (n < 0)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	sr->suspended = true;
+	atomic_fetch_add(&sr->r->suspended, 1);
+	MHD_suspend_connection(sr->conn);
+	return 0;
+}
+
+static void stream_free(void *cls)
+{
+	struct stream_resp *sr = cls;
+
+	if (sr->suspended)
+		atomic_fetch_sub(&sr->r->suspended, 1);
+
+	ofx_stream_detach(sr->rd);
+	free(sr);
+}
+
+/* The reply for a streams error @rc (negative errno). */
+static enum MHD_Result stream_error(struct req *q, int rc, const char *msg)
+{
+	unsigned int status = rc == -ENOENT   ? MHD_HTTP_NOT_FOUND
+			      : rc == -EBUSY  ? MHD_HTTP_CONFLICT
+			      : rc == -ENOSPC ? MHD_HTTP_TOO_MANY_REQUESTS
+			      : rc == -EINVAL ? MHD_HTTP_BAD_REQUEST
+					      : MHD_HTTP_INTERNAL_SERVER_ERROR;
+
+	if (!msg)
+		msg = rc == -ENOENT   ? "no such stream session"
+		      : rc == -EBUSY  ? "another reader is attached to this "
+					"stream session"
+		      : rc == -ENOMEM ? "out of memory"
+				      : "bad request";
+	return reply(q->r, q->conn, status, error_doc(msg, q->url),
+		     JSON_PRESERVE_ORDER, NULL, NULL);
+}
+
+/* Create a session from @req (taken); 201 {"sessionId", ...}. */
+static enum MHD_Result stream_create(struct req *q, json_t *req)
+{
+	char id[OFX_STREAM_ID_LEN + 1], err[256], path[64];
+	json_t *doc;
+	int rc;
+
+	rc = ofx_streams_create(q->r->streams, req, id, err, sizeof(err));
+	json_decref(req);
+	if (rc)
+		return stream_error(q, rc, rc == -ENOMEM ? NULL : err);
+	snprintf(path, sizeof(path), "/api/v1/streams/%s", id);
+	doc = json_pack("{s:s, s:s}", "sessionId", id, "stream", path);
+	return reply(q->r, q->conn, MHD_HTTP_CREATED, doc, JSON_PRESERVE_ORDER,
+		     MHD_HTTP_HEADER_LOCATION, path);
+}
+
+/* The body as a JSON document, or NULL after replying 400. */
+static json_t *body_json(struct req *q, const char *body, size_t len,
+			 enum MHD_Result *res)
+{
+	json_error_t e;
+	json_t *j = body ? json_loadb(body, len, 0, &e) : NULL;
+	char msg[256];
+
+	if (!j) {
+		snprintf(msg, sizeof(msg), "the body must be JSON%s%s",
+			 body ? ": " : "", body ? e.text : "");
+		*res = reply(q->r, q->conn, MHD_HTTP_BAD_REQUEST,
+			     error_doc(msg, q->url), JSON_PRESERVE_ORDER, NULL,
+			     NULL);
+	}
+	return j;
+}
+
+/* /api/v1/streams: GET lists the sessions, POST creates one. */
+static enum MHD_Result streams_root(struct req *q, unsigned int method,
+				    const char *body, size_t len)
+{
+	enum MHD_Result res = MHD_NO;
+	json_t *req;
+
+	if (!q->r->streams)
+		return stream_error(q, -ENOENT, "stream sessions are off");
+	if (method != M_POST)
+		return reply(q->r, q->conn, MHD_HTTP_OK,
+			     json_pack("{s:o}", "sessions",
+				       ofx_streams_list(q->r->streams)),
+			     JSON_PRESERVE_ORDER | JSON_INDENT(2), NULL, NULL);
+	req = body_json(q, body, len, &res);
+	return req ? stream_create(q, req) : res;
+}
+
+/* /api/v1/streams/ID: GET streams (NDJSON, or Server-Sent Events when
+ * the client accepts text/event-stream or asks ?format=sse), GET ?poll=1
+ * returns what is queued; DELETE ends the session. */
+static enum MHD_Result streams_one(struct req *q, unsigned int method,
+				   const char *body, size_t len)
+{
+	struct MHD_Connection *conn = q->conn;
+	const char *poll, *fmt, *accept, *maxs;
+	struct MHD_Response *resp;
+	struct stream_resp *sr;
+	bool sse;
+	json_t *doc;
+	int rc;
+
+	(void)body;
+	(void)len;
+	if (!q->r->streams)
+		return stream_error(q, -ENOENT, "stream sessions are off");
+	if (strlen(q->arg) != OFX_STREAM_ID_LEN)
+		return stream_error(q, -ENOENT, NULL);
+	if (method == M_DELETE) {
+		rc = ofx_streams_delete(q->r->streams, q->arg);
+		if (rc)
+			return stream_error(q, rc, NULL);
+		return reply(q->r, conn, MHD_HTTP_OK,
+			     json_pack("{s:s}", "deleted", q->arg),
+			     JSON_PRESERVE_ORDER, NULL, NULL);
+	}
+	poll = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "poll");
+	if (poll && strcmp(poll, "0")) {
+		long max = OFX_REST_POLL_MAX;
+		char *end;
+
+		maxs = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
+						   "max");
+		if (maxs) {
+			max = strtol(maxs, &end, 10);
+			if (!*maxs || *end || max < 1 ||
+			    max > OFX_REST_POLL_MAX)
+				return stream_error(q, -EINVAL,
+						    "max: 1 to 10000");
+		}
+		rc = ofx_streams_poll(q->r->streams, q->arg, (size_t)max, &doc);
+		if (rc)
+			return stream_error(q, rc, NULL);
+		return reply(q->r, conn, MHD_HTTP_OK, doc, JSON_PRESERVE_ORDER,
+			     NULL, NULL);
+	}
+	fmt = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
+					  "format");
+	accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					     MHD_HTTP_HEADER_ACCEPT);
+	if (fmt && strcmp(fmt, "sse") && strcmp(fmt, "ndjson"))
+		return stream_error(q, -EINVAL, "format: sse or ndjson");
+	sse = fmt ? !strcmp(fmt, "sse")
+		  : accept && strstr(accept, "text/event-stream") != NULL;
+	sr = calloc(1, sizeof(*sr));
+	if (!sr)
+		return stream_error(q, -ENOMEM, NULL);
+	sr->r = q->r;
+	sr->conn = conn;
+	rc = ofx_streams_attach(q->r->streams, q->arg, sse, stream_wake, sr,
+				&sr->rd);
+	if (rc) {
+		free(sr);
+		return stream_error(q, rc, NULL);
+	}
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384,
+						 stream_read, sr, stream_free);
+	if (!resp) {
+		stream_free(sr);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				sse ? "text/event-stream"
+				    : "application/x-ndjson");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+				"no-cache");
+	if (q->r->cors)
+		MHD_add_response_header(
+			resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN,
+			q->r->cors);
+	/* A stream may wait long for its next message. */
+	MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, 0);
+	return send_response(conn, MHD_HTTP_OK, resp);
+}
+
+/* Floodlight PacketStreamer's filter: {"mac", "direction": "in" (PACKET_IN)
+ * | "out" (PACKET_OUT and FLOW_MOD) | "both", "period" (seconds; -1 with
+ * "sessionId" ends that session), "sessionId"} -> {"sessionId"}. */
+static enum MHD_Result packettrace(struct req *q, unsigned int method,
+				   const char *body, size_t len)
+{
+	enum MHD_Result res = MHD_NO;
+	json_t *in, *req, *v;
+	const char *dir = "both", *sid = NULL;
+	json_int_t period = OFX_STREAM_PERIOD_DEFAULT_S;
+
+	(void)method;
+	if (!q->r->streams)
+		return stream_error(q, -ENOENT, "stream sessions are off");
+	in = body_json(q, body, len, &res);
+	if (!in)
+		return res;
+	if ((v = json_object_get(in, "direction")) && json_is_string(v))
+		dir = json_string_value(v);
+	if ((v = json_object_get(in, "sessionId")) && json_is_string(v))
+		sid = json_string_value(v);
+	if ((v = json_object_get(in, "period"))) {
+		if (!json_is_integer(v)) {
+			json_decref(in);
+			return stream_error(q, -EINVAL,
+					    "period: an integer (seconds)");
+		}
+		period = json_integer_value(v);
+	}
+	if (period == -1) {
+		int rc = sid ? ofx_streams_delete(q->r->streams, sid) : -EINVAL;
+		enum MHD_Result r;
+
+		r = rc ? stream_error(q, rc,
+				      sid ? NULL
+					  : "period -1 needs a sessionId")
+		       : reply(q->r, q->conn, MHD_HTTP_OK,
+			       json_pack("{s:s}", "sessionId", sid),
+			       JSON_PRESERVE_ORDER, NULL, NULL);
+		json_decref(in);
+		return r;
+	}
+	req = json_object();
+	if (!req) {
+		json_decref(in);
+		return stream_error(q, -ENOMEM, NULL);
+	}
+	if (!strcmp(dir, "in"))
+		json_object_set_new(req, "type", json_string("PACKET_IN"));
+	else if (!strcmp(dir, "out"))
+		json_object_set_new(req, "type",
+				    json_string("PACKET_OUT,FLOW_MOD"));
+	else if (!strcmp(dir, "both"))
+		json_object_set_new(
+			req, "type",
+			json_string("PACKET_IN,PACKET_OUT,FLOW_MOD"));
+	else {
+		json_decref(in);
+		json_decref(req);
+		return stream_error(q, -EINVAL, "direction: in, out or both");
+	}
+	if ((v = json_object_get(in, "mac")))
+		json_object_set(req, "mac", v);
+	json_object_set_new(req, "period", json_integer(period));
+	json_decref(in);
+	return stream_create(q, req);
+}
 
 const char *ofx_rest_route(size_t i)
 {
@@ -404,6 +717,12 @@ static unsigned int route_methods(const struct ofx_rest *r,
 {
 	if (rt->fn == route_stop)
 		return M_POST | (r->get_stop ? M_GET : 0);
+	if (rt->raw == streams_root)
+		return M_GET | M_POST;
+	if (rt->raw == streams_one)
+		return M_GET | M_DELETE;
+	if (rt->raw == packettrace)
+		return M_POST;
 	return M_READ;
 }
 
@@ -416,7 +735,7 @@ static enum MHD_Result reply_options(struct ofx_rest *r,
 	const char *origin = MHD_lookup_connection_value(
 		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ORIGIN);
 	struct MHD_Response *resp;
-	char allow[32];
+	char allow[40];
 
 	resp = MHD_create_response_from_buffer(0, (void *)"",
 					       MHD_RESPMEM_PERSISTENT);
@@ -452,12 +771,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 	unsigned int m = method_bit(method), allowed;
 	const struct route *rt;
 	const char *origin;
-	char allow[32];
+	char allow[40];
 	json_t *doc;
 
 	(void)version;
-	(void)upload_data;
-	(void)upload_data_size;
 
 	/* Headers are in: the reply (and a keep-alive wait for the next
 	 * request) may take longer than they might. */
@@ -487,6 +804,42 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 			     error_doc("method not allowed", url), flags,
 			     MHD_HTTP_HEADER_ALLOW,
 			     allow_list(allowed, allow, sizeof(allow)));
+	if (rt->raw) {
+		struct body *b = *con_cls;
+
+		if (m != M_POST)
+			return rt->raw(&q, m, NULL, 0);
+		/* POST: collect the body, then answer on the last call */
+		if (!b) {
+			b = calloc(1, sizeof(*b));
+			if (!b)
+				return MHD_NO;
+			*con_cls = b;
+			return MHD_YES;
+		}
+		if (*upload_data_size) {
+			if (b->len + *upload_data_size > OFX_REST_BODY_MAX) {
+				b->too_big = true;
+			} else if (!b->too_big) {
+				char *n = realloc(b->buf,
+						  b->len + *upload_data_size);
+
+				if (!n)
+					return MHD_NO;
+				b->buf = n;
+				memcpy(b->buf + b->len, upload_data,
+				       *upload_data_size);
+				b->len += *upload_data_size;
+			}
+			*upload_data_size = 0;
+			return MHD_YES;
+		}
+		if (b->too_big)
+			return reply(r, conn, MHD_HTTP_CONTENT_TOO_LARGE,
+				     error_doc("request body too large", url),
+				     flags, NULL, NULL);
+		return rt->raw(&q, m, b->buf, b->len);
+	}
 	if (rt->fn == route_stop) {
 		/* A browser names the page's origin: only the configured one
 		 * may stop ofxdp (a form or fetch from any other page can
@@ -514,6 +867,13 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 	(void)conn;
 	(void)toe;
+	if (con_cls && *con_cls && *con_cls != &stop_mark) {
+		struct body *b = *con_cls;
+
+		free(b->buf);
+		free(b);
+		*con_cls = NULL;
+	}
 	if (con_cls && *con_cls == &stop_mark) {
 		*con_cls = NULL;
 		if (r->stop_flag)
@@ -695,7 +1055,9 @@ int ofx_rest_start_opts(const struct ofx_rest_opts *o,
 			char *err)
 {
 	char scratch[ERRLEN];
-	unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD;
+	/* suspend/resume: stream sessions wait for messages that way */
+	unsigned int flags =
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME;
 	struct ofx_rest *r;
 	int fam = AF_INET;
 
@@ -723,6 +1085,7 @@ int ofx_rest_start_opts(const struct ofx_rest_opts *o,
 	r->info = info;
 	r->stop_flag = stop_flag;
 	r->get_stop = o->get_stop;
+	r->streams = o->streams;
 	r->fd = open_listener(r, o->host, o->port, err, &fam);
 	if (r->fd < 0) {
 		int rc = r->fd;
@@ -791,6 +1154,16 @@ void ofx_rest_stop(struct ofx_rest *r)
 {
 	if (!r)
 		return;
+	/* MHD refuses to stop with suspended connections: end the stream
+	 * sessions, wake their readers, and let them send their last line. */
+	if (r->streams) {
+		for (int i = 0; i < 200; i++) {
+			ofx_streams_end_all(r->streams, "shutdown");
+			if (!atomic_load(&r->suspended))
+				break;
+			usleep(10000);
+		}
+	}
 	/* MHD_stop_daemon() also closes the listening socket it was given. */
 	MHD_stop_daemon(r->daemon);
 	rest_free(r);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "analysis/stats.h"
+#include "output/streams.h"
 
 /**
  * struct ofx_run_info - static facts about this run, shown by the API.
@@ -46,6 +47,9 @@ struct ofx_rest;
  *            both NULL: plain HTTP
  * @tls_key:  PEM private key
  * @get_stop: GET /stop stops too (oftraf's command line), besides POST
+ * @streams:  message stream sessions served under /api/v1/streams and
+ *            /wm/core/packettrace/json (NULL: those answer 404); must
+ *            outlive the server
  *
  * The strings are copied by ofx_rest_start_opts().
  */
@@ -57,6 +61,7 @@ struct ofx_rest_opts {
 	const char *tls_cert;
 	const char *tls_key;
 	bool get_stop;
+	struct ofx_streams *streams;
 };
 
 /*
