@@ -141,23 +141,29 @@ if low or s["send_errors"] or s["truncated"]:
 if s["non_tcp"] < 1:
     sys.exit("no ARP passed the forwarder")' "$W/impair.json" ||
 		fail "the path was not impaired as intended: $(cat "$W/impair.json")"
-	# What ofxdp saw: data segments after their direction's FIN and after
-	# both FINs, in capture order (not only what the forwarder says).
+	# What ofxdp saw: data segments after their direction's FIN, after
+	# both FINs and after the final ACK (a bare ACK once both FINs
+	# passed), in capture order (not only what the forwarder says).
 	tshark -r "$W/cap.pcap" -T fields -e tcp.stream -e tcp.srcport -e tcp.len \
 		-e tcp.flags.fin 2>/dev/null | py 'import sys
-fin, after_fin, after_both = {}, 0, 0
+fin, acked = {}, set()
+after_fin = after_both = after_ack = 0
 for line in sys.stdin:
     stream, sport, length, f = line.rstrip("\n").split("\t")
     seen = fin.setdefault(stream, set())
-    if int(length) > 0 and sport in seen and f not in ("1", "True"):
+    is_fin = f in ("1", "True")
+    if int(length) > 0 and sport in seen and not is_fin:
         after_fin += 1
     if int(length) > 0 and len(seen) == 2:
         after_both += 1
-    if f in ("1", "True"):
+        after_ack += stream in acked
+    if int(length) == 0 and not is_fin and len(seen) == 2:
+        acked.add(stream)
+    if is_fin:
         seen.add(sport)
-print("capture: %d data segments after their FIN, %d after both FINs" % (
-    after_fin, after_both))
-sys.exit(0 if after_fin and after_both else 1)' >"$W/fincheck.txt"
+print("capture: %d data segments after their FIN, %d after both FINs, "
+      "%d after the final ACK" % (after_fin, after_both, after_ack))
+sys.exit(0 if after_fin and after_both and after_ack else 1)' >"$W/fincheck.txt"
 	local frc=$?
 	note "$(cat "$W/fincheck.txt")"
 	[ "$frc" = 0 ] || fail "the capture has no data after a FIN: $(cat "$W/fincheck.txt")"

@@ -26,7 +26,8 @@
  *               FIN goes first and the data after it
  *   --fin-dup   after a FIN, a copy of the direction's last data segment
  *   --fin-ack-dup  after the final ACK (the first pure ACK once both
- *               directions sent a FIN), a copy of a last data segment
+ *               directions sent a FIN), a copy of each direction's last
+ *               data segment (each with this probability)
  *   --fin-drop  the first FIN of a direction is dropped (retransmitted)
  * SYN and RST segments are never impaired.
  *
@@ -359,15 +360,15 @@ static void handle(int in, const uint8_t *buf, size_t len)
 		if (ack && fl->d[0].fin_seen && fl->d[1].fin_seen &&
 		    !fl->final_ack_done) {
 			fl->final_ack_done = true;
-			/* a last data segment of the other direction first */
-			struct frame *c = fl->d[!dir].last.buf
-						  ? &fl->d[!dir].last
-						  : &fl->d[dir].last;
-			int cdir = c == &fl->d[!dir].last ? !dir : dir;
+			/* each direction's last data segment again (whichever
+			 * side the capture watches sees one after the final ACK) */
+			for (int k = 0; k < 2; k++) {
+				struct frame *c = &fl->d[k].last;
 
-			if (c->buf && chance(o.fin_ack_dup)) {
-				st.fin_ack_dup++;
-				xmit(fl->out[cdir], c->buf, c->len);
+				if (c->buf && chance(o.fin_ack_dup)) {
+					st.fin_ack_dup++;
+					xmit(fl->out[k], c->buf, c->len);
+				}
 			}
 		}
 		return;
@@ -542,8 +543,9 @@ static void usage(FILE *f)
 	      "                      segment: a FIN overtakes it\n"
 	      "  --fin-dup PCT       after a FIN, the direction's last data "
 	      "again\n"
-	      "  --fin-ack-dup PCT   after the final ACK, a last data segment "
-	      "again\n"
+	      "  --fin-ack-dup PCT   after the final ACK, each direction's "
+	      "last data\n"
+	      "                      segment again\n"
 	      "  --fin-drop PCT      drop a direction's first FIN\n"
 	      "  --port PORT         impair only TCP with this port (all)\n"
 	      "  --seed N            PRNG seed (1)\n"
