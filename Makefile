@@ -121,7 +121,7 @@ endif
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS)
 
-all: ofxdp $(BUILD)/ofgen $(BUILD)/bpfbench
+all: ofxdp $(BUILD)/ofgen $(BUILD)/bpfbench $(BUILD)/impair
 
 deps:
 	tools/install-deps.sh
@@ -156,6 +156,11 @@ ofxdp: $(BUILD)/ofxdp
 $(BUILD)/ofgen: $(OFGEN_SRCS) $(wildcard tools/ofgen/*.h) user/openflow/of_proto.c user/openflow/of_proto.h $(BUILD)/flags | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(OFGEN_SRCS) user/openflow/of_proto.c -o $@ -ljansson
+
+# The impairing forwarder of the impair_* integration cases (tools/impair).
+$(BUILD)/impair: tools/impair/impair.c $(BUILD)/flags | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@
 
 $(BUILD)/bpfbench: tools/bench/bpfbench.c include/ofxdp.h $(SKELS) $(BUILD)/flags | $(BUILD)
 	$(call msg,CC,$@)
@@ -239,7 +244,7 @@ offline-san:
 		ASAN_OPTIONS=log_path=$(SAN_REPORTS)/asan:detect_leaks=1 \
 		UBSAN_OPTIONS=log_path=$(SAN_REPORTS)/ubsan:print_stacktrace=1; \
 	rc=0; tests/offline/run.sh || rc=1; tests/offline/latency.sh || rc=1; \
-	tests/offline/watch.sh || rc=1; \
+	tests/offline/watch.sh || rc=1; tests/offline/impair.sh || rc=1; \
 	if [ -n "$$(ls -A $(SAN_REPORTS))" ]; then \
 		echo "offline-san: sanitizer reports:"; head -n 40 $(SAN_REPORTS)/*; rc=1; \
 	else echo "offline-san: no sanitizer report"; fi; exit $$rc
@@ -250,6 +255,7 @@ cli: all
 offline: all
 	tests/offline/run.sh
 	tests/offline/latency.sh
+	tests/offline/impair.sh
 	tests/offline/watch.sh
 
 ofgen-test: all
@@ -279,7 +285,7 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
 
 format:
-	clang-format -i $(filter-out vmlinux/%,$(wildcard bpf/*.c include/*.h user/*.c user/*.h user/*/*.c user/*/*.h tests/unit/*.c tests/unit/*.h tools/ofgen/*.c tools/ofgen/*.h))
+	clang-format -i $(filter-out vmlinux/%,$(wildcard bpf/*.c include/*.h user/*.c user/*.h user/*/*.c user/*/*.h tests/unit/*.c tests/unit/*.h tools/ofgen/*.c tools/ofgen/*.h tools/impair/*.c))
 
 clean:
 	rm -rf $(BUILD) ofxdp

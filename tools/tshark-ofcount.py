@@ -42,8 +42,10 @@ connection are incomplete), role_conflicts (deciding messages that
 contradict the decided role). Off by default: callers that sum over every
 top-level key (tests/integration/run.sh ts_total) expect versions only.
 
-tshark reassembles out-of-order segments (a capture on a veth can hold a
-stream's frames slightly out of order across CPUs); --lossy turns that off
+tshark reassembles out-of-order segments (-o
+tcp.reassemble_out_of_order:TRUE: a capture on a veth can hold a stream's
+frames slightly out of order across CPUs, an impaired path more, see
+tools/impair); --lossy turns that off
 for captures that really lost segments, where tshark would otherwise wait
 for the missing bytes and count nothing after them.
 
@@ -427,6 +429,12 @@ def scan(elem, ports, port_dir, conns):
                 elif n == "tcp.payload":  # hex, decoded when needed
                     buffers.append((int(f.get("pos")), f.get("value")))
                 elif n == "tcp.reassembled.data":
+                    buffers.append((0, f.get("value")))
+        elif name == "fake-field-wrapper":
+            # Reassembled out of order, tshark puts the reassembled data
+            # here, not in the tcp tree.
+            for f in proto.iter("field"):
+                if f.get("name") == "tcp.reassembled.data":
                     buffers.append((0, f.get("value")))
     if "tcp.stream" not in pkt or not (pkt.get("tcp.srcport") in ports or
                                        pkt.get("tcp.dstport") in ports):

@@ -52,6 +52,7 @@ ALL_CASES=(
 	ports64_pcap ports64_tc
 	tls_tc tls_pcap
 	rest_security rest_slow_clients privdrop_tc privdrop_pcap privdrop_clsact
+	impair_tc impair_xdp impair_pcap
 	watch_tc watch_xdp watch_pcap
 	streams_tc streams_pcap
 )
@@ -711,6 +712,8 @@ assert len(c) == 1 and c[0]["protocol"] == "tls", c' "$W/rest_conns.json" ||
 . "$ROOT/tests/integration/latency.sh"
 # shellcheck source=tests/integration/rest.sh
 . "$ROOT/tests/integration/rest.sh"
+# shellcheck source=tests/integration/impair.sh
+. "$ROOT/tests/integration/impair.sh"
 # shellcheck source=tests/integration/watch.sh
 . "$ROOT/tests/integration/watch.sh"
 # shellcheck source=tests/integration/streams.sh
@@ -750,6 +753,7 @@ run_case() {
 	rest_security) case_rest_security ;;
 	rest_slow_clients) case_rest_slow_clients ;;
 	privdrop_tc | privdrop_pcap | privdrop_clsact) case_privdrop "${name#privdrop_}" ;;
+	impair_tc | impair_xdp | impair_pcap) case_impair "${name#impair_}" ;;
 	watch_tc | watch_xdp | watch_pcap) case_watch "${name#watch_}" ;;
 	streams_tc | streams_pcap) case_streams "${name#streams_}" ;;
 	*) fail "unknown case $name" ;;

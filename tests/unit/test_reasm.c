@@ -1100,6 +1100,42 @@ static void test_retrans_after_close(void **state)
 	assert_int_equal(c->st->reasm.midstream_joins, 1);
 }
 
+/* Segments of a closed connection (its TIME_WAIT) are still TCP segments
+ * of that OpenFlow connection on the wire: TCP_OF_in/out count them in
+ * their direction (as they count retransmissions while it is open, and as
+ * a capture of the wire does), messages not again. The impairing path's
+ * integration cases (tests/integration/impair.sh) found them missing. */
+static void test_retrans_after_close_tcp_counts(void **state)
+{
+	struct ctx *c = *state;
+	const uint32_t isn = 300;
+
+	new_reasm(c, NULL);
+	seg(c, IN, 1, isn, SYN, NULL, 0);
+	seg(c, OUT, 2, 9000, SYN | ACK, NULL, 0);
+	s_part(c, 3, isn, 0, S_LEN, 0);
+	seg(c, OUT, 4, 9001, ACK, C, C_LEN);
+	seg(c, IN, 5, isn + 1 + S_LEN, FIN | ACK, NULL, 0);
+	seg(c, OUT, 6, 9001 + C_LEN, FIN | ACK, NULL, 0);
+	assert_int_equal(c->st->reasm.connections_closed, 1);
+	assert_int_equal(c->st->of.tcp[IN].msgs, 1);
+	assert_int_equal(c->st->of.tcp[IN].bytes, S_LEN);
+	assert_int_equal(c->st->of.tcp[OUT].msgs, 1);
+	assert_int_equal(c->st->of.tcp[OUT].bytes, C_LEN);
+	/* after the final ACK: each side's last data segment again */
+	seg(c, IN, 7, isn + 2 + S_LEN, ACK, NULL, 0);
+	s_part(c, 8, isn, 148, S_LEN, 0);
+	seg(c, OUT, 9, 9001 + 28, ACK, C + 28, C_LEN - 28);
+	assert_int_equal(c->st->reasm.retrans_segs, 2);
+	assert_int_equal(c->st->reasm.connections_total, 1);
+	assert_int_equal(c->st->of.tcp[IN].msgs, 2);
+	assert_int_equal(c->st->of.tcp[IN].bytes, S_LEN + S_LEN - 148);
+	assert_int_equal(c->st->of.tcp[OUT].msgs, 2);
+	assert_int_equal(c->st->of.tcp[OUT].bytes, C_LEN + C_LEN - 28);
+	assert_s(c, IN, 1);
+	assert_total(c, OUT, 5, C_LEN);
+}
+
 /* Kinds of connection for the eviction tests. */
 enum { LIVE, DEAD, UNVERIFIED };
 
@@ -1393,6 +1429,7 @@ int main(void)
 		T(test_role_fallback),
 		T(test_keepalive_first),
 		T(test_retrans_after_close),
+		T(test_retrans_after_close_tcp_counts),
 		T(test_evict_prefers_dead_unverified),
 		T(test_evict_idle_live),
 		T(test_ooo_coalesce),

@@ -711,10 +711,29 @@ static void on_close(void *ctx, struct ofx_conn *tcp)
 	end_conn(s, c, tcp->close_reason == OFX_CLOSE_END);
 	if (c->switch_half < 0) /* no message at all: segments only */
 		decide_by_fallback(s, c);
+	/* the switch half, for segments after the close (on_late_segment) */
+	tcp->tw_tag = (uint8_t)(c->switch_half + 1);
 	s->sink->conn(s->sink->ctx, c, OF_CONN_CLOSE);
 	free(c->pending);
 	free(c);
 	tcp->app = NULL;
+}
+
+/* A retransmission of a closed connection (its TIME_WAIT): a TCP segment
+ * of it on the wire, counted in TCP_OF_* in the direction of its sender's
+ * role (@tw_tag: the switch half + 1, see on_close); its messages were
+ * counted when first seen. */
+static void on_late_segment(void *ctx, uint8_t tw_tag, int half,
+			    const struct ofx_segment *seg)
+{
+	struct of_session *s = ctx;
+	uint8_t dir;
+
+	if (!tw_tag || !seg->first || !seg->seg_len)
+		return;
+	dir = half == tw_tag - 1 ? OFX_DIR_IN : OFX_DIR_OUT;
+	s->st->tcp[dir].msgs++;
+	s->st->tcp[dir].bytes += seg->seg_len;
 }
 
 struct of_session *of_session_new(const struct of_msg_sink *sink,
@@ -732,6 +751,7 @@ struct of_session *of_session_new(const struct of_msg_sink *sink,
 		.data = on_data,
 		.gap = on_gap,
 		.close = on_close,
+		.late_segment = on_late_segment,
 		.ctx = s,
 	};
 	return s;

@@ -95,6 +95,7 @@ struct time_wait {
 	struct ofx_flow_key key; /* half 0's direction; family 0: empty */
 	uint32_t end_seq[2];
 	bool started[2];
+	uint8_t tag; /* the connection's tw_tag */
 	uint64_t until_ns;
 };
 
@@ -395,6 +396,8 @@ static void conn_close(struct ofx_reasm *r, struct conn *c, uint8_t reason,
 	r->st->connections_active = r->nconns;
 	if (counter)
 		(*counter)++;
+	c->pub.close_reason = reason;
+	r->ops->close(r->ops->ctx, &c->pub);
 	if (reason == OFX_CLOSE_FIN || reason == OFX_CLOSE_RST) {
 		struct time_wait *t =
 			&r->tw[key_hash(&c->pub.key) & (TIME_WAIT_SLOTS - 1)];
@@ -404,10 +407,9 @@ static void conn_close(struct ofx_reasm *r, struct conn *c, uint8_t reason,
 			t->started[hi] = c->h[hi].started;
 			t->end_seq[hi] = c->h[hi].next_seq;
 		}
+		t->tag = c->pub.tw_tag; /* set by ops->close at the latest */
 		t->until_ns = r->now_ns + TIME_WAIT_NS;
 	}
-	c->pub.close_reason = reason;
-	r->ops->close(r->ops->ctx, &c->pub);
 	free(c);
 }
 
@@ -702,7 +704,9 @@ static bool is_new_syn(const struct conn *c, int hi, uint32_t seq)
 
 /* A segment of a connection closed by FIN or RST less than TIME_WAIT_NS
  * ago whose payload all lies before where that half's data ended: a
- * retransmission, counted as one, that must not open a new connection. */
+ * retransmission, counted as one, that must not open a new connection;
+ * the next stage still sees it (ops->late_segment: a segment on the
+ * wire). */
 static bool retrans_after_close(struct ofx_reasm *r,
 				const struct ofx_segment *seg)
 {
@@ -718,6 +722,8 @@ static bool retrans_after_close(struct ofx_reasm *r,
 		return false;
 	r->st->retrans_segs++;
 	r->st->retrans_bytes += seg->cap_len;
+	if (r->ops->late_segment)
+		r->ops->late_segment(r->ops->ctx, t->tag, hi, seg);
 	return true;
 }
 

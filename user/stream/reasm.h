@@ -151,6 +151,9 @@ const char *ofx_close_reason_name(uint8_t reason);
  *                are evicted before verified ones
  * @app:          the next stage's state of this connection (ops->open
  *                sets it, ops->close frees it)
+ * @tw_tag:       a value the next stage may set (in ops->close at the
+ *                latest) that the closed connection's TIME_WAIT entry
+ *                keeps and hands to ops->late_segment (0 by default)
  */
 struct ofx_conn {
 	struct ofx_flow_key key;
@@ -164,6 +167,7 @@ struct ofx_conn {
 	uint8_t close_reason;
 	bool app_verified;
 	void *app;
+	uint8_t tw_tag;
 };
 
 /**
@@ -175,6 +179,11 @@ struct ofx_conn {
  * @gap:     @len bytes of @half were lost (a hole given up)
  * @close:   the connection ends (queued data already delivered); @c is
  *           freed after the call
+ * @late_segment: (optional) a retransmission of a connection closed by
+ *           FIN or RST less than 5 s ago (its TIME_WAIT, see
+ *           ofx_reasm_feed()): @tw_tag is what the connection's tw_tag
+ *           was at its close, @half the half that sent @seg; its data is
+ *           not delivered again
  * @ctx:     first argument of each
  */
 struct ofx_stream_ops {
@@ -186,6 +195,8 @@ struct ofx_stream_ops {
 	void (*gap)(void *ctx, struct ofx_conn *c, int half, uint64_t len,
 		    uint64_t ts_ns);
 	void (*close)(void *ctx, struct ofx_conn *c);
+	void (*late_segment)(void *ctx, uint8_t tw_tag, int half,
+			     const struct ofx_segment *seg);
 	void *ctx;
 };
 
