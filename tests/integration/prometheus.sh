@@ -18,8 +18,9 @@
 #   counters. promtool check metrics passes on a scrape.
 # prometheus_token: with --rest-token, /metrics answers 401 without the
 #   token; Prometheus scrapes it with `authorization: credentials_file`
-#   (up = 1, ofxdp_build_info present) and a job without credentials gets
-#   nothing (up = 0).
+#   (up = 1, its counts present) and a job without credentials gets
+#   nothing (up = 0); [rest] metrics_max_switches = 0 in a configuration
+#   file puts the switch into datapath_id="other".
 
 PROM_PORT=19090
 
@@ -102,6 +103,7 @@ case_prometheus() {
 	promtool check metrics <"$W/metrics.txt" >"$W/promtool.out" 2>&1 ||
 		fail "promtool check metrics: $(head -5 "$W/promtool.out" | tr '\n' ' ')"
 	note "promtool check metrics: OK ($(grep -c '^# TYPE' "$W/metrics.txt") families, $(grep -vc '^#' "$W/metrics.txt") samples)"
+	cp "$W/metrics.txt" "$(dirname "$LOG")/integration-$CASE.metrics" # a sample to read
 	t0=$(date +%s.%N)
 	nl_wait_for 10 prom_scraped_after "$t0" ofxdp || fail "Prometheus did not scrape ofxdp within 10 s"
 	prom_query 'up{job="ofxdp"}' | grep -q '"value":\[[0-9.]*,"1"\]' || fail "Prometheus's last scrape of ofxdp failed"
@@ -214,8 +216,10 @@ case_prometheus_token() {
 	head -c 32 /dev/urandom | base64 >"$W/token"
 	chmod 600 "$W/token"
 	tok=$(cat "$W/token")
+	printf '[rest]\nmetrics_max_switches = 0\n' >"$W/ofxdp.conf"
 	ip netns exec "$NL_NS_C" "$OFXDP" attach "$NL_VETH_C" --mode tc --of-port "$OF_PORT" \
-		--rest "127.0.0.1:$REST_PORT" --server --rest-token "$W/token" >"$W/ofxdp.out" 2>&1 &
+		--rest "127.0.0.1:$REST_PORT" --server --rest-token "$W/token" \
+		--config "$W/ofxdp.conf" >"$W/ofxdp.out" 2>&1 &
 	OFX_PID=$!
 	nl_track_pid "$OFX_PID"
 	nl_wait_for 15 metrics_code_is 401 || fail "REST did not answer 401 on /metrics: $(head -2 "$W/ofxdp.out" | tr '\n' '|')"
@@ -245,14 +249,21 @@ case_prometheus_token() {
 	prom_query up >"$W/q_up.json" || fail "Prometheus query up failed"
 	prom_query 'ofxdp_messages_total{type="OFPT_HELLO"}' >"$W/q_hello.json" ||
 		fail "Prometheus query ofxdp_messages_total failed"
+	prom_query 'ofxdp_switch_messages_total{type="OFPT_HELLO"}' >"$W/q_swhello.json" ||
+		fail "Prometheus query ofxdp_switch_messages_total failed"
 	py 'import json, sys
 up = {r["metric"]["job"]: r["value"][1] for r in json.load(open(sys.argv[1]))["data"]["result"]}
 hello = {(r["metric"]["job"], r["metric"]["direction"]): r["value"][1]
          for r in json.load(open(sys.argv[2]))["data"]["result"]}
 print("up: %s; HELLO series: %s" % (up, hello))
 assert up == {"with_token": "1", "without_token": "0"}, up
-assert hello == {("with_token", "in"): "1", ("with_token", "out"): "1"}, hello' \
-		"$W/q_up.json" "$W/q_hello.json" ||
+assert hello == {("with_token", "in"): "1", ("with_token", "out"): "1"}, hello
+# [rest] metrics_max_switches = 0: the one switch is "other"
+sw = {(r["metric"]["datapath_id"], r["metric"]["direction"]): r["value"][1]
+      for r in json.load(open(sys.argv[3]))["data"]["result"]}
+print("switch HELLO series (metrics_max_switches = 0): %s" % sw)
+assert sw == {("other", "in"): "1", ("other", "out"): "1"}, sw' \
+		"$W/q_up.json" "$W/q_hello.json" "$W/q_swhello.json" ||
 		fail "the token does not decide what Prometheus can scrape (see the log)"
 	prom_stop
 	stop_ofxdp
