@@ -669,6 +669,29 @@ static void test_bounds_exact(void **state)
 	ofx_hist_reset(&h, &pool);
 }
 
+/* Every family of the exposition is named in the README's tables. */
+static void test_readme_lists_families(void **state)
+{
+	const struct expo *e = ((struct fixture *)*state)->e;
+	FILE *f = fopen("README.md", "r");
+	static char readme[1 << 20];
+	size_t n;
+
+	if (!f)
+		f = fopen("../../README.md", "r");
+	assert_non_null(f);
+	n = fread(readme, 1, sizeof(readme) - 1, f);
+	readme[n] = '\0';
+	fclose(f);
+	for (size_t i = 0; i < e->nf; i++) {
+		char want[160];
+
+		snprintf(want, sizeof(want), "`%s`", e->f[i].name);
+		if (!strstr(readme, want))
+			fail_msg("family %s is not in README.md", e->f[i].name);
+	}
+}
+
 /* promtool, when installed, accepts the text (lint included). */
 static void test_promtool(void **state)
 {
@@ -703,6 +726,7 @@ int main(void)
 		cmocka_unit_test(test_switches_none),
 		cmocka_unit_test(test_latency_histogram),
 		cmocka_unit_test(test_bounds_exact),
+		cmocka_unit_test(test_readme_lists_families),
 		cmocka_unit_test(test_promtool),
 	};
 
