@@ -99,7 +99,12 @@ case_prometheus() {
 	rest_get /api/v1/switches >"$W/switches.json" || fail "GET /api/v1/switches failed"
 	rest_get /api/v1/latency >"$W/latency.json" || fail "GET /api/v1/latency failed"
 	rest_get /get_of_counts >"$W/tot.json" || fail "GET /get_of_counts failed"
-	rest_get /metrics >"$W/metrics.txt" || fail "GET /metrics failed"
+	nl_c curl -sf --max-time 3 -D "$W/metrics.hdr" "http://127.0.0.1:$REST_PORT/metrics" \
+		>"$W/metrics.txt" || fail "GET /metrics failed"
+	grep -qi '^Content-Type: text/plain; version=0.0.4' "$W/metrics.hdr" ||
+		fail "/metrics: $(grep -i '^Content-Type' "$W/metrics.hdr")"
+	[ "$(nl_c curl -s -I -o /dev/null -w '%{http_code}' --max-time 3 \
+		"http://127.0.0.1:$REST_PORT/metrics")" = 200 ] || fail "HEAD /metrics is not 200"
 	promtool check metrics <"$W/metrics.txt" >"$W/promtool.out" 2>&1 ||
 		fail "promtool check metrics: $(head -5 "$W/promtool.out" | tr '\n' ' ')"
 	note "promtool check metrics: OK ($(grep -c '^# TYPE' "$W/metrics.txt") families, $(grep -vc '^#' "$W/metrics.txt") samples)"
