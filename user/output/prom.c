@@ -211,7 +211,7 @@ static void switch_label(const char *id, char *buf, size_t len)
 	size_t n = (size_t)snprintf(buf, len, "datapath_id=\"");
 
 	for (; *id && n + 4 < len; id++) {
-		if (*id == '\\' || *id == '"')
+		if (*id == '\\' || *id == '"' || *id == '\n')
 			buf[n++] = '\\';
 		buf[n++] = *id == '\n' ? 'n' : *id;
 	}
