@@ -590,6 +590,17 @@ static void test_switches_none(void **state)
 			   60, 0);
 	assert_float_equal(get(e, "ofxdp_metrics_other_switches", ""), 3, 0);
 	free(t);
+	/* an id with a quote, a backslash and a line feed: escaped */
+	snprintf(fx->v->sws[3].id, sizeof(fx->v->sws[3].id), "a\"b\\c\nd");
+	t = ofx_prom_render(fx->st, fx->v, &info, 3, &len);
+	assert_non_null(t);
+	parse(t, e);
+	assert_float_equal(get(e, "ofxdp_switch_connections",
+			       "datapath_id=\"a\"b\\c\nd\""),
+			   1, 0);
+	snprintf(fx->v->sws[3].id, sizeof(fx->v->sws[3].id),
+		 "0x0000000000000003");
+	free(t);
 	t = ofx_prom_render(fx->st, NULL, NULL, 2, &len);
 	assert_non_null(t);
 	parse(t, e);
