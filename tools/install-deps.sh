@@ -17,6 +17,7 @@ test_pkgs=(
 	openssl # tests/integration tls_*: s_server, s_client
 	mandoc systemd # tests/install: mandoc -T lint, systemd-analyze
 	openssl # tests: a self-signed certificate for REST over TLS
+	prometheus # tests: promtool check metrics, a server scraping /metrics
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -240,6 +240,7 @@ static int rest_start(struct ofx_stats_pub *pub,
 		.tls_cert = f->cert,
 		.tls_key = f->key,
 		.get_stop = env.oftraf,
+		.metrics_max_switches = env.metrics_max_switches,
 	};
 	char err[256] = "";
 	int rc;
@@ -380,7 +381,8 @@ static int cmd_attach(void)
 				     .ifname = env.target,
 				     .ports = ports,
 				     .start_ns = start,
-				     .epoch_offset_ns = ofx_epoch_offset_ns()};
+				     .epoch_offset_ns = ofx_epoch_offset_ns(),
+				     .version = ofx_version()};
 	rc = open_capture(&lv, pl, ifindex);
 	if (rc) {
 		if (rc == -EPERM || rc == -EACCES)

@@ -316,6 +316,21 @@ for o in "*" null "https://x.org/" "x.org" "https://X.org"; do
 		"ofxdp attach: bad CORS origin '$o': want an origin, e.g. https://dash.example.org:8443" \
 		attach nosuch0 --rest 127.0.0.1:18999 --rest-cors "$o"
 done
+# --metrics-max-switches: 0 to 1024 switches with series of their own.
+for n in 1025 -1 01 x ""; do
+	expect_usage "metrics_max_switches_rejected_'$n'" \
+		"ofxdp attach: bad --metrics-max-switches '$n': want a number of switches from 0 to 1024" \
+		attach nosuch0 --rest 127.0.0.1:18999 --metrics-max-switches "$n"
+done
+for n in 0 1 1024; do
+	expect_parsed "metrics_max_switches_$n" attach nosuch0 --rest 127.0.0.1:18999 --metrics-max-switches "$n"
+done
+run help attach
+if [ "$RC" = 0 ] && grep -q -- "--metrics-max-switches=N" "$OUT" && grep -q "/metrics" "$OUT"; then
+	ok help_attach_metrics
+else
+	ko help_attach_metrics "exit $RC: no --metrics-max-switches=N or /metrics in 'ofxdp help attach'"
+fi
 expect_parsed rest_cors_origin attach nosuch0 --rest 127.0.0.1:18999 --rest-cors https://dash.example.org:8443
 run attach nosuch0 --user no-such-user-ofx
 if [ "$RC" = 1 ] && [ "$(cat "$ERR")" = "ofxdp: no such user: no-such-user-ofx" ]; then
@@ -487,6 +502,9 @@ config_error config_bad_address \
 config_error config_bad_cors \
 	"ofxdp attach: FILE:2: bad value for [rest] cors: '*' (want an origin, e.g. https://dash.example.org:8443)" \
 	'[rest]\ncors = *\n' attach
+config_error config_bad_metrics_switches \
+	"ofxdp attach: FILE:2: bad value for [rest] metrics_max_switches: '2000' (want a number of switches from 0 to 1024)" \
+	'[rest]\nmetrics_max_switches = 2000\n' attach
 config_error config_bad_mode \
 	"ofxdp attach: FILE:2: bad value for [capture] mode: 'xdpp' (want auto, xdp, tc or pcap)" \
 	'[capture]\nmode = xdpp\n' attach

@@ -55,6 +55,7 @@ ALL_CASES=(
 	impair_tc impair_xdp impair_pcap
 	watch_tc watch_xdp watch_pcap
 	streams_tc streams_pcap
+	prometheus_tc prometheus_pcap prometheus_token
 )
 
 # ---------------------------------------------------------------------------
@@ -718,6 +719,8 @@ assert len(c) == 1 and c[0]["protocol"] == "tls", c' "$W/rest_conns.json" ||
 . "$ROOT/tests/integration/watch.sh"
 # shellcheck source=tests/integration/streams.sh
 . "$ROOT/tests/integration/streams.sh"
+# shellcheck source=tests/integration/prometheus.sh
+. "$ROOT/tests/integration/prometheus.sh"
 
 # run_case NAME - body of one case (child process).
 run_case() {
@@ -756,6 +759,8 @@ run_case() {
 	impair_tc | impair_xdp | impair_pcap) case_impair "${name#impair_}" ;;
 	watch_tc | watch_xdp | watch_pcap) case_watch "${name#watch_}" ;;
 	streams_tc | streams_pcap) case_streams "${name#streams_}" ;;
+	prometheus_token) case_prometheus_token ;;
+	prometheus_tc | prometheus_pcap) case_prometheus "${name#prometheus_}" ;;
 	*) fail "unknown case $name" ;;
 	esac
 	echo PASS >"$RESULT"

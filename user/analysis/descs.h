@@ -2,8 +2,8 @@
 /*
  * descs.h - the descriptor table of every scalar counter in struct
  * ofx_stats: where it is, its name, group, help text and unit. JSON and the
- * console (and Prometheus next) are generated from it, so adding a counter
- * is one line in descs.c.
+ * console and Prometheus (/metrics) are generated from it, so adding a
+ * counter is one row in descs.c.
  */
 #ifndef OFX_DESCS_H
 #define OFX_DESCS_H
@@ -23,12 +23,18 @@ enum ofx_desc_kind {
  * struct ofx_counter_desc - one scalar counter.
  * @group: JSON object it appears in ("reassembly", "protocols", "loss",
  *         "loss.kernel", "switches", "subtypes")
- * @name:  its key there (Prometheus: ofxdp_<name>[_total])
+ * @name:  its key there
  * @help:  one line for humans
  * @unit:  "events", "bytes", "segments", "messages", "records",
  *         "connections", "streams" (directions of connections), "switches"
  * @kind:  enum ofx_desc_kind
  * @off:   byte offset of its uint64_t in struct ofx_stats
+ * @prom:  its Prometheus family: ofxdp_<prom>, "_total" appended for a
+ *         counter; the unit in the name where it has one (_bytes)
+ * @prom_labels: its labels in that family ('direction="in"'), NULL: none
+ *         (rows of a family with labels are adjacent in the table)
+ * @prom_help: the family's HELP when @help describes one labelled series
+ *         (set on the family's first row), NULL: @help
  */
 struct ofx_counter_desc {
 	const char *group;
@@ -37,6 +43,9 @@ struct ofx_counter_desc {
 	const char *unit;
 	uint8_t kind;
 	size_t off;
+	const char *prom;
+	const char *prom_labels;
+	const char *prom_help;
 };
 
 /** The table, and its length. */

@@ -218,3 +218,28 @@ uint64_t ofx_hist_count_le(const struct ofx_hist *h, uint64_t v)
 	}
 	return n;
 }
+
+void ofx_hist_counts_below(const struct ofx_hist *h, const uint64_t *v,
+			   unsigned int n, uint64_t *out)
+{
+	uint64_t seen = 0;
+	unsigned int j = 0;
+
+	for (unsigned int k = 0; k < OFX_HIST_CHUNKS && j < n; k++) {
+		const uint64_t *c = h->chunk[k];
+
+		if (!c)
+			continue; /* no value in its range */
+		for (unsigned int i = 0; i < chunk_len(k) && j < n; i++) {
+			struct ofx_hist_pos p = {(uint8_t)k, (uint8_t)i};
+			uint64_t high = ofx_hist_bucket_low(p) +
+					ofx_hist_bucket_width(p);
+
+			while (j < n && high > v[j])
+				out[j++] = seen;
+			seen += c[i];
+		}
+	}
+	while (j < n)
+		out[j++] = seen;
+}

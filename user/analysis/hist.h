@@ -181,4 +181,13 @@ uint64_t ofx_hist_bucket_width(struct ofx_hist_pos pos);
  */
 uint64_t ofx_hist_count_le(const struct ofx_hist *h, uint64_t v);
 
+/**
+ * ofx_hist_counts_below() - into @out[j], the values < @v[j] ns for @n
+ * ascending bounds @v, each exact when it is a bucket boundary (a value
+ * below OFX_HIST_EXACT, or m x 2^k with m < 128: no bucket straddles it);
+ * otherwise the bucket that holds @v[j] is left out whole. One pass.
+ */
+void ofx_hist_counts_below(const struct ofx_hist *h, const uint64_t *v,
+			   unsigned int n, uint64_t *out);
+
 #endif

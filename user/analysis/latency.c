@@ -1489,6 +1489,18 @@ static void scope_view(struct scope *sc, uint64_t now, struct ofx_lat_view *v,
 					    acc, g);
 }
 
+/* The cumulative buckets of @h into @b. */
+static void buckets_of(const struct ofx_hist *h, struct ofx_lat_buckets *b)
+{
+	uint64_t bound[OFX_LAT_NBOUNDS];
+
+	b->count = h->count;
+	b->sum_ns = h->sum;
+	for (unsigned int i = 0; i < OFX_LAT_NBOUNDS; i++)
+		bound[i] = ofx_lat_bound_ns(i);
+	ofx_hist_counts_below(h, bound, OFX_LAT_NBOUNDS, b->below);
+}
+
 struct ofx_lat_views *ofx_latency_views(struct ofx_latency *l, uint64_t now_ns)
 {
 	struct ofx_lat_views *v = calloc(1, sizeof(*v));
@@ -1515,6 +1527,9 @@ struct ofx_lat_views *ofx_latency_views(struct ofx_latency *l, uint64_t now_ns)
 			for (int f = 0; f < OFX_LAT_NFROM; f++) {
 				ofx_hist_summarize(&acc->h[w][k][f],
 						   &v->global.e[w][k][f].h);
+				if (w == OFX_LAT_ALL)
+					buckets_of(&acc->h[w][k][f],
+						   &v->buckets[k][f]);
 				ofx_hist_reset(&acc->h[w][k][f], &acc->pool);
 			}
 	free(acc);

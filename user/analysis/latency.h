@@ -146,9 +146,36 @@ struct ofx_lat_view {
 	struct ofx_lat_entry e[OFX_LAT_NWINDOWS][OFX_LAT_NKINDS][OFX_LAT_NFROM];
 };
 
+/*
+ * Cumulative buckets of the overall figures since start (Prometheus
+ * histograms): bound i is 1 us x 2^i (1 us to 16.78 s), each a bucket
+ * boundary of struct ofx_hist (1000 x 2^i = 125 x 2^(i+3)), so the
+ * count below it is exact.
+ */
+#define OFX_LAT_NBOUNDS 25
+
+/** ofx_lat_bound_ns() - bound @i (< OFX_LAT_NBOUNDS), ns. */
+static inline uint64_t ofx_lat_bound_ns(unsigned int i)
+{
+	return 1000ull << i;
+}
+
+/**
+ * struct ofx_lat_buckets - one kind x requester overall since start.
+ * @count:  pairs measured
+ * @sum_ns: their latencies summed, ns
+ * @below:  [i] pairs with a latency < ofx_lat_bound_ns(i) (cumulative)
+ */
+struct ofx_lat_buckets {
+	uint64_t count;
+	uint64_t sum_ns;
+	uint64_t below[OFX_LAT_NBOUNDS];
+};
+
 /**
  * struct ofx_lat_views - the latency part of the published views.
  * @global: every connection
+ * @buckets: every connection since start, as cumulative buckets
  * @nsw/@sw_id/@sw: per switch scope: its id (as struct ofx_switch_view.id)
  *          and its view
  * @window_ns: requests count as unreplied after this long
@@ -156,6 +183,7 @@ struct ofx_lat_view {
 struct ofx_lat_views {
 	uint64_t window_ns;
 	struct ofx_lat_view global;
+	struct ofx_lat_buckets buckets[OFX_LAT_NKINDS][OFX_LAT_NFROM];
 	unsigned int nsw;
 	char (*sw_id)[48];
 	struct ofx_lat_view *sw;

@@ -52,6 +52,7 @@ enum {
 	OFX_GIVEN_TLS_CERT = 1u << 10,
 	OFX_GIVEN_TLS_KEY = 1u << 11,
 	OFX_GIVEN_USER = 1u << 12,
+	OFX_GIVEN_METRICS_SWITCHES = 1u << 13,
 };
 
 /**
@@ -65,6 +66,8 @@ enum {
  * @rest_token:    the bearer token file, or NULL
  * @rest_tls_cert: PEM certificate file, with @rest_tls_key (or both NULL)
  * @oftraf:        oftraf's command line (GET /stop stops too)
+ * @metrics_max_switches: switches with series of their own at /metrics
+ *                 (0 to OFX_MAX_SWITCHES; default 256)
  * @user:          attach: run as this user once attached, or NULL
  * @ringbuf_bytes: 0: the default
  * @duration_s:    0: until stopped
@@ -94,6 +97,7 @@ struct ofx_cli {
 	char *rest_tls_cert;
 	char *rest_tls_key;
 	bool oftraf;
+	unsigned int metrics_max_switches;
 	char *user;
 	bool server;
 	bool json;
@@ -203,6 +207,17 @@ int ofx_check_rest_host(const char *host);
  * Return: 0 or -EINVAL.
  */
 int ofx_check_origin(const char *s);
+
+/** ofx_version() - ofxdp's version: the git description it was built from. */
+const char *ofx_version(void);
+
+/**
+ * ofx_parse_metrics_switches() - --metrics-max-switches: 0 to 1024
+ * (decimal digits only). Return: 0 or -EINVAL.
+ */
+int ofx_parse_metrics_switches(const char *s, unsigned int *n);
+
+#define OFX_METRICS_SWITCHES_WANT "a number of switches from 0 to 1024"
 
 /** ofx_set_str() - replace *@dst (freed) by a copy of @v. 0 or -ENOMEM. */
 int ofx_set_str(char **dst, const char *v);

@@ -15,6 +15,7 @@
  *   token_file = token      --rest-token FILE (relative: to this file)
  *   tls_cert = cert.pem     --rest-tls-cert FILE (relative: to this file)
  *   tls_key = key.pem       --rest-tls-key FILE (relative: to this file)
+ *   metrics_max_switches = 256   --metrics-max-switches N
  *   [switches]
  *   names = switch-names    --switch-names FILE (relative: to this file)
  *
@@ -234,6 +235,13 @@ static int cfg_rest(struct cfg *c, const char *section, const char *key,
 			return BAD(key, OFX_BOOL_WANT);
 		if (!GIVEN(OFX_GIVEN_SERVER))
 			cli->server = v;
+	} else if (!strcmp(key, "metrics_max_switches")) {
+		unsigned int n;
+
+		if (ofx_parse_metrics_switches(value, &n))
+			return BAD(key, OFX_METRICS_SWITCHES_WANT);
+		if (!GIVEN(OFX_GIVEN_METRICS_SWITCHES))
+			cli->metrics_max_switches = n;
 	} else if (!strcmp(key, "cors")) {
 		if (ofx_check_origin(value))
 			return BAD(key, OFX_ORIGIN_WANT);

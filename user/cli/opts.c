@@ -37,6 +37,7 @@ enum {
 	OPT_XID,
 	OPT_INNER,
 	OPT_PRINT,
+	OPT_METRICS_SWITCHES,
 };
 
 /* An argument in an error message: at most ECHO_MAX characters, then
@@ -136,6 +137,14 @@ struct parse_ctx {
 		 0,                                                            \
 		 "the certificate's PEM private key (not readable by other "   \
 		 "users)",                                                     \
+		 0},                                                           \
+		{"metrics-max-switches",                                       \
+		 OPT_METRICS_SWITCHES,                                         \
+		 "N",                                                          \
+		 0,                                                            \
+		 "GET /metrics: the first N switches get series of their "     \
+		 "own, the others one summed datapath_id=\"other\" (default "  \
+		 "256)",                                                       \
 		 0},                                                           \
 		{"user",                                                       \
 		 'Z',                                                          \
@@ -256,11 +265,13 @@ static const struct argp_option oftraf_opts[] = {
 	"ring_size = SIZE,\n"                                                  \
 	"              user = NAME\n"                                          \
 	"  [rest]      address = HOST:PORT, server = yes|no, cors = ORIGIN,\n" \
-	"              token_file = FILE, tls_cert = FILE, tls_key = FILE\n"   \
+	"              token_file = FILE, tls_cert = FILE, tls_key = FILE,\n"  \
+	"              metrics_max_switches = N\n"                             \
 	"  [switches]  names = FILE\n"                                         \
 	"(FILE: relative to the configuration file)\n"
 #define REST_HELP                                                              \
-	"REST: GET and HEAD read; POST /stop stops ofxdp. A REST address "     \
+	"REST: GET and HEAD read (/metrics: Prometheus text format); POST "    \
+	"/stop stops ofxdp. A REST address "                                   \
 	"that is not a loopback address draws a warning: use --rest-token "    \
 	"and --rest-tls-cert/--rest-tls-key there.\n"                          \
 	"Once attached, ofxdp gives up every capability it does not need "     \
@@ -287,6 +298,7 @@ static const char attach_doc[] =
 	"  sudo ofxdp attach --config ofxdp.conf\n"
 	"  curl localhost:5555/get_of_counts\n"
 	"  curl localhost:5555/api/v1/switches\n"
+	"  curl localhost:5555/metrics\n"
 	"  curl -X POST localhost:5555/stop\n"
 	"  curl 'localhost:5555/api/v1/connections?state=open'";
 
@@ -682,6 +694,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		set_arg(state, &cli->rest_cors, arg);
 		cli->given |= OFX_GIVEN_CORS;
 		break;
+	case OPT_METRICS_SWITCHES:
+		if (ofx_parse_metrics_switches(arg, &cli->metrics_max_switches))
+			argp_error(state,
+				   "bad --metrics-max-switches '%.*s%s': "
+				   "want %s",
+				   ECHO(arg), OFX_METRICS_SWITCHES_WANT);
+		cli->given |= OFX_GIVEN_METRICS_SWITCHES;
+		break;
 	case OPT_REST_TOKEN:
 		set_arg(state, &cli->rest_token, arg);
 		cli->given |= OFX_GIVEN_TOKEN;
@@ -760,7 +780,9 @@ enum ofx_cmd ofx_cli_parse(int argc, char **argv, struct ofx_cli *cli)
 	const struct command *c;
 	const char *a;
 
-	*cli = (struct ofx_cli){.mode = OFX_MODE_AUTO, .interval_s = 1.0};
+	*cli = (struct ofx_cli){.mode = OFX_MODE_AUTO,
+				.interval_s = 1.0,
+				.metrics_max_switches = 256};
 	ofx_portset_parse("6653,6633", &cli->ports);
 	if (argc < 2) {
 		print_usage(stderr);
@@ -812,6 +834,11 @@ enum ofx_cmd ofx_cli_parse(int argc, char **argv, struct ofx_cli *cli)
 	cli->cmd = c->cmd;
 	run_argp(c->argp, c->prog, argc, argv, 2, &ctx);
 	return cli->cmd;
+}
+
+const char *ofx_version(void)
+{
+	return OFX_VERSION;
 }
 
 void ofx_cli_free(struct ofx_cli *cli)

@@ -63,6 +63,20 @@ int ofx_parse_count(const char *s, uint64_t *n)
 	return 0;
 }
 
+int ofx_parse_metrics_switches(const char *s, unsigned int *n)
+{
+	uint64_t v;
+
+	if (!strcmp(s, "0")) {
+		*n = 0;
+		return 0;
+	}
+	if (ofx_parse_count(s, &v) || v > 1024)
+		return -EINVAL;
+	*n = (unsigned int)v;
+	return 0;
+}
+
 int ofx_parse_ring_size(const char *s, uint32_t *bytes)
 {
 	uint64_t v;

@@ -4,7 +4,8 @@
  * serving the oftraf paths (/get_of_counts, /get_of10_counts,
  * /get_of13_counts, /stop) with oftraf's JSON shapes, the same
  * per-version shape for every other version (/get_of11_counts ...
- * /get_of15_counts) and ofxdp's documents under /api/v1/.
+ * /get_of15_counts), ofxdp's documents under /api/v1/ and /metrics
+ * (Prometheus text exposition, prom.c).
  *
  * Nothing that changes state answers GET or HEAD: /stop is POST (GET too
  * only on oftraf's command line). No CORS header unless one origin is
@@ -33,6 +34,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "output/prom.h"
 #include "output/report.h"
 #include "output/rest.h"
 #include "output/rest_auth.h"
@@ -48,6 +50,7 @@ struct ofx_rest {
 	int fd;
 	bool get_stop;
 	bool loopback;
+	unsigned int metrics_max_switches;
 	char *cors; /* NULL: no CORS */
 	char *token; /* NULL: no authentication */
 	char *tls_cert, *tls_key; /* PEM, NULL: plain HTTP */
@@ -366,10 +369,30 @@ static json_t *route_stop(struct req *q)
 	return o;
 }
 
+/* GET /metrics: the exposition of the published snapshot and views
+ * (NULL on ENOMEM; *@len its length). */
+static char *route_metrics(struct req *q, size_t *len)
+{
+	struct ofx_stats *cur = malloc(sizeof(*cur));
+	struct ofx_views *v;
+	char *text;
+
+	if (!cur)
+		return NULL;
+	ofx_stats_read(q->r->pub, cur, NULL);
+	v = ofx_stats_views(q->r->pub);
+	text = ofx_prom_render(cur, v, q->r->info, q->r->metrics_max_switches,
+			       len);
+	ofx_views_put(v);
+	free(cur);
+	return text;
+}
+
 /**
  * struct route - one REST path: @path exactly, or a prefix when @prefix
  * (the rest of the URL is the handler's q->arg, which must not be empty);
- * or, with @match, any path @match accepts.
+ * or, with @match, any path @match accepts. Its handler: @fn (a JSON
+ * document) or @text (plain text, OFX_PROM_CONTENT_TYPE).
  */
 struct route {
 	const char *path;
@@ -378,6 +401,7 @@ struct route {
 	json_t *(*fn)(struct req *q);
 	enum MHD_Result (*raw)(struct req *q, unsigned int method,
 			       const char *body, size_t len);
+	char *(*text)(struct req *q, size_t *len);
 };
 
 static enum MHD_Result streams_root(struct req *q, unsigned int method,
@@ -405,6 +429,7 @@ static const struct route routes[] = {
 	{.path = "/api/v1/streams", .raw = streams_root},
 	{.path = "/api/v1/streams/", .prefix = true, .raw = streams_one},
 	{.path = "/wm/core/packettrace/json", .raw = packettrace},
+	{.path = "/metrics", .text = route_metrics},
 	{.path = "/stop", .fn = route_stop},
 };
 
@@ -791,6 +816,33 @@ static enum MHD_Result reply_options(struct ofx_rest *r,
 	return send_response(conn, MHD_HTTP_NO_CONTENT, resp);
 }
 
+/* A text route's reply (500 without memory). */
+static enum MHD_Result reply_text(struct ofx_rest *r,
+				  struct MHD_Connection *conn, struct req *q,
+				  const struct route *rt)
+{
+	struct MHD_Response *resp;
+	size_t len = 0;
+	char *text = rt->text(q, &len);
+
+	if (!text)
+		return reply(r, conn, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, 0,
+			     NULL, NULL);
+	resp = MHD_create_response_from_buffer(len, text,
+					       MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(text);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				OFX_PROM_CONTENT_TYPE);
+	if (r->cors)
+		MHD_add_response_header(
+			resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN,
+			r->cors);
+	return send_response(conn, q->status, resp);
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 			      const char *url, const char *method,
 			      const char *version, const char *upload_data,
@@ -885,6 +937,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 				flags, NULL, NULL);
 		*con_cls = &stop_mark;
 	}
+	if (rt->text)
+		return reply_text(r, conn, &q, rt);
 	doc = rt->fn(&q);
 	if (!doc)
 		return reply(r, conn, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL,
@@ -1118,6 +1172,7 @@ int ofx_rest_start_opts(const struct ofx_rest_opts *o,
 	r->stop_flag = stop_flag;
 	r->get_stop = o->get_stop;
 	r->streams = o->streams;
+	r->metrics_max_switches = o->metrics_max_switches;
 	r->fd = open_listener(r, o->host, o->port, err, &fam);
 	if (r->fd < 0) {
 		int rc = r->fd;
@@ -1167,7 +1222,10 @@ int ofx_rest_start(const char *host, uint16_t port, struct ofx_stats_pub *pub,
 		   const struct ofx_run_info *info, volatile int *stop_flag,
 		   struct ofx_rest **out, char *err)
 {
-	struct ofx_rest_opts o = {.host = host, .port = port};
+	struct ofx_rest_opts o = {.host = host,
+				  .port = port,
+				  .metrics_max_switches =
+					  OFX_PROM_SWITCHES_DEFAULT};
 
 	return ofx_rest_start_opts(&o, pub, info, stop_flag, out, err);
 }

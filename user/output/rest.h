@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * rest.h - the REST server (libmicrohttpd, own threads): the four oftraf
- * paths with oftraf's exact JSON shapes, plus /api/v1/...; optional
+ * paths with oftraf's exact JSON shapes, plus /api/v1/... and /metrics
+ * (Prometheus text exposition); optional
  * bearer token, CORS origin and TLS.
  */
 #ifndef OFX_REST_H
@@ -21,6 +22,7 @@
  * @start_ns: start of monitoring on the capture clock (ns)
  * @epoch_offset_ns: capture clock + this = ns since the epoch
  * @file: a capture file: rates over capture time (first to last segment)
+ * @version: ofxdp's version (ofxdp_build_info), NULL: unknown
  */
 struct ofx_run_info {
 	const char *mode;
@@ -30,6 +32,7 @@ struct ofx_run_info {
 	uint64_t start_ns;
 	uint64_t epoch_offset_ns;
 	bool file;
+	const char *version;
 };
 
 struct ofx_rest;
@@ -50,6 +53,8 @@ struct ofx_rest;
  * @streams:  message stream sessions served under /api/v1/streams and
  *            /wm/core/packettrace/json (NULL: those answer 404); must
  *            outlive the server
+ * @metrics_max_switches: switches with series of their own at /metrics
+ *            (the others summed into datapath_id="other"); 0: none
  *
  * The strings are copied by ofx_rest_start_opts().
  */
@@ -62,6 +67,7 @@ struct ofx_rest_opts {
 	const char *tls_key;
 	bool get_stop;
 	struct ofx_streams *streams;
+	unsigned int metrics_max_switches;
 };
 
 /*
@@ -97,7 +103,8 @@ int ofx_rest_start_opts(const struct ofx_rest_opts *o,
 
 /**
  * ofx_rest_start() - ofx_rest_start_opts() on @host:@port with no CORS,
- * token or TLS, stopping by POST /stop only.
+ * token or TLS, stopping by POST /stop only, OFX_PROM_SWITCHES_DEFAULT
+ * switches of their own at /metrics.
  */
 int ofx_rest_start(const char *host, uint16_t port, struct ofx_stats_pub *pub,
 		   const struct ofx_run_info *info, volatile int *stop_flag,
