@@ -52,6 +52,8 @@ ALL_CASES=(
 	ports64_pcap ports64_tc
 	tls_tc tls_pcap
 	rest_security rest_slow_clients privdrop_tc privdrop_pcap privdrop_clsact
+	iface_deleted_tc iface_deleted_xdp iface_deleted_pcap
+	sigkill_restart_tc sigkill_restart_xdp sigkill_restart_clsact
 )
 
 # ---------------------------------------------------------------------------
@@ -709,6 +711,8 @@ assert len(c) == 1 and c[0]["protocol"] == "tls", c' "$W/rest_conns.json" ||
 . "$ROOT/tests/integration/latency.sh"
 # shellcheck source=tests/integration/rest.sh
 . "$ROOT/tests/integration/rest.sh"
+# shellcheck source=tests/integration/faults.sh
+. "$ROOT/tests/integration/faults.sh"
 
 # run_case NAME - body of one case (child process).
 run_case() {
@@ -744,6 +748,8 @@ run_case() {
 	rest_security) case_rest_security ;;
 	rest_slow_clients) case_rest_slow_clients ;;
 	privdrop_tc | privdrop_pcap | privdrop_clsact) case_privdrop "${name#privdrop_}" ;;
+	iface_deleted_*) case_iface_deleted "${name#iface_deleted_}" ;;
+	sigkill_restart_*) case_sigkill_restart "${name#sigkill_restart_}" ;;
 	*) fail "unknown case $name" ;;
 	esac
 	echo PASS >"$RESULT"

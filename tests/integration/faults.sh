@@ -1,0 +1,254 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# Fault cases (sourced by tests/integration/run.sh, which provides fail,
+# note, py, rest_get, start_ofxdp/stop_ofxdp, start_tcpdump/stop_tcpdump,
+# wait_rest_stable, bpf_attached, pid_links, OF_PORT, REST_PORT, W).
+# Traffic comes from build/ofgen (exact per-type counts of what each role
+# sent: the oracle) and tests/integration/faults.py (garbage, junk frames,
+# SYNs, a REST prober), all inside the case's namespaces.
+#
+# garbage_flood_tc, garbage_flood_xdp: random bytes over real TCP
+#   connections to the OpenFlow port (another address of the controller
+#   namespace, a sink reading them), junk frames (raw, malformed, non-TCP)
+#   on the veth and a real OpenFlow connection (ofgen): RSS bounded, REST
+#   answering within 1 s all along, the real connection counted exactly
+#   (ofgen's truth and tshark), the garbage in the unverified/resync
+#   counters and never in the OpenFlow counts, the junk's UDP datagrams
+#   delivered (the programs pass packets).
+# syn_flood_tc: crafted SYNs from spoofed addresses and ports, more
+#   4-tuples than the connection table holds, alongside a real connection:
+#   the table stays within its size by evicting (not the live connection),
+#   RSS bounded, REST answering, the real connection counted exactly.
+# conns10k_tc: 10,000 OpenFlow connections (ofgen) open at once: every
+#   connection and every message counted exactly.
+# tiny_ring_tc, tiny_ring_xdp: the smallest ring (--ring-size 4K) under
+#   ofgen load: records are lost, every loss is counted and nothing seen is
+#   miscounted (see case_tiny_ring for the invariants).
+# iface_deleted_tc, iface_deleted_xdp, iface_deleted_pcap: the interface
+#   is deleted under traffic: ofxdp says so naming it and exits non-zero
+#   within 3 s; what it published before was exact.
+# sigkill_restart_tc, sigkill_restart_xdp, sigkill_restart_clsact: SIGKILL
+#   while attached, a new instance on the same interface replaces what was
+#   left (clsact filters survive a SIGKILL) and counts exactly.
+
+FAULTS_PY="$ROOT/tests/integration/faults.py"
+OFGEN="$ROOT/build/ofgen"
+# ofxdp's memory besides its ring buffer under every fault (the budget of
+# tools/bench at 10,000 live connections).
+RSS_BOUND_MB=64
+
+# ofgen_start N RATE SECS [SWITCH_ARGS...] - ofgen controller (accepting N)
+# and N emulated switches; sets CTL_PID, SW_PID. Results: $W/ctl.json,
+# $W/sw.json.
+ofgen_start() {
+	local n=$1 rate=$2 secs=$3
+	shift 3
+	[ -x "$OFGEN" ] || fail "$OFGEN not built (make)"
+	# shellcheck disable=SC2086 # OFGEN_CTL_ARGS: options, split
+	ip netns exec "$NL_NS_C" "$OFGEN" controller --listen "$NL_CTL_IP:$OF_PORT" \
+		--versions 1.0,1.3,1.4,1.5 --expect "$n" --duration $((secs + 60)) \
+		--no-latency ${OFGEN_CTL_ARGS:-} -o "$W/ctl.json" 2>"$W/ctl.err" &
+	CTL_PID=$!
+	nl_track_pid "$CTL_PID"
+	nl_wait_for 10 grep -q "listening" "$W/ctl.err" || fail "ofgen controller did not start"
+	ip netns exec "$NL_NS_S" "$OFGEN" switches --connect "$NL_CTL_IP:$OF_PORT" -n "$n" \
+		--versions 1.0,1.3,1.4,1.5 -d "$secs" -r "$rate" --no-latency "$@" \
+		-o "$W/sw.json" 2>"$W/sw.err" &
+	SW_PID=$!
+	nl_track_pid "$SW_PID"
+}
+
+# ofgen_wait SECS - both ofgen roles end within SECS, with status 0 and no
+# failed connection.
+ofgen_wait() {
+	nl_wait_for "$1" nl_not kill -0 "$SW_PID" || fail "ofgen switches still running"
+	wait "$SW_PID" || fail "ofgen switches failed: $(tail -1 "$W/sw.err")"
+	nl_wait_for 15 nl_not kill -0 "$CTL_PID" || fail "ofgen controller did not end"
+	wait "$CTL_PID" || fail "ofgen controller failed: $(tail -1 "$W/ctl.err")"
+	py 'import json, sys
+f = sum(json.load(open(p)).get("connections_failed", 0) for p in sys.argv[1:])
+sys.exit(1 if f else 0)' "$W/ctl.json" "$W/sw.json" || fail "ofgen: connections failed"
+}
+
+# ofgen_check STATS [--at-most] - ofxdp's per-type counts in STATS
+# (/api/v1/stats) vs ofgen's truth ($W/ctl.json, $W/sw.json); the table
+# goes to the log.
+ofgen_check() {
+	python3 "$FAULTS_PY" ofgen-check "$1" "$W/ctl.json" "$W/sw.json" "${@:2}"
+}
+
+# stat_get STATS PATH - one number of /api/v1/stats by dotted path
+# (e.g. loss.kernel.reserve_fail).
+stat_get() {
+	py 'import json, sys
+d = json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("."):
+    d = d[k]
+print(d)' "$1" "$2"
+}
+
+# mem_kb PID - "VmRSS_kb ring_kb": resident set and the part of it that is
+# ofxdp's BPF mappings (the ring buffer, its data pages mapped twice).
+mem_kb() {
+	local rss ring
+	rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null)
+	ring=$(awk '/^[0-9a-f]+-[0-9a-f]+ / { bpf = ($0 ~ /anon_inode:bpf/) }
+		/^Rss:/ && bpf { t += $2 } END { print t + 0 }' "/proc/$1/smaps" 2>/dev/null)
+	echo "${rss:-0} ${ring:-0}"
+}
+
+# mem_sampler PID FILE - every 0.5 s append "VmRSS_kb ring_kb" of PID to
+# FILE until PID is gone (background; tracked by the caller).
+mem_sampler() {
+	while kill -0 "$1" 2>/dev/null; do
+		mem_kb "$1" >>"$2"
+		sleep 0.5
+	done
+}
+
+# start_mem_sampler - mem_sampler on ofxdp into $W/mem.txt.
+start_mem_sampler() {
+	: >"$W/mem.txt"
+	mem_sampler "$OFX_PID" "$W/mem.txt" &
+	nl_track_pid $!
+}
+
+# check_mem - the largest VmRSS less the ring sampled, within RSS_BOUND_MB.
+check_mem() {
+	local m r n
+	read -r m r n < <(awk '{ x = $1 - $2; if (x > m) m = x; if ($1 > r) r = $1 } END {
+		printf "%d %d %d\n", m, r, NR }' "$W/mem.txt")
+	note "memory: peak VmRSS $((r / 1024)) MiB, peak besides the ring $((m / 1024)) MiB ($n samples; bound $RSS_BOUND_MB MiB)"
+	[ "$n" -ge 2 ] || fail "too few memory samples"
+	[ "$m" -le $((RSS_BOUND_MB * 1024)) ] ||
+		fail "ofxdp used $((m / 1024)) MiB besides the ring (bound $RSS_BOUND_MB MiB)"
+}
+
+# start_restprobe SECS - GET /api/v1/stats every 0.25 s for SECS s, each
+# allowed 1 s (result: $W/probe.json, status $W/probe.rc).
+start_restprobe() {
+	(
+		ip netns exec "$NL_NS_C" python3 "$FAULTS_PY" restprobe \
+			"http://127.0.0.1:$REST_PORT/api/v1/stats" --period 0.25 \
+			--seconds "$1" --max-time 1 >"$W/probe.json" 2>"$W/probe.err"
+		echo $? >"$W/probe.rc"
+	) &
+	PROBE_PID=$!
+	nl_track_pid "$PROBE_PID"
+}
+
+# check_restprobe - every probe answered within its 1 s.
+check_restprobe() {
+	wait "$PROBE_PID"
+	note "REST during the fault: $(cat "$W/probe.json") $(tail -1 "$W/probe.err")"
+	[ "$(cat "$W/probe.rc")" = 0 ] || fail "REST did not answer within 1 s every time: $(cat "$W/probe.json")"
+}
+
+# loss_consistent STATS - the ring losses userspace found (record number
+# gaps) equal the kernel's failed reservations.
+loss_consistent() {
+	local lost rf
+	lost=$(stat_get "$1" loss.records_lost)
+	rf=$(stat_get "$1" loss.kernel.reserve_fail)
+	note "ring: records_lost $lost, kernel reserve_fail $rf, records $(stat_get "$1" loss.records)"
+	[ "$lost" = "$rf" ] || fail "records_lost $lost != kernel reserve_fail $rf"
+}
+
+# ---------------------------------------------------------------------------
+
+# case_iface_deleted MODE - a first ofgen run is counted exactly; during a
+# second one the veth is deleted: ofxdp logs an error naming it and exits
+# with a non-zero status within 3 s (it does not hang or crash).
+case_iface_deleted() {
+	local mode=$1 t0 ms rc
+	nl_topology || fail "topology setup failed"
+	start_ofxdp "$mode" "$OF_PORT"
+	ofgen_start 2 2000 2 --drain 1000
+	ofgen_wait 20
+	wait_rest_stable
+	rest_get /api/v1/stats >"$W/stats1.json" || fail "GET /api/v1/stats failed"
+	ofgen_check "$W/stats1.json" || fail "first run not counted exactly (see the log)"
+	ofgen_start 2 2000 30
+	nl_wait_for 10 nl_established "$NL_NS_C" "$OF_PORT" || fail "second run did not connect"
+	sleep 2
+	rest_get /api/v1/stats >"$W/stats2.json" || fail "GET /api/v1/stats failed"
+	t0=$(date +%s%N)
+	note "deleting $NL_VETH_C under traffic"
+	ip -n "$NL_NS_C" link del "$NL_VETH_C" || fail "ip link del failed"
+	if ! nl_wait_for 3 nl_not kill -0 "$OFX_PID"; then
+		note "ofxdp output: $(tr '\n' '|' <"$W/ofxdp.out")"
+		rest_get /api/v1/stats >/dev/null && note "REST still answers"
+		fail "ofxdp still running 3 s after its interface was deleted"
+	fi
+	wait "$OFX_PID"
+	rc=$?
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	note "ofxdp exited with status $rc ${ms} ms after the deletion; its output: $(tr '\n' '|' <"$W/ofxdp.out")"
+	if [ "$rc" = 0 ] || [ "$rc" -ge 128 ]; then
+		fail "exit status $rc (want 1..127: an error, not a signal)"
+	fi
+	grep -q "$NL_VETH_C" <(grep -v " mode: " "$W/ofxdp.out") ||
+		fail "no message naming $NL_VETH_C: $(tr '\n' '|' <"$W/ofxdp.out")"
+	py 'import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+t = lambda d: sum(c["msgs"] for v in d["versions"].values() for x in ("in", "out")
+                  for c in (v.get(x) or {}).values())
+print("published before the deletion: %d messages after the first run, %d during the second" % (t(a), t(b)))
+sys.exit(0 if t(b) > t(a) else 1)' "$W/stats1.json" "$W/stats2.json" ||
+		fail "the second run was not being counted before the deletion"
+	kill "$SW_PID" "$CTL_PID" 2>/dev/null
+}
+
+# case_sigkill_restart MODE (tc, xdp, clsact: tc mode with
+# OFXDP_FORCE_CLSACT=1, whose filters survive a SIGKILL) - count an ofgen
+# run, SIGKILL, start again on the same interface: the new instance
+# attaches (replacing a stale clsact filter: one filter of ours per hook
+# after the restart), counts a second run exactly (only it), and leaves
+# nothing attached when stopped.
+case_sigkill_restart() {
+	local mode=$1 m=$1 n stale="" p
+	nl_topology || fail "topology setup failed"
+	if [ "$mode" = clsact ]; then
+		m=tc
+		export OFXDP_FORCE_CLSACT=1
+	fi
+	start_ofxdp "$m" "$OF_PORT"
+	ofgen_start 2 2000 2 --drain 1000
+	ofgen_wait 20
+	wait_rest_stable
+	rest_get /api/v1/stats >"$W/stats1.json" || fail "GET /api/v1/stats failed"
+	ofgen_check "$W/stats1.json" || fail "first instance: counts differ (see the log)"
+	note "first instance: $(bpf_attached | tr '\n' ' ') links $(pid_links "$OFX_PID" | tr '\n' ' ')"
+	kill -9 "$OFX_PID"
+	wait "$OFX_PID" 2>/dev/null
+	note "after SIGKILL: attached $(bpf_attached | tr '\n' ' ')"
+	if [ "$mode" = clsact ]; then
+		n=$(bpf_attached | grep -c "ofx_tc")
+		[ "$n" = 2 ] || fail "positive control: want the 2 stale clsact filters after SIGKILL, see $n"
+		stale=$(bpf_attached | grep -o "ofx_tc_[a-z]*:\[[0-9]*\]" | tr '\n' ' ')
+	fi
+	start_ofxdp "$m" "$OF_PORT"
+	note "second instance: $(grep " mode: " "$W/ofxdp.out")"
+	if [ "$mode" = clsact ]; then
+		grep -q "tc(clsact) ingress + tc(clsact) egress" "$W/ofxdp.out" ||
+			fail "second instance not on clsact: $(head -1 "$W/ofxdp.out")"
+		n=$(bpf_attached | grep -c "ofx_tc")
+		note "after restart: attached $(bpf_attached | tr '\n' ' ')"
+		[ "$n" = 2 ] || fail "after restart $n clsact filters of ours, want 2 (stale ones replaced)"
+		for p in $stale; do
+			bpf_attached | grep -qF "$p" && fail "stale filter $p still attached after the restart"
+		done
+	else
+		[ -n "$(pid_links "$OFX_PID")" ] || fail "the new instance holds no link on $NL_VETH_C"
+	fi
+	ofgen_start 3 3000 2 --drain 1000
+	ofgen_wait 20
+	wait_rest_stable
+	rest_get /api/v1/stats >"$W/stats2.json" || fail "GET /api/v1/stats failed"
+	ofgen_check "$W/stats2.json" || fail "after the restart: counts differ from the second run's (see the log)"
+	[ "$(stat_get "$W/stats2.json" reassembly.connections_total)" = 3 ] ||
+		fail "after the restart: connections_total $(stat_get "$W/stats2.json" reassembly.connections_total), want 3"
+	stop_ofxdp
+	[ -z "$(bpf_attached)" ] || fail "left attached after stop: $(bpf_attached | tr '\n' ' ')"
+}
