@@ -37,6 +37,7 @@ Every sender is bounded (count or seconds) and sends only to the
 addresses given (inside the test's namespaces).
 """
 import argparse
+import errno
 import json
 import os
 import random
@@ -175,7 +176,15 @@ def cmd_junk(a):
     names = list(kinds)
     for i in range(a.count):
         k = names[i % len(names)]
-        s.send(dst + src + kinds[k]())
+        frame = dst + src + kinds[k]()
+        while True:
+            try:
+                s.send(frame)
+                break
+            except OSError as e:  # ENOBUFS: the veth's queue was full
+                if e.errno != errno.ENOBUFS:
+                    raise
+                time.sleep(0.001)
         counts[k] += 1
     print(json.dumps(counts))
     return 0

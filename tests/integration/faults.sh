@@ -252,3 +252,120 @@ case_sigkill_restart() {
 	stop_ofxdp
 	[ -z "$(bpf_attached)" ] || fail "left attached after stop: $(bpf_attached | tr '\n' ' ')"
 }
+
+# sink_start TCP_IP - faults.py sink in the controller namespace: garbage
+# connections to TCP_IP:OF_PORT read and dropped, UDP datagrams to
+# NL_CTL_IP:OF_PORT counted (result: $W/sink.json once stopped).
+sink_start() {
+	ip netns exec "$NL_NS_C" python3 "$FAULTS_PY" sink "$1" "$NL_CTL_IP" "$OF_PORT" \
+		--seconds 80 >"$W/sink.json" 2>"$W/sink.err" &
+	SINK_PID=$!
+	nl_track_pid "$SINK_PID"
+	nl_wait_for 10 grep -q listening "$W/sink.err" || fail "sink did not start: $(cat "$W/sink.err")"
+}
+
+# sink_stop - SIGTERM the sink, wait for its counts.
+sink_stop() {
+	kill -TERM "$SINK_PID" 2>/dev/null
+	nl_wait_for 5 nl_not kill -0 "$SINK_PID" || fail "sink did not stop"
+	wait "$SINK_PID"
+	note "sink: $(cat "$W/sink.json")"
+}
+
+# json_get FILE KEY - a top-level number of a one-line JSON file.
+json_get() {
+	py 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
+}
+
+# case_garbage_flood MODE - for GARBAGE_SECS s: random bytes at
+# GARBAGE_RATE bytes/s over 16 TCP connections at a time (each closed
+# after 2 MiB and replaced) to a second address of the controller
+# namespace on the OpenFlow port, 20,000 junk frames (faults.py junk) on
+# the veth, and one real OpenFlow connection (ofgen, 1000 msgs/s, all
+# versions round-robin: 1.0) across the whole flood. Checks:
+# - REST /api/v1/stats answers every 0.25 s within 1 s during the flood;
+# - VmRSS less the ring stays within RSS_BOUND_MB;
+# - the OpenFlow counts are exactly ofgen's truth and tshark's dissection
+#   of the real connection's capture: no garbage counted as OpenFlow;
+# - the garbage is visible where users look: TCP payload bytes
+#   (TCP_OF_in_counts, kernel bytes_in) at least garbage + real bytes,
+#   unverified messages / resync-skipped bytes > 0, connections_total at
+#   least the garbage connections;
+# - ring losses, if any, are counted (records_lost == reserve_fail);
+# - the programs pass packets: the sink read every garbage byte sent and
+#   got every junk UDP datagram, ofgen's connection completed.
+case_garbage_flood() {
+	local mode=$1 gip mac secs=${GARBAGE_SECS:-10} rate=${GARBAGE_RATE:-40000000}
+	nl_topology || fail "topology setup failed"
+	gip=${NL_CTL_IP%.*}.3
+	ip -n "$NL_NS_C" addr add "$gip/24" dev "$NL_VETH_C" || fail "second address"
+	sink_start "$gip"
+	start_ofxdp "$mode" "$OF_PORT"
+	start_mem_sampler
+	# The oracle's capture: the real connection only (controller address).
+	ip netns exec "$NL_NS_C" tcpdump -i "$NL_VETH_C" -s 0 -U -n -w "$W/cap.pcap" \
+		"tcp port $OF_PORT and host $NL_CTL_IP" 2>"$W/tcpdump.err" &
+	TD_PID=$!
+	nl_track_pid "$TD_PID"
+	nl_wait_for 10 grep -q "listening on" "$W/tcpdump.err" || fail "tcpdump did not start"
+	ofgen_start 1 1000 $((secs + 3)) --drain 1000
+	nl_wait_for 10 nl_established "$NL_NS_C" "$OF_PORT" || fail "ofgen did not connect"
+	sleep 1
+	start_restprobe "$secs"
+	note "flood: garbage at $rate bytes/s for $secs s, junk frames"
+	ip netns exec "$NL_NS_S" python3 "$FAULTS_PY" garbage "$gip" "$OF_PORT" --conns 16 \
+		--rate "$rate" --seconds "$secs" --per-conn $((2 << 20)) >"$W/garbage.json" &
+	local gpid=$!
+	nl_track_pid "$gpid"
+	mac=$(ip -n "$NL_NS_C" -br link show "$NL_VETH_C" | awk '{print $3}')
+	ip netns exec "$NL_NS_S" python3 "$FAULTS_PY" junk "$NL_VETH_S" "$mac" "$NL_SW_IP" \
+		"$NL_CTL_IP" "$OF_PORT" --count 20000 >"$W/junk.json" || fail "junk sender failed"
+	wait "$gpid" || fail "garbage sender failed"
+	note "garbage: $(cat "$W/garbage.json"); junk frames: $(cat "$W/junk.json")"
+	check_restprobe
+	ofgen_wait 30
+	sleep 1
+	stop_tcpdump
+	sink_stop
+	wait_rest_stable
+	rest_get /api/v1/stats >"$W/stats.json" || fail "GET /api/v1/stats failed"
+	rest_get /get_of_counts >"$W/tot.json" || fail "GET /get_of_counts failed"
+	ofgen_check "$W/stats.json" || fail "OpenFlow counts differ from ofgen's (see the log)"
+	"$TSCOUNT" "$W/cap.pcap" "$OF_PORT" --connections >"$W/ts.json" || fail "tshark-ofcount failed"
+	"$OFCMP" "$W/ts.json" "$W/stats.json" --label "REST /api/v1/stats" ||
+		fail "OpenFlow counts differ from tshark's (see the log)"
+	loss_consistent "$W/stats.json"
+	py 'import json, sys
+st = json.load(open(sys.argv[1])); tot = json.load(open(sys.argv[2]))
+g = json.load(open(sys.argv[3])); sink = json.load(open(sys.argv[4]))
+junk = json.load(open(sys.argv[5])); sw = json.load(open(sys.argv[6]))
+p, r, k = st["protocols"], st["reassembly"], st["loss"]["kernel"]
+real_in = sum(c["bytes"] for t in sw["sent"].values() for c in t.values())
+print("garbage sent %d bytes on %d connections; real connection sent %d bytes (in)" % (
+    g["bytes"], g["connections"], real_in))
+print("ofxdp: TCP_OF_in bytes %d, kernel bytes_in %d; unverified msgs/bytes in %d/%d; "
+      "bad_headers %d, resyncs %d, resync_skipped_bytes %d, unproven_at_end %d; "
+      "connections_total %d, evicted %d; tls_connections %d" % (
+    tot["TCP_OF_in_counts"][1], k["bytes_in"], p["unverified_msgs_in"], p["unverified_bytes_in"],
+    r["bad_headers"], r["resyncs"], r["resync_skipped_bytes"], p["unproven_at_end"],
+    r["connections_total"], r["connections_evicted"], p["tls_connections"]))
+bad = []
+def want(ok, what):
+    if not ok:
+        bad.append(what)
+want(g["bytes"] >= 10 * 2**20, "traffic check: less than 10 MiB of garbage sent")
+want(sink["tcp_bytes"] == g["bytes"], "sink read %d garbage bytes of %d sent" % (sink["tcp_bytes"], g["bytes"]))
+want(sink["udp_datagrams"] == junk["udp_to_port"],
+     "sink got %d junk UDP datagrams of %d sent" % (sink["udp_datagrams"], junk["udp_to_port"]))
+want(k["bytes_in"] >= g["bytes"] + real_in, "kernel bytes_in below garbage + real bytes")
+want(st["loss"]["records_lost"] > 0 or tot["TCP_OF_in_counts"][1] >= g["bytes"] + real_in,
+     "TCP_OF_in bytes below garbage + real bytes without a ring loss")
+want(p["unverified_bytes_in"] + r["resync_skipped_bytes"] > 0, "garbage not visible as unverified/resync bytes")
+want(r["connections_total"] >= g["connections"] + 1, "connections_total below the garbage connections")
+for b in bad:
+    print("MISMATCH " + b)
+sys.exit(1 if bad else 0)' "$W/stats.json" "$W/tot.json" "$W/garbage.json" "$W/sink.json" \
+		"$W/junk.json" "$W/sw.json" || fail "garbage not accounted as it should be (see the log)"
+	check_mem
+	stop_ofxdp
+}

@@ -52,6 +52,7 @@ ALL_CASES=(
 	ports64_pcap ports64_tc
 	tls_tc tls_pcap
 	rest_security rest_slow_clients privdrop_tc privdrop_pcap privdrop_clsact
+	garbage_flood_tc garbage_flood_xdp
 	iface_deleted_tc iface_deleted_xdp iface_deleted_pcap
 	sigkill_restart_tc sigkill_restart_xdp sigkill_restart_clsact
 )
@@ -748,6 +749,7 @@ run_case() {
 	rest_security) case_rest_security ;;
 	rest_slow_clients) case_rest_slow_clients ;;
 	privdrop_tc | privdrop_pcap | privdrop_clsact) case_privdrop "${name#privdrop_}" ;;
+	garbage_flood_*) case_garbage_flood "${name#garbage_flood_}" ;;
 	iface_deleted_*) case_iface_deleted "${name#iface_deleted_}" ;;
 	sigkill_restart_*) case_sigkill_restart "${name#sigkill_restart_}" ;;
 	*) fail "unknown case $name" ;;
