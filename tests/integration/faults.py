@@ -28,6 +28,9 @@
       GET URL every P s for S s, each allowed T s; prints one JSON line:
       requests, ok, max and median seconds; exit 1 if one failed or took
       longer than T.
+  faults.py tcp-bytes PCAP PORT
+      TCP payload bytes of an Ethernet pcap (tcpdump -w) to and from PORT
+      (IPv4, untagged), every segment: prints "IN OUT" (in: to PORT).
   faults.py ofgen-check STATS CTL SW [--at-most]
       ofxdp's per version/direction/type message counts (/api/v1/stats)
       against ofgen's truth (switches' sent = in, controller's sent = out):
@@ -295,6 +298,33 @@ def cmd_restprobe(a):
     return 0 if not failed and times and max(times) <= a.max_time else 1
 
 
+def cmd_tcp_bytes(a):
+    tot = {"in": 0, "out": 0}
+    with open(a.pcap, "rb") as f:
+        magic = f.read(24)[:4]
+        end = "<" if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+        while True:
+            h = f.read(16)
+            if len(h) < 16:
+                break
+            caplen = struct.unpack(end + "IIII", h)[2]
+            pkt = f.read(caplen)
+            if len(pkt) < 34 or pkt[12:14] != b"\x08\x00" or pkt[23] != 6:
+                continue
+            ihl = (pkt[14] & 15) * 4
+            ip_len = struct.unpack("!H", pkt[16:18])[0]
+            t = 14 + ihl
+            sport, dport = struct.unpack("!HH", pkt[t:t + 4])
+            doff = (pkt[t + 12] >> 4) * 4
+            n = ip_len - ihl - doff
+            if dport == a.port:
+                tot["in"] += n
+            elif sport == a.port:
+                tot["out"] += n
+    print(tot["in"], tot["out"])
+    return 0
+
+
 def cmd_ofgen_check(a):
     def load(p):
         with open(p) as f:
@@ -374,6 +404,9 @@ def main():
     r.add_argument("--period", type=float, default=0.25)
     r.add_argument("--seconds", type=float, default=10)
     r.add_argument("--max-time", type=float, default=1)
+    t = sub.add_parser("tcp-bytes")
+    t.add_argument("pcap")
+    t.add_argument("port", type=int)
     o = sub.add_parser("ofgen-check")
     o.add_argument("stats")
     o.add_argument("ctl")
@@ -381,7 +414,7 @@ def main():
     o.add_argument("--at-most", action="store_true")
     a = p.parse_args()
     return {"garbage": cmd_garbage, "junk": cmd_junk,
-            "synflood": cmd_synflood, "sink": cmd_sink, "restprobe": cmd_restprobe,
+            "synflood": cmd_synflood, "sink": cmd_sink, "restprobe": cmd_restprobe, "tcp-bytes": cmd_tcp_bytes,
             "ofgen-check": cmd_ofgen_check}[a.cmd](a)
 
 

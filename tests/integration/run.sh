@@ -53,6 +53,7 @@ ALL_CASES=(
 	tls_tc tls_pcap
 	rest_security rest_slow_clients privdrop_tc privdrop_pcap privdrop_clsact
 	garbage_flood_tc garbage_flood_xdp syn_flood_tc
+	tiny_ring_tc tiny_ring_xdp
 	iface_deleted_tc iface_deleted_xdp iface_deleted_pcap
 	sigkill_restart_tc sigkill_restart_xdp sigkill_restart_clsact
 )
@@ -751,6 +752,7 @@ run_case() {
 	privdrop_tc | privdrop_pcap | privdrop_clsact) case_privdrop "${name#privdrop_}" ;;
 	garbage_flood_*) case_garbage_flood "${name#garbage_flood_}" ;;
 	syn_flood_tc) case_syn_flood tc ;;
+	tiny_ring_*) case_tiny_ring "${name#tiny_ring_}" ;;
 	iface_deleted_*) case_iface_deleted "${name#iface_deleted_}" ;;
 	sigkill_restart_*) case_sigkill_restart "${name#sigkill_restart_}" ;;
 	*) fail "unknown case $name" ;;
