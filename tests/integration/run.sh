@@ -52,7 +52,7 @@ ALL_CASES=(
 	ports64_pcap ports64_tc
 	tls_tc tls_pcap
 	rest_security rest_slow_clients privdrop_tc privdrop_pcap privdrop_clsact
-	garbage_flood_tc garbage_flood_xdp syn_flood_tc
+	garbage_flood_tc garbage_flood_xdp syn_flood_tc conns10k_tc
 	tiny_ring_tc tiny_ring_xdp
 	iface_deleted_tc iface_deleted_xdp iface_deleted_pcap
 	sigkill_restart_tc sigkill_restart_xdp sigkill_restart_clsact
@@ -753,6 +753,7 @@ run_case() {
 	garbage_flood_*) case_garbage_flood "${name#garbage_flood_}" ;;
 	syn_flood_tc) case_syn_flood tc ;;
 	tiny_ring_*) case_tiny_ring "${name#tiny_ring_}" ;;
+	conns10k_tc) case_conns10k tc ;;
 	iface_deleted_*) case_iface_deleted "${name#iface_deleted_}" ;;
 	sigkill_restart_*) case_sigkill_restart "${name#sigkill_restart_}" ;;
 	*) fail "unknown case $name" ;;
