@@ -191,7 +191,8 @@ case_iface_deleted() {
 	rest_get /api/v1/stats >"$W/stats1.json" || fail "GET /api/v1/stats failed"
 	ofgen_check "$W/stats1.json" || fail "first run not counted exactly (see the log)"
 	ofgen_start 2 2000 30
-	nl_wait_for 10 nl_established "$NL_NS_C" "$OF_PORT" || fail "second run did not connect"
+	nl_wait_for 10 nl_established "$NL_NS_C" "$OF_PORT" ||
+		fail "second run did not connect: $(tail -2 "$W/sw.err" "$W/ctl.err" | tr '\n' ' ')"
 	sleep 2
 	rest_get /api/v1/stats >"$W/stats2.json" || fail "GET /api/v1/stats failed"
 	t0=$(date +%s%N)
@@ -484,9 +485,12 @@ sys.exit(1 if bad else 0)' "$W/during.json" "$W/stats.json" "$W/syn.json" ||
 #   counted messages + unverified + resync-skipped + gap bytes = ofgen's
 #   stream bytes (every stream byte is either in a counted message or
 #   accounted as lost/skipped: a message cut by a gap counts the bytes
-#   seen of it, the rest is in gap_bytes);
-# - every connection closed by its FINs (data lost before a FIN is a gap,
-#   not a connection left open).
+#   seen of it, the rest is in gap_bytes; data lost before a FIN is a
+#   gap too) once every connection closed. A connection whose FIN record
+#   was lost stays open (until the 300 s idle timeout) and the bytes lost
+#   at its end are not known yet: then the shortfall U (sent - accounted)
+#   must be >= 0 and gap_bytes + U <= the ring's lost payload bytes
+#   (reserve_fail_bytes + trunc_bytes).
 case_tiny_ring() {
 	local mode=$1
 	nl_topology || fail "topology setup failed"
@@ -499,6 +503,10 @@ case_tiny_ring() {
 	wait_rest_stable
 	rest_get /api/v1/stats >"$W/stats.json" || fail "GET /api/v1/stats failed"
 	rest_get /get_of_counts >"$W/tot.json" || fail "GET /get_of_counts failed"
+	rest_get "/api/v1/connections?state=open" >"$W/open.json" || fail "GET /api/v1/connections failed"
+	note "open connections: $(py 'import json, sys
+for c in json.load(open(sys.argv[1]))["connections"]:
+    print(c["switch"], c["tcp"], c["in"], c["out"], c["last_seen"])' "$W/open.json" | tr '\n' '|')"
 	ofgen_check "$W/stats.json" --at-most || fail "ofxdp counted more than ofgen sent (see the log)"
 	loss_consistent "$W/stats.json"
 	local tin tout
@@ -538,9 +546,13 @@ want(loss["records_lost"] > 0, "traffic check: no ring loss with a 4 KiB ring")
 want((k["bytes_in"], k["bytes_out"]) == (tin, tout), "kernel bytes != the TCP payload on the wire")
 want(k["bytes_in"] + k["bytes_out"] == tcp_b + k["reserve_fail_bytes"] + k["trunc_bytes"],
      "ring bytes not accounted: kernel != received + lost + truncated")
-want(lhs == truth["in"] + truth["out"], "stream bytes not accounted: counted + unverified + skipped + gaps != sent")
-want(r["connections_active"] == 0 and r["connections_closed"] == 4,
-     "connections not all closed by their FINs")
+u = truth["in"] + truth["out"] - lhs
+want(u >= 0, "more stream bytes accounted than sent")
+want(u == 0 or r["connections_active"] > 0,
+     "stream bytes not accounted (%d) though every connection closed" % u)
+want(r["gap_bytes"] + u <= k["reserve_fail_bytes"] + k["trunc_bytes"],
+     "stream bytes missing beyond what the ring lost")
+want(r["connections_active"] + r["connections_closed"] == 4, "not 4 connections")
 want(of_m > 0.1 * tmsgs, "traffic check: too little counted to compare")
 for b in bad:
     print("MISMATCH " + b)
