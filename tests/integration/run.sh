@@ -56,6 +56,10 @@ ALL_CASES=(
 	watch_tc watch_xdp watch_pcap
 	streams_tc streams_pcap
 	prometheus_tc prometheus_pcap prometheus_token
+	garbage_flood_tc garbage_flood_xdp syn_flood_tc conns10k_tc
+	tiny_ring_tc tiny_ring_xdp
+	iface_deleted_tc iface_deleted_xdp iface_deleted_pcap
+	sigkill_restart_tc sigkill_restart_xdp sigkill_restart_clsact
 )
 
 # ---------------------------------------------------------------------------
@@ -721,6 +725,8 @@ assert len(c) == 1 and c[0]["protocol"] == "tls", c' "$W/rest_conns.json" ||
 . "$ROOT/tests/integration/streams.sh"
 # shellcheck source=tests/integration/prometheus.sh
 . "$ROOT/tests/integration/prometheus.sh"
+# shellcheck source=tests/integration/faults.sh
+. "$ROOT/tests/integration/faults.sh"
 
 # run_case NAME - body of one case (child process).
 run_case() {
@@ -761,6 +767,12 @@ run_case() {
 	streams_tc | streams_pcap) case_streams "${name#streams_}" ;;
 	prometheus_token) case_prometheus_token ;;
 	prometheus_tc | prometheus_pcap) case_prometheus "${name#prometheus_}" ;;
+	garbage_flood_*) case_garbage_flood "${name#garbage_flood_}" ;;
+	syn_flood_tc) case_syn_flood tc ;;
+	tiny_ring_*) case_tiny_ring "${name#tiny_ring_}" ;;
+	conns10k_tc) case_conns10k tc ;;
+	iface_deleted_*) case_iface_deleted "${name#iface_deleted_}" ;;
+	sigkill_restart_*) case_sigkill_restart "${name#sigkill_restart_}" ;;
 	*) fail "unknown case $name" ;;
 	esac
 	echo PASS >"$RESULT"

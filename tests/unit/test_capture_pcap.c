@@ -7,7 +7,13 @@
  * -fsanitize=undefined -fno-sanitize-recover=undefined), the
  * ip_len_short counter, and bare ACKs that are counted but never
  * delivered (rule 7 of include/ofx_parse.h, as in the BPF programs).
+ * As root, in a private network namespace: a live capture whose interface
+ * goes down carries on, and one whose interface is deleted (up, or while
+ * down) ends with -ENODEV (deleted while down, it once went on quietly
+ * for ever, capturing nothing: the socket's one error came with the down).
  */
+#define _GNU_SOURCE /* unshare */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <pcap/pcap.h>
@@ -257,12 +264,79 @@ static void test_filter_64_ports(void **state)
 	free(expr);
 }
 
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Live capture on a veth of a private namespace, downed, then deleted. */
+static void test_live_iface_vanishes(void **state)
+{
+	struct ofx_portset ports = {.ports = {6653}, .n = 1};
+	struct ofx_pcap *src = NULL;
+	struct seen sn = {0};
+	char err[256] = "";
+	double t0;
+	int i, rc = 0;
+
+	(void)state;
+	if (geteuid() != 0 || unshare(CLONE_NEWNET))
+		skip();
+	if (system("ip link add ofxt0 type veth peer name ofxt1 && "
+		   "ip link set ofxt0 up && ip link set ofxt1 up"))
+		skip();
+	assert_int_equal(
+		ofx_pcap_open_live("ofxt0", &ports, on_seg, &sn, &src, err), 0);
+	for (i = 0; i < 3; i++)
+		assert_true(ofx_pcap_poll(src) >= 0);
+	/* Down is not gone: the capture waits for it to come up. */
+	assert_int_equal(system("ip link set ofxt0 down"), 0);
+	for (i = 0; i < 5; i++)
+		assert_true(ofx_pcap_poll(src) >= 0);
+	assert_int_equal(system("ip link set ofxt0 up"), 0);
+	for (i = 0; i < 3; i++)
+		assert_true(ofx_pcap_poll(src) >= 0);
+	/* Deleted: an error within about a second (polls of <= 100 ms). */
+	assert_int_equal(system("ip link del ofxt0"), 0);
+	t0 = mono_s();
+	for (i = 0; i < 40 && rc >= 0; i++)
+		rc = ofx_pcap_poll(src);
+	assert_int_equal(rc, -ENODEV);
+	assert_true(mono_s() - t0 < 1.5);
+	ofx_pcap_close(src);
+
+	/* Deleted while down: the socket's only error came with the down
+	 * (libpcap takes it quietly), none with the deletion. */
+	src = NULL;
+	assert_int_equal(system("ip link add ofxt2 type veth peer name ofxt3 "
+				"&& ip link set ofxt2 up"),
+			 0);
+	assert_int_equal(
+		ofx_pcap_open_live("ofxt2", &ports, on_seg, &sn, &src, err), 0);
+	assert_int_equal(system("ip link set ofxt2 down"), 0);
+	for (i = 0; i < 3; i++)
+		assert_true(ofx_pcap_poll(src) >= 0);
+	assert_int_equal(system("ip link del ofxt2"), 0);
+	t0 = mono_s();
+	rc = 0;
+	for (i = 0; i < 40 && rc >= 0; i++)
+		rc = ofx_pcap_poll(src);
+	assert_int_equal(rc, -ENODEV);
+	assert_true(mono_s() - t0 < 1.5);
+	ofx_pcap_close(src);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_filter_64_ports),
 		cmocka_unit_test(test_huge_timestamps),
 		cmocka_unit_test(test_ip_len_short_and_bare_ack),
+		/* last: it moves the process into a new network namespace */
+		cmocka_unit_test(test_live_iface_vanishes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

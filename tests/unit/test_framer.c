@@ -857,6 +857,37 @@ static void test_trusted_version_filters(void **state)
 	assert_int_equal(c->st->of.framing.resync_skipped_bytes, 24);
 }
 
+/* After 4 messages in a row of 1.3, a resync takes no HELLO: a 1.3 HELLO
+ * header with nothing after it at hand (a false lock in a body after a
+ * gap: tiny_ring_xdp counted such HELLOs of 2-6 KB) is skipped, the
+ * ECHO_REQUESTs behind it are taken. */
+static void test_trusted_no_hello(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t b[256];
+	size_t off = 0, start;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		off += ofxt_msg(b + off, 4, 2, 8, i);
+	of_framer_init(&c->f, OFX_DIR_IN, true);
+	feed(c, b, off);
+	of_framer_gap(&c->f, 3, 0, &c->out);
+	start = off;
+	memset(b + off, 0xf0, 3);
+	ofxt_hdr(b + off + 3, 4, 0, 2871, 7); /* "HELLO", length 2871 */
+	off += 11;
+	feed(c, b + start, off - start);
+	assert_false(c->f.synced);
+	start = off;
+	for (i = 0; i < 2; i++)
+		off += ofxt_msg(b + off, 4, 2, 8, 0x400 + i);
+	feed(c, b + start, off - start);
+	assert_of(c, 4, 0, OFX_DIR_IN, 0, 0);
+	assert_of(c, 4, 2, OFX_DIR_IN, 6, 48);
+	assert_true(c->f.synced);
+}
+
 static void test_gap_in_body(void **state)
 {
 	struct ctx *c = *state;
@@ -1308,6 +1339,7 @@ int main(void)
 		T(test_false_lock_no_version_lockout),
 		T(test_hello_version_not_trusted),
 		T(test_trusted_version_filters),
+		T(test_trusted_no_hello),
 		T(test_many_per_feed),
 		T(test_split_in_header),
 		T(test_split_in_body),

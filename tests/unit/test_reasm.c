@@ -720,6 +720,46 @@ static void test_fin(void **state)
 	assert_clean(c);
 }
 
+/* The last data before a FIN lost for good (nothing queued behind the
+ * hole): given up after hole_timeout_ns as a gap up to the FIN, then the
+ * connection closes; and at the end of input, the same hole is counted.
+ * (It once stayed open until the idle timeout, the bytes in no counter.) */
+static void test_fin_after_lost_tail(void **state)
+{
+	struct ctx *c = *state;
+	struct ofx_reasm_opts o = {.hole_timeout_ns = 1000};
+	const uint32_t isn = 300;
+
+	new_reasm(c, &o);
+	seg(c, IN, 1, isn, SYN, NULL, 0);
+	seg(c, OUT, 2, 9000, SYN | ACK, NULL, 0);
+	s_part(c, 3, isn, 0, 140, 0); /* HELLO .. PACKET_IN */
+	/* [140, S_LEN) lost, then the FIN; the other half closes cleanly */
+	seg(c, IN, 10, isn + 1 + S_LEN, FIN | ACK, NULL, 0);
+	seg(c, OUT, 11, 9001, FIN | ACK, NULL, 0);
+	ofx_reasm_tick(c->k->r, 500);
+	assert_int_equal(c->st->reasm.connections_active, 1);
+	assert_int_equal(c->st->reasm.gaps, 0);
+	ofx_reasm_tick(c->k->r, 1011); /* open longer than 1000 ns */
+	assert_int_equal(c->st->reasm.gaps, 1);
+	assert_int_equal(c->st->reasm.gap_bytes, S_LEN - 140);
+	assert_int_equal(c->st->reasm.connections_closed, 1);
+	assert_int_equal(c->st->reasm.connections_active, 0);
+
+	/* the same at the end of input (ofxdp read): counted by the flush */
+	struct ofx_flow_key k2 = ofxt_key(3, 40001, 2, 6653);
+	struct ofx_segment s = ofxt_seg(&k2, IN, 20, 50, SYN, NULL, 0);
+
+	ofx_reasm_feed(c->k->r, &s);
+	s = ofxt_seg(&k2, IN, 21, 51, ACK, S, 100);
+	ofx_reasm_feed(c->k->r, &s);
+	s = ofxt_seg(&k2, IN, 22, 51 + 400, FIN | ACK, NULL, 0);
+	ofx_reasm_feed(c->k->r, &s);
+	ofx_reasm_flush(c->k->r);
+	assert_int_equal(c->st->reasm.gaps, 2);
+	assert_int_equal(c->st->reasm.gap_bytes, S_LEN - 140 + 300);
+}
+
 /* FIN seen before the data before it: close only when that is delivered. */
 static void test_fin_out_of_order(void **state)
 {
@@ -1416,6 +1456,7 @@ int main(void)
 		T(test_hole_max_total_ooo_bytes),
 		T(test_flush),
 		T(test_fin),
+		T(test_fin_after_lost_tail),
 		T(test_fin_out_of_order),
 		T(test_rst),
 		T(test_idle_timeout),

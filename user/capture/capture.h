@@ -173,8 +173,11 @@ int ofx_pcap_open_file(const char *path, const struct ofx_portset *ports,
 /**
  * ofx_pcap_poll() - deliver the packets available (live: waits up to the
  * 100 ms timeout; file: up to 1024 packets).
+ * An interface that goes down is reported once (a warning) and the
+ * capture resumes when it is up again.
  * Return: packets processed, 0 on timeout, -ENODATA at end of file, or a
- * negative errno (-ENETDOWN if the interface went away).
+ * negative errno (-ENODEV if the interface was deleted, -ENETDOWN on
+ * another capture error).
  */
 int ofx_pcap_poll(struct ofx_pcap *p);
 

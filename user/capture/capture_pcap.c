@@ -5,9 +5,11 @@
  */
 #define _GNU_SOURCE /* asprintf */
 #include <errno.h>
+#include <net/if.h>
 #include <stdint.h>
 #include <pcap/pcap.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,10 @@
 struct ofx_pcap {
 	pcap_t *p;
 	bool live;
+	unsigned int ifindex; /* live: the interface, to notice it vanish */
+	char ifname[IF_NAMESIZE];
+	bool down; /* live: the interface went down (told once) */
+	int64_t last_check_ns; /* live: last check that it still exists */
 	int dlt;
 	struct ofx_portset ports;
 	ofx_seg_cb cb;
@@ -198,6 +204,9 @@ int ofx_pcap_open_live(const char *ifname, const struct ofx_portset *ports,
 		return -EIO;
 	}
 	c->dlt = pcap_datalink(c->p);
+	c->ifindex = if_nametoindex(ifname);
+	snprintf(c->ifname, sizeof(c->ifname), "%s", ifname);
+	c->last_check_ns = clock_ns(CLOCK_MONOTONIC);
 	/* Packet times are CLOCK_REALTIME: shift them onto CLOCK_MONOTONIC
 	 * so that reassembly timeouts use one clock with ofx_now_ns(). */
 	c->ts_offset_ns = clock_ns(CLOCK_MONOTONIC) - clock_ns(CLOCK_REALTIME);
@@ -235,21 +244,89 @@ int ofx_pcap_open_file(const char *path, const struct ofx_portset *ports,
 	return 0;
 }
 
+/* Whether the live interface still exists (same index, same name). */
+static bool live_iface_exists(const struct ofx_pcap *c)
+{
+	char name[IF_NAMESIZE];
+
+	return c->ifindex && if_indextoname(c->ifindex, name) &&
+	       !strcmp(name, c->ifname);
+}
+
+/*
+ * The packet socket reported an error (POLLERR): the kernel sets ENETDOWN
+ * on it when the interface goes down and when it is deleted. Reading
+ * SO_ERROR clears it. Down: told once, the capture resumes when the
+ * interface comes up again. Deleted: -ENODEV.
+ */
+static int live_sock_error(struct ofx_pcap *c, int fd)
+{
+	int soerr = 0;
+	socklen_t len = sizeof(soerr);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len))
+		soerr = errno;
+	if (!live_iface_exists(c)) {
+		ofx_err("interface %s disappeared\n", c->ifname);
+		return -ENODEV;
+	}
+	if (soerr == ENETDOWN) {
+		if (!c->down)
+			ofx_warn("interface %s is down; capturing again "
+				 "once it is up\n",
+				 c->ifname);
+		c->down = true;
+		return 0;
+	}
+	if (soerr) {
+		ofx_err("pcap on %s: %s\n", c->ifname, strerror(soerr));
+		return -soerr;
+	}
+	return 0;
+}
+
 int ofx_pcap_poll(struct ofx_pcap *c)
 {
 	int n;
 
 	if (c->live) {
 		/* With TPACKET_V3 the read timeout may not fire while no
-		 * packet arrives: wait on the descriptor ourselves. */
+		 * packet arrives: wait on the descriptor ourselves. In
+		 * non-blocking mode libpcap does not look at POLLERR: an
+		 * interface that went away would leave the descriptor
+		 * readable forever and this loop spinning. */
 		struct pollfd pfd = {.fd = pcap_get_selectable_fd(c->p),
 				     .events = POLLIN};
 		int prc = poll(&pfd, 1, PCAP_TIMEOUT_MS);
+		int64_t now = clock_ns(CLOCK_MONOTONIC);
 
 		if (prc < 0)
 			return errno == EINTR ? 0 : -errno;
+		if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) {
+			int err = live_sock_error(c, pfd.fd);
+
+			if (err)
+				return err;
+			if (!(pfd.revents & POLLIN)) {
+				/* Down: no busy loop while it stays so. */
+				poll(NULL, 0, PCAP_TIMEOUT_MS);
+				return 0;
+			}
+		}
+		if (now - c->last_check_ns >= 1000000000) {
+			c->last_check_ns = now;
+			if (!live_iface_exists(c)) {
+				ofx_err("interface %s disappeared\n",
+					c->ifname);
+				return -ENODEV;
+			}
+		}
 		if (prc == 0)
 			return 0;
+		if (c->down && (pfd.revents & POLLIN)) {
+			ofx_info("interface %s: capturing again\n", c->ifname);
+			c->down = false;
+		}
 	}
 	n = pcap_dispatch(c->p, c->live ? -1 : FILE_BATCH, on_packet,
 			  (u_char *)c);
@@ -257,11 +334,12 @@ int ofx_pcap_poll(struct ofx_pcap *c)
 	if (n == PCAP_ERROR) {
 		const char *e = pcap_geterr(c->p);
 
-		if (c->live)
-			ofx_err("pcap: %s\n", e);
-		else
+		if (!c->live) {
 			ofx_err("reading capture: %s\n", e);
-		return c->live ? -ENETDOWN : -EIO;
+			return -EIO;
+		}
+		ofx_err("pcap on %s: %s\n", c->ifname, e);
+		return live_iface_exists(c) ? -ENETDOWN : -ENODEV;
 	}
 	if (!c->live && n == 0)
 		return -ENODATA;

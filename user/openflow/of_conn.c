@@ -520,14 +520,21 @@ static void check_frame(struct of_session *s, struct of_conn *c, int half,
 	accept(s, c, half, f);
 }
 
-/* End of @half's stream: the held messages of an unbroken chain with a
- * whole message in it count as OpenFlow; of a broken chain, or of one
- * made only of messages cut by gaps or the end, they do not. */
+/*
+ * End of @half's stream: the held messages of an unbroken chain with a
+ * whole message in it count as OpenFlow when the half may be OpenFlow
+ * whose proof the capture cut short: joined mid-stream (its HELLO never
+ * seen) and never a bad header in sync. Of a broken chain, of one made
+ * only of messages cut by gaps or the end, of a half seen from its SYN
+ * (it did not start with a HELLO) or whose framing broke in sync, they do
+ * not: random bytes end with such chains now and then.
+ */
 static void end_held(struct of_session *s, struct of_conn *c, int half)
 {
 	if (!c->nheld[half])
 		return;
-	if (!chain_intact(c, half) || !c->run[half]) {
+	if (!chain_intact(c, half) || !c->run[half] || c->tcp->syn[half] ||
+	    c->fr[half].bad) {
 		reject_held(s, c, half);
 		return;
 	}

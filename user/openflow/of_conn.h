@@ -45,10 +45,13 @@
  *   a change of version breaks the chain: the held messages count as
  *   unverified (struct of_conn.unverified: messages, bytes seen), never by
  *   type, and a new chain starts.
- * - When a stream ends (FIN, RST, idle, end of input) with an unbroken
- *   chain too short for a proof, its held messages count as OpenFlow
+ * - When a stream joined mid-stream ends (FIN, RST, idle, end of input)
+ *   with an unbroken chain too short for a proof and never had a bad
+ *   header in sync, its held messages count as OpenFlow
  *   (unproven_at_end): a short connection or the last seconds of a
- *   capture.
+ *   capture. A half seen from its SYN (that did not start with a HELLO)
+ *   or whose framing broke gets no such benefit of the doubt: random
+ *   bytes end with short chains now and then.
  * - A verified half whose message has another version than the one both
  *   HELLOs negotiated (HELLO and ERROR aside) contradicts it
  *   (version_contradictions) and is unverified again from that message.

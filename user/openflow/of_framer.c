@@ -321,8 +321,12 @@ static size_t feed_unsynced(struct of_framer *f, const uint8_t *data,
 		    byte_at(f, data, c) > OFP_VERSION_MAX)
 			continue;
 		read8(f, data, c, h);
+		/* With a trusted version the stream is past its HELLO (the
+		 * first message of each side, OpenFlow 1.5.1 §7.5.1): a
+		 * HELLO there is a false lock. */
 		if (!of_header_plausible(h) ||
-		    (f->trusted_version && h[0] != f->trusted_version))
+		    (f->trusted_version &&
+		     (h[0] != f->trusted_version || h[1] == OFPT_HELLO)))
 			continue;
 		/* Each successor at hand (up to RESYNC_CHAIN) must be a
 		 * plausible header of the same version. */

@@ -22,7 +22,8 @@
  *   as lie in the bytes at hand - are plausible headers of the same
  *   version; bytes passed over are added to resync_skipped_bytes. Once 4
  *   messages in a row (HELLO aside) were framed in sync with one version,
- *   the search takes only headers of that version, until it has skipped
+ *   the search takes only headers of that version and no HELLO (the
+ *   first message of a side, never one after those), until it has skipped
  *   128 KiB in vain. Up to 7 bytes at the end of a feed are kept for the
  *   next feed. The first message after a search carries OF_FRAME_RESYNCED.
  * - of_framer_gap(len): inside the current body (len <= body_left) the

@@ -64,6 +64,7 @@ struct half {
 	uint32_t next_seq; /* seq of the next byte to deliver */
 	uint32_t syn_seq;
 	uint32_t fin_seq; /* seq just after the last data byte */
+	uint64_t fin_ts_ns; /* capture time of its FIN */
 	struct ooo_seg *ooo; /* sorted by seq */
 	struct ooo_seg *ooo_tail; /* last of ooo */
 	uint32_t ooo_end; /* highest seq + len queued: appends at or past it
@@ -374,11 +375,22 @@ static void skip_hole(struct ofx_reasm *r, struct conn *c, int hi)
 	drain(r, c, hi, true);
 }
 
+/* Half @h saw its FIN but data before it is missing and nothing is
+ * queued behind the hole: the bytes [next_seq, fin_seq) were lost. */
+static bool fin_hole(const struct half *h)
+{
+	return h->fin_pending && !h->finished && !h->ooo &&
+	       seq_diff(h->next_seq, h->fin_seq) < 0;
+}
+
 static void skip_all_holes(struct ofx_reasm *r, struct conn *c)
 {
-	for (int hi = 0; hi < 2; hi++)
+	for (int hi = 0; hi < 2; hi++) {
 		while (c->h[hi].ooo)
 			skip_hole(r, c, hi);
+		if (fin_hole(&c->h[hi]))
+			give_up(r, c, hi, c->h[hi].fin_seq);
+	}
 }
 
 static void conn_close(struct ofx_reasm *r, struct conn *c, uint8_t reason,
@@ -673,6 +685,11 @@ static void expire_holes(struct ofx_reasm *r, struct conn *c, int hi,
 	while (h->ooo && now_ns > h->hole_since_ns &&
 	       now_ns - h->hole_since_ns > r->o.hole_timeout_ns)
 		skip_hole(r, c, hi);
+	/* The data before a FIN lost at the end: a hole behind the FIN,
+	 * open since the FIN was seen. */
+	if (fin_hole(h) && now_ns > h->fin_ts_ns &&
+	    now_ns - h->fin_ts_ns > r->o.hole_timeout_ns)
+		give_up(r, c, hi, h->fin_seq);
 }
 
 /* Mark half @hi finished once its FIN is reached; close the connection
@@ -772,7 +789,7 @@ void ofx_reasm_feed(struct ofx_reasm *r, const struct ofx_segment *seg)
 		r->ops->segment(r->ops->ctx, &c->pub, hi, seg);
 	if (fl & OFX_TCP_SYN)
 		seq++;
-	if (h->ooo)
+	if (h->ooo || fin_hole(h))
 		expire_holes(r, c, hi, seg->ts_ns);
 	if (seg->cap_len)
 		feed_payload(r, c, hi, seq, seg->data, seg->cap_len,
@@ -782,6 +799,8 @@ void ofx_reasm_feed(struct ofx_reasm *r, const struct ofx_segment *seg)
 		return;
 	}
 	if (fl & OFX_TCP_FIN) {
+		if (!h->fin_pending)
+			h->fin_ts_ns = seg->ts_ns;
 		h->fin_pending = true;
 		h->fin_seq = seq + seg->cap_len;
 	}
@@ -798,7 +817,7 @@ static void tick_conn(struct ofx_reasm *r, struct conn *c, uint64_t now_ns)
 		return;
 	}
 	for (int hi = 0; hi < 2; hi++)
-		if (c->h[hi].ooo)
+		if (c->h[hi].ooo || fin_hole(&c->h[hi]))
 			expire_holes(r, c, hi, now_ns);
 	if (check_fin(r, c, 0))
 		return;

@@ -43,7 +43,9 @@
  *   the segment itself), when it has been open longer than hole_timeout_ns
  *   (measured from the ts_ns of the first segment queued behind it,
  *   checked in ofx_reasm_feed() and ofx_reasm_tick()), on RST and on
- *   close.
+ *   close. Data lost just before a FIN, with nothing queued behind it, is
+ *   such a hole too (up to the FIN's seq), open since the FIN was seen:
+ *   given up the same way, after which the half is finished.
  * - A half is finished once it has delivered everything up to its FIN. The
  *   connection closes (connections_closed, ops->close) when both halves are
  *   finished (OFX_CLOSE_FIN) or at an RST of either half (OFX_CLOSE_RST).
