@@ -8,13 +8,18 @@
  *
  * Input: byte 0 chooses the latency settings; then segments, each
  *   byte 0  bits 0-1 connection (of 4; number 3 is IPv6), bit 2 direction
- *           (1: controller -> switch), bits 3-5 SYN, FIN, RST, bit 6 the
- *           capture was cut short (seg_len > cap_len), bit 7 an absolute
- *           seq follows (4 bytes) instead of a small delta
+ *           (1: controller -> switch), bits 3-5 SYN, FIN, RST, bit 6 no
+ *           ACK, bit 7 an absolute seq follows (4 bytes) instead of a
+ *           small delta
  *   byte 1  seq delta from the half's next expected seq (signed)
  *   byte 2  time step: < 0xc0 in 100 us, else (b - 0xbf) seconds; the
  *           pipeline is ticked whenever time moves
  *   byte 3-4 payload length (big endian, at most what is left)
+ *   byte 5  bits 0-6: bytes of the segment not captured (seg_len >
+ *           cap_len, a snap length); bit 7: delivered in two chunks, as
+ *           the BPF ring delivers a segment larger than a record (same
+ *           seg_len, the second with first = false; SYN on the first
+ *           only, FIN and RST on the last only)
  *   [4 bytes absolute seq], then the payload.
  * The reassembler's limits are small (3 connections, short queues and
  * timeouts) so that eviction, queue limits and expiry are reached, and so
@@ -30,7 +35,7 @@
 #include "pipeline.h"
 
 #define NCONNS 4
-#define HDR 5
+#define HDR 6
 
 /* libFuzzer: one input. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -74,8 +79,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (size - off >= HDR) {
 		const uint8_t *h = data + off;
 		int c = h[0] & 3, d = h[0] >> 2 & 1;
-		uint8_t flags = OFX_TCP_ACK;
-		uint32_t seq, len;
+		uint8_t flags = (h[0] & 0x40) ? 0 : OFX_TCP_ACK;
+		uint32_t seq, len, cut;
 		uint64_t step;
 		struct ofx_segment s;
 
@@ -100,6 +105,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		len = (uint32_t)h[3] << 8 | h[4];
 		if (len > size - off)
 			len = (uint32_t)(size - off);
+		/* The first chunk's length (all of it: one chunk). */
+		cut = (h[5] & 0x80) && len >= 2 ? len / 2 : len;
 
 		memset(&s, 0, sizeof(s));
 		s.key.family = c == 3 ? 6 : 4;
@@ -119,9 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		s.dir = d ? OFX_DIR_OUT : OFX_DIR_IN;
 		s.tcp_flags = flags;
 		s.seq = seq;
-		s.cap_len = len;
-		s.seg_len =
-			len + ((h[0] & 0x40) ? (uint32_t)(h[1] & 0x3f) + 1 : 0);
+		s.seg_len = len + (h[5] & 0x7f);
 		s.first = true;
 		s.data = data + off;
 		if (step) {
@@ -129,7 +134,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ofx_pipeline_tick(p, ts, false);
 		}
 		s.ts_ns = ts;
+		s.cap_len = cut;
+		if (cut < len)
+			s.tcp_flags = flags & ~(OFX_TCP_FIN | OFX_TCP_RST);
 		ofx_pipeline_feed(p, &s);
+		if (cut < len) {
+			s.seq = seq + cut;
+			s.cap_len = len - cut;
+			s.data = data + off + cut;
+			s.tcp_flags = flags & ~OFX_TCP_SYN;
+			s.first = false;
+			ofx_pipeline_feed(p, &s);
+		}
 		next[c][d] = seq + s.seg_len + !!(flags & OFX_TCP_SYN) +
 			     !!(flags & OFX_TCP_FIN);
 		off += len;

@@ -11,8 +11,10 @@ Usage: tests/fuzz/gen_seeds.py OUTDIR
                            big ones (pcap and pcapng)
   OUTDIR/fuzz_stream/      connections in fuzz_stream.c's segment format:
                            handshake, then OpenFlow messages of
-                           tests/fixtures/ryu-packet_data (some split, some
-                           out of order, retransmitted, ended by FIN or RST)
+                           tests/fixtures/ryu-packet_data (some split in
+                           two segments or two ring chunks, some
+                           retransmitted or cut by a snap length), ended by
+                           FIN, RST or nothing
 The committed corpus (tests/fuzz/corpus) is these, minimized with
 libFuzzer's -merge=1. pcapng fixtures are read after editcap -F pcap.
 """
@@ -98,10 +100,14 @@ def read_seeds(out):
 SYN, FIN, RST, TRUNC, ABS = 0x08, 0x10, 0x20, 0x40, 0x80
 
 
-def seg(conn, out_dir, flags=0, dseq=0, step=1, payload=b""):
-    """One segment in fuzz_stream.c's format; out_dir: controller->switch."""
+CHUNKED = 0x80
+
+
+def seg(conn, out_dir, flags=0, dseq=0, step=1, payload=b"", cap=0):
+    """One segment in fuzz_stream.c's format; out_dir: controller->switch;
+    cap: its byte 5 (CHUNKED, bytes not captured)."""
     b0 = conn | (4 if out_dir else 0) | flags
-    return struct.pack(">BbBH", b0, dseq, step, len(payload)) + payload
+    return struct.pack(">BbBHB", b0, dseq, step, len(payload), cap) + payload
 
 
 def stream_seeds(out):
@@ -127,7 +133,7 @@ def stream_seeds(out):
                 s += seg(conn, False, 0, 0, 2, feat[0])
             for j, m in enumerate(lst[i:i + 6]):
                 out_dir = (m[1] % 2) == 0  # requests mostly from the controller
-                kind = rnd.randrange(6)
+                kind = rnd.randrange(8)
                 if kind == 0 and len(m) > 8:
                     # Split in two.
                     s += seg(conn, out_dir, 0, 0, 3, m[:8])
@@ -137,6 +143,12 @@ def stream_seeds(out):
                     s += seg(conn, out_dir, 0, 0, 3, m)
                     s += seg(conn, out_dir, 0, -len(m) if len(m) < 128 else 0,
                              3, m if len(m) < 128 else b"")
+                elif kind == 2:
+                    # In two chunks, as from the BPF ring.
+                    s += seg(conn, out_dir, 0, 0, 3, m, CHUNKED)
+                elif kind == 3 and 16 < len(m) <= 16 + 127:
+                    # Cut by a snap length.
+                    s += seg(conn, out_dir, 0, 0, 3, m[:16], len(m) - 16)
                 else:
                     s += seg(conn, out_dir, 0, 0, rnd.choice((1, 50, 0xc1)),
                              m)
