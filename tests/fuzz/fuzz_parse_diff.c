@@ -13,6 +13,11 @@
  * parser (its fallback), but what it does deliver must agree too.
  * Any disagreement prints both results and aborts.
  *
+ * Only frame.c is instrumented for coverage; what the BPF programs made of
+ * a frame (segment, direction, delivered, ip_len_short, family, SYN, FIN,
+ * RST per program and parser) is fed back as libFuzzer extra counters, so
+ * that inputs taking the kernel parsers somewhere new are kept too.
+ *
  * Needs root (the BPF programs are loaded once, in LLVMFuzzerInitialize).
  * Frames longer than 1514 bytes are skipped (the XDP test run's limit is
  * a page less head- and tailroom).
@@ -62,6 +67,12 @@ struct result {
 static const int parse_modes[NMODES] = {0, 2, 1};
 static const char *const mode_names[NMODES] = {"production", "in place",
 					       "helpers"};
+
+/* Features of the BPF results, per program and parser (libFuzzer clears
+ * them before each input). */
+#define NFEAT 8
+__attribute__((section("__libfuzzer_extra_counters"))) static uint8_t
+	bpf_feat[NMODES * 2 * NFEAT + 2];
 
 static struct {
 	struct ofxdp_bpf *skel[NMODES];
@@ -302,8 +313,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	parse_user(data, size, &u);
 	for (int m = 0; m < NMODES; m++) {
 		for (int xdp = 0; xdp < 2; xdp++) {
+			uint8_t *ft = &bpf_feat[(m * 2 + xdp) * NFEAT];
+
 			if (!parse_bpf(m, xdp, data, size, u.pay_off, &k))
 				continue;
+			ft[0] = k.seg;
+			ft[1] = k.seg && k.dir == OFX_DIR_OUT;
+			ft[2] = k.delivered;
+			ft[3] = k.ip_short;
+			ft[4] = k.family == 6;
+			ft[5] = (k.flags & OFX_TCP_SYN) != 0;
+			ft[6] = (k.flags & OFX_TCP_FIN) != 0;
+			ft[7] = (k.flags & OFX_TCP_RST) != 0;
+			/* The in-place parser needed its fallback. */
+			if (parse_modes[m] == 2 && u.seg && !k.seg)
+				bpf_feat[NMODES * 2 * NFEAT + xdp] = 1;
 			if (same(&u, &k))
 				continue;
 			/* The in-place parser alone ignores what needs its
