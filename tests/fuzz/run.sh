@@ -47,7 +47,7 @@ run_one() {
 	case $name in
 	fuzz_stream | fuzz_read) opts+=("-dict=$src/openflow.dict") ;;
 	esac
-	opts+=("-max_len=$(max_len "$name")" "-artifact_prefix=$art"
+	opts+=("-max_len=$(max_len "$name")" "-artifact_prefix=$art" -timeout=30
 		-print_final_stats=1)
 	# The committed corpus, as regression inputs.
 	if ! "$bin" "${opts[@]}" -runs=0 "$seeds" >"$log" 2>&1; then
