@@ -4,7 +4,11 @@
  * the reassembler (stream/reasm.c), the OpenFlow framer, decoders and
  * connection roles (openflow/) and every message consumer (analysis/:
  * counters, switches, latency), driven through struct ofx_pipeline as the
- * capture sources drive it (feed, tick, finish, free).
+ * capture sources drive it (feed, tick, finish, free), with `ofxdp
+ * watch`'s consumer subscribed as `watch -w` subscribes it: every message
+ * printed (text, or NDJSON when bit 5 of byte 0 is set) to /dev/null and
+ * written whole to a pcap file in /dev/shm (messages kept whole across
+ * segments, within a small budget so that its limit is reached too).
  *
  * Input: byte 0 chooses the latency settings; then segments, each
  *   byte 0  bits 0-1 connection (of 4; number 3 is IPv6), bit 2 direction
@@ -28,14 +32,42 @@
  */
 #include <endian.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ofxdp.h"
+#include "output/watch.h"
 #include "pipeline.h"
 
 #define NCONNS 4
 #define HDR 6
+/* Bytes of messages kept whole at once (`watch -w`: 64 MiB). */
+#define WHOLE_MAX 8192
+
+static char path[64];
+static FILE *devnull;
+static const struct ofx_msg_filter all; /* every message */
+
+static void cleanup(void)
+{
+	unlink(path);
+}
+
+/* libFuzzer: called once before the first input. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	snprintf(path, sizeof(path), "/dev/shm/ofxdp-fuzz-stream-%d.pcap",
+		 (int)getpid());
+	devnull = fopen("/dev/null", "w");
+	if (!devnull)
+		abort();
+	atexit(cleanup);
+	return 0;
+}
 
 /* libFuzzer: one input. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -54,8 +86,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.reasm = &ro, .history = 4, .latency = &lo};
 	uint32_t next[NCONNS][2];
 	uint64_t ts = 1000ull * 1000 * 1000 * 1000; /* 1000 s */
+	struct ofx_pcap_writer_opts wo = {.path = path};
+	struct ofx_watch w = {.filter = &all, .out = devnull};
+	struct of_msg_sink sink = ofx_watch_sink(&w);
 	struct ofx_stats_pub *pub;
 	struct ofx_pipeline *p;
+	char err[256];
 	size_t off = 1;
 
 	if (size < 1)
@@ -67,10 +103,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	po.no_latency = (data[0] & 0xf0) == 0xf0;
 	pub = ofx_stats_pub_new(ts);
 	p = pub ? ofx_pipeline_new(pub, &po) : NULL;
-	if (!p) {
+	if (!p || ofx_pipeline_subscribe(p, &sink) ||
+	    ofx_pcap_writer_open(&wo, &w.writer, err, sizeof(err))) {
+		ofx_pipeline_free(p);
 		ofx_stats_pub_free(pub);
 		return 0;
 	}
+	w.json = data[0] & 0x20;
+	of_session_set_whole(p->of, WHOLE_MAX);
 	for (int c = 0; c < NCONNS; c++)
 		for (int d = 0; d < 2; d++)
 			next[c][d] = 0xfffff000u + (uint32_t)c * 0x10000000u +
@@ -153,6 +193,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ofx_pipeline_finish(p, ts);
 	ofx_pipeline_tick(p, ts + 3600ull * 1000 * 1000 * 1000, true);
 	ofx_pipeline_free(p);
+	/* after the pipeline: closing connections reaches the writer */
+	ofx_pcap_writer_close(w.writer);
+	unlink(path);
 	ofx_stats_pub_free(pub);
 	return 0;
 }
