@@ -95,6 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ofx_pcap *src = NULL;
 	char err[256] = "";
 	json_t *j;
+	int rc;
 
 	if (write_file(data, size))
 		abort();
@@ -103,7 +104,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cur = malloc(sizeof(*cur));
 	if (!pl || !cur)
 		goto out;
-	if (ofx_pcap_open_file(path, &ports, on_segment, pl, &src, err))
+	rc = ofx_pcap_open_file(path, &ports, on_segment, pl, &src, err);
+	unlink(path); /* libpcap has it open */
+	if (rc)
 		goto out;
 	while (ofx_pcap_poll(src) >= 0)
 		;
