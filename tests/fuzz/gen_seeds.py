@@ -16,7 +16,10 @@ Usage: tests/fuzz/gen_seeds.py OUTDIR
                            retransmitted or cut by a snap length), ended by
                            FIN, RST or nothing
 The committed corpus (tests/fuzz/corpus) is these, minimized with
-libFuzzer's -merge=1. pcapng fixtures are read after editcap -F pcap.
+libFuzzer's -merge=1 (make fuzz-build, then for each NAME:
+build/fuzz/NAME -merge=1 tests/fuzz/corpus/NAME OUTDIR/NAME), plus the
+regress-* inputs of fixed bugs. pcapng fixtures are read after
+editcap -F pcap.
 """
 import glob
 import os
