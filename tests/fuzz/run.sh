@@ -6,7 +6,8 @@
 #   Each harness NAME (DIR/NAME) first replays its committed corpus
 #   (tests/fuzz/corpus/NAME, -runs=0), then fuzzes for SECONDS with the work
 #   corpus DIR/corpus-NAME (seeded from the committed one; kept between
-#   runs; --smoke: a fresh one each time), tests/fuzz/openflow.dict for
+#   runs; --smoke: a fresh DIR/smoke-corpus-NAME each time, leaving that
+#   one alone), tests/fuzz/openflow.dict for
 #   fuzz_stream and fuzz_read, crashes written to DIR/artifacts-NAME/.
 #   JOBS harnesses run at once.
 #   One summary line per harness; exit status 1 on any finding.
@@ -42,7 +43,10 @@ run_one() {
 		echo "$name: skipped (needs root: loads the BPF programs)" >"$sum"
 		return 0
 	fi
-	[ "$smoke" = 1 ] && rm -rf "$work"
+	if [ "$smoke" = 1 ]; then
+		work=$dir/smoke-corpus-$1
+		rm -rf "$work"
+	fi
 	mkdir -p "$work" "$art"
 	case $name in
 	fuzz_stream | fuzz_read) opts+=("-dict=$src/openflow.dict") ;;
