@@ -11,6 +11,16 @@
 #                   in $(BUILD)/san, and run
 #   make offline-san  the offline tests on an ofxdp built the same way; any
 #                   sanitizer report (leaks included) fails it
+#   make fuzz       build the libFuzzer harnesses of tests/fuzz (clang,
+#                   AddressSanitizer, UndefinedBehaviorSanitizer) in
+#                   $(BUILD)/fuzz and run each for FUZZ_TIME seconds (60), its
+#                   work corpus $(BUILD)/fuzz/corpus-NAME seeded from
+#                   tests/fuzz/corpus/NAME; FUZZ_JOBS harnesses at once (1);
+#                   one summary line each, non-zero exit on any finding
+#                   (crash inputs in $(BUILD)/fuzz/artifacts-NAME)
+#   make fuzz-smoke the same, short: replay each committed corpus, then
+#                   fuzz each harness FUZZ_SMOKE_TIME seconds (20); part of
+#                   make test
 #   make bench      benchmark: ofxdp vs tcpdump and tshark under ofgen load (root)
 #   make bench-conns  its live-connections step alone: ofxdp's memory with
 #                   10,000 OpenFlow connections open, all counted exactly (root)
@@ -116,7 +126,7 @@ $(file >$(BUILD)/version,$(OFX_VERSION))
 endif
 endif
 
-.PHONY: all deps test unit unit-san cli offline offline-san ofgen-test bench-smoke integration install-test \
+.PHONY: all deps test unit unit-san fuzz fuzz-smoke fuzz-build cli offline offline-san ofgen-test bench-smoke integration install-test \
 	demo vmlinux clean format bench bench-conns man install uninstall
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS)
@@ -249,6 +259,49 @@ offline-san:
 		echo "offline-san: sanitizer reports:"; head -n 40 $(SAN_REPORTS)/*; rc=1; \
 	else echo "offline-san: no sanitizer report"; fi; exit $$rc
 
+# Fuzzing: the harnesses (tests/fuzz/fuzz_*.c) and the library, built with
+# clang in $(BUILD)/fuzz: the library with -fsanitize=fuzzer-no-link (coverage
+# only), each harness linked with libFuzzer. clang does not know gcc's
+# -Wno-format-truncation.
+FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRCS))
+FUZZ_BINS := $(addprefix $(FUZZ_DIR)/,$(FUZZ_NAMES))
+FUZZ_LIB_OBJS := $(patsubst user/%.c,$(FUZZ_DIR)/user/%.o,$(LIB_SRCS))
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	    -fno-omit-frame-pointer
+FUZZ_CFLAGS = $(filter-out -Wno-format-truncation,$(OFX_CFLAGS)) -O1 -g \
+	      $(FUZZ_SAN)
+FUZZ_TIME ?= 60
+FUZZ_SMOKE_TIME ?= 20
+FUZZ_JOBS ?= 1
+
+$(FUZZ_DIR)/user/%.o: user/%.c $(HDRS) $(SKELS) $(BUILD)/flags
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_DIR)/user/cli/opts.o: $(BUILD)/version
+$(FUZZ_DIR)/user/cli/opts.o: FUZZ_CFLAGS += -DOFX_VERSION='"$(OFX_VERSION)"'
+
+$(FUZZ_DIR)/libofx.a: $(FUZZ_LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DIR)/libofx.a $(SKELS) $(BUILD)/flags
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_DIR)/libofx.a \
+		-o $@ $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	$(Q)tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_TIME) $(FUZZ_JOBS) $(FUZZ_NAMES)
+
+fuzz-smoke: fuzz-build
+	$(Q)tests/fuzz/run.sh --smoke $(FUZZ_DIR) $(FUZZ_SMOKE_TIME) $(FUZZ_JOBS) \
+		$(FUZZ_NAMES)
+
 cli: all
 	tests/cli/run.sh
 
@@ -270,7 +323,7 @@ integration: all
 bench-smoke: all
 	tools/bench/run.sh --smoke
 
-test: unit unit-san cli offline offline-san ofgen-test install-test bench-smoke integration
+test: unit unit-san fuzz-smoke cli offline offline-san ofgen-test install-test bench-smoke integration
 
 demo: all
 	tools/demo.sh
@@ -285,7 +338,7 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
 
 format:
-	clang-format -i $(filter-out vmlinux/%,$(wildcard bpf/*.c include/*.h user/*.c user/*.h user/*/*.c user/*/*.h tests/unit/*.c tests/unit/*.h tools/ofgen/*.c tools/ofgen/*.h tools/impair/*.c))
+	clang-format -i $(filter-out vmlinux/%,$(wildcard bpf/*.c include/*.h user/*.c user/*.h user/*/*.c user/*/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tools/ofgen/*.c tools/ofgen/*.h tools/impair/*.c))
 
 clean:
 	rm -rf $(BUILD) ofxdp

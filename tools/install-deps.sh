@@ -14,6 +14,7 @@ test_pkgs=(
 	iproute2 procps curl psmisc
 	openvswitch-switch openvswitch-testcontroller python3-os-ken
 	tshark tcpdump
+	libclang-rt-dev # make fuzz(-smoke): clang's libFuzzer and sanitizer runtimes
 	openssl # tests/integration tls_*: s_server, s_client
 	mandoc systemd # tests/install: mandoc -T lint, systemd-analyze
 	openssl # tests: a self-signed certificate for REST over TLS

@@ -685,8 +685,8 @@ static void sweep(struct ofx_latency *l, struct lconn *lc, uint64_t now,
 /* Room for one more request in @lc: grow, expire, or evict the oldest. */
 static bool make_room(struct ofx_latency *l, struct lconn *lc, uint64_t now)
 {
-	struct req *old = lc->tab;
-	uint32_t ocap = lc->cap, ncap;
+	struct req *old;
+	uint32_t ocap, ncap;
 
 	/* each connection may hold OFX_LAT_PENDING_RESERVE requests
 	 * whatever the others hold */
@@ -702,6 +702,10 @@ static bool make_room(struct ofx_latency *l, struct lconn *lc, uint64_t now)
 	if (lc->cap && (lc->n + 1) * 2 <= lc->cap && global_ok)
 		return true;
 	if (lc->n < OFX_LAT_PENDING_MAX && global_ok) {
+		/* the table as it is now: sweep() above may have replaced
+		 * (and freed) the one we came with */
+		old = lc->tab;
+		ocap = lc->cap;
 		ncap = lc->cap ? lc->cap * 2 : TAB_MIN;
 		lc->tab = calloc(ncap, sizeof(*lc->tab));
 		if (lc->tab) {

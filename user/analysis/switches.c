@@ -657,7 +657,7 @@ unsigned int ofx_switches_views(struct ofx_switches *s,
 				uint64_t now_ns)
 {
 	unsigned int n = s->nsw < max ? s->nsw : max, nopen = 0, *first;
-	struct cstat **open = NULL;
+	struct cstat **open;
 	struct ofx_msgcounts *m = malloc(sizeof(*m));
 
 	/* the open connections of each switch together: first[i] is where
@@ -665,9 +665,10 @@ unsigned int ofx_switches_views(struct ofx_switches *s,
 	first = calloc(n + 2, sizeof(*first));
 	for (struct cstat *cs = s->open; cs; cs = cs->next)
 		nopen++;
-	if (nopen)
-		open = malloc(nopen * sizeof(*open));
-	if (!m || !first || (nopen && !open)) {
+	/* never NULL: open + from below must be a valid pointer (arithmetic
+	 * on NULL, even + 0, is undefined) */
+	open = malloc((nopen ? nopen : 1) * sizeof(*open));
+	if (!m || !first || !open) {
 		free(m);
 		free(first);
 		free(open);
