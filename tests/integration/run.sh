@@ -775,6 +775,8 @@ run_case() {
 	sigkill_restart_*) case_sigkill_restart "${name#sigkill_restart_}" ;;
 	*) fail "unknown case $name" ;;
 	esac
+	# (a case function that does not exist: "command not found")
+	[ $? != 127 ] || fail "case $name: its function is missing"
 	echo PASS >"$RESULT"
 }
 
