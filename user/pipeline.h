@@ -7,13 +7,16 @@
  * -> published snapshots for output/.
  *
  * Memory of a connection (64-bit): the reassembler's struct conn 224 bytes,
- * struct of_conn 1,288, the switches consumer's struct cstat 1,408 (and,
+ * struct of_conn 544 (each framer's buffer of up to OF_PEEK_MAX bytes is
+ * allocated only once a message spans segments), the switches consumer's
+ * struct cstat 1,408 (and,
  * while the connection has no datapath_id, its subtype table: at most 64
  * entries, 2 KiB), its view in the published snapshot 216 (up to two
- * snapshots alive), plus malloc's headers: ~4 KiB per connection with its
- * share of the switch records (OFX_MAX_SWITCHES, a few KiB each) measured
- * with 10,000 live connections (tools/bench/run.sh --conns: 47 MiB
- * besides the ring buffer). The stream table (struct ofx_reasm_opts
+ * snapshots alive), the latency engine's state, plus malloc's headers:
+ * ~4.6 KiB per connection with its share of the switch records
+ * (OFX_MAX_SWITCHES, a few KiB each) measured with 10,000 live
+ * connections (tools/bench/run.sh --conns: 52.5 MiB besides the ring
+ * buffer). The stream table (struct ofx_reasm_opts
  * max_conns, 32,768) so holds at most ~130 MiB; out-of-order queues are
  * bounded apart (max_total_ooo_bytes, 64 MiB of heap).
  */

@@ -52,6 +52,13 @@ static void emit_keep(void *ctx, uint8_t tag, const struct of_frame *f)
 	c->nmsgs++;
 }
 
+/* Start @f again (releasing what its last stream held). */
+static void ofxt_framer_reinit(struct of_framer *f, uint8_t tag, bool synced)
+{
+	of_framer_release(f);
+	of_framer_init(f, tag, synced);
+}
+
 static int setup(void **state)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
@@ -70,6 +77,7 @@ static int teardown(void **state)
 {
 	struct ctx *c = *state;
 
+	of_framer_release(&c->f);
 	free(c->st);
 	free(c);
 	return 0;
@@ -232,7 +240,7 @@ static void one_file(const struct corpus_dir *d, const char *name,
 	struct ofx_stats *st = ofxt_stats_new();
 	unsigned int *idx = arg;
 	int dir = (*idx)++ % 2 ? OFX_DIR_OUT : OFX_DIR_IN;
-	struct of_framer f;
+	struct of_framer f = {0};
 	uint8_t type = b[1];
 
 	if (!of_type_valid(d->version, type))
@@ -256,6 +264,7 @@ static void one_file(const struct corpus_dir *d, const char *name,
 	assert_int_equal(st->of.framing.bad_headers, 0);
 	assert_int_equal(st->of.framing.resyncs, 0);
 	assert_int_equal(st->of.framing.resync_skipped_bytes, 0);
+	of_framer_release(&f);
 	assert_int_equal(f.msgs, 1);
 	assert_int_equal(f.version, d->version);
 	assert_true(f.synced);
@@ -314,7 +323,7 @@ static void test_ryu_concat(void **state)
 		for (int mode = 0; mode < NMODES; mode++) {
 			for (int synced = 1; synced >= 0; synced--) {
 				ofx_stats_init(c->st);
-				of_framer_init(&c->f, OFX_DIR_OUT, synced);
+				ofxt_framer_reinit(&c->f, OFX_DIR_OUT, synced);
 				switch (mode) {
 				case ONE_FEED:
 					feed(c, k.buf, k.len);
@@ -407,7 +416,7 @@ static void test_ryu_unsynced_join(void **state)
 				}
 				skip = b - start;
 				ofx_stats_init(c->st);
-				of_framer_init(&c->f, OFX_DIR_IN, false);
+				ofxt_framer_reinit(&c->f, OFX_DIR_IN, false);
 				feed(c, k.buf + start, k.len - start);
 				if (c->st->of.framing.resync_skipped_bytes !=
 					    skip ||
@@ -457,7 +466,7 @@ static void test_ryu_mixed_versions(void **state)
 		len += k[i].len;
 		nmsgs += k[i].nfiles;
 	}
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	feed_random(c, all, len, 99, 700);
 	assert_total(c, OFX_DIR_IN, nmsgs, len);
 	for (int i = 0; i < 5; i++)
@@ -493,7 +502,7 @@ static void test_many_per_feed(void **state)
 			pin_bytes += len;
 		}
 	}
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	feed(c, buf, off);
 	assert_total(c, OFX_DIR_IN, 100, bytes);
 	assert_of(c, 4, 10, OFX_DIR_IN, pin, pin_bytes);
@@ -515,7 +524,7 @@ static void test_split_in_header(void **state)
 
 	for (size_t k = 1; k <= 7; k++) {
 		ofx_stats_init(c->st);
-		of_framer_init(&c->f, OFX_DIR_IN, true);
+		ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 		feed(c, buf, k);
 		assert_total(c, OFX_DIR_IN, 0, 0);
 		feed(c, buf + k, 8 - k);
@@ -528,7 +537,7 @@ static void test_split_in_header(void **state)
 
 		/* Second message's header split k / 8-k too. */
 		ofx_stats_init(c->st);
-		of_framer_init(&c->f, OFX_DIR_IN, true);
+		ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 		feed(c, buf, a + k);
 		assert_total(c, OFX_DIR_IN, 1, 24);
 		feed(c, buf + a + k, b - k);
@@ -545,7 +554,7 @@ static void test_split_in_body(void **state)
 	size_t a = ofxt_msg(buf, 1, 17, 100, 1); /* 1.0 STATS_REPLY */
 	size_t b = ofxt_msg(buf + a, 1, 18, 8, 2); /* 1.0 BARRIER_REQUEST */
 
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	feed(c, buf, 8);
 	assert_total(c, OFX_DIR_IN, 0, 0);
 	feed(c, buf + 8, 50);
@@ -573,7 +582,7 @@ static void test_max_length_message(void **state)
 	a = ofxt_msg(buf, 4, 19, 65535, 7); /* MULTIPART_REPLY */
 	b = ofxt_msg(buf + a, 4, 2, 8, 8);
 	b += ofxt_msg(buf + a + b, 4, 3, 16, 9);
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	for (off = 0; off < a + b; off += 1460)
 		feed(c, buf + off, a + b - off < 1460 ? a + b - off : 1460);
 	assert_total(c, OFX_DIR_IN, 3, 65535 + 8 + 16);
@@ -584,7 +593,7 @@ static void test_max_length_message(void **state)
 
 	/* Same in one feed. */
 	ofx_stats_init(c->st);
-	of_framer_init(&c->f, OFX_DIR_OUT, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_OUT, true);
 	feed(c, buf, a + b);
 	assert_total(c, OFX_DIR_OUT, 3, 65535 + 8 + 16);
 	assert_of(c, 4, 19, OFX_DIR_OUT, 1, 65535);
@@ -603,7 +612,7 @@ static void test_invalid_type(void **state)
 	off += ofxt_msg(buf + off, 4, 200, 100, 4);
 	off += ofxt_msg(buf + off, 6, 36, 20, 5); /* 1.5: max 35 */
 	off += ofxt_msg(buf + off, 6, 35, 24, 6); /* CONTROLLER_STATUS */
-	of_framer_init(&c->f, OFX_DIR_OUT, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_OUT, true);
 	feed(c, buf, off);
 
 	assert_total(c, OFX_DIR_OUT, 6, 16 + 8 + 12 + 100 + 20 + 24);
@@ -647,7 +656,7 @@ static void check_bad_header(struct ctx *c, const uint8_t *bad, size_t badlen,
 	off += ofxt_msg(buf + off, 4, 3, 8, 3);
 
 	ofx_stats_init(c->st);
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	if (split) {
 		feed(c, buf, split);
 		feed(c, buf + split, off - split);
@@ -724,18 +733,18 @@ static void test_unsynced_midstream(void **state)
 		len = build_midstream(buf, junk);
 
 		ofx_stats_init(c->st);
-		of_framer_init(&c->f, OFX_DIR_IN, false);
+		ofxt_framer_reinit(&c->f, OFX_DIR_IN, false);
 		feed(c, buf, len);
 		check_midstream(c, junk);
 
 		ofx_stats_init(c->st);
-		of_framer_init(&c->f, OFX_DIR_IN, false);
+		ofxt_framer_reinit(&c->f, OFX_DIR_IN, false);
 		feed_bytewise(c, buf, len);
 		check_midstream(c, junk);
 
 		for (uint32_t seed = 1; seed < 20; seed++) {
 			ofx_stats_init(c->st);
-			of_framer_init(&c->f, OFX_DIR_IN, false);
+			ofxt_framer_reinit(&c->f, OFX_DIR_IN, false);
 			feed_random(c, buf, len, seed, 30);
 			check_midstream(c, junk);
 		}
@@ -755,7 +764,7 @@ static void test_unsynced_false_candidate(void **state)
 	len = build_midstream(buf, 20);
 	/* v1.3 HELLO, length 12: successor at +12 is zeros. */
 	ofxt_hdr(buf, 4, 0, 12, 0);
-	of_framer_init(&c->f, OFX_DIR_IN, false);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, false);
 	feed(c, buf, len);
 	check_midstream(c, 20);
 }
@@ -773,7 +782,7 @@ static void test_unsynced_version_mismatch(void **state)
 	off += ofxt_msg(buf + off, 1, 2, 8, 1); /* real 1.0 stream */
 	off += ofxt_msg(buf + off, 1, 10, 30, 2);
 	off += ofxt_msg(buf + off, 1, 3, 8, 3);
-	of_framer_init(&c->f, OFX_DIR_OUT, false);
+	ofxt_framer_reinit(&c->f, OFX_DIR_OUT, false);
 	feed(c, buf, off);
 	assert_total(c, OFX_DIR_OUT, 3, 46);
 	assert_of(c, 1, 2, OFX_DIR_OUT, 1, 8);
@@ -801,7 +810,7 @@ static void test_false_lock_no_version_lockout(void **state)
 	ofxt_hdr(a + 8, 1, 0, 61, 1); /* fake 1.0 HELLO, 61 bytes */
 	for (i = 0; i < 64; i++)
 		off += ofxt_msg(b + off, 4, 2, 8, 0xf0f0f0f0);
-	of_framer_init(&c->f, OFX_DIR_IN, false);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, false);
 	feed(c, a, sizeof(a));
 	/* 53 body bytes skipped: byte 5 of the 7th ECHO is no header. */
 	feed(c, b, off);
@@ -822,7 +831,7 @@ static void test_hello_version_not_trusted(void **state)
 	ofxt_msg(h, 6, 0, 8, 1);
 	for (i = 0; i < 20; i++)
 		off += ofxt_msg(b + off, 4, 2, 8, 0xf0f0f0f0);
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	feed(c, h, sizeof(h));
 	of_framer_gap(&c->f, 5, 0, &c->out);
 	assert_false(c->f.synced);
@@ -843,7 +852,7 @@ static void test_trusted_version_filters(void **state)
 
 	for (i = 0; i < 4; i++)
 		off += ofxt_msg(b + off, 4, 2, 8, i);
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	feed(c, b, off);
 	of_framer_gap(&c->f, 3, 0, &c->out);
 	start = off;
@@ -870,7 +879,7 @@ static void test_trusted_no_hello(void **state)
 
 	for (i = 0; i < 4; i++)
 		off += ofxt_msg(b + off, 4, 2, 8, i);
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	feed(c, b, off);
 	of_framer_gap(&c->f, 3, 0, &c->out);
 	start = off;
@@ -895,7 +904,7 @@ static void test_gap_in_body(void **state)
 	size_t a = ofxt_msg(buf, 4, 19, 1000, 1);
 	size_t b = ofxt_msg(buf + a, 4, 2, 8, 2);
 
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	feed(c, buf, 108);
 	assert_total(c, OFX_DIR_IN, 0, 0); /* not complete yet */
 	of_framer_gap(&c->f, 500, 0, &c->out);
@@ -926,7 +935,7 @@ static void test_gap_to_body_end(void **state)
 	size_t a = ofxt_msg(buf, 4, 14, 200, 1);
 	size_t b = ofxt_msg(buf + a, 4, 14, 80, 2);
 
-	of_framer_init(&c->f, OFX_DIR_OUT, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_OUT, true);
 	feed(c, buf, 8);
 	of_framer_gap(&c->f, 192, 0, &c->out);
 	assert_true(c->f.synced);
@@ -960,7 +969,7 @@ static void test_gap_beyond_body(void **state)
 	size_t len;
 
 	ofxt_msg(buf, 4, 10, 200, 1);
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	feed(c, buf, 50);
 	assert_total(c, OFX_DIR_IN, 0, 0);
 	of_framer_gap(&c->f, 300, 0, &c->out); /* body_left was 150 */
@@ -991,7 +1000,7 @@ static void test_gap_in_header(void **state)
 	size_t len;
 
 	ofxt_msg(buf, 4, 10, 200, 1);
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	feed(c, buf, 5);
 	of_framer_gap(&c->f, 10, 0, &c->out);
 	assert_false(c->f.synced);
@@ -1012,7 +1021,7 @@ static void test_gap_at_boundary(void **state)
 	size_t a = ofxt_msg(buf, 4, 10, 40, 1);
 	size_t len;
 
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	feed(c, buf, a);
 	of_framer_gap(&c->f, 50, 0, &c->out);
 	assert_false(c->f.synced);
@@ -1038,7 +1047,7 @@ static void check_dpid_file(struct ctx *c, const char *rel, uint8_t version,
 		fail_msg("cannot read %s", path);
 	for (size_t split = 1; split <= 17; split++) {
 		ofx_stats_init(c->st);
-		of_framer_init(&c->f, OFX_DIR_IN, true);
+		ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 		c->nmsgs = 0;
 		feed(c, b, split);
 		assert_int_equal(c->nmsgs, 0);
@@ -1069,7 +1078,7 @@ static void test_datapath_id(void **state)
 	for (int i = 0; i < 8; i++)
 		buf[8 + i] = 0xf1 + i;
 	ofx_stats_init(c->st);
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	feed_bytewise(c, buf, 32);
 	assert_true(c->last.dec.has_dpid);
 	assert_int_equal(c->last.dec.datapath_id, 0xf1f2f3f4f5f6f7f8ull);
@@ -1077,7 +1086,7 @@ static void test_datapath_id(void **state)
 	/* Same bytes in a non-FEATURES_REPLY (PACKET_IN): no dpid. */
 	buf[1] = 10;
 	ofx_stats_init(c->st);
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	feed(c, buf, 32);
 	assert_false(c->last.dec.has_dpid);
 	assert_of(c, 4, 10, OFX_DIR_IN, 1, 32);
@@ -1094,7 +1103,7 @@ static void test_emit_in_place_or_peek(void **state)
 
 	buf[9] = 13; /* OFPMP_PORT_DESC */
 	buf[23] = 0x5a;
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	feed(c, buf, a + b);
 	assert_int_equal(c->nmsgs, 2);
 	assert_true(c->last_in_place);
@@ -1143,7 +1152,7 @@ static void test_whole_messages(void **state)
 	}
 	c->out.whole = &w;
 	for (uint32_t seed = 1; seed <= 20; seed++) {
-		of_framer_init(&c->f, OFX_DIR_IN, true);
+		ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 		c->whole_sum = 0;
 		c->whole_n = 0;
 		feed_random(c, buf, n, seed, seed < 10 ? 700 : 3);
@@ -1153,7 +1162,7 @@ static void test_whole_messages(void **state)
 		assert_int_equal(w.denied, 0);
 	}
 	/* a gap inside the big message: emitted partial, not whole */
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	c->whole_n = 0;
 	feed(c, buf, 1100);
 	of_framer_gap(&c->f, 100, 0, &c->out);
@@ -1164,7 +1173,7 @@ static void test_whole_messages(void **state)
 	assert_int_equal(w.used, 0);
 	/* budget spent: first bytes only, counted */
 	w.max = 5000;
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	c->whole_n = 0;
 	feed(c, buf, 5000);
 	feed(c, buf + 5000, n - 5000);
@@ -1173,7 +1182,7 @@ static void test_whole_messages(void **state)
 	assert_int_equal(w.used, 0);
 	/* the end of the stream releases a message being filled */
 	w.max = 1 << 20;
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	feed(c, buf, 3000);
 	assert_int_not_equal(w.used, 0);
 	of_framer_end(&c->f, 0, &c->out);
@@ -1187,7 +1196,7 @@ static void test_end_emits_cut_message(void **state)
 	uint8_t buf[100];
 
 	ofxt_msg(buf, 1, 17, 100, 1);
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	feed(c, buf, 18);
 	assert_int_equal(c->nmsgs, 0);
 	of_framer_end(&c->f, 7, &c->out);
@@ -1258,7 +1267,7 @@ static void test_tls_records(void **state)
 		memset(&tls_seen, 0, sizeof(tls_seen));
 		ofx_stats_init(c->st);
 		c->nmsgs = 0;
-		of_framer_init(&c->f, OFX_DIR_OUT, true);
+		ofxt_framer_reinit(&c->f, OFX_DIR_OUT, true);
 		switch (mode) {
 		case ONE_FEED:
 			feed(c, buf, len);
@@ -1285,7 +1294,7 @@ static void test_tls_records(void **state)
 	}
 	/* without a SYN (joined mid-stream) the first bytes say nothing */
 	memset(&tls_seen, 0, sizeof(tls_seen));
-	of_framer_init(&c->f, OFX_DIR_OUT, false);
+	ofxt_framer_reinit(&c->f, OFX_DIR_OUT, false);
 	feed(c, buf, 5 + 512);
 	assert_int_equal(c->f.mode, OF_MODE_OPENFLOW);
 	assert_int_equal(tls_seen.calls, 0);
@@ -1304,12 +1313,12 @@ static void test_tls_detect_only_handshake(void **state)
 	buf[0] = 22;
 	buf[1] = 3;
 	buf[2] = 5;
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	feed(c, buf, 3);
 	assert_int_equal(c->f.mode, OF_MODE_OPENFLOW);
 	buf[0] = 23;
 	buf[2] = 3;
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	feed(c, buf, 3);
 	assert_int_equal(c->f.mode, OF_MODE_OPENFLOW);
 	assert_int_equal(tls_seen.calls, 0);
@@ -1317,7 +1326,7 @@ static void test_tls_detect_only_handshake(void **state)
 	ofx_stats_init(c->st);
 	n = ofxt_msg(buf, 4, 0, 8, 1);
 	n += ofxt_msg(buf + n, 4, 2, 8, 2);
-	of_framer_init(&c->f, OFX_DIR_IN, true);
+	ofxt_framer_reinit(&c->f, OFX_DIR_IN, true);
 	feed(c, buf, 1);
 	feed(c, buf + 1, 1);
 	assert_int_equal(c->f.mode, OF_MODE_START);

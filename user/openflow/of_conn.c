@@ -721,6 +721,8 @@ static void on_close(void *ctx, struct ofx_conn *tcp)
 	/* the switch half, for segments after the close (on_late_segment) */
 	tcp->tw_tag = (uint8_t)(c->switch_half + 1);
 	s->sink->conn(s->sink->ctx, c, OF_CONN_CLOSE);
+	of_framer_release(&c->fr[0]);
+	of_framer_release(&c->fr[1]);
 	free(c->pending);
 	free(c);
 	tcp->app = NULL;

@@ -48,6 +48,37 @@ void of_framer_init(struct of_framer *f, uint8_t tag, bool synced)
 	f->bad = 0;
 	f->tls_records = 0;
 	f->big = NULL;
+	f->heap = NULL;
+}
+
+void of_framer_release(struct of_framer *f)
+{
+	free(f->heap);
+	f->heap = NULL;
+}
+
+/* The kept bytes: inline until a message needs more (grow_buf()). */
+static inline uint8_t *fbuf(struct of_framer *f)
+{
+	return f->heap ? f->heap : f->small;
+}
+
+static inline const uint8_t *fbuf_c(const struct of_framer *f)
+{
+	return f->heap ? f->heap : f->small;
+}
+
+/* Room for @need kept bytes. Return: the room there is (OF_FRAMER_SMALL
+ * when the heap buffer cannot be had: the decoders then see fewer). */
+static size_t grow_buf(struct of_framer *f, size_t need)
+{
+	if (need <= OF_FRAMER_SMALL || f->heap)
+		return need;
+	f->heap = malloc(OF_PEEK_MAX);
+	if (!f->heap)
+		return OF_FRAMER_SMALL;
+	memcpy(f->heap, f->small, f->have);
+	return need;
 }
 
 void *of_whole_alloc(struct of_whole *w, uint32_t len)
@@ -122,12 +153,12 @@ static inline void emit(struct of_framer *f, const uint8_t *data,
 	out->emit(out->ctx, f->tag, &m);
 }
 
-/* The message whose header is in f->buf ends here: emit it with the bytes
+/* The message whose header is in fbuf(f) ends here: emit it with the bytes
  * fed of it (its length less those lost in gaps and those never fed). */
 static inline void emit_buf(struct of_framer *f, uint64_t ts_ns, uint8_t flags,
 			    const struct of_framer_out *out)
 {
-	uint32_t seen = hdr_len(f->buf) - f->body_left - f->lost;
+	uint32_t seen = hdr_len(fbuf(f)) - f->body_left - f->lost;
 
 	f->lost = 0; /* (a message emitted in place never lost any) */
 	if (f->big) {
@@ -136,9 +167,9 @@ static inline void emit_buf(struct of_framer *f, uint64_t ts_ns, uint8_t flags,
 
 		f->big = NULL;
 		emit(f, big, seen, seen, ts_ns, flags, out);
-		of_whole_free(out->whole, big, hdr_len(f->buf));
+		of_whole_free(out->whole, big, hdr_len(fbuf(f)));
 	} else {
-		emit(f, f->buf, f->have, seen, ts_ns, flags, out);
+		emit(f, fbuf(f), f->have, seen, ts_ns, flags, out);
 	}
 	f->have = 0;
 }
@@ -146,7 +177,7 @@ static inline void emit_buf(struct of_framer *f, uint64_t ts_ns, uint8_t flags,
 /* The current message lost bytes: it cannot be emitted whole. */
 static void drop_big(struct of_framer *f, const struct of_framer_out *out)
 {
-	of_whole_free(out->whole, f->big, hdr_len(f->buf));
+	of_whole_free(out->whole, f->big, hdr_len(fbuf(f)));
 	f->big = NULL;
 }
 
@@ -171,7 +202,7 @@ static void search_skip(struct of_framer *f, uint64_t n,
 		f->trusted_version = 0; /* maybe trusted a false lock */
 }
 
-/* The 8-byte header in f->buf is complete: start its message. Return false
+/* The 8-byte header in fbuf(f) is complete: start its message. Return false
  * if it is not a message (the framer then searches again). */
 static bool begin_message(struct of_framer *f, const struct of_framer_out *out)
 {
@@ -179,30 +210,30 @@ static bool begin_message(struct of_framer *f, const struct of_framer_out *out)
 	uint16_t len;
 	size_t need;
 
-	if (hdr_bad(f->buf)) {
+	if (hdr_bad(fbuf(f))) {
 		/* Not a message: search again from the byte after this
 		 * header's first byte. */
 		st->bad_headers++;
 		f->bad++;
 		st->resync_skipped_bytes++;
-		memmove(f->buf, f->buf + 1, OFP_HEADER_LEN - 1);
+		memmove(fbuf(f), fbuf(f) + 1, OFP_HEADER_LEN - 1);
 		f->have = OFP_HEADER_LEN - 1;
 		start_search(f, st);
 		return false;
 	}
-	header_seen(f, f->buf);
-	len = hdr_len(f->buf);
-	need = of_peek_len(f->buf[0], f->buf[1]);
+	header_seen(f, fbuf(f));
+	len = hdr_len(fbuf(f));
+	need = of_peek_len(fbuf(f)[0], fbuf(f)[1]);
 	if (need > len)
 		need = len;
 	if (need < OFP_HEADER_LEN)
 		need = OFP_HEADER_LEN;
-	f->need = (uint16_t)need;
+	f->need = (uint16_t)grow_buf(f, need);
 	f->body_left = len - OFP_HEADER_LEN;
 	if (out->whole && len > need) {
 		f->big = of_whole_alloc(out->whole, len);
 		if (f->big)
-			memcpy(f->big, f->buf, f->have);
+			memcpy(f->big, fbuf(f), f->have);
 	}
 	return true;
 }
@@ -232,7 +263,7 @@ static size_t feed_synced(struct of_framer *f, const uint8_t *data, size_t len,
 			n = OFP_HEADER_LEN - f->have;
 			if (n > avail)
 				n = avail;
-			memcpy(f->buf + f->have, data + used, n);
+			memcpy(fbuf(f) + f->have, data + used, n);
 			f->have += (uint16_t)n;
 			used += n;
 			if (f->have < OFP_HEADER_LEN)
@@ -244,7 +275,7 @@ static size_t feed_synced(struct of_framer *f, const uint8_t *data, size_t len,
 			n = f->need - f->have;
 			if (n > avail)
 				n = avail;
-			memcpy(f->buf + f->have, data + used, n);
+			memcpy(fbuf(f) + f->have, data + used, n);
 			if (f->big)
 				memcpy(f->big + f->have, data + used, n);
 			f->have += (uint16_t)n;
@@ -257,7 +288,7 @@ static size_t feed_synced(struct of_framer *f, const uint8_t *data, size_t len,
 			if (n > avail)
 				n = avail;
 			if (f->big)
-				memcpy(f->big + hdr_len(f->buf) - f->body_left,
+				memcpy(f->big + hdr_len(fbuf(f)) - f->body_left,
 				       data + used, n);
 			f->body_left -= (uint32_t)n;
 			used += n;
@@ -272,7 +303,7 @@ static size_t feed_synced(struct of_framer *f, const uint8_t *data, size_t len,
 static inline uint8_t byte_at(const struct of_framer *f, const uint8_t *data,
 			      size_t i)
 {
-	return i < f->have ? f->buf[i] : data[i - f->have];
+	return i < f->have ? fbuf_c(f)[i] : data[i - f->have];
 }
 
 static void read_n(const struct of_framer *f, const uint8_t *data, size_t i,
@@ -299,7 +330,7 @@ static size_t keep_tail(struct of_framer *f, const uint8_t *data, size_t len,
 
 	for (size_t i = 0; i < keep; i++)
 		tmp[i] = byte_at(f, data, total - keep + i);
-	memcpy(f->buf, tmp, keep);
+	memcpy(fbuf(f), tmp, keep);
 	f->have = (uint16_t)keep;
 	return total - keep;
 }
@@ -349,7 +380,7 @@ static size_t feed_unsynced(struct of_framer *f, const uint8_t *data,
 		if (c < f->have) {
 			/* The header starts in the kept bytes: they become
 			 * the first bytes of the header being collected. */
-			memmove(f->buf, f->buf + c, f->have - c);
+			memmove(fbuf(f), fbuf(f) + c, f->have - c);
 			f->have -= (uint16_t)c;
 			return 0;
 		}
@@ -430,12 +461,12 @@ static size_t tls_synced(struct of_framer *f, const uint8_t *data, size_t len,
 			n = TLS_HDR_LEN - f->have;
 			if (n > avail)
 				n = avail;
-			memcpy(f->buf + f->have, data + used, n);
+			memcpy(fbuf(f) + f->have, data + used, n);
 			f->have += (uint16_t)n;
 			used += n;
 			if (f->have < TLS_HDR_LEN)
 				break;
-			h = f->buf;
+			h = fbuf(f);
 			if (!tls_hdr_ok(h)) {
 				tls_broken(f, st); /* buf keeps the header */
 				return used;
@@ -476,7 +507,7 @@ static size_t tls_search(struct of_framer *f, const uint8_t *data, size_t len,
 		a->bytes += c;
 		f->synced = true;
 		if (c < f->have) {
-			memmove(f->buf, f->buf + c, f->have - c);
+			memmove(fbuf(f), fbuf(f) + c, f->have - c);
 			f->have -= (uint16_t)c;
 			return 0;
 		}
@@ -493,7 +524,7 @@ static size_t tls_search(struct of_framer *f, const uint8_t *data, size_t len,
 static size_t detect(struct of_framer *f, const uint8_t *data, size_t len)
 {
 	if (f->have + len < 3) {
-		memcpy(f->buf + f->have, data, len);
+		memcpy(fbuf(f) + f->have, data, len);
 		f->have += (uint16_t)len;
 		return len;
 	}
@@ -549,7 +580,7 @@ void of_framer_feed(struct of_framer *f, const uint8_t *data, size_t len,
 	}
 }
 
-/* Synced with a header in f->buf: emit that message as lost (with the
+/* Synced with a header in fbuf(f): emit that message as lost (with the
  * bytes of it that were fed). */
 static void emit_lost(struct of_framer *f, uint64_t ts_ns,
 		      const struct of_framer_out *out)

@@ -157,9 +157,17 @@ struct of_framer_out {
 	struct of_whole *whole;
 };
 
+/* Bytes a framer keeps inline: a header, a resync tail (7), a TLS record
+ * header (5); more (of_peek_len()) go to a heap buffer. */
+#define OF_FRAMER_SMALL 16
+
 /**
  * struct of_framer - framing state of one stream direction.
- * @buf:         first bytes of the current message (or resync window)
+ * @small:       first bytes of the current message (or resync window),
+ *               while no more than OF_FRAMER_SMALL are kept
+ * @heap:        OF_PEEK_MAX bytes that take their place from the first
+ *               message that keeps more (most connections never do: one
+ *               segment per message); freed by of_framer_release()
  * @have:        bytes in @buf
  * @need:        bytes of the current message to keep in @buf
  * @body_left:   bytes of the current message not yet fed
@@ -184,7 +192,8 @@ struct of_framer_out {
  *               first bytes in @buf), charged to struct of_whole
  */
 struct of_framer {
-	uint8_t buf[OF_PEEK_MAX];
+	uint8_t small[OF_FRAMER_SMALL];
+	uint8_t *heap;
 	uint16_t have;
 	uint16_t need;
 	uint32_t body_left;
@@ -210,9 +219,16 @@ struct of_framer {
  * of_framer_init() - start a stream tagged @tag. @synced = true when the
  * stream is known to start on a message boundary (SYN seen: TLS is
  * recognised by its first bytes); false to search for a plausible header
- * first (joined mid-stream).
+ * first (joined mid-stream). A framer used before must be released first
+ * (of_framer_release()).
  */
 void of_framer_init(struct of_framer *f, uint8_t tag, bool synced);
+
+/**
+ * of_framer_release() - free what @f holds (its heap buffer; a message
+ * kept whole is freed by of_framer_end() or a gap). Idempotent.
+ */
+void of_framer_release(struct of_framer *f);
 
 /**
  * of_framer_feed() - consume @len in-order bytes at @data captured at
