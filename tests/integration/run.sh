@@ -53,6 +53,7 @@ ALL_CASES=(
 	tls_tc tls_pcap
 	rest_security rest_slow_clients privdrop_tc privdrop_pcap privdrop_clsact
 	watch_tc watch_xdp watch_pcap
+	console_tc console_pcap console_lines
 )
 
 # ---------------------------------------------------------------------------
@@ -712,6 +713,8 @@ assert len(c) == 1 and c[0]["protocol"] == "tls", c' "$W/rest_conns.json" ||
 . "$ROOT/tests/integration/rest.sh"
 # shellcheck source=tests/integration/watch.sh
 . "$ROOT/tests/integration/watch.sh"
+# shellcheck source=tests/integration/console.sh
+. "$ROOT/tests/integration/console.sh"
 
 # run_case NAME - body of one case (child process).
 run_case() {
@@ -748,6 +751,8 @@ run_case() {
 	rest_slow_clients) case_rest_slow_clients ;;
 	privdrop_tc | privdrop_pcap | privdrop_clsact) case_privdrop "${name#privdrop_}" ;;
 	watch_tc | watch_xdp | watch_pcap) case_watch "${name#watch_}" ;;
+	console_tc | console_pcap) case_console_tui "${name#console_}" ;;
+	console_lines) case_console_lines ;;
 	*) fail "unknown case $name" ;;
 	esac
 	echo PASS >"$RESULT"
