@@ -11,6 +11,7 @@
 #include "log.h"
 #include "output/console.h"
 #include "output/console_lines.h"
+#include "output/console_stderr.h"
 #include "output/console_tui.h"
 
 #define KEY_POLL_MS 100 /* the UI looks at its stop request this often */
@@ -19,6 +20,7 @@ struct ofx_console {
 	struct ofx_console_opts o;
 	enum ofx_console_kind kind;
 	struct ofx_tui *tui;
+	struct ofx_stderr err; /* stderr while the full-screen UI runs */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -85,7 +87,11 @@ static void run_tui(struct ofx_console *c, uint64_t step)
 
 	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
 		uint64_t now = mono_ns();
+		const char *msg = ofx_stderr_drain(&c->err);
 		int wait;
+
+		if (*msg)
+			ofx_tui_message(c->tui, msg);
 
 		if (now >= next) {
 			ofx_stats_read(c->o.pub, c->cur, c->prev);
@@ -96,8 +102,14 @@ static void run_tui(struct ofx_console *c, uint64_t step)
 		wait = (int)((next - now) / 1000000ull);
 		if (wait > KEY_POLL_MS)
 			wait = KEY_POLL_MS;
-		if (ofx_tui_keys(c->tui, wait > 0 ? wait : 1))
+		switch (ofx_tui_keys(c->tui, wait > 0 ? wait : 1)) {
+		case 1:
 			*c->o.stop_flag = 1; /* q: as SIGINT */
+			break;
+		case 2:
+			next = 0;
+			break;
+		}
 	}
 }
 
@@ -131,6 +143,7 @@ int ofx_console_start(const struct ofx_console_opts *o,
 	if (!c)
 		return -ENOMEM;
 	c->o = *o;
+	c->err.saved = c->err.rd = -1;
 	c->cur = malloc(sizeof(*c->cur));
 	c->prev = malloc(sizeof(*c->prev));
 	if (!c->cur || !c->prev) {
@@ -140,12 +153,14 @@ int ofx_console_start(const struct ofx_console_opts *o,
 	c->kind = o->json ? OFX_CONSOLE_JSON : OFX_CONSOLE_LINES;
 	if (!o->json && ofx_tui_usable()) {
 		rc = ofx_tui_open(o->info, &c->tui);
-		if (!rc)
+		if (!rc) {
 			c->kind = OFX_CONSOLE_TUI;
-		else
+			ofx_stderr_divert(&c->err); /* failed: as it was */
+		} else {
 			ofx_debug("no full-screen console (%s): plain lines\n",
 				  rc == -ENOTTY ? "terminal unusable"
 						: "out of memory");
+		}
 	}
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_condattr_init(&ca);
@@ -162,6 +177,7 @@ int ofx_console_start(const struct ofx_console_opts *o,
 		pthread_cond_destroy(&c->cond);
 		pthread_mutex_destroy(&c->lock);
 		ofx_tui_close(c->tui);
+		ofx_stderr_restore(&c->err);
 		goto fail;
 	}
 	*out = c;
@@ -191,6 +207,7 @@ int ofx_console_stop(struct ofx_console *c)
 	pthread_join(c->thread, NULL);
 	if (c->tui) {
 		ofx_tui_close(c->tui);
+		ofx_stderr_restore(&c->err); /* and what was written to it */
 		c->kind = OFX_CONSOLE_LINES;
 		print_frame(c); /* the final totals, on the normal screen */
 	}

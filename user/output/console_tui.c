@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <term.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "output/console_events.h"
@@ -42,7 +43,19 @@ struct ofx_tui {
 	uint8_t sub_version, sub_type;
 	bool help;
 	bool have;
+	char msg[256]; /* the latest stderr line, shown until @msg_until */
+	uint64_t msg_until;
 };
+
+#define MSG_NS 10000000000ull /* a message stays 10 s */
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 int ofx_tui_usable(void)
 {
@@ -265,6 +278,12 @@ static void draw_table(struct ofx_tui *t)
 			 tb->n ? t->top[v] + 1 : 0,
 			 t->top[v] + (unsigned int)rows, tb->n);
 	move(LINES - 1, 0);
+	if (t->msg[0] && mono_ns() < t->msg_until) {
+		attron(A_BOLD);
+		addnstr(t->msg, COLS);
+		attroff(A_BOLD);
+		return;
+	}
 	attron(A_DIM);
 	printw(" %s%s", more,
 	       tb->note[0] ? tb->note
@@ -368,7 +387,7 @@ static void set_view(struct ofx_tui *t, unsigned int v)
 	t->view = v;
 }
 
-/* Act on key @k. Return: 1 to quit. */
+/* Act on key @k. Return: 1 to quit, 2 for a snapshot now, else 0. */
 static int key(struct ofx_tui *t, int k)
 {
 	unsigned int v = t->view;
@@ -467,6 +486,8 @@ static int key(struct ofx_tui *t, int k)
 	case 'r':
 		t->desc[v] = !t->desc[v];
 		break;
+	case ' ':
+		return 2;
 	default: /* KEY_RESIZE (ncurses has the new size), space, others */
 		break;
 	}
@@ -475,20 +496,30 @@ static int key(struct ofx_tui *t, int k)
 
 int ofx_tui_keys(struct ofx_tui *t, int timeout_ms)
 {
-	int k, quit = 0, any = 0;
+	int k, rc = 0, any = 0;
 
 	timeout(timeout_ms);
 	while ((k = getch()) != ERR) {
+		int r = key(t, k);
+
 		any = 1;
-		if (key(t, k)) {
-			quit = 1;
-			break;
-		}
+		if (r == 1)
+			return 1;
+		if (r)
+			rc = r;
 		timeout(0); /* the rest of a burst, then draw once */
 	}
-	if (any && t->have && !quit)
+	if (any && t->have)
 		redraw(t);
-	return quit;
+	return rc;
+}
+
+void ofx_tui_message(struct ofx_tui *t, const char *line)
+{
+	snprintf(t->msg, sizeof(t->msg), "%s", line);
+	t->msg_until = mono_ns() + MSG_NS;
+	if (t->have)
+		redraw(t);
 }
 
 void ofx_tui_close(struct ofx_tui *t)

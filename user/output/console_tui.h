@@ -40,9 +40,16 @@ void ofx_tui_update(struct ofx_tui *t, const struct ofx_stats *cur,
 /**
  * ofx_tui_keys() - wait up to @timeout_ms for keys and act on them
  * (views, selection, sort, help; a terminal resize redraws).
- * Return: 1 when the user asked to quit (q), else 0.
+ * Return: 1 when the user asked to quit (q), 2 for a snapshot now
+ * (space), else 0.
  */
 int ofx_tui_keys(struct ofx_tui *t, int timeout_ms);
+
+/**
+ * ofx_tui_message() - show @line (a message ofxdp wrote to stderr) on
+ * the bottom line for a while.
+ */
+void ofx_tui_message(struct ofx_tui *t, const char *line);
 
 /** ofx_tui_close() - give the terminal back as it was; free @t. */
 void ofx_tui_close(struct ofx_tui *t);
