@@ -20,7 +20,8 @@
 # interval (tc mode, REST on for the oracle) and, at the same time, one
 # NDJSON snapshot per interval (--json, pcap mode) into files; every line
 # parses, the final ones hold REST's totals; in a terminal whose TERM is
-# "dumb" the console prints plain lines too.
+# "dumb" the console prints plain lines too; an error written to stderr
+# while the full-screen console runs is on the terminal after it.
 
 # tm ARGS... - this case's private tmux server.
 tm() { tmux -L "ofxdp-it-$NL_ID" -f /dev/null "$@"; }
@@ -235,4 +236,25 @@ print(d["OF_in_counts"][0], d["OF_out_counts"][0])')
 		fail "TERM=dumb: no plain lines on the terminal"
 	}
 	note "TERM=dumb: plain lines"
+
+	# What ofxdp writes to stderr while the full-screen console runs is
+	# kept off the screen and written out when it ends: the interface
+	# going away ends the console with its error on the normal screen.
+	ip -n "$NL_NS_C" link add gone0 type veth peer name gone1 || fail "veth gone0"
+	ip -n "$NL_NS_C" link set gone0 up
+	tm new-window -d -n gone \
+		"ip netns exec $NL_NS_C $OFXDP attach gone0 --of-port $OF_PORT --mode pcap --interval 300ms; echo rc=\$?; exec sleep 600" ||
+		fail "tmux new-window failed"
+	nl_wait_for 10 sh -c "tmux -L ofxdp-it-$NL_ID capture-pane -p -t gone | grep -q '^ ofxdp  mode pcap  if gone0 '" ||
+		fail "no full-screen console on gone0"
+	ip -n "$NL_NS_C" link del gone0
+	nl_wait_for 10 sh -c "tmux -L ofxdp-it-$NL_ID capture-pane -p -t gone | grep -q '^rc='" ||
+		fail "ofxdp did not end when gone0 went away"
+	tm capture-pane -p -t gone >"$W/gone.txt"
+	grep -q "^ofxdp: interface gone0 went away; stopping$" "$W/gone.txt" &&
+		grep -q "^rc=1$" "$W/gone.txt" || {
+		sed 's/^/  | /' "$W/gone.txt"
+		fail "the error written during the console is not on the terminal after it"
+	}
+	note "stderr during the console: shown after it"
 }
