@@ -172,7 +172,8 @@ static void draw_totals(struct ofx_tui *t)
 			    ? (double)(c->ts_ns - p->ts_ns) / 1e9
 			    : 0.0;
 	double r[OFX_NDIRS];
-	char line[256];
+	char line[256], tcp[64];
+	int n;
 
 	for (int d = 0; d < OFX_NDIRS; d++)
 		r[d] = dt > 0 && c->msgs.total[d].msgs >= p->msgs.total[d].msgs
@@ -180,13 +181,18 @@ static void draw_totals(struct ofx_tui *t)
 					  p->msgs.total[d].msgs) /
 					 dt
 			       : 0.0;
-	snprintf(line, sizeof(line),
-		 " OF in %" PRIu64 " (%.1f/s)  out %" PRIu64
-		 " (%.1f/s)  conns %" PRIu64 " open/%" PRIu64
-		 "  switches %" PRIu64 "  TCP segs %" PRIu64 "/%" PRIu64,
-		 c->msgs.total[0].msgs, r[0], c->msgs.total[1].msgs, r[1],
-		 c->reasm.connections_active, c->reasm.connections_total,
-		 c->sw.switches, c->of.tcp[0].msgs, c->of.tcp[1].msgs);
+	n = snprintf(line, sizeof(line),
+		     " OF in %" PRIu64 " (%.1f/s)  out %" PRIu64
+		     " (%.1f/s)  conns %" PRIu64 " open/%" PRIu64
+		     "  switches %" PRIu64,
+		     c->msgs.total[0].msgs, r[0], c->msgs.total[1].msgs, r[1],
+		     c->reasm.connections_active, c->reasm.connections_total,
+		     c->sw.switches);
+	snprintf(tcp, sizeof(tcp), "  TCP segs %" PRIu64 "/%" PRIu64,
+		 c->of.tcp[0].msgs, c->of.tcp[1].msgs);
+	if (n > 0 && (size_t)n + strlen(tcp) <= (size_t)COLS &&
+	    (size_t)n + strlen(tcp) < sizeof(line))
+		strcat(line, tcp); /* only whole */
 	mvaddnstr(1, 0, line, COLS);
 }
 
