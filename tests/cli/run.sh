@@ -107,7 +107,7 @@ run help attach
 if [ "$RC" = 0 ] && [ "$(head -1 "$OUT")" = "Usage: ofxdp attach [OPTION...] IFACE" ] &&
 	grep -q -- "--ring-size=SIZE" "$OUT" && grep -q -- "--config=FILE" "$OUT" &&
 	grep -q "^Examples:" "$OUT" && grep -q "sudo ofxdp attach eth0" "$OUT" &&
-	! grep -q -- "--json" "$OUT" && ! grep -q -- "--rest-host" "$OUT"; then
+	grep -q -- "--json  *console as NDJSON" "$OUT" && ! grep -q -- "--rest-host" "$OUT"; then
 	ok help_attach
 else
 	ko help_attach "exit $RC, output: $(head -2 "$OUT" | tr '\n' '|')"
@@ -222,6 +222,7 @@ done
 for i in 100ms 0.1 1 2s; do
 	expect_parsed "interval_$i" attach nosuch0 --interval "$i"
 done
+expect_parsed attach_json attach nosuch0 --json
 for i in 50ms 0.05 nan 0; do
 	expect_usage "interval_rejected_$i" \
 		"ofxdp attach: bad interval '$i': want a duration of at least 100ms, e.g. 1s or 500ms" \
