@@ -223,6 +223,9 @@ for i in 100ms 0.1 1 2s; do
 	expect_parsed "interval_$i" attach nosuch0 --interval "$i"
 done
 expect_parsed attach_json attach nosuch0 --json
+expect_usage attach_json_server \
+	"ofxdp attach: --json is the console's form: --server has no console" \
+	attach nosuch0 --json --rest 127.0.0.1:18999 --server
 for i in 50ms 0.05 nan 0; do
 	expect_usage "interval_rejected_$i" \
 		"ofxdp attach: bad interval '$i': want a duration of at least 100ms, e.g. 1s or 500ms" \

@@ -505,6 +505,9 @@ static void parse_end(struct argp_state *state, struct parse_ctx *ctx)
 	if (cli->server && !cli->rest)
 		argp_error(state, "--server needs a REST address "
 				  "(--rest HOST:PORT or [rest] address)");
+	if (cli->server && cli->json)
+		argp_error(state, "--json is the console's form: --server has "
+				  "no console");
 	if ((cli->rest_cors || cli->rest_token || cli->rest_tls_cert ||
 	     cli->rest_tls_key) &&
 	    !cli->rest)
