@@ -8,7 +8,8 @@
 # vSwitch <-> ovs-testcontroller connection with data-plane traffic. From
 # `tmux capture-pane`: the status line (mode, interface); the types view's
 # OFPT_PACKET_IN count equal to REST's /api/v1/stats once traffic
-# stopped; keys to the switches view (the bridge's datapath_id, up), the
+# stopped; sorted by "in msgs" PACKET_IN first, Enter on it shows its
+# subtypes (adding up to its count); keys to the switches view (the bridge's datapath_id, up), the
 # latency view (packet_in pairs), the events view (the connection opened,
 # then closed), the loss view (its counters, rows beyond the screen);
 # resized to 120x40 more rows and columns appear; q ends ofxdp with exit
@@ -35,13 +36,16 @@ pane() { tm capture-pane -p -t console; }
 # pane_has REGEX - the pane shows a line matching REGEX (grep -E).
 pane_has() { pane | grep -Eq -- "$1"; }
 
-# console_key KEYS REGEX WHAT - send KEYS, wait up to 5 s for REGEX.
+# console_key KEYS REGEX WHAT - send KEYS, wait up to 5 s for REGEX; the
+# screen goes to the log.
 console_key() {
 	tm send-keys -t console "$1"
-	nl_wait_for 5 pane_has "$2" || {
+	if ! nl_wait_for 5 pane_has "$2"; then
 		pane | sed 's/^/  | /'
 		fail "after key '$1': no $3 on the console"
-	}
+	fi
+	note "key '$1': $3"
+	pane | grep . | sed 's/^/  | /'
 }
 
 # table_rows - rows of the table on the pane (between the column titles on
@@ -115,6 +119,17 @@ EOF
 		fail "types view: no column titles fitting 80 columns"
 	pane_has "^1\.3 OFPT_PACKET_OUT +0 +[1-9]" || fail "types view: no PACKET_OUT out"
 	[ "$(pane | awk 'length > 80' | wc -l)" = 0 ] || fail "a line wider than 80 columns"
+	# Sorted by "in msgs" (descending), PACKET_IN is the first row; Enter
+	# on it shows its subtypes (PACKET_IN reasons), all its messages.
+	console_key ">" "^version type +in msgs v " "the types sorted by in msgs"
+	pane | awk 'NR == 5 && $2 != "OFPT_PACKET_IN" { exit 1 }' ||
+		fail "sorted by in msgs: PACKET_IN is not the first row"
+	tm send-keys -t console g
+	console_key Enter "subtypes of 1\.3 OFPT_PACKET_IN" "subtypes of PACKET_IN after Enter"
+	[ "$(pane | awk '$1 ~ /^OFPR_/ { n += $2 } END { print n + 0 }')" = "$got" ] ||
+		fail "subtypes of PACKET_IN do not add up to $got: $(pane | grep OFPR_ | tr -s ' ')"
+	console_key b "^version type +in msgs v " "the types again after b"
+	console_key "<" "^version type \^ " "the types in their order again"
 
 	dpid=$(nl_vsctl get bridge "$NL_BR" datapath_id | tr -d '"')
 	console_key 3 "^0x$dpid +up 1/1 " "switch 0x$dpid (up 1/1) in the switches view"
