@@ -436,8 +436,10 @@ static int cmd_attach(void)
 	ofx_pipeline_tick(pl, ofx_now_ns(), true);
 cleanup:
 	/* the final snapshot is published: the console shows it and ends */
-	if (ofx_console_stop(console)) {
-		ofx_err("cannot write the console to stdout\n");
+	rc = ofx_console_stop(console);
+	if (rc) {
+		if (rc != -EPIPE)
+			ofx_err("cannot write the console to stdout\n");
 		exit_code = 1;
 	}
 	ofx_rest_stop(rest);

@@ -44,6 +44,7 @@ static void print_frame(struct ofx_console *c)
 	int rc;
 
 	ofx_stats_read(c->o.pub, c->cur, c->prev);
+	errno = 0;
 	if (c->kind == OFX_CONSOLE_JSON) {
 		v = ofx_stats_views(c->o.pub);
 		rc = ofx_console_ndjson(stdout, c->cur, c->prev, v, c->o.info);
@@ -51,10 +52,17 @@ static void print_frame(struct ofx_console *c)
 	} else {
 		rc = ofx_console_line(stdout, c->cur, c->prev, c->o.info);
 	}
-	if (rc && !c->io_err) {
-		c->io_err = rc;
-		clearerr(stdout);
+	if (!rc)
+		return;
+	if (errno == EPIPE && !c->io_err) {
+		/* the reader is gone (`| head`): end as SIGPIPE would */
+		ofx_warn("stdout closed: stopping\n");
+		*c->o.stop_flag = 1;
+		rc = -EPIPE;
 	}
+	if (!c->io_err)
+		c->io_err = rc;
+	clearerr(stdout);
 }
 
 static void run_lines(struct ofx_console *c, uint64_t step)
