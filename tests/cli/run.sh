@@ -593,6 +593,25 @@ else
 	fi
 fi
 
+# Root: the console's plain lines to a pipe whose reader goes away: ofxdp
+# stops (exit 1) with one warning, not at --duration.
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP attach_stdout_closed: needs root"
+else
+	start=$(date +%s%N)
+	timeout 20 "$OFXDP" attach lo --mode pcap --of-port 16699 --interval 100ms \
+		--duration 15s 2>"$ERR" | head -2 >"$OUT"
+	rc=${PIPESTATUS[0]}
+	ms=$((($(date +%s%N) - start) / 1000000))
+	if [ "$rc" = 1 ] && [ "$ms" -lt 10000 ] && [ "$(grep -c "^ts=.* in_msgs=0 " "$OUT")" = 2 ] &&
+		[ "$(grep -vc "^ofxdp: pcap mode: " "$ERR")" = 1 ] &&
+		grep -q "^ofxdp: warning: stdout closed: stopping$" "$ERR"; then
+		ok "attach_stdout_closed (${ms} ms)"
+	else
+		ko attach_stdout_closed "exit $rc after ${ms} ms: $(tr '\n' '|' <"$ERR")"
+	fi
+fi
+
 # Root, in a network namespace of its own (unshare -n: its own lo and
 # ports): the REST address is printed as written ([::1]:PORT), and one that
 # is not loopback draws a warning.
