@@ -15,6 +15,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <term.h>
@@ -26,6 +27,8 @@
 #include "output/console_tui.h"
 
 #define TOP 4 /* first table row */
+#define MIN_COLS 40 /* below, only a word about the size */
+#define MIN_LINES 8
 
 struct ofx_tui {
 	SCREEN *scr;
@@ -128,6 +131,23 @@ static void layout(const struct ofx_ctable *tb, int width, bool *shown, int *w)
 		w[flex] = 12;
 }
 
+static void put(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* printw() that stops at the right edge instead of wrapping. */
+static void put(const char *fmt, ...)
+{
+	char buf[512];
+	int room = COLS - getcurx(stdscr);
+	va_list ap;
+
+	if (room <= 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	addnstr(buf, room);
+}
+
 /* Print @s in @w columns at the cursor, left or right aligned. */
 static void cell(const char *s, int w, bool left)
 {
@@ -136,9 +156,9 @@ static void cell(const char *s, int w, bool left)
 	if (len > w)
 		len = w;
 	if (left)
-		printw("%-*.*s", w, len, s);
+		put("%-*.*s", w, len, s);
 	else
-		printw("%*.*s", w, len, s);
+		put("%*.*s", w, len, s);
 }
 
 static void draw_status(struct ofx_tui *t)
@@ -202,13 +222,13 @@ static void draw_tabs(struct ofx_tui *t)
 	for (unsigned int i = 0; i < OFX_CV_N; i++) {
 		if (i == t->view)
 			attron(A_REVERSE | A_BOLD);
-		printw(" %u %s ", i + 1, ofx_cview_name(i));
+		put(" %u %s ", i + 1, ofx_cview_name(i));
 		if (i == t->view)
 			attroff(A_REVERSE | A_BOLD);
 	}
 	if (getcurx(stdscr) + 30 < COLS)
-		printw("   sort: %s %s", t->table.cols[t->sort[t->view]].title,
-		       t->desc[t->view] ? "(desc)" : "(asc)");
+		put("   sort: %s %s", t->table.cols[t->sort[t->view]].title,
+		    t->desc[t->view] ? "(desc)" : "(asc)");
 }
 
 /* Keep the selection on the row it was on (by its label) and in sight. */
@@ -258,7 +278,7 @@ static void draw_table(struct ofx_tui *t)
 		snprintf(title, sizeof(title), "%s%s", tb->cols[c].title,
 			 c == t->sort[v] ? (t->desc[v] ? " v" : " ^") : "");
 		if (c)
-			addch(' ');
+			put(" ");
 		cell(title, w[c], tb->cols[c].left);
 	}
 	attroff(A_BOLD | A_UNDERLINE);
@@ -273,7 +293,7 @@ static void draw_table(struct ofx_tui *t)
 			if (!shown[c])
 				continue;
 			if (c)
-				addch(' ');
+				put(" ");
 			cell(r->cell[c], w[c], tb->cols[c].left);
 		}
 		if (i == t->sel[v])
@@ -291,9 +311,9 @@ static void draw_table(struct ofx_tui *t)
 		return;
 	}
 	attron(A_DIM);
-	printw(" %s%s", more,
-	       tb->note[0] ? tb->note
-			   : "q quit  ? help  1-6 views  j/k move  < > sort");
+	put(" %s%s", more,
+	    tb->note[0] ? tb->note
+			: "q quit  ? help  1-6 views  j/k move  < > sort");
 	attroff(A_DIM);
 }
 
@@ -346,6 +366,12 @@ static void redraw(struct ofx_tui *t)
 			      .sub_type = t->sub_type};
 
 	erase();
+	if (COLS < MIN_COLS || LINES < MIN_LINES) {
+		mvaddnstr(0, 0, "ofxdp: terminal too small (40x8 at least)",
+			  COLS);
+		refresh();
+		return;
+	}
 	if (ofx_ctable_build(&t->table, t->view, &s))
 		snprintf(t->table.note, sizeof(t->table.note), "out of memory");
 	ofx_ctable_sort(&t->table, t->sort[t->view], t->desc[t->view]);
