@@ -366,15 +366,17 @@ static void redraw(struct ofx_tui *t)
 			      .sub_type = t->sub_type};
 
 	erase();
+	if (ofx_ctable_build(&t->table, t->view, &s))
+		snprintf(t->table.note, sizeof(t->table.note), "out of memory");
+	if (t->sort[t->view] >= t->table.ncols)
+		t->sort[t->view] = 0;
+	ofx_ctable_sort(&t->table, t->sort[t->view], t->desc[t->view]);
 	if (COLS < MIN_COLS || LINES < MIN_LINES) {
 		mvaddnstr(0, 0, "ofxdp: terminal too small (40x8 at least)",
 			  COLS);
 		refresh();
 		return;
 	}
-	if (ofx_ctable_build(&t->table, t->view, &s))
-		snprintf(t->table.note, sizeof(t->table.note), "out of memory");
-	ofx_ctable_sort(&t->table, t->sort[t->view], t->desc[t->view]);
 	draw_status(t);
 	draw_totals(t);
 	draw_tabs(t);
@@ -507,11 +509,15 @@ static int key(struct ofx_tui *t, int k)
 		break;
 	case '<':
 	case ',':
+		if (!t->table.ncols)
+			break;
 		t->sort[v] = (t->sort[v] + t->table.ncols - 1) % t->table.ncols;
 		t->desc[v] = !t->table.cols[t->sort[v]].left;
 		break;
 	case '>':
 	case '.':
+		if (!t->table.ncols)
+			break;
 		t->sort[v] = (t->sort[v] + 1) % t->table.ncols;
 		t->desc[v] = !t->table.cols[t->sort[v]].left;
 		break;
@@ -528,21 +534,21 @@ static int key(struct ofx_tui *t, int k)
 
 int ofx_tui_keys(struct ofx_tui *t, int timeout_ms)
 {
-	int k, rc = 0, any = 0;
+	int k, rc = 0;
 
 	timeout(timeout_ms);
 	while ((k = getch()) != ERR) {
 		int r = key(t, k);
 
-		any = 1;
 		if (r == 1)
 			return 1;
 		if (r)
 			rc = r;
-		timeout(0); /* the rest of a burst, then draw once */
+		/* the next key of a burst acts on the table it sees */
+		if (t->have)
+			redraw(t);
+		timeout(0);
 	}
-	if (any && t->have)
-		redraw(t);
 	return rc;
 }
 
