@@ -69,7 +69,7 @@ pane_pin_in() {
 
 # case_console_tui MODE
 case_console_tui() {
-	local mode=$1 dpid n24 n40 rest got i
+	local mode=$1 dpid n24 n40 rest got
 	command -v tmux >/dev/null || skip "tmux is missing (make deps)"
 	trap 'tm_cleanup; nl_cleanup' EXIT
 	setup_ovs 1.3
@@ -102,7 +102,7 @@ EOF
 	wait_rest_stable
 	# The types view (the first one) against REST, once both settled (a
 	# host's ARP refresh can add a PACKET_IN at any moment: retry).
-	for i in $(seq 10); do
+	for _ in $(seq 10); do
 		rest=$(rest_pin_in)
 		sleep 1.2 # two console refreshes
 		got=$(pane_pin_in)
@@ -199,7 +199,7 @@ print(d["totals"]["in"]["msgs"], d["totals"]["out"]["msgs"])' "$1"
 }
 
 case_console_lines() {
-	local want got pid
+	local want got
 	setup_ovs 1.3
 	start_ofxdp tc "$OF_PORT"
 	# start_ofxdp runs --server: a second ofxdp prints the lines.
@@ -266,10 +266,10 @@ print(d["OF_in_counts"][0], d["OF_out_counts"][0])')
 	nl_wait_for 10 sh -c "tmux -L ofxdp-it-$NL_ID capture-pane -p -t gone | grep -q '^rc='" ||
 		fail "ofxdp did not end when gone0 went away"
 	tm capture-pane -p -t gone >"$W/gone.txt"
-	grep -q "^ofxdp: interface gone0 went away; stopping$" "$W/gone.txt" &&
-		grep -q "^rc=1$" "$W/gone.txt" || {
+	if ! grep -q "^ofxdp: interface gone0 went away; stopping$" "$W/gone.txt" ||
+		! grep -q "^rc=1$" "$W/gone.txt"; then
 		sed 's/^/  | /' "$W/gone.txt"
 		fail "the error written during the console is not on the terminal after it"
-	}
+	fi
 	note "stderr during the console: shown after it"
 }
