@@ -17,7 +17,7 @@
  * ofx_console_line() - one line about @cur to @f: "ts=... uptime_s=...
  * in_msgs=N out_msgs=N in_msgs_per_s=X out_msgs_per_s=X in_bytes=N
  * out_bytes=N conns_open=N conns_total=N switches=N records_lost=N
- * pcap_drop=N", rates over [@prev, @cur] (prev->ts_ns == 0: since
+ * pcap_drop=N" (pcap_drop: libpcap's and the interface's), rates over [@prev, @cur] (prev->ts_ns == 0: since
  * @info->start_ns). Return: 0 or -EIO.
  */
 int ofx_console_line(FILE *f, const struct ofx_stats *cur,
