@@ -2,11 +2,15 @@
 /*
  * console.c - the live console's thread (see console.h).
  */
+#define _GNU_SOURCE /* pthread_timedjoin_np */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
+#include <termios.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "output/console.h"
@@ -15,6 +19,7 @@
 #include "output/console_tui.h"
 
 #define KEY_POLL_MS 100 /* the UI looks at its stop request this often */
+#define STOP_WAIT_S 2 /* at the end, wait this long for blocked output */
 
 struct ofx_console {
 	struct ofx_console_opts o;
@@ -202,6 +207,35 @@ enum ofx_console_kind ofx_console_kind(const struct ofx_console *c)
 	return c->kind;
 }
 
+/*
+ * Join the console's thread; if it is still stuck writing STOP_WAIT_S
+ * seconds later (a pipe nobody reads, a terminal stopped with ^S), cancel
+ * it there (write(2) is a cancellation point), drop what stdio still holds
+ * for stdout (exit would block flushing it) and give a terminal back.
+ * Return: 0, or -EIO when it had to be cancelled.
+ */
+static int join_or_cancel(struct ofx_console *c)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += STOP_WAIT_S;
+	if (!pthread_timedjoin_np(c->thread, NULL, &ts))
+		return 0;
+	ofx_warn("console output blocked for %d s: given up\n", STOP_WAIT_S);
+	pthread_cancel(c->thread);
+	pthread_join(c->thread, NULL);
+	__fpurge(stdout);
+	if (c->tui) {
+		tcflush(STDOUT_FILENO, TCOFLUSH);
+		tcflow(STDOUT_FILENO, TCOON);
+		ofx_tui_close(c->tui);
+		ofx_stderr_restore(&c->err);
+	}
+	c->io_err = -EIO;
+	return -EIO;
+}
+
 int ofx_console_stop(struct ofx_console *c)
 {
 	int rc;
@@ -212,8 +246,7 @@ int ofx_console_stop(struct ofx_console *c)
 	__atomic_store_n(&c->stop, 1, __ATOMIC_RELEASE);
 	pthread_cond_signal(&c->cond);
 	pthread_mutex_unlock(&c->lock);
-	pthread_join(c->thread, NULL);
-	if (c->tui) {
+	if (!join_or_cancel(c) && c->tui) {
 		ofx_tui_close(c->tui);
 		ofx_stderr_restore(&c->err); /* and what was written to it */
 		c->kind = OFX_CONSOLE_LINES;

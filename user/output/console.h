@@ -56,7 +56,9 @@ enum ofx_console_kind ofx_console_kind(const struct ofx_console *c);
  * ofx_console_stop() - end the console once the last snapshot is
  * published: plain lines and NDJSON print it; the full-screen UI gives
  * the terminal back and leaves the final totals as one plain line. Joins
- * the thread and frees @c. NULL is a no-op. Return: 0, -EIO when stdout
+ * the thread and frees @c; output blocked for 2 s more (a pipe nobody
+ * reads, a terminal stopped with ^S) is given up (said once, the final
+ * snapshot not written). NULL is a no-op. Return: 0, -EIO when stdout
  * could not be written, -EPIPE when its reader was gone (the console then
  * set the stop flag and said so).
  */
