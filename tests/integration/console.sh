@@ -20,7 +20,9 @@
 # console_lines: stdout not a terminal: one plain key=value line per
 # interval (tc mode, REST on for the oracle) and, at the same time, one
 # NDJSON snapshot per interval (--json, pcap mode) into files; every line
-# parses, the final ones hold REST's totals; in a terminal whose TERM is
+# parses, the final ones hold REST's totals; a third one whose stdout
+# nobody reads (its console blocked in write(2)) counts the same (REST)
+# and ends 2 s after SIGTERM with a warning; in a terminal whose TERM is
 # "dumb" the console prints plain lines too; an error written to stderr
 # while the full-screen console runs is on the terminal after it.
 
@@ -198,6 +200,11 @@ for l in lines:
 print(d["totals"]["in"]["msgs"], d["totals"]["out"]["msgs"])' "$1"
 }
 
+# console_blocked PID - a thread of PID sleeps in a pipe write.
+console_blocked() {
+	grep -q "pipe_write" /proc/"$1"/task/*/wchan 2>/dev/null
+}
+
 case_console_lines() {
 	local want got
 	setup_ovs 1.3
@@ -215,6 +222,20 @@ case_console_lines() {
 		fail "console (lines) did not start: $(head -1 "$W/lines.err")"
 	nl_wait_for 15 grep -q " mode: " "$W/snap.err" ||
 		fail "console (--json) did not start: $(head -1 "$W/snap.err")"
+	# A third one whose stdout nobody reads: its console thread blocks in
+	# write(2) once the pipe is full; its capture must go on counting.
+	mkfifo "$W/blocked.fifo"
+	# shellcheck disable=SC2217 # holds the fifo's read end, never reads
+	sleep 600 <"$W/blocked.fifo" &
+	nl_track_pid $!
+	ip netns exec "$NL_NS_C" "$OFXDP" attach "$NL_VETH_C" --of-port "$OF_PORT" \
+		--mode tc --json --interval 100ms --rest "127.0.0.1:$((REST_PORT + 1))" \
+		>"$W/blocked.fifo" 2>"$W/blocked.err" &
+	BK_PID=$!
+	nl_track_pid "$BK_PID"
+	nl_wait_for 20 console_blocked "$BK_PID" ||
+		fail "the console writing into an unread pipe never blocked: $(head -2 "$W/blocked.err")"
+	note "console of ofxdp[$BK_PID] blocked in pipe_write"
 	nl_connect 1000 || fail "switch did not connect"
 	nl_ping 20 0.05 || fail "data-plane traffic failed"
 	nl_disconnect || fail "disconnect failed"
@@ -223,6 +244,20 @@ case_console_lines() {
 	want=$(rest_get /get_of_counts | py 'import json, sys
 d = json.load(sys.stdin)
 print(d["OF_in_counts"][0], d["OF_out_counts"][0])')
+	console_blocked "$BK_PID" || fail "the console's write did not stay blocked"
+	got=$(nl_c curl -sf --max-time 3 "http://127.0.0.1:$((REST_PORT + 1))/get_of_counts" | py 'import json, sys
+d = json.load(sys.stdin)
+print(d["OF_in_counts"][0], d["OF_out_counts"][0])')
+	[ "$got" = "$want" ] ||
+		fail "with its console blocked, ofxdp counted in/out $got, the other one $want"
+	note "console blocked: the capture counted in/out $got all the same"
+	kill -TERM "$BK_PID"
+	nl_wait_for 5 nl_not kill -0 "$BK_PID" || fail "blocked console: no exit within 5 s of SIGTERM"
+	wait "$BK_PID"
+	got=$?
+	[ "$got" = 1 ] || fail "blocked console: exit status $got, want 1"
+	grep -q "^ofxdp: warning: console output blocked for 2 s: given up$" "$W/blocked.err" ||
+		fail "blocked console: no warning: $(tail -2 "$W/blocked.err" | tr '\n' '|')"
 	kill -INT "$LN_PID" "$JS_PID"
 	nl_wait_for 5 nl_not kill -0 "$LN_PID" || fail "console (lines) did not stop on SIGINT"
 	nl_wait_for 5 nl_not kill -0 "$JS_PID" || fail "console (--json) did not stop on SIGINT"
