@@ -438,7 +438,7 @@ cleanup:
 	/* the final snapshot is published: the console shows it and ends */
 	rc = ofx_console_stop(console);
 	if (rc) {
-		if (rc != -EPIPE)
+		if (rc == -EIO) /* the others were said already */
 			ofx_err("cannot write the console to stdout\n");
 		exit_code = 1;
 	}

@@ -212,7 +212,7 @@ enum ofx_console_kind ofx_console_kind(const struct ofx_console *c)
  * seconds later (a pipe nobody reads, a terminal stopped with ^S), cancel
  * it there (write(2) is a cancellation point), drop what stdio still holds
  * for stdout (exit would block flushing it) and give a terminal back.
- * Return: 0, or -EIO when it had to be cancelled.
+ * Return: 0, or -ETIMEDOUT when it had to be cancelled.
  */
 static int join_or_cancel(struct ofx_console *c)
 {
@@ -227,13 +227,16 @@ static int join_or_cancel(struct ofx_console *c)
 	pthread_join(c->thread, NULL);
 	__fpurge(stdout);
 	if (c->tui) {
+		/* restart output stopped by ^S: TCOON alone only undoes a
+		 * TCOOFF */
 		tcflush(STDOUT_FILENO, TCOFLUSH);
+		tcflow(STDOUT_FILENO, TCOOFF);
 		tcflow(STDOUT_FILENO, TCOON);
 		ofx_tui_close(c->tui);
 		ofx_stderr_restore(&c->err);
 	}
-	c->io_err = -EIO;
-	return -EIO;
+	c->io_err = -ETIMEDOUT;
+	return -ETIMEDOUT;
 }
 
 int ofx_console_stop(struct ofx_console *c)

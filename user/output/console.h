@@ -60,7 +60,8 @@ enum ofx_console_kind ofx_console_kind(const struct ofx_console *c);
  * reads, a terminal stopped with ^S) is given up (said once, the final
  * snapshot not written). NULL is a no-op. Return: 0, -EIO when stdout
  * could not be written, -EPIPE when its reader was gone (the console then
- * set the stop flag and said so).
+ * set the stop flag and said so), -ETIMEDOUT when its output was given up
+ * (said so).
  */
 int ofx_console_stop(struct ofx_console *c);
 
