@@ -24,7 +24,9 @@
 # nobody reads (its console blocked in write(2)) counts the same (REST)
 # and ends 2 s after SIGTERM with a warning; in a terminal whose TERM is
 # "dumb" the console prints plain lines too; an error written to stderr
-# while the full-screen console runs is on the terminal after it.
+# while the full-screen console runs is on the terminal after it; a
+# terminal stopped with ^S blocks only the console, given up 2 s after
+# SIGTERM (the terminal restored).
 
 # tm ARGS... - this case's private tmux server.
 tm() { tmux -L "ofxdp-it-$NL_ID" -f /dev/null "$@"; }
@@ -206,7 +208,7 @@ console_blocked() {
 }
 
 case_console_lines() {
-	local want got
+	local want got pid
 	setup_ovs 1.3
 	start_ofxdp tc "$OF_PORT"
 	# start_ofxdp runs --server: a second ofxdp prints the lines.
@@ -307,4 +309,37 @@ print(d["OF_in_counts"][0], d["OF_out_counts"][0])')
 		fail "the error written during the console is not on the terminal after it"
 	fi
 	note "stderr during the console: shown after it"
+
+	# A terminal stopped with ^S: the full-screen console blocks in its
+	# write, ofxdp ends 2 s after SIGTERM with a warning (exit 1), the
+	# terminal started again and in its modes, on its normal screen.
+	cat >"$W/xoff.sh" <<EOF
+stty -g >"$W/xoff.before"
+ip netns exec "$NL_NS_C" "$OFXDP" attach "$NL_VETH_C" --of-port "$OF_PORT" \
+	--mode pcap --interval 100ms </dev/tty &
+echo \$! >"$W/xoff.pid"
+wait \$!
+echo rc=\$?
+stty -g >"$W/xoff.after"
+exec sleep 600
+EOF
+	tm new-window -d -n xoff "bash $W/xoff.sh" || fail "tmux new-window failed"
+	nl_wait_for 10 sh -c "tmux -L ofxdp-it-$NL_ID capture-pane -p -t xoff | grep -q '^ ofxdp  mode pcap '" ||
+		fail "no full-screen console in the xoff window"
+	tm send-keys -t xoff C-s
+	pid=$(cat "$W/xoff.pid")
+	nl_wait_for 10 grep -q "n_tty_write" /proc/"$pid"/task/*/stack ||
+		fail "^S: the console is not blocked in its terminal write"
+	note "^S: ofxdp[$pid]'s console blocked in n_tty_write"
+	kill -TERM "$pid"
+	nl_wait_for 6 test -s "$W/xoff.after" || fail "^S: no exit within 6 s of SIGTERM"
+	tm capture-pane -p -t xoff >"$W/xoff.txt"
+	if ! grep -q "^rc=1$" "$W/xoff.txt" ||
+		! grep -q "^ofxdp: warning: console output blocked for 2 s: given up$" "$W/xoff.txt"; then
+		sed 's/^/  | /' "$W/xoff.txt"
+		fail "^S: want exit status 1 and the warning"
+	fi
+	cmp -s "$W/xoff.before" "$W/xoff.after" || fail "^S: terminal modes not restored"
+	[ "$(tm display -p -t xoff '#{alternate_on}')" = 0 ] || fail "^S: still on the alternate screen"
+	note "^S: given up after 2 s, terminal restored"
 }
