@@ -136,6 +136,8 @@ EOF
 	console_key "<" "^version type \^ " "the types in their order again"
 
 	dpid=$(nl_vsctl get bridge "$NL_BR" datapath_id | tr -d '"')
+	# fresh pairs for the views over the last 10 s
+	nl_ping 5 0.05 || fail "data-plane traffic failed"
 	console_key 3 "^0x$dpid +up 1/1 " "switch 0x$dpid (up 1/1) in the switches view"
 	console_key 4 "^packet_in +switch +[1-9][0-9]* " "packet_in pairs in the latency view"
 	console_key 5 "conn 1 opened: switch $NL_SW_IP:[0-9]+, ctl $NL_CTL_IP:$OF_PORT" \
