@@ -28,11 +28,15 @@
 # terminal stopped with ^S blocks only the console, given up 2 s after
 # SIGTERM (the terminal restored).
 
-# tm ARGS... - this case's private tmux server.
-tm() { tmux -L "ofxdp-it-$NL_ID" -f /dev/null "$@"; }
+# tm ARGS... - this case's private tmux server (its socket in the case's
+# directory, which nl_cleanup removes).
+tm() { tmux -S "$NL_DIR/tmux.sock" -f /dev/null "$@"; }
 
 # tm_cleanup - kill the tmux server (its panes' processes with it).
 tm_cleanup() { tm kill-server >/dev/null 2>&1 || true; }
+
+# tm_pane_has WINDOW REGEX - that window's pane shows a line matching REGEX.
+tm_pane_has() { tm capture-pane -p -t "$1" | grep -Eq -- "$2"; }
 
 # pane - the pane's text now.
 pane() { tm capture-pane -p -t console; }
@@ -299,10 +303,10 @@ print(d["OF_in_counts"][0], d["OF_out_counts"][0])')
 	tm new-window -d -n gone \
 		"ip netns exec $NL_NS_C $OFXDP attach gone0 --of-port $OF_PORT --mode pcap --interval 300ms; echo rc=\$?; exec sleep 600" ||
 		fail "tmux new-window failed"
-	nl_wait_for 10 sh -c "tmux -L ofxdp-it-$NL_ID capture-pane -p -t gone | grep -q '^ ofxdp  mode pcap  if gone0 '" ||
+	nl_wait_for 10 tm_pane_has gone "^ ofxdp  mode pcap  if gone0 " ||
 		fail "no full-screen console on gone0"
 	ip -n "$NL_NS_C" link del gone0
-	nl_wait_for 10 sh -c "tmux -L ofxdp-it-$NL_ID capture-pane -p -t gone | grep -q '^rc='" ||
+	nl_wait_for 10 tm_pane_has gone "^rc=" ||
 		fail "ofxdp did not end when gone0 went away"
 	tm capture-pane -p -t gone >"$W/gone.txt"
 	if ! grep -q "^ofxdp: interface gone0 went away; stopping$" "$W/gone.txt" ||
@@ -326,7 +330,7 @@ stty -g >"$W/xoff.after"
 exec sleep 600
 EOF
 	tm new-window -d -n xoff "bash $W/xoff.sh" || fail "tmux new-window failed"
-	nl_wait_for 10 sh -c "tmux -L ofxdp-it-$NL_ID capture-pane -p -t xoff | grep -q '^ ofxdp  mode pcap '" ||
+	nl_wait_for 10 tm_pane_has xoff "^ ofxdp  mode pcap " ||
 		fail "no full-screen console in the xoff window"
 	tm send-keys -t xoff C-s
 	pid=$(cat "$W/xoff.pid")
