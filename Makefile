@@ -72,7 +72,7 @@ SYSCONFDIR ?= /etc
 WERROR ?= $(if $(wildcard .git),1,0)
 WERROR_FLAG := $(if $(filter 1 yes,$(WERROR)),-Werror)
 
-PKGS := libbpf libpcap libmicrohttpd jansson inih libcap-ng
+PKGS := libbpf libpcap libmicrohttpd jansson inih libcap-ng ncursesw
 CFLAGS ?= -O2 -g
 OFX_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-format-truncation $(WERROR_FLAG) \
 	      -Iinclude -Iuser -I$(BUILD) \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
-# demo.sh (`make demo`) - ofxdp's live console on a real OpenFlow 1.3
+# demo.sh (`make demo`) - ofxdp's live console (full-screen on a terminal:
+# keys 1-6 switch views, ? lists the keys, q quits) on a real OpenFlow 1.3
 # connection: Open vSwitch (netdev datapath) <-> ovs-testcontroller across a
 # veth pair in private network namespaces (tools/netns-lib.sh), continuous
 # data-plane traffic h1 -> h2 (every packet a PACKET_IN + PACKET_OUT) and a
@@ -91,6 +92,7 @@ else
 	echo "demo: ofxdp console until Ctrl-C"
 fi
 echo "demo: REST: ip netns exec $NL_NS_C curl 127.0.0.1:5555/get_of13_counts"
+echo "demo: console keys: 1-6 (or t s w l e o) views, j/k select, Enter subtypes, < > sort, ? help, q quit"
 sleep 1
 # Foreground, so the console owns the terminal; Ctrl-C stops ofxdp, then
 # the EXIT trap tears everything down.

@@ -8,6 +8,7 @@ build_pkgs=(
 	libbpf-dev bpftool libelf-dev zlib1g-dev
 	libpcap-dev libmicrohttpd-dev libjansson-dev libcmocka-dev libinih-dev
 	libcap-ng-dev
+	libncurses-dev # the full-screen console
 	scdoc # the man page (make install)
 )
 test_pkgs=(
@@ -15,6 +16,7 @@ test_pkgs=(
 	openvswitch-switch openvswitch-testcontroller python3-os-ken
 	tshark tcpdump
 	libclang-rt-dev # make fuzz(-smoke): clang's libFuzzer and sanitizer runtimes
+	tmux # tests/integration console_*: the console in a terminal
 	openssl # tests/integration tls_*: s_server, s_client
 	mandoc systemd # tests/install: mandoc -T lint, systemd-analyze
 	openssl # tests: a self-signed certificate for REST over TLS

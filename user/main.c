@@ -7,7 +7,6 @@
 #include <linux/capability.h>
 #include <net/if.h>
 #include <signal.h>
-#include <sys/ioctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "cli/cli.h"
 #include "log.h"
 #include "pipeline.h"
+#include "output/console.h"
 #include "output/pcap_writer.h"
 #include "output/report.h"
 #include "output/rest.h"
@@ -311,30 +311,6 @@ static int drop_privileges(struct live *lv, const struct ofx_priv_user *as,
 	return 0;
 }
 
-/* Rows of the terminal on stdout (0: not a terminal, no limit). */
-static unsigned int term_rows(void)
-{
-	struct winsize ws;
-
-	if (!isatty(1))
-		return 0;
-	if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_row >= 10)
-		return ws.ws_row;
-	return 24;
-}
-
-static void console_frame(struct ofx_stats_pub *pub,
-			  const struct ofx_run_info *info, struct ofx_stats *a,
-			  struct ofx_stats *b)
-{
-	struct ofx_views *v = ofx_stats_views(pub);
-
-	ofx_stats_read(pub, a, b);
-	ofx_console_print(stdout, a, b, v, info, isatty(1), term_rows());
-	ofx_views_put(v);
-	fflush(stdout);
-}
-
 static int cmd_attach(void)
 {
 	struct ofx_latency_opts lo = latency_opts();
@@ -345,7 +321,7 @@ static int cmd_attach(void)
 	uint64_t start = ofx_now_ns();
 	struct ofx_stats_pub *pub = ofx_stats_pub_new(start);
 	struct ofx_pipeline *pl = pub ? ofx_pipeline_new(pub, &po) : NULL;
-	struct ofx_stats *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+	struct ofx_console *console = NULL;
 	struct ofx_rest *rest = NULL;
 	struct ofx_streams *streams = NULL;
 	struct live lv = {0};
@@ -353,11 +329,11 @@ static int cmd_attach(void)
 	struct rest_files files = {0};
 	struct ofx_priv_user user, *as = NULL;
 	char ports[512], err[256] = "";
-	uint64_t last_console = 0, last_export = 0;
+	uint64_t last_export = 0;
 	int ifindex, rc = 0, exit_code = 1, kept[3];
 	size_t nkept = 0, i;
 
-	if (!pl || !a || !b) {
+	if (!pl) {
 		ofx_err("out of memory\n");
 		goto cleanup;
 	}
@@ -422,6 +398,20 @@ static int cmd_attach(void)
 		ofx_info("%s mode: %s; OpenFlow ports %s\n", lv.mode_name,
 			 lv.hooks, ports);
 
+	if (!env.server) {
+		struct ofx_console_opts co = {.pub = pub,
+					      .info = &info,
+					      .interval_s = env.interval_s,
+					      .json = env.json,
+					      .stop_flag = &stop_flag};
+
+		rc = ofx_console_start(&co, &console);
+		if (rc) {
+			ofx_err("cannot start the console: %s\n",
+				strerror(-rc));
+			goto cleanup;
+		}
+	}
 	exit_code = 0;
 	while (!stop_flag) {
 		uint64_t now;
@@ -451,11 +441,6 @@ static int cmd_attach(void)
 			ofx_bpf_export_counts(lv.bpf, &pl->live);
 			last_export = now;
 		}
-		if (!env.server &&
-		    now - last_console >= env.interval_s * NSEC_PER_SEC) {
-			console_frame(pub, &info, a, b);
-			last_console = now;
-		}
 		if (env.duration_s > 0 &&
 		    now - start >= env.duration_s * NSEC_PER_SEC)
 			break;
@@ -468,9 +453,14 @@ static int cmd_attach(void)
 		ofx_pcap_update_stats(lv.pcap, &pl->live);
 	}
 	ofx_pipeline_tick(pl, ofx_now_ns(), true);
-	if (!env.server)
-		console_frame(pub, &info, a, b);
 cleanup:
+	/* the final snapshot is published: the console shows it and ends */
+	rc = ofx_console_stop(console);
+	if (rc) {
+		if (rc == -EIO) /* the others were said already */
+			ofx_err("cannot write the console to stdout\n");
+		exit_code = 1;
+	}
 	ofx_rest_stop(rest);
 	rest_files_free(&files);
 	/* What detaching needs (clsact filters, pins), kept for now. */
@@ -485,8 +475,6 @@ cleanup:
 	ofx_pipeline_free(pl);
 	ofx_streams_free(streams);
 	ofx_stats_pub_free(pub);
-	free(a);
-	free(b);
 	return exit_code;
 }
 

@@ -107,7 +107,7 @@ run help attach
 if [ "$RC" = 0 ] && [ "$(head -1 "$OUT")" = "Usage: ofxdp attach [OPTION...] IFACE" ] &&
 	grep -q -- "--ring-size=SIZE" "$OUT" && grep -q -- "--config=FILE" "$OUT" &&
 	grep -q "^Examples:" "$OUT" && grep -q "sudo ofxdp attach eth0" "$OUT" &&
-	! grep -q -- "--json" "$OUT" && ! grep -q -- "--rest-host" "$OUT"; then
+	grep -q -- "--json  *console as NDJSON" "$OUT" && ! grep -q -- "--rest-host" "$OUT"; then
 	ok help_attach
 else
 	ko help_attach "exit $RC, output: $(head -2 "$OUT" | tr '\n' '|')"
@@ -222,6 +222,10 @@ done
 for i in 100ms 0.1 1 2s; do
 	expect_parsed "interval_$i" attach nosuch0 --interval "$i"
 done
+expect_parsed attach_json attach nosuch0 --json
+expect_usage attach_json_server \
+	"ofxdp attach: --json is the console's form: --server has no console" \
+	attach nosuch0 --json --rest 127.0.0.1:18999 --server
 for i in 50ms 0.05 nan 0; do
 	expect_usage "interval_rejected_$i" \
 		"ofxdp attach: bad interval '$i': want a duration of at least 100ms, e.g. 1s or 500ms" \
@@ -604,6 +608,25 @@ else
 		ok "attach_duration (${ms} ms)"
 	else
 		ko attach_duration "exit $RC after ${ms} ms: $(first_err)"
+	fi
+fi
+
+# Root: the console's plain lines to a pipe whose reader goes away: ofxdp
+# stops (exit 1) with one warning, not at --duration.
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP attach_stdout_closed: needs root"
+else
+	start=$(date +%s%N)
+	timeout 20 "$OFXDP" attach lo --mode pcap --of-port 16699 --interval 100ms \
+		--duration 15s 2>"$ERR" | head -2 >"$OUT"
+	rc=${PIPESTATUS[0]}
+	ms=$((($(date +%s%N) - start) / 1000000))
+	if [ "$rc" = 1 ] && [ "$ms" -lt 10000 ] && [ "$(grep -c "^ts=.* in_msgs=0 " "$OUT")" = 2 ] &&
+		[ "$(grep -vc "^ofxdp: pcap mode: " "$ERR")" = 1 ] &&
+		grep -q "^ofxdp: warning: stdout closed: stopping$" "$ERR"; then
+		ok "attach_stdout_closed (${ms} ms)"
+	else
+		ko attach_stdout_closed "exit $rc after ${ms} ms: $(tr '\n' '|' <"$ERR")"
 	fi
 fi
 

@@ -60,6 +60,7 @@ ALL_CASES=(
 	tiny_ring_tc tiny_ring_xdp
 	iface_deleted_tc iface_deleted_xdp iface_deleted_pcap
 	sigkill_restart_tc sigkill_restart_xdp sigkill_restart_clsact
+	console_tc console_pcap console_lines
 )
 
 # ---------------------------------------------------------------------------
@@ -727,6 +728,8 @@ assert len(c) == 1 and c[0]["protocol"] == "tls", c' "$W/rest_conns.json" ||
 . "$ROOT/tests/integration/prometheus.sh"
 # shellcheck source=tests/integration/faults.sh
 . "$ROOT/tests/integration/faults.sh"
+# shellcheck source=tests/integration/console.sh
+. "$ROOT/tests/integration/console.sh"
 
 # run_case NAME - body of one case (child process).
 run_case() {
@@ -773,6 +776,8 @@ run_case() {
 	conns10k_tc) case_conns10k tc ;;
 	iface_deleted_*) case_iface_deleted "${name#iface_deleted_}" ;;
 	sigkill_restart_*) case_sigkill_restart "${name#sigkill_restart_}" ;;
+	console_tc | console_pcap) case_console_tui "${name#console_}" ;;
+	console_lines) case_console_lines ;;
 	*) fail "unknown case $name" ;;
 	esac
 	# (a case function that does not exist: "command not found")

@@ -176,6 +176,8 @@ struct parse_ctx {
 
 static const struct argp_option attach_opts[] = {
 	O_ATTACH,
+	{"json", 'j', NULL, 0,
+	 "console as NDJSON: one /api/v1/stats document per --interval", 0},
 	{"pin", OPT_PIN, NULL, 0,
 	 "pin ofx_kstats, ofx_of_counts and ofx_ports under "
 	 "/sys/fs/bpf/ofxdp/IFACE/ (for bpftool map dump pinned ...)",
@@ -280,8 +282,10 @@ static const struct argp_option oftraf_opts[] = {
 static const char attach_doc[] =
 	"Count OpenFlow traffic live on IFACE: XDP/TC programs feed a BPF "
 	"ring buffer (libpcap where BPF cannot be loaded). A console, "
-	"refreshed every --interval, or REST with --rest (--server: REST "
-	"only). Needs root, or CAP_BPF+CAP_NET_ADMIN+CAP_PERFMON (CAP_NET_RAW "
+	"refreshed every --interval (full-screen on a terminal, keys: ? for "
+	"help; else one line, or with --json one NDJSON snapshot, per "
+	"interval), or REST with --rest (--server: REST only). Needs root, or "
+	"CAP_BPF+CAP_NET_ADMIN+CAP_PERFMON (CAP_NET_RAW "
 	"for pcap).\v"
 	"Modes: auto (xdp where the driver runs XDP natively, else tc; "
 	"libpcap if BPF cannot be loaded), xdp (XDP ingress + TC egress), tc "
@@ -295,6 +299,7 @@ static const char attach_doc[] =
 	"  sudo ofxdp attach eth0 --of-port 6653,6633 --rest 127.0.0.1:5555 "
 	"--server\n"
 	"  sudo ofxdp attach eth0 --mode tc --ring-size 256M --duration 5m\n"
+	"  sudo ofxdp attach eth0 --json --interval 10s >> counts.ndjson\n"
 	"  sudo ofxdp attach --config ofxdp.conf\n"
 	"  curl localhost:5555/get_of_counts\n"
 	"  curl localhost:5555/api/v1/switches\n"
@@ -512,6 +517,9 @@ static void parse_end(struct argp_state *state, struct parse_ctx *ctx)
 	if (cli->server && !cli->rest)
 		argp_error(state, "--server needs a REST address "
 				  "(--rest HOST:PORT or [rest] address)");
+	if (cli->server && cli->json)
+		argp_error(state, "--json is the console's form: --server has "
+				  "no console");
 	if ((cli->rest_cors || cli->rest_token || cli->rest_tls_cert ||
 	     cli->rest_tls_key) &&
 	    !cli->rest)
