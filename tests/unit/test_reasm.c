@@ -760,6 +760,28 @@ static void test_fin_after_lost_tail(void **state)
 	assert_int_equal(c->st->reasm.gap_bytes, S_LEN - 140 + 300);
 }
 
+/* A FIN further ahead than any queue would hold (stale, forged) is no
+ * proof of a hole: nothing is given up, the data that follows is
+ * delivered, not taken for retransmissions. */
+static void test_fin_far_ahead_ignored(void **state)
+{
+	struct ctx *c = *state;
+	struct ofx_reasm_opts o = {.hole_timeout_ns = 1000};
+	const uint32_t isn = 300;
+
+	new_reasm(c, &o);
+	seg(c, IN, 1, isn, SYN, NULL, 0);
+	seg(c, OUT, 2, 9000, SYN | ACK, NULL, 0);
+	s_part(c, 3, isn, 0, 140, 0);
+	seg(c, IN, 4, isn + 1 + (512u << 20), FIN | ACK, NULL, 0);
+	ofx_reasm_tick(c->k->r, 5000);
+	assert_int_equal(c->st->reasm.gaps, 0);
+	assert_int_equal(c->st->reasm.gap_bytes, 0);
+	s_part(c, 6000, isn, 140, S_LEN, 0); /* the rest of the stream */
+	assert_int_equal(c->st->reasm.retrans_bytes, 0);
+	assert_int_equal(c->st->reasm.connections_active, 1);
+}
+
 /* FIN seen before the data before it: close only when that is delivered. */
 static void test_fin_out_of_order(void **state)
 {
@@ -1456,6 +1478,7 @@ int main(void)
 		T(test_hole_max_total_ooo_bytes),
 		T(test_flush),
 		T(test_fin),
+		T(test_fin_far_ahead_ignored),
 		T(test_fin_after_lost_tail),
 		T(test_fin_out_of_order),
 		T(test_rst),

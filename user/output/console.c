@@ -112,9 +112,10 @@ static void run_tui(struct ofx_console *c, uint64_t step)
 				       ofx_stats_views(c->o.pub));
 			next = now + step;
 		}
-		wait = (int)((next - now) / 1000000ull);
-		if (wait > KEY_POLL_MS)
-			wait = KEY_POLL_MS;
+		/* (clamped before the cast: an interval of days fits no int) */
+		wait = (next - now) / 1000000ull > KEY_POLL_MS
+			       ? KEY_POLL_MS
+			       : (int)((next - now) / 1000000ull);
 		switch (ofx_tui_keys(c->tui, wait > 0 ? wait : 1)) {
 		case 1:
 			*c->o.stop_flag = 1; /* q: as SIGINT */

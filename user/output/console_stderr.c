@@ -74,8 +74,11 @@ void ofx_stderr_restore(struct ofx_stderr *e)
 	if (e->saved < 0)
 		return;
 	fflush(stderr);
-	ofx_stderr_drain(e);
+	/* fd 2 back first: what other threads write from now on goes to
+	 * it; then what the pipe still holds (its write end is closed: it
+	 * drains to the end) */
 	dup2(e->saved, STDERR_FILENO);
+	ofx_stderr_drain(e);
 	close(e->saved);
 	close(e->rd);
 	e->saved = e->rd = -1;

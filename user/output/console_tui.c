@@ -15,6 +15,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,8 +65,12 @@ int ofx_tui_usable(void)
 {
 	const char *term = getenv("TERM");
 
+	/* in the terminal's foreground process group: a background job
+	 * (`ofxdp attach ... &`) would be stopped by its first terminal
+	 * mode change (SIGTTOU) or read (SIGTTIN) */
 	return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && term && *term &&
-	       strcmp(term, "dumb") != 0;
+	       strcmp(term, "dumb") != 0 &&
+	       tcgetpgrp(STDIN_FILENO) == getpgrp();
 }
 
 int ofx_tui_open(const struct ofx_run_info *info, struct ofx_tui **out)
@@ -86,12 +91,17 @@ int ofx_tui_open(const struct ofx_run_info *info, struct ofx_tui **out)
 		free(t);
 		return -ENOMEM;
 	}
+	/* ^Z: ncurses would install a SIGTSTP handler that redraws from
+	 * whichever thread the signal hits (ncurses is not thread-safe);
+	 * a monitor's console is not suspended (ofx_tui_close() restores) */
+	signal(SIGTSTP, SIG_IGN);
 	t->scr = newterm(NULL, stdout, stdin);
 	if (!t->scr || !tigetstr("cup") || tigetstr("cup") == (char *)-1) {
 		if (t->scr) {
 			endwin();
 			delscreen(t->scr);
 		}
+		signal(SIGTSTP, SIG_DFL);
 		free(t->cur);
 		free(t->prev);
 		free(t);
@@ -567,6 +577,7 @@ void ofx_tui_close(struct ofx_tui *t)
 	curs_set(1);
 	endwin();
 	delscreen(t->scr);
+	signal(SIGTSTP, SIG_DFL);
 	if (t->v)
 		ofx_views_put(t->v);
 	ofx_cevents_free(&t->ev);

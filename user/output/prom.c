@@ -6,6 +6,7 @@
  * and TYPE line per family.
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,18 +219,63 @@ static void switch_label(const char *id, char *buf, size_t len)
 	snprintf(buf + n, len - n, "\",");
 }
 
-/* The per-switch families of @v: its first @max switches of their own,
- * the others summed as "other". Return: 0, or -1 on ENOMEM. */
+/* Order of switch records by first sight, then id: which ones get series
+ * of their own must not depend on where the records sit in the array
+ * (a record re-keyed to its datapath_id moves another in its place). */
+static const struct ofx_views *sort_views;
+
+static int by_first_seen(const void *a, const void *b)
+{
+	const struct ofx_switch_view *x =
+		&sort_views->sws[*(const unsigned *)a];
+	const struct ofx_switch_view *y =
+		&sort_views->sws[*(const unsigned *)b];
+
+	if (x->first_ns != y->first_ns)
+		return x->first_ns < y->first_ns ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* @own[i]: switch record i has series of its own (the first @max seen of
+ * those with connections). Return: 0, or -1 on ENOMEM. The sort runs
+ * under the caller's REST thread; the static is guarded by @lock. */
+static int own_switches(const struct ofx_views *v, unsigned int max, bool *own)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	unsigned int *idx = malloc((v->nsw ? v->nsw : 1) * sizeof(*idx));
+	unsigned int n = 0;
+
+	if (!idx)
+		return -1;
+	for (unsigned int i = 0; i < v->nsw; i++) {
+		own[i] = false;
+		if (v->sws[i].conns_total)
+			idx[n++] = i;
+	}
+	pthread_mutex_lock(&lock);
+	sort_views = v;
+	qsort(idx, n, sizeof(*idx), by_first_seen);
+	pthread_mutex_unlock(&lock);
+	for (unsigned int k = 0; k < n && k < max; k++)
+		own[idx[k]] = true;
+	free(idx);
+	return 0;
+}
+
+/* The per-switch families of @v: the first @max switches seen of their
+ * own, the others summed as "other". Return: 0, or -1 on ENOMEM. */
 static int put_switches(FILE *f, const struct ofx_views *v, unsigned int max)
 {
 	struct ofx_switch_counts *sc = malloc(sizeof(*sc));
 	struct ofx_msgcounts *other = calloc(1, sizeof(*other));
-	unsigned int shown = 0, nother = 0, open_other = 0;
+	bool *own = malloc((v->nsw ? v->nsw : 1) * sizeof(*own));
+	unsigned int nother = 0, open_other = 0;
 	char lbl[160];
 
-	if (!sc || !other) {
+	if (!sc || !other || !own || own_switches(v, max, own)) {
 		free(sc);
 		free(other);
+		free(own);
 		return -1;
 	}
 	family(f, "switch_messages_total", "counter",
@@ -241,14 +287,13 @@ static int put_switches(FILE *f, const struct ofx_views *v, unsigned int max)
 			family(f, "switch_message_bytes_total", "counter",
 			       "bytes of the OpenFlow messages of a switch by "
 			       "version, direction and type");
-		shown = 0;
 		for (unsigned int i = 0; i < v->nsw; i++) {
 			const struct ofx_switch_view *w = &v->sws[i];
 
 			if (!w->conns_total)
 				continue; /* moved to its datapath_id's record */
 			ofx_switch_view_counts(w, sc);
-			if (shown++ >= max) {
+			if (!own[i]) {
 				if (!pass)
 					ofx_msgcounts_merge(other, &sc->m);
 				continue;
@@ -266,13 +311,12 @@ static int put_switches(FILE *f, const struct ofx_views *v, unsigned int max)
 	}
 	family(f, "switch_connections", "gauge",
 	       "open connections of a switch");
-	shown = 0;
 	for (unsigned int i = 0; i < v->nsw; i++) {
 		const struct ofx_switch_view *w = &v->sws[i];
 
 		if (!w->conns_total)
 			continue;
-		if (shown++ >= max) {
+		if (!own[i]) {
 			nother++;
 			open_other += w->conns_open;
 			continue;
@@ -290,13 +334,11 @@ static int put_switches(FILE *f, const struct ofx_views *v, unsigned int max)
 	family(f, "switch_info", "gauge",
 	       "1 for each switch with series of its own, with its name "
 	       "(--switch-names)");
-	shown = 0;
-	for (unsigned int i = 0; i < v->nsw && shown < max; i++) {
+	for (unsigned int i = 0; i < v->nsw; i++) {
 		const struct ofx_switch_view *w = &v->sws[i];
 
-		if (!w->conns_total)
+		if (!own[i])
 			continue;
-		shown++;
 		switch_label(w->id, lbl, sizeof(lbl));
 		fprintf(f, "ofxdp_switch_info{%sname=\"", lbl);
 		put_value(f, w->name);
@@ -308,6 +350,7 @@ static int put_switches(FILE *f, const struct ofx_views *v, unsigned int max)
 	fprintf(f, "ofxdp_metrics_other_switches %u\n", nother);
 	free(sc);
 	free(other);
+	free(own);
 	return 0;
 }
 

@@ -376,11 +376,16 @@ static void skip_hole(struct ofx_reasm *r, struct conn *c, int hi)
 }
 
 /* Half @h saw its FIN but data before it is missing and nothing is
- * queued behind the hole: the bytes [next_seq, fin_seq) were lost. */
-static bool fin_hole(const struct half *h)
+ * queued behind the hole: the bytes [next_seq, fin_seq) were lost. A FIN
+ * further ahead than the out-of-order queue would ever hold (a stale or
+ * forged one) is no proof of a hole: it stays pending, and later data is
+ * still delivered. */
+static bool fin_hole(const struct ofx_reasm *r, const struct half *h)
 {
-	return h->fin_pending && !h->finished && !h->ooo &&
-	       seq_diff(h->next_seq, h->fin_seq) < 0;
+	int32_t d = seq_diff(h->next_seq, h->fin_seq);
+
+	return h->fin_pending && !h->finished && !h->ooo && d < 0 &&
+	       (uint32_t) - (int64_t)d <= r->o.max_ooo_bytes;
 }
 
 static void skip_all_holes(struct ofx_reasm *r, struct conn *c)
@@ -388,7 +393,7 @@ static void skip_all_holes(struct ofx_reasm *r, struct conn *c)
 	for (int hi = 0; hi < 2; hi++) {
 		while (c->h[hi].ooo)
 			skip_hole(r, c, hi);
-		if (fin_hole(&c->h[hi]))
+		if (fin_hole(r, &c->h[hi]))
 			give_up(r, c, hi, c->h[hi].fin_seq);
 	}
 }
@@ -687,7 +692,7 @@ static void expire_holes(struct ofx_reasm *r, struct conn *c, int hi,
 		skip_hole(r, c, hi);
 	/* The data before a FIN lost at the end: a hole behind the FIN,
 	 * open since the FIN was seen. */
-	if (fin_hole(h) && now_ns > h->fin_ts_ns &&
+	if (fin_hole(r, h) && now_ns > h->fin_ts_ns &&
 	    now_ns - h->fin_ts_ns > r->o.hole_timeout_ns)
 		give_up(r, c, hi, h->fin_seq);
 }
@@ -789,7 +794,7 @@ void ofx_reasm_feed(struct ofx_reasm *r, const struct ofx_segment *seg)
 		r->ops->segment(r->ops->ctx, &c->pub, hi, seg);
 	if (fl & OFX_TCP_SYN)
 		seq++;
-	if (h->ooo || fin_hole(h))
+	if (h->ooo || fin_hole(r, h))
 		expire_holes(r, c, hi, seg->ts_ns);
 	if (seg->cap_len)
 		feed_payload(r, c, hi, seq, seg->data, seg->cap_len,
@@ -817,7 +822,7 @@ static void tick_conn(struct ofx_reasm *r, struct conn *c, uint64_t now_ns)
 		return;
 	}
 	for (int hi = 0; hi < 2; hi++)
-		if (c->h[hi].ooo || fin_hole(&c->h[hi]))
+		if (c->h[hi].ooo || fin_hole(r, &c->h[hi]))
 			expire_holes(r, c, hi, now_ns);
 	if (check_fin(r, c, 0))
 		return;
