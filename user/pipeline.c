@@ -136,6 +136,11 @@ void ofx_pipeline_tick(struct ofx_pipeline *p, uint64_t now_ns, bool force)
 	ofx_reasm_tick(p->reasm, now_ns);
 	p->last_publish_ns = now_ns;
 	ofx_reasm_foreach(p->reasm, tick_conn, p);
+	/* live and no segment since the last tick: caught up (a shedding
+	 * engine stops shedding; it would wait for the next segments) */
+	if (p->is_live && p->lat && p->lag_check == p->lag_check_tick)
+		ofx_latency_set_lag(p->lat, 0, now_ns);
+	p->lag_check_tick = p->lag_check;
 	if (p->lat)
 		ofx_latency_tick(p->lat, now_ns);
 	ofx_stats_publish(p->pub, &p->live, now_ns);

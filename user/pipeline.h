@@ -77,6 +77,7 @@ struct ofx_pipeline {
 	unsigned int history;
 	bool is_live;
 	uint32_t lag_check;
+	uint32_t lag_check_tick; /* lag_check at the last tick */
 	uint64_t last_publish_ns;
 	uint64_t last_views_ns;
 };

@@ -760,8 +760,9 @@ static void test_identified_moves(void **state)
 	ofx_latency_free(l);
 }
 
-/* Behind the capture: PACKET_INs are shed (pending ones dropped, not
- * unreplied), requests by xid still timed; caught up: measured again. */
+/* Behind the capture: measurement is shed (pending requests dropped, not
+ * unreplied; requests and replies not looked at); caught up: measured
+ * again, and a reply to a request sent while shedding is no orphan. */
 static void test_shedding(void **state)
 {
 	struct fix *f = *state;
@@ -786,12 +787,17 @@ static void test_shedding(void **state)
 	assert_int_equal(f->st.shed_dropped, 1);
 	pkt(f, 10, 2, -1, 2 * MS); /* shed */
 	pkt(f, 13, 2, -1, 3 * MS);
-	msg(f, 0, 4, 2, 9, OUT, 3 * MS); /* echo still timed */
-	msg(f, 0, 4, 3, 9, IN, 4 * MS);
+	msg(f, 0, 4, 2, 9, OUT, 3 * MS); /* an echo request: not recorded */
+	msg(f, 0, 4, 2, 8, OUT, 3 * MS); /* answered after shedding */
+	msg(f, 0, 4, 3, 9, IN, 4 * MS); /* (its reply: not looked at) */
+	assert_int_equal(f->st.shed_dropped, 1 + 3);
 	ofx_latency_set_lag(f->l, OFX_LAT_LAG_LOW_NS - 1, 3 * S);
 	assert_int_equal(f->st.shedding, 0);
+	msg(f, 0, 4, 3, 8, IN, 5 * MS); /* no orphan: its request was shed */
 	pkt(f, 10, 3, -1, 2000 * MS); /* a new second, measured again */
 	pkt(f, 13, 3, -1, 2005 * MS);
+	msg(f, 0, 4, 2, 7, OUT, 2006 * MS); /* timed again */
+	msg(f, 0, 4, 3, 7, IN, 2007 * MS);
 	ofx_latency_finish(f->l);
 	v = views(f, 3 * S);
 	e = E(v, 0, OFX_LAT_PACKET_IN, SW);
@@ -800,6 +806,10 @@ static void test_shedding(void **state)
 	assert_int_equal(e->c.unreplied, 0);
 	assert_int_equal(f->st.pin_unsampled, 1);
 	assert_int_equal(E(v, 0, OFX_LAT_ECHO, CTL)->h.count, 1);
+	assert_int_equal(E(v, 0, OFX_LAT_ECHO, CTL)->h.min, 1 * MS);
+	assert_int_equal(E(v, 0, OFX_LAT_ECHO, CTL)->c.orphan_replies, 0);
+	assert_int_equal(E(v, 0, OFX_LAT_ECHO, CTL)->c.unreplied, 0);
+	assert_int_equal(f->st.shed_dropped, 1 + 3 + 1);
 	assert_int_equal(f->st.shed_periods, 1);
 	ofx_lat_views_free(v);
 }

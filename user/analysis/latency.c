@@ -222,6 +222,9 @@ struct ofx_latency {
 	uint64_t nmsgs; /* messages seen */
 	uint64_t lag_at, lag_msgs; /* ofx_latency_set_lag(): rate base */
 	uint64_t lag_rate; /* messages a second, over >= 10 ms */
+	uint64_t shed_grace; /* replies before this time (capture clock) that
+			      * find no request may be to requests not
+			      * recorded while shedding: not orphans */
 };
 
 static inline uint8_t from_of_dir(uint8_t dir)
@@ -591,7 +594,7 @@ enum sweep_mode {
 	SWEEP_EXPIRED, /* older than the window at @now */
 	SWEEP_ALL, /* everything (end of input or of the connection) */
 	SWEEP_OLDEST, /* the oldest quarter of the time span (a full table) */
-	SWEEP_SHED, /* the PACKET_INs, not counted as unreplied (shedding) */
+	SWEEP_SHED, /* all, not counted as unreplied (shedding) */
 };
 
 /*
@@ -644,7 +647,7 @@ static void sweep(struct ofx_latency *l, struct lconn *lc, uint64_t now,
 
 		if (!e->key)
 			continue;
-		if (mode == SWEEP_SHED && e->kind == OFX_LAT_PACKET_IN) {
+		if (mode == SWEEP_SHED) {
 			l->st->shed_dropped++;
 			e->key = 0;
 			continue;
@@ -855,7 +858,11 @@ static bool reply_match(struct ofx_latency *l, struct lconn *lc,
 static void early_orphan(struct ofx_latency *l, struct lconn *lc,
 			 const struct reply *r)
 {
-	if (r->kind != 0xff)
+	if (r->kind == 0xff)
+		return;
+	if (r->ts < l->shed_grace) /* its request may have been shed */
+		l->st->shed_dropped++;
+	else
 		outcome(l, lc, r->kind, from_of_dir(r->req_dir), O_ORPHAN,
 			r->ts);
 }
@@ -1106,7 +1113,8 @@ static void on_pin_response(struct ofx_latency *l, struct lconn *lc,
 	if (i < 0) {
 		/* an unknown buffer_id is an orphan unless sampling may have
 		 * left its PACKET_IN out */
-		if (by == O_BY_BUF && !lc->pin_k && !lc->pin_k_prev)
+		if (by == O_BY_BUF && !lc->pin_k && !lc->pin_k_prev &&
+		    m->ts_ns >= l->shed_grace)
 			outcome(l, lc, OFX_LAT_PACKET_IN, OFX_LAT_FROM_SWITCH,
 				O_ORPHAN, m->ts_ns);
 		return;
@@ -1140,10 +1148,12 @@ static void on_msg(void *ctx, const struct of_msg *m)
 	k = cls_of[m->version][m->type];
 	if (k.role == R_NONE)
 		return;
-	/* shedding: PACKET_IN/OUT and FLOW_MOD cost a compare, no more */
-	if (__builtin_expect(l->st->shedding != 0, 0) && k.role >= R_PIN) {
+	/* shedding: every message costs a compare, no more */
+	if (__builtin_expect(l->st->shedding != 0, 0)) {
 		if (k.role == R_PIN)
 			l->st->pin_unsampled++;
+		else if (k.role < R_PIN)
+			l->st->shed_dropped++; /* a request or reply */
 		return;
 	}
 	if (m->ts_ns > l->now)
@@ -1371,12 +1381,19 @@ void ofx_latency_set_lag(struct ofx_latency *l, uint64_t lag_ns,
 	    l->lag_rate > OFX_LAT_SHED_MIN_RATE) {
 		l->st->shedding = 1;
 		l->st->shed_periods++;
-		/* their responses are not looked up while shedding: drop
-		 * the pending PACKET_INs (shed_dropped, not unreplied) */
-		for (struct lconn *lc = l->conns; lc; lc = lc->next)
+		/* their replies are not looked up while shedding: drop the
+		 * pending requests and the waiting replies (shed_dropped,
+		 * not unreplied, not orphans) */
+		for (struct lconn *lc = l->conns; lc; lc = lc->next) {
 			sweep(l, lc, l->now, SWEEP_SHED);
+			l->st->shed_dropped += lc->nearly;
+			lc->nearly = 0;
+		}
 	} else if (l->st->shedding && lag_ns < OFX_LAT_LAG_LOW_NS) {
 		l->st->shedding = 0;
+		/* replies to requests sent while shedding come for up to a
+		 * window: not orphans */
+		l->shed_grace = l->now + l->window;
 	}
 }
 

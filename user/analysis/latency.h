@@ -218,11 +218,14 @@ bool ofx_lat_entry_used(const struct ofx_lat_entry *e);
  * @pin_unsampled:   PACKET_INs not measured: their connection sent more
  *                   than OFX_LAT_PIN_FULL_RATE a second, or the pipeline
  *                   lagged (ofx_latency_set_lag())
- * @shedding:        1 while PACKET_IN measurement is shed (lag)
+ * @shedding:        1 while measurement is shed (lag): no message is
+ *                   looked at
  * @shed_periods:    times it started
- * @shed_dropped:    PACKET_INs pending when it started, dropped (their
- *                   responses are not looked up while shedding; not
- *                   counted as unreplied)
+ * @shed_dropped:    requests pending when it started (dropped, not
+ *                   unreplied), replies waiting for their request then,
+ *                   requests and replies while shedding, and replies
+ *                   within a window after it whose request was not
+ *                   recorded (not orphans)
  */
 struct ofx_latency_stats {
 	uint64_t pending;
