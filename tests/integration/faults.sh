@@ -482,7 +482,8 @@ sys.exit(1 if bad else 0)' "$W/during.json" "$W/stats.json" "$W/syn.json" ||
 #   = TCP_OF_in + TCP_OF_out bytes;
 # - nothing seen is miscounted: per version/direction/type ofxdp counts
 #   at most ofgen's truth (messages and bytes), and in all, the bytes of
-#   counted messages + unverified + resync-skipped + gap bytes = ofgen's
+#   counted messages + unverified + held (awaiting a chain's proof after a
+#   resync) + resync-skipped + gap bytes = ofgen's
 #   stream bytes (every stream byte is either in a counted message or
 #   accounted as lost/skipped: a message cut by a gap counts the bytes
 #   seen of it, the rest is in gap_bytes; data lost before a FIN is a
@@ -523,6 +524,7 @@ of_b = {d: sum(c["bytes"] for v in st["versions"].values() for c in (v.get(d) or
 of_m = sum(c["msgs"] for v in st["versions"].values() for d in ("in", "out") for c in (v.get(d) or {}).values())
 tcp_b = tot["TCP_OF_in_counts"][1] + tot["TCP_OF_out_counts"][1]
 unv = p["unverified_bytes_in"] + p["unverified_bytes_out"]
+held = p["held_bytes"]
 print("wire (capture) payload in/out %d/%d; ofgen stream bytes in/out %d/%d, %d msgs" % (tin, tout, truth["in"], truth["out"], tmsgs))
 print("kernel bytes in/out %d/%d, records %d, reserve_fail %d (%d bytes), trunc_bytes %d, ring_hwm %d" % (
     k["bytes_in"], k["bytes_out"], k["records"], k["reserve_fail"], k["reserve_fail_bytes"], k["trunc_bytes"], k["ring_hwm_bytes"]))
@@ -530,9 +532,9 @@ print("userspace: records %d, records_lost %d, TCP_OF bytes %d; OpenFlow %d msgs
       "gaps %d (%d bytes), resyncs %d (%d bytes skipped), partial_msgs %d, bad_headers %d, retrans_bytes %d, midstream_joins %d, unproven_at_end %d" % (
     loss["records"], loss["records_lost"], tcp_b, of_m, of_b["in"], of_b["out"], unv, r["gaps"], r["gap_bytes"], r["resyncs"],
     r["resync_skipped_bytes"], r["partial_msgs"], r["bad_headers"], r["retrans_bytes"], r["midstream_joins"], p["unproven_at_end"]))
-lhs = of_b["in"] + of_b["out"] + unv + r["resync_skipped_bytes"] + r["gap_bytes"]
-print("stream bytes: counted %d + unverified %d + skipped %d + gaps %d = %d vs ofgen %d (diff %d)" % (
-    of_b["in"] + of_b["out"], unv, r["resync_skipped_bytes"], r["gap_bytes"], lhs, truth["in"] + truth["out"],
+lhs = of_b["in"] + of_b["out"] + unv + held + r["resync_skipped_bytes"] + r["gap_bytes"]
+print("stream bytes: counted %d + unverified %d + held %d + skipped %d + gaps %d = %d vs ofgen %d (diff %d)" % (
+    of_b["in"] + of_b["out"], unv, held, r["resync_skipped_bytes"], r["gap_bytes"], lhs, truth["in"] + truth["out"],
     lhs - truth["in"] - truth["out"]))
 print("connections: active %d, closed %d, idle %d, total %d" % (r["connections_active"], r["connections_closed"], r["connections_idle"], r["connections_total"]))
 print("ring bytes: kernel %d = userspace %d + reserve_fail %d + trunc %d = %d (diff %d)" % (

@@ -613,6 +613,8 @@ static void test_full_with_prev(void **state)
 						 "unverified_bytes_out",
 						 "verified_by_chain",
 						 "unproven_at_end",
+						 "held_msgs",
+						 "held_bytes",
 						 "version_contradictions",
 						 NULL};
 	struct ofx_stats *cur = ofxt_stats_new(), *prev = ofxt_stats_new();

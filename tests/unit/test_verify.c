@@ -616,6 +616,67 @@ static void test_input_end_counts_length(void **state)
 	assert_int_equal(c->st->msgs.of[4][10][IN].bytes, 1000);
 }
 
+/* ------------------------------------------------------------------ */
+/* (f) a resync on a verified half proves itself again */
+
+/* A verified half loses a segment; the next one starts with bytes inside
+ * a message that read as a 1.3 ERROR header of 16384 bytes (its successor
+ * beyond the data at hand: the resync cannot check it). A second gap past
+ * that false message's end, then 4 ECHO_REQUESTs. @tail: ECHOs sent. */
+static void false_lock(struct ctx *c, int tail)
+{
+	uint8_t b[64], ctl[8];
+	size_t n = 0;
+
+	ofxt_msg(ctl, 4, 0, 8, 1);
+	handshake(c);
+	seg(c, OUT, ACK, ctl, 8);
+	n = ofxt_msg(b, 4, 0, 8, 1);
+	n += ofxt_msg(b + n, 4, 2, 8, 2);
+	seg(c, IN, ACK, b, n);
+	c->seq[IN] += 1000; /* lost */
+	memset(b, 0, 32);
+	b[0] = 4; /* "version 4, OFPT_ERROR, length 0x4000" */
+	b[1] = 1;
+	b[2] = 0x40;
+	seg(c, IN, ACK, b, 32);
+	c->seq[IN] += 20000; /* lost: past the false message's end */
+	n = 0;
+	for (int i = 0; i < tail; i++)
+		n += ofxt_msg(b + n, 4, 2, 8, 10 + (uint32_t)i);
+	seg(c, IN, ACK, b, n);
+	finish(c);
+}
+
+static void test_resync_false_lock_unverified(void **state)
+{
+	struct ctx *c = *state;
+
+	false_lock(c, 4);
+	assert_int_equal(c->st->reasm.gaps, 2);
+	/* never an ERROR by type: its chain broke at the next resync */
+	assert_int_equal(c->st->msgs.of[4][1][IN].msgs, 0);
+	assert_int_equal(c->st->of.unverified[IN].msgs, 1);
+	assert_int_equal(c->st->of.unverified[IN].bytes, 32);
+	/* the ECHOs prove the half again by their own run */
+	assert_int_equal(c->st->msgs.of[4][2][IN].msgs, 1 + 4);
+	assert_int_equal(c->st->of.held.msgs, 0);
+	assert_int_equal(c->st->of.held.bytes, 0);
+}
+
+/* Fewer than 4 after the resync: an unbroken chain cut short by the end
+ * of the stream counts (unproven_at_end), the false lock still does not. */
+static void test_resync_short_chain_at_end(void **state)
+{
+	struct ctx *c = *state;
+
+	false_lock(c, 2);
+	assert_int_equal(c->st->msgs.of[4][1][IN].msgs, 0);
+	assert_int_equal(c->st->msgs.of[4][2][IN].msgs, 1 + 2);
+	assert_int_equal(c->st->of.unproven_at_end, 2);
+	assert_int_equal(c->st->of.held.msgs, 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -634,6 +695,8 @@ int main(void)
 		T(test_gap_counts_seen),
 		T(test_reset_counts_seen),
 		T(test_input_end_counts_length),
+		T(test_resync_false_lock_unverified),
+		T(test_resync_short_chain_at_end),
 	};
 #undef T
 

@@ -340,6 +340,8 @@ static void count_unverified(struct of_session *s, struct of_conn *c, int half,
 
 static void free_held(struct of_session *s, struct of_held *h)
 {
+	s->st->held.msgs--;
+	s->st->held.bytes -= h->bytes;
 	if (h->whole)
 		s->whole.used -= h->caplen;
 	free(h);
@@ -419,6 +421,8 @@ static void hold_unverified(struct of_session *s, struct of_conn *c, int half,
 	h->flags = f->flags;
 	memcpy(h->data, f->data, caplen);
 	c->held[half][c->nheld[half]++] = h;
+	s->st->held.msgs++;
+	s->st->held.bytes += h->bytes;
 }
 
 /* The chain of @half is unbroken so far (no bad header since it began). */
@@ -438,6 +442,7 @@ static void unverify(struct of_conn *c, int half)
 static void verify(struct of_session *s, struct of_conn *c, int half)
 {
 	c->vstate[half] = OF_V_VERIFIED;
+	c->probation[half] = false;
 	s->st->verified_by_chain++;
 	release_held(s, c, half);
 }
@@ -463,6 +468,8 @@ static bool proven(const struct of_conn *c, int half, uint8_t v)
 		return false;
 	if (c->run[half] >= OF_VERIFY_RUN)
 		return true;
+	if (c->probation[half] || c->probation[o])
+		return false; /* a resync proves itself, by its own run */
 	if (c->vstate[o] == OF_V_VERIFIED)
 		return c->version == v;
 	return c->vstate[o] == OF_V_UNVERIFIED && c->run[o] &&
@@ -476,7 +483,7 @@ static void check_frame(struct of_session *s, struct of_conn *c, int half,
 			const struct of_frame *f)
 {
 	uint8_t v = f->data[0], t = f->data[1];
-	bool plausible = of_header_plausible(f->data);
+	bool plausible = of_header_plausible(f->data), unconfirmed;
 	int o = !half;
 
 	if (c->vstate[half] == OF_V_VERIFIED) {
@@ -495,13 +502,17 @@ static void check_frame(struct of_session *s, struct of_conn *c, int half,
 		}
 		unverify(c, half);
 	}
-	if (!chain_intact(c, half) || !plausible ||
+	/* found by an unchecked resync and cut before its end: its length,
+	 * all that placed it, was never confirmed by a successor */
+	unconfirmed = (f->flags & (OF_FRAME_UNCHECKED | OF_FRAME_TRUNCATED)) ==
+		      (OF_FRAME_UNCHECKED | OF_FRAME_TRUNCATED);
+	if (!chain_intact(c, half) || !plausible || unconfirmed ||
 	    (c->run[half] && v != c->run_version[half])) {
 		reject_held(s, c, half);
 		c->run[half] = 0;
 		c->bad_seen[half] = c->fr[half].bad;
 	}
-	if (!plausible) {
+	if (!plausible || unconfirmed) {
 		count_unverified(s, c, half, 1, f->bytes, f->ts_ns);
 		return;
 	}
@@ -513,7 +524,7 @@ static void check_frame(struct of_session *s, struct of_conn *c, int half,
 		return;
 	}
 	/* A joint chain proves the other half too: its messages came first. */
-	if (c->vstate[o] == OF_V_UNVERIFIED && c->run[o] &&
+	if (c->vstate[o] == OF_V_UNVERIFIED && !c->probation[o] && c->run[o] &&
 	    c->run_version[o] == v && chain_intact(c, o))
 		verify(s, c, o);
 	verify(s, c, half);
@@ -527,14 +538,16 @@ static void check_frame(struct of_session *s, struct of_conn *c, int half,
  * seen) and never a bad header in sync. Of a broken chain, of one made
  * only of messages cut by gaps or the end, of a half seen from its SYN
  * (it did not start with a HELLO) or whose framing broke in sync, they do
- * not: random bytes end with such chains now and then.
+ * not: random bytes end with such chains now and then. A half on
+ * probation (verified, then resynchronised) had its proof cut short too:
+ * its unbroken chain since the resync counts.
  */
 static void end_held(struct of_session *s, struct of_conn *c, int half)
 {
 	if (!c->nheld[half])
 		return;
-	if (!chain_intact(c, half) || !c->run[half] || c->tcp->syn[half] ||
-	    c->fr[half].bad) {
+	if (!chain_intact(c, half) || !c->run[half] ||
+	    (!c->probation[half] && (c->tcp->syn[half] || c->fr[half].bad))) {
 		reject_held(s, c, half);
 		return;
 	}
@@ -553,10 +566,19 @@ static void on_frame(void *ctx, uint8_t half, const struct of_frame *f)
 	if (__builtin_expect(c->vstate[half] == OF_V_VERIFIED &&
 				     f->data[0] == c->version &&
 				     c->switch_half >= 0 &&
-				     f->data[1] != OFPT_HELLO,
+				     f->data[1] != OFPT_HELLO &&
+				     !(f->flags & OF_FRAME_UNCHECKED),
 			     1)) {
 		deliver(e->s, c, half, f);
 		return;
+	}
+	if ((f->flags & OF_FRAME_UNCHECKED) &&
+	    c->vstate[half] == OF_V_VERIFIED) {
+		/* A resync's first header may be a false lock (its
+		 * successors beyond the data at hand were not checked):
+		 * the half proves itself again by its own run. */
+		c->probation[half] = true;
+		unverify(c, half);
 	}
 	if (c->vstate[half] == OF_V_VERIFIED && f->data[0] == c->version)
 		accept(e->s, c, half, f);

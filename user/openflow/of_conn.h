@@ -41,8 +41,10 @@
  *   other half's unbroken chain of the same version, or one such message
  *   of the connection's version when the other half is verified. Then the
  *   held messages and all later ones count as OpenFlow (verified_by_chain).
- * - A bad header in sync (of_framer.bad changed), an implausible header or
- *   a change of version breaks the chain: the held messages count as
+ * - A bad header in sync (of_framer.bad changed), an implausible header, a
+ *   change of version or a message found by an unchecked resync
+ *   (OF_FRAME_UNCHECKED) and cut by a gap before its end (its length never
+ *   confirmed by a successor) breaks the chain: the held messages count as
  *   unverified (struct of_conn.unverified: messages, bytes seen), never by
  *   type, and a new chain starts.
  * - When a stream joined mid-stream ends (FIN, RST, idle, end of input)
@@ -52,6 +54,13 @@
  *   capture. A half seen from its SYN (that did not start with a HELLO)
  *   or whose framing broke gets no such benefit of the doubt: random
  *   bytes end with short chains now and then.
+ * - A verified half whose framing resynchronised without checking the
+ *   chain (OF_FRAME_UNCHECKED: the resync's first header may be a false
+ *   lock, its successors beyond the data at hand) is unverified again
+ *   from that message, and only its own run of OF_VERIFY_RUN proves it (not the
+ *   other half's state): a false lock breaks its chain within a few
+ *   messages and counts as unverified, never by type; an unbroken chain
+ *   cut short by the end of the stream counts (unproven_at_end).
  * - A verified half whose message has another version than the one both
  *   HELLOs negotiated (HELLO and ERROR aside) contradicts it
  *   (version_contradictions) and is unverified again from that message.
@@ -137,6 +146,8 @@ enum of_verify_state {
  *           OpenFlow when their stream ended
  * @version_contradictions: messages whose version contradicted the one
  *           negotiated by the HELLOs
+ * @held:    messages of unverified halves held now (gauge) and their bytes
+ *           seen: counted later as OpenFlow or as unverified
  */
 struct of_session_stats {
 	struct ofx_count tcp[OFX_NDIRS];
@@ -148,6 +159,7 @@ struct of_session_stats {
 	uint64_t verified_by_chain;
 	uint64_t unproven_at_end;
 	uint64_t version_contradictions;
+	struct ofx_count held;
 };
 
 struct of_pending;
@@ -207,6 +219,7 @@ struct of_conn {
 	 * the framer's bad header count it started at, held messages */
 	uint8_t run[2];
 	uint8_t run_version[2];
+	bool probation[2]; /* unverified by a resync: only its own run proves */
 	uint8_t nheld[2];
 	uint32_t bad_seen[2];
 	struct of_held *held[2][OF_HOLD_MAX];

@@ -36,6 +36,7 @@ void of_framer_init(struct of_framer *f, uint8_t tag, bool synced)
 	f->searching = !synced;
 	f->partial = false;
 	f->resynced = false;
+	f->unchecked = false;
 	f->tag = tag;
 	f->version = 0;
 	f->run_version = 0;
@@ -147,8 +148,11 @@ static inline void emit(struct of_framer *f, const uint8_t *data,
 		m.flags |= OF_FRAME_PARTIAL;
 	if (f->resynced)
 		m.flags |= OF_FRAME_RESYNCED;
+	if (f->unchecked)
+		m.flags |= OF_FRAME_UNCHECKED;
 	f->partial = false;
 	f->resynced = false;
+	f->unchecked = false;
 	f->msgs++;
 	out->emit(out->ctx, f->tag, &m);
 }
@@ -377,6 +381,7 @@ static size_t feed_unsynced(struct of_framer *f, const uint8_t *data,
 		f->synced = true;
 		f->searching = false;
 		f->resynced = true;
+		f->unchecked = k < RESYNC_CHAIN && next != total;
 		if (c < f->have) {
 			/* The header starts in the kept bytes: they become
 			 * the first bytes of the header being collected. */

@@ -25,7 +25,10 @@
  *   the search takes only headers of that version and no HELLO (the
  *   first message of a side, never one after those), until it has skipped
  *   128 KiB in vain. Up to 7 bytes at the end of a feed are kept for the
- *   next feed. The first message after a search carries OF_FRAME_RESYNCED.
+ *   next feed. The first message after a search carries OF_FRAME_RESYNCED,
+ *   and OF_FRAME_UNCHECKED too unless 3 successors were checked or the
+ *   chain ended exactly at the end of the data at hand (a false lock on
+ *   bytes inside a message claims a length past them).
  * - of_framer_gap(len): inside the current body (len <= body_left) the
  *   framer stays synced, the message is marked OF_FRAME_PARTIAL (counted
  *   once in partial_msgs) and keeps the bytes it had before the gap;
@@ -63,6 +66,9 @@ enum of_frame_flags {
 	OF_FRAME_PARTIAL = 0x01, /* bytes of the message were lost in a gap */
 	OF_FRAME_TRUNCATED = 0x02, /* the stream ended or lost sync inside it */
 	OF_FRAME_RESYNCED = 0x04, /* first message after a resync search */
+	OF_FRAME_UNCHECKED = 0x08, /* ... whose chain of successors the search
+				    * could not follow to the end of the data
+				    * at hand (a length reaching past it) */
 };
 
 /** enum of_stream_mode - what a framer is following (struct of_framer.mode). */
@@ -176,6 +182,7 @@ struct of_framer_out {
  * @searching:   unsynced and the search was already counted in resyncs
  * @partial:     the current message lost bytes in a gap
  * @resynced:    the next message is the first after a search
+ * @unchecked:   ... and its chain was not followed to the data's end
  * @tag:         caller's tag, passed to emit (the connection half)
  * @version:     version of the last header seen in sync (0: none yet)
  * @run_version/@run: version and length of the current run of messages
@@ -201,6 +208,7 @@ struct of_framer {
 	bool searching;
 	bool partial;
 	bool resynced;
+	bool unchecked;
 	uint8_t tag;
 	uint8_t version;
 	uint8_t run_version;
