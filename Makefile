@@ -104,6 +104,15 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 OFGEN_SRCS := $(wildcard tools/ofgen/*.c)
 DIST := tools/dist
+# The dashboard's files, embedded in ofxdp (URL FILE pairs; user/output/web.h):
+# our own HTML/JS/CSS and Chart.js from Debian's libjs-chart.js (MIT).
+CHARTJS ?= /usr/share/javascript/chart.js/chart.min.js
+WEB_ASSETS := / user/output/web/index.html \
+	      /ui/app.js user/output/web/app.js \
+	      /ui/style.css user/output/web/style.css \
+	      /ui/chart.js $(CHARTJS)
+WEB_FILES := $(foreach i,$(shell seq 2 2 $(words $(WEB_ASSETS))),$(word $(i),$(WEB_ASSETS)))
+WEB_OBJ := $(BUILD)/web_assets.o
 DIST_OUT := $(BUILD)/ofxdp.8 $(BUILD)/ofxdp@.service
 
 # Everything compiled depends on $(BUILD)/flags, rewritten (at parse time)
@@ -152,7 +161,19 @@ $(BUILD)/user/%.o: user/%.c $(HDRS) $(SKELS) $(BUILD)/flags | $(BUILD)
 $(BUILD)/user/cli/opts.o: $(BUILD)/version
 $(BUILD)/user/cli/opts.o: ALL_CFLAGS += -DOFX_VERSION='"$(OFX_VERSION)"'
 
-$(BUILD)/libofx.a: $(LIB_OBJS)
+# The embedded dashboard files (tools/gen-web-assets.sh).
+$(BUILD)/web_assets.c: tools/gen-web-assets.sh $(WEB_FILES) | $(BUILD)
+	$(call msg,GEN,$@)
+	$(Q)tools/gen-web-assets.sh $(WEB_ASSETS) > $@
+
+$(CHARTJS):
+	@echo "$@ is missing: install libjs-chart.js (tools/install-deps.sh --build-only)"; exit 1
+
+$(WEB_OBJ): $(BUILD)/web_assets.c user/output/web.h $(BUILD)/flags
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libofx.a: $(LIB_OBJS) $(WEB_OBJ)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
@@ -284,7 +305,11 @@ $(FUZZ_DIR)/user/%.o: user/%.c $(HDRS) $(SKELS) $(BUILD)/flags
 $(FUZZ_DIR)/user/cli/opts.o: $(BUILD)/version
 $(FUZZ_DIR)/user/cli/opts.o: FUZZ_CFLAGS += -DOFX_VERSION='"$(OFX_VERSION)"'
 
-$(FUZZ_DIR)/libofx.a: $(FUZZ_LIB_OBJS)
+$(FUZZ_DIR)/web_assets.o: $(BUILD)/web_assets.c user/output/web.h $(BUILD)/flags
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_DIR)/libofx.a: $(FUZZ_LIB_OBJS) $(FUZZ_DIR)/web_assets.o
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 

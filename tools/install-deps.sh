@@ -10,6 +10,7 @@ build_pkgs=(
 	libcap-ng-dev
 	libncurses-dev # the full-screen console
 	scdoc # the man page (make install)
+	libjs-chart.js xxd # the dashboard: Chart.js and its embedding in ofxdp
 )
 test_pkgs=(
 	iproute2 procps curl psmisc
@@ -21,6 +22,7 @@ test_pkgs=(
 	mandoc systemd # tests/install: mandoc -T lint, systemd-analyze
 	openssl # tests: a self-signed certificate for REST over TLS
 	prometheus # tests: promtool check metrics, a server scraping /metrics
+	chromium chromium-driver python3-selenium # tests: the dashboard in a headless browser
 )
 
 pkgs=("${build_pkgs[@]}")

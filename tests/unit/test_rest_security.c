@@ -5,7 +5,7 @@
  * CORS header unless one origin is configured, a browser of another origin
  * cannot stop ofxdp, the bearer token (file permissions, constant-time
  * compare, 401), TLS files refused cleanly, the address reported as
- * "[::1]:PORT".
+ * "[::1]:PORT"; the dashboard's files.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -390,6 +390,64 @@ static void test_token_http(void **state)
 	ofx_stats_pub_free(pub);
 }
 
+/* The dashboard's files: served without the token (they carry no
+ * counters), typed, with an ETag honoured by If-None-Match (304); read
+ * only (405 with Allow); /ui/config.json says a token is required; the
+ * counters still need it. */
+static void test_dashboard(void **state)
+{
+	static const char tok[] = "0123456789abcdefXYZ";
+	struct ofx_stats_pub *pub = new_pub();
+	struct ofx_rest_opts o = {.token = tok};
+	volatile int stop = 0;
+	struct ofx_rest *rest;
+	char etag[256], extra[300];
+	struct reply r;
+	uint16_t port;
+
+	(void)state;
+	rest = start(&o, pub, &stop, &port);
+	req(port, "GET", "/", "", &r);
+	assert_int_equal(r.status, 200);
+	assert_header(&r, "Content-Type", "text/html; charset=utf-8");
+	assert_header(&r, "Cache-Control", "no-cache");
+	assert_non_null(strstr(r.body, "<script src=\"/ui/app.js\""));
+	assert_non_null(header(&r, "ETag", etag));
+	assert_true(strlen(etag) == 18 && etag[0] == '"' && etag[17] == '"');
+	snprintf(extra, sizeof(extra), "If-None-Match: W/\"x\", %s\r\n", etag);
+	req(port, "GET", "/", extra, &r);
+	assert_int_equal(r.status, 304);
+	assert_string_equal(r.body, "");
+	req(port, "GET", "/", "If-None-Match: \"0000000000000000\"\r\n", &r);
+	assert_int_equal(r.status, 200);
+	req(port, "HEAD", "/ui/chart.js", "", &r);
+	assert_int_equal(r.status, 200);
+	assert_header(&r, "Content-Type", "text/javascript; charset=utf-8");
+	req(port, "GET", "/ui/style.css", "", &r);
+	assert_int_equal(r.status, 200);
+	assert_header(&r, "Content-Type", "text/css; charset=utf-8");
+	req(port, "HEAD", "/ui/app.js", "", &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.body, "");
+	req(port, "POST", "/", "", &r);
+	assert_int_equal(r.status, 405);
+	assert_header(&r, "Allow", "GET, HEAD");
+	req(port, "DELETE", "/ui/app.js", "", &r);
+	assert_int_equal(r.status, 405);
+	req(port, "GET", "/ui/nope.js", "", &r);
+	assert_int_equal(r.status, 404);
+	req(port, "GET", "/ui/config.json", "", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "\"token\": true"));
+	assert_non_null(strstr(r.body, "\"/api/v1/switches\""));
+	req(port, "GET", "/api/v1/switches", "", &r);
+	assert_int_equal(r.status, 401);
+	req(port, "GET", "/index.html", "", &r);
+	assert_int_equal(r.status, 401);
+	ofx_rest_stop(rest);
+	ofx_stats_pub_free(pub);
+}
+
 /* Where it listens, as people write it; what cannot start says why. */
 static void test_where_and_errors(void **state)
 {
@@ -462,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_token_file),
 		cmocka_unit_test(test_bearer),
 		cmocka_unit_test(test_token_http),
+		cmocka_unit_test(test_dashboard),
 		cmocka_unit_test(test_where_and_errors),
 	};
 

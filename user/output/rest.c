@@ -5,7 +5,8 @@
  * /get_of13_counts, /stop) with oftraf's JSON shapes, the same
  * per-version shape for every other version (/get_of11_counts ...
  * /get_of15_counts), ofxdp's documents under /api/v1/ and /metrics
- * (Prometheus text exposition, prom.c).
+ * (Prometheus text exposition, prom.c), and the dashboard's files at /
+ * and /ui/ (web.h; served without the token: they carry no counters).
  *
  * Nothing that changes state answers GET or HEAD: /stop is POST (GET too
  * only on oftraf's command line). No CORS header unless one origin is
@@ -39,6 +40,7 @@
 #include "output/rest.h"
 #include "output/rest_auth.h"
 #include "output/streams.h"
+#include "output/web.h"
 
 #define ERRLEN 256
 
@@ -843,6 +845,72 @@ static enum MHD_Result reply_text(struct ofx_rest *r,
 	return send_response(conn, q->status, resp);
 }
 
+/* GET /ui/config.json: what the dashboard needs to know before it asks
+ * for counters: the routes served and whether a token is required. */
+static json_t *web_config(const struct ofx_rest *r)
+{
+	json_t *routes = json_array(), *doc;
+
+	for (size_t i = 0; routes && ofx_rest_route(i); i++)
+		json_array_append_new(routes, json_string(ofx_rest_route(i)));
+	doc = json_pack("{s:o?, s:b}", "routes", routes, "token",
+			r->token != NULL);
+	return doc;
+}
+
+/* The dashboard (/, /ui/...): GET and HEAD an embedded file (304 when
+ * the client's copy is current) or /ui/config.json; OPTIONS 204; any
+ * other method 405. */
+static enum MHD_Result reply_web(struct ofx_rest *r,
+				 struct MHD_Connection *conn, const char *url,
+				 unsigned int m, size_t flags)
+{
+	const struct ofx_web_asset *a;
+	struct MHD_Response *resp;
+	unsigned int status = MHD_HTTP_OK;
+	char allow[40];
+
+	if (m == M_OPTIONS)
+		return reply_options(r, conn, M_READ);
+	if (!(m & M_READ))
+		return reply(r, conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+			     error_doc("method not allowed", url), flags,
+			     MHD_HTTP_HEADER_ALLOW,
+			     allow_list(M_READ, allow, sizeof(allow)));
+	if (!strcmp(url, OFX_WEB_CONFIG_PATH))
+		return reply(r, conn, MHD_HTTP_OK, web_config(r), flags,
+			     MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	a = ofx_web_find(url);
+	if (!a)
+		return reply(r, conn, MHD_HTTP_NOT_FOUND,
+			     error_doc("not found", url), flags, NULL, NULL);
+	if (ofx_web_fresh(a, MHD_lookup_connection_value(
+				     conn, MHD_HEADER_KIND,
+				     MHD_HTTP_HEADER_IF_NONE_MATCH))) {
+		status = MHD_HTTP_NOT_MODIFIED;
+		resp = MHD_create_response_from_buffer(0, (void *)"",
+						       MHD_RESPMEM_PERSISTENT);
+	} else {
+		resp = MHD_create_response_from_buffer(a->len, (void *)a->data,
+						       MHD_RESPMEM_PERSISTENT);
+	}
+	if (!resp)
+		return MHD_NO;
+	if (status == MHD_HTTP_OK)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+					a->type);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, a->etag);
+	/* the same URL in a newer ofxdp: revalidate every time (304) */
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+				"no-cache");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(
+		resp, MHD_HTTP_HEADER_CONTENT_SECURITY_POLICY,
+		"default-src 'self'; img-src 'self' data:; "
+		"style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+	return send_response(conn, status, resp);
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 			      const char *url, const char *method,
 			      const char *version, const char *upload_data,
@@ -864,6 +932,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 	 * request) may take longer than they might. */
 	MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
 				  (unsigned int)OFX_REST_IDLE_TIMEOUT_S);
+	/* The dashboard's files carry no counters, and a browser opening
+	 * the page cannot send a token: no token for them (the page's own
+	 * requests for counters carry it). */
+	if (ofx_web_path(url))
+		return reply_web(r, conn, url, m, flags);
 	rt = find_route(url, &q.arg);
 	/* A preflight carries no credentials (Fetch standard). */
 	if (m == M_OPTIONS && rt)

@@ -2,7 +2,7 @@
 /*
  * rest.h - the REST server (libmicrohttpd, own threads): the four oftraf
  * paths with oftraf's exact JSON shapes, plus /api/v1/... and /metrics
- * (Prometheus text exposition); optional
+ * (Prometheus text exposition), the dashboard at / (web.h); optional
  * bearer token, CORS origin and TLS.
  */
 #ifndef OFX_REST_H
@@ -44,8 +44,9 @@ struct ofx_rest;
  * @cors:     the one origin ("https://host[:port]") answered with
  *            Access-Control-Allow-Origin, and allowed to POST /stop from a
  *            browser; NULL: no CORS header, no cross-origin stop
- * @token:    bearer token every request but OPTIONS must carry
- *            (Authorization: Bearer TOKEN, else 401); NULL: none
+ * @token:    bearer token every request but OPTIONS and the dashboard's
+ *            files (/, /ui/...) must carry (Authorization: Bearer TOKEN,
+ *            else 401); NULL: none
  * @tls_cert: PEM certificate (chain), with @tls_key: HTTPS (GnuTLS);
  *            both NULL: plain HTTP
  * @tls_key:  PEM private key
