@@ -8,7 +8,8 @@
 # Usage: tests/integration/run.sh [CASE...]     (default: every case)
 #        tests/integration/run.sh --list
 # Env:   OFXDP=path (default ./ofxdp), OFXDP_IT_LOG=file (default
-#        build/integration.log), OFXDP_IT_TIMEOUT=seconds per case (90)
+#        build/integration.log), OFXDP_IT_TIMEOUT=seconds per case (90),
+#        OFXDP_IT_REST_PORT=port of ofxdp's REST server (18080)
 #
 # Prints "PASS name", "FAIL name: reason" or "SKIP name: reason" per case
 # and ends with "N passed, M failed"; exit status 1 on any failure. The
@@ -23,7 +24,8 @@
 # The switches_* cases (tests/integration/switches.sh) also check
 # per-switch and per-connection views; the rest_* and privdrop_* cases
 # (tests/integration/rest.sh) REST security, slow REST clients and
-# attach --user.
+# attach --user; the dashboard_* cases (tests/integration/dashboard.sh) the
+# dashboard in headless chromium.
 set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,7 +36,8 @@ LOG=${OFXDP_IT_LOG:-$ROOT/build/integration.log}
 CASE_TIMEOUT=${OFXDP_IT_TIMEOUT:-90}
 TSCOUNT="$ROOT/tools/tshark-ofcount.py"
 OFCMP="$ROOT/tools/ofcompare.py"
-REST_PORT=18080
+REST_PORT=${OFXDP_IT_REST_PORT:-18080}
+REST_TOKEN= # set by a case that starts ofxdp with --rest-token
 OF_PORT=16653
 OF_PORT2=16654 # the switch's passive listener (big_* cases)
 
@@ -61,6 +64,7 @@ ALL_CASES=(
 	iface_deleted_tc iface_deleted_xdp iface_deleted_pcap
 	sigkill_restart_tc sigkill_restart_xdp sigkill_restart_clsact
 	console_tc console_pcap console_lines
+	dashboard_tc dashboard_token
 )
 
 # ---------------------------------------------------------------------------
@@ -123,9 +127,11 @@ stop_ofxdp() {
 	[ "$rc" = 0 ] || fail "ofxdp exited with status $rc after SIGTERM"
 }
 
-# rest_get PATH - GET from ofxdp's REST server in the controller namespace.
+# rest_get PATH - GET from ofxdp's REST server in the controller namespace
+# (with REST_TOKEN as a bearer token when a case set it).
 rest_get() {
-	nl_c curl -sf --max-time 3 "http://127.0.0.1:$REST_PORT$1"
+	nl_c curl -sf --max-time 3 ${REST_TOKEN:+-H "Authorization: Bearer $REST_TOKEN"} \
+		"http://127.0.0.1:$REST_PORT$1"
 }
 
 # start_tcpdump PORT... - capture the OpenFlow ports on the controller veth.
@@ -730,6 +736,8 @@ assert len(c) == 1 and c[0]["protocol"] == "tls", c' "$W/rest_conns.json" ||
 . "$ROOT/tests/integration/faults.sh"
 # shellcheck source=tests/integration/console.sh
 . "$ROOT/tests/integration/console.sh"
+# shellcheck source=tests/integration/dashboard.sh
+. "$ROOT/tests/integration/dashboard.sh"
 
 # run_case NAME - body of one case (child process).
 run_case() {
@@ -778,6 +786,8 @@ run_case() {
 	sigkill_restart_*) case_sigkill_restart "${name#sigkill_restart_}" ;;
 	console_tc | console_pcap) case_console_tui "${name#console_}" ;;
 	console_lines) case_console_lines ;;
+	dashboard_tc) case_dashboard tc ;;
+	dashboard_token) case_dashboard tc token ;;
 	*) fail "unknown case $name" ;;
 	esac
 	# (a case function that does not exist: "command not found")
