@@ -18,6 +18,13 @@
  *   metrics_max_switches = 256   --metrics-max-switches N
  *   [switches]
  *   names = switch-names    --switch-names FILE (relative: to this file)
+ *   [events]
+ *   on_event = /usr/local/bin/page-me   --on-event CMD
+ *   default_thresholds = no  --no-default-thresholds
+ *   [threshold pin_storm]   a threshold (thresholds.h), as PUT over REST
+ *   metric = packet_in_rate
+ *   value = 500
+ *   window = 10
  *
  * '#' or ';' starts a comment line. An unknown section or key, a bad value
  * or a syntax error stops ofxdp with the file and line. The command line
@@ -25,6 +32,7 @@
  */
 #include <errno.h>
 #include <ini.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -273,6 +281,70 @@ static int cfg_switches(struct cfg *c, const char *section, const char *key,
 	return 1;
 }
 
+static int cfg_events(struct cfg *c, const char *section, const char *key,
+		      const char *value)
+{
+	bool v;
+
+	if (!strcmp(key, "on_event")) {
+		if (!*value)
+			return BAD(key, "a program");
+		if (!GIVEN(OFX_GIVEN_ON_EVENT) &&
+		    ofx_set_str(&c->cli->on_event, value))
+			return cfg_error(c, "out of memory");
+	} else if (!strcmp(key, "default_thresholds")) {
+		if (ofx_parse_bool(value, &v))
+			return BAD(key, OFX_BOOL_WANT);
+		if (!GIVEN(OFX_GIVEN_DEFAULT_THRESHOLDS))
+			c->cli->no_default_thresholds = !v;
+	} else {
+		return cfg_error(c, "unknown key '%s' in [%s]", key, section);
+	}
+	return 1;
+}
+
+/* [threshold NAME]: the keys of a definition (thresholds.h), checked
+ * whole when ofxdp starts; numbers parsed here. */
+static int cfg_threshold(struct cfg *c, const char *section, const char *key,
+			 const char *value)
+{
+	const char *name = section + strlen("threshold ");
+	json_t *def, *val;
+	char *end;
+	double x;
+
+	if (!*name)
+		return cfg_error(c, "[threshold NAME]: the name is missing");
+	if (!c->cli->thresholds && !(c->cli->thresholds = json_object()))
+		return cfg_error(c, "out of memory");
+	def = json_object_get(c->cli->thresholds, name);
+	if (!def) {
+		def = json_object();
+		if (!def || json_object_set_new(c->cli->thresholds, name, def))
+			return cfg_error(c, "out of memory");
+	}
+	if (!strcmp(key, "value") || !strcmp(key, "window")) {
+		errno = 0;
+		x = strtod(value, &end);
+		if (!*value || *end || errno || !isfinite(x))
+			return BAD(key, "a number");
+		if (!strcmp(key, "window") && (x != (long)x || x < 1 || x > 60))
+			return BAD(key, "whole seconds, 1 to 60");
+		val = !strcmp(key, "window") ? json_integer((json_int_t)x)
+					     : json_real(x);
+	} else if (!strcmp(key, "metric") || !strcmp(key, "switch") ||
+		   !strcmp(key, "kind") || !strcmp(key, "counter")) {
+		val = json_string(value);
+	} else {
+		return cfg_error(c, "unknown key '%s' in [%s] (want metric, "
+				    "value, window, switch, kind or counter)",
+				 key, section);
+	}
+	if (!val || json_object_set_new(def, key, val))
+		return cfg_error(c, "out of memory");
+	return 1;
+}
+
 /* ini_handler: one "key = value" of @section. Return: 1, or 0 on error. */
 static int cfg_handler(void *user, const char *section, const char *key,
 		       const char *value)
@@ -289,9 +361,13 @@ static int cfg_handler(void *user, const char *section, const char *key,
 		return cfg_rest(c, section, key, value);
 	if (!strcmp(section, "switches"))
 		return cfg_switches(c, section, key, value);
+	if (!strcmp(section, "events"))
+		return cfg_events(c, section, key, value);
+	if (!strncmp(section, "threshold ", strlen("threshold ")))
+		return cfg_threshold(c, section, key, value);
 	return cfg_error(c,
-			 "unknown section [%s] (want [capture], [rest] or "
-			 "[switches])",
+			 "unknown section [%s] (want [capture], [rest], "
+			 "[switches], [events] or [threshold NAME])",
 			 section);
 }
 
