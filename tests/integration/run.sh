@@ -61,6 +61,7 @@ ALL_CASES=(
 	iface_deleted_tc iface_deleted_xdp iface_deleted_pcap
 	sigkill_restart_tc sigkill_restart_xdp sigkill_restart_clsact
 	console_tc console_pcap console_lines
+	events_tc events_pcap
 )
 
 # ---------------------------------------------------------------------------
@@ -730,6 +731,8 @@ assert len(c) == 1 and c[0]["protocol"] == "tls", c' "$W/rest_conns.json" ||
 . "$ROOT/tests/integration/faults.sh"
 # shellcheck source=tests/integration/console.sh
 . "$ROOT/tests/integration/console.sh"
+# shellcheck source=tests/integration/events.sh
+. "$ROOT/tests/integration/events.sh"
 
 # run_case NAME - body of one case (child process).
 run_case() {
@@ -778,6 +781,7 @@ run_case() {
 	sigkill_restart_*) case_sigkill_restart "${name#sigkill_restart_}" ;;
 	console_tc | console_pcap) case_console_tui "${name#console_}" ;;
 	console_lines) case_console_lines ;;
+	events_tc | events_pcap) case_events "${name#events_}" ;;
 	*) fail "unknown case $name" ;;
 	esac
 	# (a case function that does not exist: "command not found")

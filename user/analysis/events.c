@@ -101,7 +101,9 @@ static void run_hook(struct ofx_events *ev, const struct ofx_event *e)
 		return;
 	}
 	j = ofx_event_json(e);
-	doc = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	doc = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER |
+					JSON_REAL_PRECISION(15))
+		: NULL;
 	json_decref(j);
 	if (!doc) {
 		ev->hooks_failed++;

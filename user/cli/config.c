@@ -67,6 +67,46 @@ cfg_error(struct cfg *c, const char *fmt, ...)
 	return 0;
 }
 
+typedef int (*cfg_section_fn)(struct cfg *c, const char *section,
+			      const char *key, const char *value);
+static int cfg_capture(struct cfg *c, const char *section, const char *key,
+		       const char *value);
+static int cfg_rest(struct cfg *c, const char *section, const char *key,
+		    const char *value);
+static int cfg_switches(struct cfg *c, const char *section, const char *key,
+			const char *value);
+static int cfg_events(struct cfg *c, const char *section, const char *key,
+		      const char *value);
+static int cfg_threshold(struct cfg *c, const char *section, const char *key,
+			 const char *value);
+
+/* The sections: a name, or a prefix ("threshold NAME"). */
+static const struct {
+	const char *name;
+	bool prefix;
+	cfg_section_fn fn;
+} sections[] = {
+	{"capture", false, cfg_capture},     {"rest", false, cfg_rest},
+	{"switches", false, cfg_switches},   {"events", false, cfg_events},
+	{"threshold ", true, cfg_threshold},
+};
+#define SECTIONS_WANT                                                          \
+	"[capture], [rest], [switches], [events] or [threshold NAME]"
+
+/* The section named by @name's first @n bytes, or NULL. */
+static cfg_section_fn find_section(const char *name, size_t n)
+{
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		size_t k = strlen(sections[i].name);
+
+		if (sections[i].prefix
+			    ? n > k && !strncmp(name, sections[i].name, k)
+			    : n == k && !strncmp(name, sections[i].name, k))
+			return sections[i].fn;
+	}
+	return NULL;
+}
+
 /*
  * A "[section]" line: check the name here, at its own line (inih reports
  * nothing for a section until a key follows). Same rules as inih: blanks
@@ -74,9 +114,8 @@ cfg_error(struct cfg *c, const char *fmt, ...)
  */
 static void cfg_check_section(struct cfg *c, const char *line)
 {
-	static const char *const known[] = {"capture", "rest", "switches"};
 	const char *end;
-	size_t i, n;
+	size_t n;
 
 	if (c->line == 1 && !strncmp(line, "\xEF\xBB\xBF", 3))
 		line += 3;
@@ -87,13 +126,9 @@ static void cfg_check_section(struct cfg *c, const char *line)
 	if (!end)
 		return; /* inih's syntax error */
 	n = (size_t)(end - line);
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (strlen(known[i]) == n && !strncmp(line, known[i], n))
-			return;
-	cfg_error(c,
-		  "unknown section [%.*s] (want [capture], [rest] or "
-		  "[switches])",
-		  (int)n, line);
+	if (!find_section(line, n))
+		cfg_error(c, "unknown section [%.*s] (want " SECTIONS_WANT ")",
+			  (int)n, line);
 }
 
 /* ini_reader: fgets that counts lines, checks section names and refuses
@@ -313,8 +348,6 @@ static int cfg_threshold(struct cfg *c, const char *section, const char *key,
 	char *end;
 	double x;
 
-	if (!*name)
-		return cfg_error(c, "[threshold NAME]: the name is missing");
 	if (!c->cli->thresholds && !(c->cli->thresholds = json_object()))
 		return cfg_error(c, "out of memory");
 	def = json_object_get(c->cli->thresholds, name);
@@ -336,8 +369,9 @@ static int cfg_threshold(struct cfg *c, const char *section, const char *key,
 		   !strcmp(key, "kind") || !strcmp(key, "counter")) {
 		val = json_string(value);
 	} else {
-		return cfg_error(c, "unknown key '%s' in [%s] (want metric, "
-				    "value, window, switch, kind or counter)",
+		return cfg_error(c,
+				 "unknown key '%s' in [%s] (want metric, "
+				 "value, window, switch, kind or counter)",
 				 key, section);
 	}
 	if (!val || json_object_set_new(def, key, val))
@@ -350,24 +384,16 @@ static int cfg_handler(void *user, const char *section, const char *key,
 		       const char *value)
 {
 	struct cfg *c = user;
+	cfg_section_fn fn;
 
 	if (c->err_line)
 		return 0;
 	if (!*section)
 		return cfg_error(c, "key '%s' outside a section", key);
-	if (!strcmp(section, "capture"))
-		return cfg_capture(c, section, key, value);
-	if (!strcmp(section, "rest"))
-		return cfg_rest(c, section, key, value);
-	if (!strcmp(section, "switches"))
-		return cfg_switches(c, section, key, value);
-	if (!strcmp(section, "events"))
-		return cfg_events(c, section, key, value);
-	if (!strncmp(section, "threshold ", strlen("threshold ")))
-		return cfg_threshold(c, section, key, value);
-	return cfg_error(c,
-			 "unknown section [%s] (want [capture], [rest], "
-			 "[switches], [events] or [threshold NAME])",
+	fn = find_section(section, strlen(section));
+	if (fn)
+		return fn(c, section, key, value);
+	return cfg_error(c, "unknown section [%s] (want " SECTIONS_WANT ")",
 			 section);
 }
 
