@@ -22,6 +22,8 @@
 #include "output/rest.h"
 #include "output/rest_auth.h"
 #include "output/streams.h"
+#include "analysis/events.h"
+#include "analysis/thresholds.h"
 #include "output/watch.h"
 #include "priv.h"
 
@@ -225,14 +227,54 @@ static int rest_files_load(struct rest_files *f)
 	return rc;
 }
 
+/* The event log (with --on-event) and the thresholds: the built-in ones
+ * unless --no-default-thresholds, then the configuration file's. Return:
+ * 0, or -1 after saying why. */
+static int events_setup(struct ofx_events **events,
+			struct ofx_thresholds **thr)
+{
+	const char *name;
+	char err[256];
+	json_t *def;
+
+	*events = ofx_events_new();
+	*thr = *events ? ofx_thr_new(*events, !env.no_default_thresholds)
+		       : NULL;
+	if (!*thr) {
+		ofx_err("out of memory\n");
+		return -1;
+	}
+	if (env.on_event) {
+		char *argv[] = {env.on_event, NULL};
+
+		if (ofx_events_set_hook(*events, argv)) {
+			ofx_err("out of memory\n");
+			return -1;
+		}
+	}
+	json_object_foreach(env.thresholds, name, def)
+	{
+		if (ofx_thr_put(*thr, name, def, err, sizeof(err)) < 0) {
+			ofx_err("%s: [threshold %s]: %s\n",
+				env.config ? env.config : "configuration", name,
+				err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Start REST as configured; warn when other hosts can reach it. */
 static int rest_start(struct ofx_stats_pub *pub,
 		      const struct ofx_run_info *info,
 		      const struct rest_files *f, struct ofx_streams *streams,
+		      struct ofx_events *events, struct ofx_thresholds *thr,
 		      struct ofx_rest **rest)
 {
 	struct ofx_rest_opts o = {
 		.streams = streams,
+		.events = events,
+		.thresholds = thr,
 		.host = env.rest_host,
 		.port = env.rest_port,
 		.cors = env.rest_cors,
@@ -324,6 +366,8 @@ static int cmd_attach(void)
 	struct ofx_console *console = NULL;
 	struct ofx_rest *rest = NULL;
 	struct ofx_streams *streams = NULL;
+	struct ofx_events *events = NULL;
+	struct ofx_thresholds *thr = NULL;
 	struct live lv = {0};
 	struct ofx_run_info info;
 	struct rest_files files = {0};
@@ -338,6 +382,8 @@ static int cmd_attach(void)
 		goto cleanup;
 	}
 	if (env.rest && rest_files_load(&files))
+		goto cleanup;
+	if (events_setup(&events, &thr))
 		goto cleanup;
 	if (env.user) {
 		if (ofx_priv_lookup(env.user, &user, err, sizeof(err))) {
@@ -384,7 +430,8 @@ static int cmd_attach(void)
 		}
 		sink = ofx_streams_sink(streams);
 		if (ofx_pipeline_subscribe(pl, &sink) ||
-		    rest_start(pub, &info, &files, streams, &rest))
+		    rest_start(pub, &info, &files, streams, events, thr,
+			       &rest))
 			goto cleanup;
 	}
 	rest_files_free(&files); /* the server has its copies */
@@ -411,6 +458,12 @@ static int cmd_attach(void)
 				strerror(-rc));
 			goto cleanup;
 		}
+	}
+	rc = ofx_thr_start(thr, pub, info.epoch_offset_ns);
+	if (rc) {
+		ofx_err("cannot start the threshold engine: %s\n",
+			strerror(-rc));
+		goto cleanup;
 	}
 	exit_code = 0;
 	while (!stop_flag) {
@@ -474,6 +527,8 @@ cleanup:
 	 * sessions' sink too, which must still be there */
 	ofx_pipeline_free(pl);
 	ofx_streams_free(streams);
+	ofx_thr_free(thr); /* the engine reads pub */
+	ofx_events_free(events);
 	ofx_stats_pub_free(pub);
 	return exit_code;
 }

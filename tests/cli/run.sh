@@ -487,8 +487,19 @@ config_error() {
 config_error config_unknown_key "ofxdp read: FILE:3: unknown key 'port' in [capture]" \
 	'[capture]\nports = 6633\nport = 6633\n'
 config_error config_unknown_section \
-	"ofxdp read: FILE:4: unknown section [capturer] (want [capture], [rest] or [switches])" \
+	"ofxdp read: FILE:4: unknown section [capturer] (want [capture], [rest], [switches], [events] or [threshold NAME])" \
 	'# x\n[capture]\nports = 6633\n[capturer]\n'
+config_error config_bad_threshold_window \
+	"ofxdp read: FILE:4: bad value for [threshold t] window: '0' (want whole seconds, 1 to 60)" \
+	'[threshold t]\nmetric = packet_in_rate\nvalue = 1\nwindow = 0\n'
+config_error config_bad_threshold_key \
+	"ofxdp read: FILE:2: unknown key 'limit' in [threshold t] (want metric, value, window, switch, kind or counter)" \
+	'[threshold t]\nlimit = 1\n'
+config_error config_bad_threshold_metric \
+	"ofxdp: FILE: [threshold t]: unknown metric nope (see GET /api/v1/thresholds: metrics)" \
+	'[threshold t]\nmetric = nope\nvalue = 1\n' attach
+config_error config_bad_events_key "ofxdp read: FILE:2: unknown key 'hook' in [events]" \
+	'[events]\nhook = /bin/true\n'
 config_error config_key_outside_section "ofxdp read: FILE:2: key 'ports' outside a section" \
 	'; comment\nports = 6633\n'
 config_error config_bad_ring_size \

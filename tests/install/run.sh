@@ -161,9 +161,10 @@ if out=$("$BIN" read --config "$EX" "$PCAP" 2>&1 >/dev/null); then
 else
 	ko "example config accepted (as shipped)" "$out"
 fi
-# Every key uncommented: still valid (names = FILE relative to the file).
+# Every key (and commented-out section) uncommented: still valid (names =
+# FILE relative to the file).
 mkdir -p "$TMP/conf"
-sed 's/^#\([a-z_]\{1,\} =\)/\1/' "$EX" >"$TMP/conf/ofxdp.conf"
+sed -e 's/^#\([a-z_]\{1,\} =\)/\1/' -e 's/^#\(\[[a-z][a-z_ 0-9]*\]\)$/\1/' "$EX" >"$TMP/conf/ofxdp.conf"
 names=$(sed -n 's/^names = //p' "$TMP/conf/ofxdp.conf")
 [ -n "$names" ] && : >"$TMP/conf/$names"
 keys=$(grep -c '^[a-z_]\{1,\} =' "$TMP/conf/ofxdp.conf")

@@ -65,6 +65,7 @@ ALL_CASES=(
 	sigkill_restart_tc sigkill_restart_xdp sigkill_restart_clsact
 	console_tc console_pcap console_lines
 	dashboard_tc dashboard_token
+	events_tc events_pcap
 )
 
 # ---------------------------------------------------------------------------
@@ -738,6 +739,8 @@ assert len(c) == 1 and c[0]["protocol"] == "tls", c' "$W/rest_conns.json" ||
 . "$ROOT/tests/integration/console.sh"
 # shellcheck source=tests/integration/dashboard.sh
 . "$ROOT/tests/integration/dashboard.sh"
+# shellcheck source=tests/integration/events.sh
+. "$ROOT/tests/integration/events.sh"
 
 # run_case NAME - body of one case (child process).
 run_case() {
@@ -788,6 +791,7 @@ run_case() {
 	console_lines) case_console_lines ;;
 	dashboard_tc) case_dashboard tc ;;
 	dashboard_token) case_dashboard tc token ;;
+	events_tc | events_pcap) case_events "${name#events_}" ;;
 	*) fail "unknown case $name" ;;
 	esac
 	# (a case function that does not exist: "command not found")

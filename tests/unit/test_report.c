@@ -2187,10 +2187,13 @@ static void test_rest_readme_table(void **state)
 	unsigned int paths = 0;
 	struct ofx_rest_opts ro = {.host = "127.0.0.1"};
 	struct ofx_streams *streams;
+	struct ofx_events *events = ofx_events_new();
+	struct ofx_thresholds *thr = ofx_thr_new(events, true);
 	char sid[OFX_STREAM_ID_LEN + 1];
 
 	(void)state;
 	assert_non_null(f);
+	assert_non_null(thr);
 	fill(live, 1, 0);
 	pub = pub_with(NULL, live);
 	ofx_stats_publish_views(pub, sample_views());
@@ -2198,6 +2201,8 @@ static void test_rest_readme_table(void **state)
 	assert_non_null(streams);
 	ro.port = port;
 	ro.streams = streams;
+	ro.events = events;
+	ro.thresholds = thr;
 	assert_int_equal(
 		ofx_rest_start_opts(&ro, pub, &info, &stop, &rest, err), 0);
 	{
@@ -2223,6 +2228,10 @@ static void test_rest_readme_table(void **state)
 			size_t n = strcspn(p + 1, "`?");
 
 			snprintf(path, sizeof(path), "%.*s", (int)n, p + 1);
+			q = strstr(path, "{name}");
+			if (q) /* a built-in threshold */
+				snprintf(q, sizeof(path) - (size_t)(q - path),
+					 "packet_in_storm");
 			q = strstr(path, "{id}");
 			if (q && !strncmp(path, "/api/v1/streams/", 16))
 				/* a session's queue (a GET without ?poll
@@ -2252,7 +2261,9 @@ static void test_rest_readme_table(void **state)
 		if (!strcmp(route, "/get_ofNN_counts"))
 			route = "/get_of13_counts";
 		snprintf(want, sizeof(want), "| `%s%s", route,
-			 route[strlen(route) - 1] == '/' ? "{id}`" : "`");
+			 route[strlen(route) - 1] != '/' ? "`"
+			 : strstr(route, "thresholds") ? "{name}`"
+						       : "{id}`");
 		while (!found && fgets(line, sizeof(line), g))
 			found = strstr(line, want) == line ||
 				(!strncmp(line, "| `/", 4) &&
@@ -2267,6 +2278,8 @@ static void test_rest_readme_table(void **state)
 	assert_true(paths >= 7);
 	ofx_rest_stop(rest);
 	ofx_streams_free(streams);
+	ofx_thr_free(thr);
+	ofx_events_free(events);
 	ofx_stats_pub_free(pub);
 	free(live);
 }

@@ -439,6 +439,7 @@ static void test_dashboard(void **state)
 	req(port, "GET", "/ui/config.json", "", &r);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(r.body, "\"token\": true"));
+	assert_non_null(strstr(r.body, "\"events\": false"));
 	assert_non_null(strstr(r.body, "\"/api/v1/switches\""));
 	req(port, "GET", "/api/v1/switches", "", &r);
 	assert_int_equal(r.status, 401);

@@ -7,6 +7,7 @@
 #ifndef OFX_CLI_H
 #define OFX_CLI_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,6 +54,8 @@ enum {
 	OFX_GIVEN_TLS_KEY = 1u << 11,
 	OFX_GIVEN_USER = 1u << 12,
 	OFX_GIVEN_METRICS_SWITCHES = 1u << 13,
+	OFX_GIVEN_ON_EVENT = 1u << 14,
+	OFX_GIVEN_DEFAULT_THRESHOLDS = 1u << 15,
 };
 
 /**
@@ -83,6 +86,10 @@ enum {
  * @rotate_bytes:  watch -w: a new file beyond this size (-C, 0: never)
  * @rotate_s:      watch -w: a new file after this long (-G, 0: never)
  * @print:         watch -w: print the messages too
+ * @on_event:      attach: the program run for each threshold event, or NULL
+ * @no_default_thresholds: attach: no built-in thresholds
+ * @thresholds:    attach: the configuration file's [threshold NAME]
+ *                 sections, {NAME: definition (thresholds.h)}, or NULL
  */
 struct ofx_cli {
 	enum ofx_cmd cmd;
@@ -118,6 +125,9 @@ struct ofx_cli {
 	uint64_t rotate_bytes;
 	double rotate_s;
 	bool print;
+	char *on_event;
+	bool no_default_thresholds;
+	json_t *thresholds;
 };
 
 /**

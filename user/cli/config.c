@@ -18,6 +18,13 @@
  *   metrics_max_switches = 256   --metrics-max-switches N
  *   [switches]
  *   names = switch-names    --switch-names FILE (relative: to this file)
+ *   [events]
+ *   on_event = /usr/local/bin/page-me   --on-event CMD
+ *   default_thresholds = no  --no-default-thresholds
+ *   [threshold pin_storm]   a threshold (thresholds.h), as PUT over REST
+ *   metric = packet_in_rate
+ *   value = 500
+ *   window = 10
  *
  * '#' or ';' starts a comment line. An unknown section or key, a bad value
  * or a syntax error stops ofxdp with the file and line. The command line
@@ -25,6 +32,7 @@
  */
 #include <errno.h>
 #include <ini.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -59,6 +67,46 @@ cfg_error(struct cfg *c, const char *fmt, ...)
 	return 0;
 }
 
+typedef int (*cfg_section_fn)(struct cfg *c, const char *section,
+			      const char *key, const char *value);
+static int cfg_capture(struct cfg *c, const char *section, const char *key,
+		       const char *value);
+static int cfg_rest(struct cfg *c, const char *section, const char *key,
+		    const char *value);
+static int cfg_switches(struct cfg *c, const char *section, const char *key,
+			const char *value);
+static int cfg_events(struct cfg *c, const char *section, const char *key,
+		      const char *value);
+static int cfg_threshold(struct cfg *c, const char *section, const char *key,
+			 const char *value);
+
+/* The sections: a name, or a prefix ("threshold NAME"). */
+static const struct {
+	const char *name;
+	bool prefix;
+	cfg_section_fn fn;
+} sections[] = {
+	{"capture", false, cfg_capture},     {"rest", false, cfg_rest},
+	{"switches", false, cfg_switches},   {"events", false, cfg_events},
+	{"threshold ", true, cfg_threshold},
+};
+#define SECTIONS_WANT                                                          \
+	"[capture], [rest], [switches], [events] or [threshold NAME]"
+
+/* The section named by @name's first @n bytes, or NULL. */
+static cfg_section_fn find_section(const char *name, size_t n)
+{
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		size_t k = strlen(sections[i].name);
+
+		if (sections[i].prefix
+			    ? n > k && !strncmp(name, sections[i].name, k)
+			    : n == k && !strncmp(name, sections[i].name, k))
+			return sections[i].fn;
+	}
+	return NULL;
+}
+
 /*
  * A "[section]" line: check the name here, at its own line (inih reports
  * nothing for a section until a key follows). Same rules as inih: blanks
@@ -66,9 +114,8 @@ cfg_error(struct cfg *c, const char *fmt, ...)
  */
 static void cfg_check_section(struct cfg *c, const char *line)
 {
-	static const char *const known[] = {"capture", "rest", "switches"};
 	const char *end;
-	size_t i, n;
+	size_t n;
 
 	if (c->line == 1 && !strncmp(line, "\xEF\xBB\xBF", 3))
 		line += 3;
@@ -79,13 +126,9 @@ static void cfg_check_section(struct cfg *c, const char *line)
 	if (!end)
 		return; /* inih's syntax error */
 	n = (size_t)(end - line);
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (strlen(known[i]) == n && !strncmp(line, known[i], n))
-			return;
-	cfg_error(c,
-		  "unknown section [%.*s] (want [capture], [rest] or "
-		  "[switches])",
-		  (int)n, line);
+	if (!find_section(line, n))
+		cfg_error(c, "unknown section [%.*s] (want " SECTIONS_WANT ")",
+			  (int)n, line);
 }
 
 /* ini_reader: fgets that counts lines, checks section names and refuses
@@ -273,25 +316,84 @@ static int cfg_switches(struct cfg *c, const char *section, const char *key,
 	return 1;
 }
 
+static int cfg_events(struct cfg *c, const char *section, const char *key,
+		      const char *value)
+{
+	bool v;
+
+	if (!strcmp(key, "on_event")) {
+		if (!*value)
+			return BAD(key, "a program");
+		if (!GIVEN(OFX_GIVEN_ON_EVENT) &&
+		    ofx_set_str(&c->cli->on_event, value))
+			return cfg_error(c, "out of memory");
+	} else if (!strcmp(key, "default_thresholds")) {
+		if (ofx_parse_bool(value, &v))
+			return BAD(key, OFX_BOOL_WANT);
+		if (!GIVEN(OFX_GIVEN_DEFAULT_THRESHOLDS))
+			c->cli->no_default_thresholds = !v;
+	} else {
+		return cfg_error(c, "unknown key '%s' in [%s]", key, section);
+	}
+	return 1;
+}
+
+/* [threshold NAME]: the keys of a definition (thresholds.h), checked
+ * whole when ofxdp starts; numbers parsed here. */
+static int cfg_threshold(struct cfg *c, const char *section, const char *key,
+			 const char *value)
+{
+	const char *name = section + strlen("threshold ");
+	json_t *def, *val;
+	char *end;
+	double x;
+
+	if (!c->cli->thresholds && !(c->cli->thresholds = json_object()))
+		return cfg_error(c, "out of memory");
+	def = json_object_get(c->cli->thresholds, name);
+	if (!def) {
+		def = json_object();
+		if (!def || json_object_set_new(c->cli->thresholds, name, def))
+			return cfg_error(c, "out of memory");
+	}
+	if (!strcmp(key, "value") || !strcmp(key, "window")) {
+		errno = 0;
+		x = strtod(value, &end);
+		if (!*value || *end || errno || !isfinite(x))
+			return BAD(key, "a number");
+		if (!strcmp(key, "window") && (x != (long)x || x < 1 || x > 60))
+			return BAD(key, "whole seconds, 1 to 60");
+		val = !strcmp(key, "window") ? json_integer((json_int_t)x)
+					     : json_real(x);
+	} else if (!strcmp(key, "metric") || !strcmp(key, "switch") ||
+		   !strcmp(key, "kind") || !strcmp(key, "counter")) {
+		val = json_string(value);
+	} else {
+		return cfg_error(c,
+				 "unknown key '%s' in [%s] (want metric, "
+				 "value, window, switch, kind or counter)",
+				 key, section);
+	}
+	if (!val || json_object_set_new(def, key, val))
+		return cfg_error(c, "out of memory");
+	return 1;
+}
+
 /* ini_handler: one "key = value" of @section. Return: 1, or 0 on error. */
 static int cfg_handler(void *user, const char *section, const char *key,
 		       const char *value)
 {
 	struct cfg *c = user;
+	cfg_section_fn fn;
 
 	if (c->err_line)
 		return 0;
 	if (!*section)
 		return cfg_error(c, "key '%s' outside a section", key);
-	if (!strcmp(section, "capture"))
-		return cfg_capture(c, section, key, value);
-	if (!strcmp(section, "rest"))
-		return cfg_rest(c, section, key, value);
-	if (!strcmp(section, "switches"))
-		return cfg_switches(c, section, key, value);
-	return cfg_error(c,
-			 "unknown section [%s] (want [capture], [rest] or "
-			 "[switches])",
+	fn = find_section(section, strlen(section));
+	if (fn)
+		return fn(c, section, key, value);
+	return cfg_error(c, "unknown section [%s] (want " SECTIONS_WANT ")",
 			 section);
 }
 

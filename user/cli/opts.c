@@ -38,6 +38,8 @@ enum {
 	OPT_INNER,
 	OPT_PRINT,
 	OPT_METRICS_SWITCHES,
+	OPT_ON_EVENT,
+	OPT_NO_DEFAULT_THRESHOLDS,
 };
 
 /* An argument in an error message: at most ECHO_MAX characters, then
@@ -172,6 +174,20 @@ struct parse_ctx {
 		 "BPF ring buffer size: a power of two, 4K to 1G (default "    \
 		 "64M)",                                                       \
 		 0},                                                           \
+		{"on-event",                                                   \
+		 OPT_ON_EVENT,                                                 \
+		 "CMD",                                                        \
+		 0,                                                            \
+		 "run program CMD (a path or a name in PATH, no shell) for "   \
+		 "each threshold event, the event's JSON its one argument",    \
+		 0},                                                           \
+		{"no-default-thresholds",                                      \
+		 OPT_NO_DEFAULT_THRESHOLDS,                                    \
+		 NULL,                                                         \
+		 0,                                                            \
+		 "start without the built-in thresholds (PACKET_IN storm, "    \
+		 "error rate, ...)",                                           \
+		 0},                                                           \
 		O_SWITCH_NAMES, O_LATENCY, O_CONFIG
 
 static const struct argp_option attach_opts[] = {
@@ -270,6 +286,9 @@ static const struct argp_option oftraf_opts[] = {
 	"              token_file = FILE, tls_cert = FILE, tls_key = FILE,\n"  \
 	"              metrics_max_switches = N\n"                             \
 	"  [switches]  names = FILE\n"                                         \
+	"  [events]    on_event = CMD, default_thresholds = yes|no\n"          \
+	"  [threshold NAME]  metric = M, value = X, window = SECONDS,\n"      \
+	"              switch = DPID, kind = K, counter = GROUP.NAME\n"       \
 	"(FILE: relative to the configuration file)\n"
 #define REST_HELP                                                              \
 	"REST: GET and HEAD read (/metrics: Prometheus text format); POST "    \
@@ -702,6 +721,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		set_arg(state, &cli->rest_cors, arg);
 		cli->given |= OFX_GIVEN_CORS;
 		break;
+	case OPT_ON_EVENT:
+		if (!*arg)
+			argp_error(state, "bad --on-event '': want a program");
+		set_arg(state, &cli->on_event, arg);
+		cli->given |= OFX_GIVEN_ON_EVENT;
+		break;
+	case OPT_NO_DEFAULT_THRESHOLDS:
+		cli->no_default_thresholds = true;
+		cli->given |= OFX_GIVEN_DEFAULT_THRESHOLDS;
+		break;
 	case OPT_METRICS_SWITCHES:
 		if (ofx_parse_metrics_switches(arg, &cli->metrics_max_switches))
 			argp_error(state,
@@ -855,11 +884,13 @@ void ofx_cli_free(struct ofx_cli *cli)
 		&cli->target,	     &cli->rest_host,	 &cli->switch_names,
 		&cli->config,	     &cli->rest_cors,	 &cli->rest_token,
 		&cli->rest_tls_cert, &cli->rest_tls_key, &cli->user,
-		&cli->watch_file,    &cli->write_path};
+		&cli->watch_file,    &cli->write_path,	 &cli->on_event};
 
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
 		free(*strs[i]);
 		*strs[i] = NULL;
 	}
 	ofx_msg_filter_free(&cli->filter);
+	json_decref(cli->thresholds);
+	cli->thresholds = NULL;
 }

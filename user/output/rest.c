@@ -41,6 +41,8 @@
 #include "output/rest_auth.h"
 #include "output/streams.h"
 #include "output/web.h"
+#include "analysis/events.h"
+#include "analysis/thresholds.h"
 
 #define ERRLEN 256
 
@@ -57,6 +59,8 @@ struct ofx_rest {
 	char *token; /* NULL: no authentication */
 	char *tls_cert, *tls_key; /* PEM, NULL: plain HTTP */
 	struct ofx_streams *streams; /* NULL: no stream sessions */
+	struct ofx_events *events; /* NULL: no events */
+	struct ofx_thresholds *thresholds; /* NULL: none */
 	_Atomic int suspended; /* stream responses waiting (suspended) */
 	char where[INET6_ADDRSTRLEN + 16];
 };
@@ -81,7 +85,8 @@ enum {
 	M_POST = 1u << 2,
 	M_OPTIONS = 1u << 3,
 	M_DELETE = 1u << 4,
-	M_OTHER = 1u << 5,
+	M_PUT = 1u << 5,
+	M_OTHER = 1u << 6,
 };
 #define M_READ (M_GET | M_HEAD)
 
@@ -97,6 +102,8 @@ static unsigned int method_bit(const char *m)
 		return M_OPTIONS;
 	if (!strcmp(m, MHD_HTTP_METHOD_DELETE))
 		return M_DELETE;
+	if (!strcmp(m, MHD_HTTP_METHOD_PUT))
+		return M_PUT;
 	return M_OTHER;
 }
 
@@ -109,6 +116,7 @@ static const char *allow_list(unsigned int methods, char *buf, size_t len)
 	} names[] = {{M_GET, "GET"},
 		     {M_HEAD, "HEAD"},
 		     {M_POST, "POST"},
+		     {M_PUT, "PUT"},
 		     {M_DELETE, "DELETE"}};
 	size_t n = 0;
 
@@ -412,6 +420,12 @@ static enum MHD_Result streams_one(struct req *q, unsigned int method,
 				   const char *body, size_t len);
 static enum MHD_Result packettrace(struct req *q, unsigned int method,
 				   const char *body, size_t len);
+static enum MHD_Result thresholds_root(struct req *q, unsigned int method,
+				       const char *body, size_t len);
+static enum MHD_Result thresholds_one(struct req *q, unsigned int method,
+				      const char *body, size_t len);
+static enum MHD_Result events_route(struct req *q, unsigned int method,
+				    const char *body, size_t len);
 
 static bool is_version_path(const char *url)
 {
@@ -431,6 +445,9 @@ static const struct route routes[] = {
 	{.path = "/api/v1/streams", .raw = streams_root},
 	{.path = "/api/v1/streams/", .prefix = true, .raw = streams_one},
 	{.path = "/wm/core/packettrace/json", .raw = packettrace},
+	{.path = "/api/v1/thresholds", .raw = thresholds_root},
+	{.path = "/api/v1/thresholds/", .prefix = true, .raw = thresholds_one},
+	{.path = "/api/v1/events", .raw = events_route},
 	{.path = "/metrics", .text = route_metrics},
 	{.path = "/stop", .fn = route_stop},
 };
@@ -676,6 +693,325 @@ static enum MHD_Result streams_one(struct req *q, unsigned int method,
 	return send_response(conn, MHD_HTTP_OK, resp);
 }
 
+/* ---- thresholds and events (analysis/thresholds.h, events.h) ---- */
+
+/* /api/v1/thresholds: GET lists them and the metrics they may name. */
+static enum MHD_Result thresholds_root(struct req *q, unsigned int method,
+				       const char *body, size_t len)
+{
+	(void)method;
+	(void)body;
+	(void)len;
+	if (!q->r->thresholds)
+		return reply(q->r, q->conn, MHD_HTTP_NOT_FOUND,
+			     error_doc("thresholds are off", q->url),
+			     JSON_PRESERVE_ORDER, NULL, NULL);
+	return reply(q->r, q->conn, MHD_HTTP_OK, ofx_thr_list(q->r->thresholds),
+		     JSON_PRESERVE_ORDER | JSON_INDENT(2) |
+			     JSON_REAL_PRECISION(15),
+		     NULL, NULL);
+}
+
+/* /api/v1/thresholds/NAME: GET one, PUT defines (201 created, 200
+ * replaced), DELETE forgets. */
+static enum MHD_Result thresholds_one(struct req *q, unsigned int method,
+				      const char *body, size_t len)
+{
+	struct ofx_thresholds *t = q->r->thresholds;
+	size_t flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15);
+	enum MHD_Result res = MHD_NO;
+	char err[256] = "", path[128];
+	json_t *def, *doc;
+	int rc;
+
+	if (!t)
+		return reply(q->r, q->conn, MHD_HTTP_NOT_FOUND,
+			     error_doc("thresholds are off", q->url), flags,
+			     NULL, NULL);
+	if (method == M_DELETE) {
+		if (ofx_thr_delete(t, q->arg))
+			return reply(q->r, q->conn, MHD_HTTP_NOT_FOUND,
+				     error_doc("no such threshold", q->url),
+				     flags, NULL, NULL);
+		return reply(q->r, q->conn, MHD_HTTP_OK,
+			     json_pack("{s:s}", "deleted", q->arg), flags, NULL,
+			     NULL);
+	}
+	if (method == M_PUT) {
+		def = body_json(q, body, len, &res);
+		if (!def)
+			return res;
+		rc = ofx_thr_put(t, q->arg, def, err, sizeof(err));
+		json_decref(def);
+		if (rc < 0)
+			return reply(
+				q->r, q->conn,
+				rc == -EINVAL ? MHD_HTTP_BAD_REQUEST
+				: rc == -ENOSPC
+					? MHD_HTTP_CONFLICT
+					: MHD_HTTP_INTERNAL_SERVER_ERROR,
+				error_doc(rc == -ENOMEM ? "out of memory" : err,
+					  q->url),
+				flags, NULL, NULL);
+		snprintf(path, sizeof(path), "/api/v1/thresholds/%s", q->arg);
+		return reply(q->r, q->conn, rc ? MHD_HTTP_OK : MHD_HTTP_CREATED,
+			     ofx_thr_get(t, q->arg), flags,
+			     rc ? NULL : MHD_HTTP_HEADER_LOCATION, path);
+	}
+	doc = ofx_thr_get(t, q->arg);
+	if (!doc)
+		return reply(q->r, q->conn, MHD_HTTP_NOT_FOUND,
+			     error_doc("no such threshold", q->url), flags,
+			     NULL, NULL);
+	return reply(q->r, q->conn, MHD_HTTP_OK, doc, flags, NULL, NULL);
+}
+
+#define EVENTS_MAX_DEFAULT 100
+#define EVENTS_TIMEOUT_MAX_S 60
+#define EVENTS_SSE_BATCH 32
+#define EVENTS_SSE_KEEPALIVE_NS (15 * 1000000000ull)
+
+/* A GET /api/v1/events response: a long poll (one JSON document once
+ * there are events after @after, or at @deadline_ns) or an SSE stream.
+ * The connection sleeps (suspended) meanwhile; an event or the engine's
+ * tick (each second) wakes it. */
+struct events_resp {
+	struct ofx_rest *r;
+	struct MHD_Connection *conn;
+	uint64_t after;
+	size_t max;
+	uint64_t deadline_ns;
+	uint64_t keepalive_ns;
+	bool sse, done, suspended;
+	char *buf;
+	size_t len, off;
+};
+
+static void events_wake(void *ctx)
+{
+	struct events_resp *er = ctx;
+
+	MHD_resume_connection(er->conn);
+}
+
+/* Fill er->buf with what is to be sent now. Return: false if nothing. */
+static bool events_fill(struct events_resp *er)
+{
+	struct ofx_events *ev = er->r->events;
+	struct ofx_event e[EVENTS_SSE_BATCH];
+	uint64_t now = ofx_now_ns();
+	size_t n, cap = 0;
+	json_t *doc;
+
+	free(er->buf);
+	er->buf = NULL;
+	er->len = er->off = 0;
+	if (!er->sse) {
+		if (ofx_events_last_id(ev) <= er->after &&
+		    now < er->deadline_ns && !ofx_events_closed(ev))
+			return false;
+		doc = ofx_events_json(ev, er->after, er->max);
+		er->buf = doc ? json_dumps(doc, JSON_PRESERVE_ORDER |
+							JSON_REAL_PRECISION(15))
+			      : NULL;
+		json_decref(doc);
+		er->done = true;
+		if (!er->buf)
+			return false;
+		er->len = strlen(er->buf);
+		return true;
+	}
+	n = ofx_events_copy(ev, er->after, e, EVENTS_SSE_BATCH);
+	if (!n && ofx_events_closed(ev)) {
+		er->done = true;
+		return false;
+	}
+	if (!n) {
+		if (now < er->keepalive_ns)
+			return false;
+		er->buf = strdup(": keep-alive\n\n");
+		er->len = er->buf ? strlen(er->buf) : 0;
+		er->keepalive_ns = now + EVENTS_SSE_KEEPALIVE_NS;
+		return er->buf != NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_t *j = ofx_event_json(&e[i]);
+		char *d = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER |
+						    JSON_REAL_PRECISION(15))
+			    : NULL;
+		size_t need = (d ? strlen(d) : 0) + 64;
+		char *nb;
+
+		json_decref(j);
+		if (!d)
+			break;
+		if (er->len + need > cap) {
+			cap = (er->len + need) * 2;
+			nb = realloc(er->buf, cap);
+			if (!nb) {
+				free(d);
+				break;
+			}
+			er->buf = nb;
+		}
+		er->len +=
+			(size_t)snprintf(er->buf + er->len, cap - er->len,
+					 "id: %llu\nevent: event\ndata: %s\n\n",
+					 (unsigned long long)e[i].id, d);
+		free(d);
+		er->after = e[i].id;
+	}
+	er->keepalive_ns = now + EVENTS_SSE_KEEPALIVE_NS;
+	return er->len > 0;
+}
+
+static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct events_resp *er = cls;
+	size_t n;
+	int rc;
+
+	(void)pos;
+	if (er->suspended) {
+		er->suspended = false;
+		atomic_fetch_sub(&er->r->suspended, 1);
+	}
+	while (er->off == er->len) {
+		if (er->done)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		if (events_fill(er))
+			break;
+		if (er->done)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		rc = ofx_events_wait(er->r->events, er->after, events_wake, er);
+		if (rc == 1)
+			continue; /* something came meanwhile */
+		if (rc < 0)
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		er->suspended = true;
+		atomic_fetch_add(&er->r->suspended, 1);
+		MHD_suspend_connection(er->conn);
+		return 0;
+	}
+	n = er->len - er->off < max ? er->len - er->off : max;
+	memcpy(buf, er->buf + er->off, n);
+	er->off += n;
+	return (ssize_t)n;
+}
+
+static void events_free(void *cls)
+{
+	struct events_resp *er = cls;
+
+	ofx_events_unwait(er->r->events, er);
+	if (er->suspended)
+		atomic_fetch_sub(&er->r->suspended, 1);
+	free(er->buf);
+	free(er);
+}
+
+/* A non-negative integer query argument @name (absent: @def) at most
+ * @max. Return: 0, or -EINVAL. */
+static int query_u64(struct MHD_Connection *conn, const char *name,
+		     uint64_t def, uint64_t max, uint64_t *out)
+{
+	const char *s =
+		MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
+	unsigned long long v;
+	char *end;
+
+	*out = def;
+	if (!s)
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (!*s || *end || errno || *s == '-' || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* GET /api/v1/events?eventID=N&maxEvents=M&timeout=S (sFlow-RT's long
+ * poll: the events after N, newest first, waiting up to S seconds for
+ * one), or Server-Sent Events (Accept: text/event-stream or
+ * ?format=sse; from eventID on, or from now). */
+static enum MHD_Result events_route(struct req *q, unsigned int method,
+				    const char *body, size_t len)
+{
+	struct MHD_Connection *conn = q->conn;
+	uint64_t after, max, timeout;
+	const char *fmt, *accept;
+	struct MHD_Response *resp;
+	struct events_resp *er;
+	bool sse, has_id;
+
+	(void)method;
+	(void)body;
+	(void)len;
+	if (!q->r->events)
+		return reply(q->r, conn, MHD_HTTP_NOT_FOUND,
+			     error_doc("events are off", q->url),
+			     JSON_PRESERVE_ORDER, NULL, NULL);
+	fmt = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
+					  "format");
+	accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					     MHD_HTTP_HEADER_ACCEPT);
+	has_id = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
+					     "eventID") != NULL;
+	if ((fmt && strcmp(fmt, "sse") && strcmp(fmt, "json")) ||
+	    query_u64(conn, "eventID", 0, UINT64_MAX >> 1, &after) ||
+	    query_u64(conn, "maxEvents", EVENTS_MAX_DEFAULT, OFX_EVENTS_MAX,
+		      &max) ||
+	    query_u64(conn, "timeout", 0, EVENTS_TIMEOUT_MAX_S, &timeout))
+		return reply(q->r, conn, MHD_HTTP_BAD_REQUEST,
+			     error_doc("want eventID=N, maxEvents=1..1024, "
+				       "timeout=0..60 (seconds), format=json "
+				       "or sse",
+				       q->url),
+			     JSON_PRESERVE_ORDER, NULL, NULL);
+	sse = fmt ? !strcmp(fmt, "sse")
+		  : accept && strstr(accept, "text/event-stream") != NULL;
+	if (!sse && !timeout)
+		return reply(q->r, conn, MHD_HTTP_OK,
+			     ofx_events_json(q->r->events, after, max),
+			     JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15),
+			     NULL, NULL);
+	er = calloc(1, sizeof(*er));
+	if (!er)
+		return MHD_NO;
+	er->r = q->r;
+	er->conn = conn;
+	er->after = sse && !has_id ? ofx_events_last_id(q->r->events) : after;
+	er->max = max ? max : 1;
+	er->sse = sse;
+	er->deadline_ns = ofx_now_ns() + timeout * 1000000000ull;
+	er->keepalive_ns = ofx_now_ns() + EVENTS_SSE_KEEPALIVE_NS;
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384,
+						 events_read, er, events_free);
+	if (!resp) {
+		free(er);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				sse ? "text/event-stream" : "application/json");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+				"no-cache");
+	if (q->r->cors)
+		MHD_add_response_header(
+			resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN,
+			q->r->cors);
+	if (sse) {
+		MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+					  0);
+		stream_keepalive(conn);
+	} else {
+		MHD_set_connection_option(
+			conn, MHD_CONNECTION_OPTION_TIMEOUT,
+			(unsigned int)(timeout + OFX_REST_IDLE_TIMEOUT_S));
+	}
+	return send_response(conn, MHD_HTTP_OK, resp);
+}
+
 /* Floodlight PacketStreamer's filter: {"mac", "direction": "in" (PACKET_IN)
  * | "out" (PACKET_OUT and FLOW_MOD) | "both", "period" (seconds; -1 with
  * "sessionId" ends that session), "sessionId"} -> {"sessionId"}. */
@@ -782,6 +1118,8 @@ static unsigned int route_methods(const struct ofx_rest *r,
 		return M_GET | M_DELETE;
 	if (rt->raw == packettrace)
 		return M_POST;
+	if (rt->raw == thresholds_one)
+		return M_READ | M_PUT | M_DELETE;
 	return M_READ;
 }
 
@@ -846,15 +1184,16 @@ static enum MHD_Result reply_text(struct ofx_rest *r,
 }
 
 /* GET /ui/config.json: what the dashboard needs to know before it asks
- * for counters: the routes served and whether a token is required. */
+ * for counters: the routes served, whether a token is required and
+ * whether /api/v1/events answers (events on). */
 static json_t *web_config(const struct ofx_rest *r)
 {
 	json_t *routes = json_array(), *doc;
 
 	for (size_t i = 0; routes && ofx_rest_route(i); i++)
 		json_array_append_new(routes, json_string(ofx_rest_route(i)));
-	doc = json_pack("{s:o?, s:b}", "routes", routes, "token",
-			r->token != NULL);
+	doc = json_pack("{s:o?, s:b, s:b}", "routes", routes, "token",
+			r->token != NULL, "events", r->events != NULL);
 	return doc;
 }
 
@@ -964,9 +1303,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 	if (rt->raw) {
 		struct body *b = *con_cls;
 
-		if (m != M_POST)
+		if (m != M_POST && m != M_PUT)
 			return rt->raw(&q, m, NULL, 0);
-		/* POST: collect the body, then answer on the last call */
+		/* POST, PUT: collect the body, then answer on the last call */
 		if (!b) {
 			b = calloc(1, sizeof(*b));
 			if (!b)
@@ -1245,6 +1584,8 @@ int ofx_rest_start_opts(const struct ofx_rest_opts *o,
 	r->stop_flag = stop_flag;
 	r->get_stop = o->get_stop;
 	r->streams = o->streams;
+	r->events = o->events;
+	r->thresholds = o->thresholds;
 	r->metrics_max_switches = o->metrics_max_switches;
 	r->fd = open_listener(r, o->host, o->port, err, &fam);
 	if (r->fd < 0) {
@@ -1319,9 +1660,12 @@ void ofx_rest_stop(struct ofx_rest *r)
 		return;
 	/* MHD refuses to stop with suspended connections: end the stream
 	 * sessions, wake their readers, and let them send their last line. */
-	if (r->streams) {
+	if (r->streams || r->events) {
 		for (int i = 0; i < 200; i++) {
-			ofx_streams_end_all(r->streams, "shutdown");
+			if (r->streams)
+				ofx_streams_end_all(r->streams, "shutdown");
+			if (r->events)
+				ofx_events_close(r->events);
 			if (!atomic_load(&r->suspended))
 				break;
 			usleep(10000);

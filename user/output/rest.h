@@ -14,6 +14,8 @@
 
 #include "analysis/stats.h"
 #include "output/streams.h"
+#include "analysis/events.h"
+#include "analysis/thresholds.h"
 
 /**
  * struct ofx_run_info - static facts about this run, shown by the API.
@@ -56,6 +58,9 @@ struct ofx_rest;
  *            outlive the server
  * @metrics_max_switches: switches with series of their own at /metrics
  *            (the others summed into datapath_id="other"); 0: none
+ * @events:   the event log served at /api/v1/events (NULL: 404); must
+ *            outlive the server
+ * @thresholds: served at /api/v1/thresholds (NULL: 404); must outlive it
  *
  * The strings are copied by ofx_rest_start_opts().
  */
@@ -69,6 +74,8 @@ struct ofx_rest_opts {
 	bool get_stop;
 	struct ofx_streams *streams;
 	unsigned int metrics_max_switches;
+	struct ofx_events *events;
+	struct ofx_thresholds *thresholds;
 };
 
 /*

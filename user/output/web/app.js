@@ -2,9 +2,10 @@
 //
 // ofxdp's live dashboard: polls ofxdp's own REST API once a second (the
 // small documents: /get_of_counts, /get_ofNN_counts, /api/v1/switches,
-// /api/v1/latency, /api/v1/events when this ofxdp has it) and the large
-// /api/v1/stats every STATS_EVERY polls (capture health). Rates are the
-// difference of two polls' counters over the time between them.
+// /api/v1/latency, /api/v1/events when /ui/config.json says events are on)
+// and the large /api/v1/stats every STATS_EVERY polls (capture health).
+// Rates are the difference of two polls' counters over the time between
+// them.
 //
 // With --rest-token, open the page as http://HOST:PORT/#token=TOKEN (the
 // fragment never leaves the browser; the page keeps the token in this
@@ -22,7 +23,7 @@
 
 	const st = {
 		token: sessionStorage.getItem(TOKEN_KEY),
-		routes: [],
+		events: false, // /api/v1/events answers
 		polls: 0,
 		versions: new Set(),
 		prev: null, // {t, types: Map, switches: Map}
@@ -490,7 +491,7 @@
 		st.rows = switchRows(sws, lat, dt);
 		renderSwitches();
 		renderSubtypes();
-		if (st.routes.includes('/api/v1/events'))
+		if (st.events)
 			await pollEvents();
 
 		st.prev = {
@@ -529,9 +530,10 @@
 		takeTokenFromFragment();
 		try {
 			const cfg = await api('/ui/config.json');
-			st.routes = cfg.routes || [];
-			if (!st.routes.includes('/api/v1/events'))
-				$('events-note').textContent = 'this ofxdp has no /api/v1/events';
+			// an older ofxdp has no "events" (and no /api/v1/events)
+			st.events = cfg.events === true && (cfg.routes || []).includes('/api/v1/events');
+			if (!st.events)
+				$('events-note').textContent = 'events are off in this ofxdp';
 			if (cfg.token && !st.token) {
 				askToken();
 				return;
