@@ -11,7 +11,8 @@ message rate, PACKET_IN in the type chart); writes DIR/dash.live, waits for
 DIR/dash.quiet (the runner stopped the traffic and ofxdp's counters are
 stable), then checks that what the page shows equals REST's documents read
 just before and after: total messages in and out, every switch's row
-(datapath_id, state, msgs in and out), rates back to 0, the capture mode;
+(datapath_id, state, msgs in and out), the events (the disconnect's
+switch_disconnected among them), rates back to 0, the capture mode;
 clicks the switch's row (selected, the subtype view scoped to it and equal
 to REST's subtypes of its PACKET_INs), sorts the table by a header both
 ways, saves a screenshot, and fails on any SEVERE browser console entry.
@@ -136,7 +137,12 @@ def shown(d):
         cells = {td.get_attribute("data-key"): td.text
                  for td in tr.find_elements(By.TAG_NAME, "td")}
         rows[tr.get_attribute("data-id")] = cells
+    events = []
+    for tr in d.find_elements(By.CSS_SELECTOR, "#events tbody tr"):
+        td = [x.text for x in tr.find_elements(By.TAG_NAME, "td")]
+        events.append([tr.get_attribute("data-id"), td[1], td[2].split(" (")[0], td[3]])
     return {
+        "events": events,
         "in": number(d.find_element(By.ID, "total-in").text),
         "out": number(d.find_element(By.ID, "total-out").text),
         "rate_in": d.find_element(By.ID, "rate-in").text,
@@ -145,20 +151,25 @@ def shown(d):
     }
 
 
+def read_rest(base, token):
+    return (rest(base, "/get_of_counts", token), rest(base, "/api/v1/switches", token),
+            rest(base, "/api/v1/events?eventID=0&maxEvents=50&timeout=0", token))
+
+
 def compare_phase(d, base, token):
     for attempt in range(3):
-        before = (rest(base, "/get_of_counts", token), rest(base, "/api/v1/switches", token))
+        before = read_rest(base, token)
         n = updates(d)
         wait("2 updates after the REST read", lambda: updates(d) >= n + 2, 10)
         page = shown(d)
-        after = (rest(base, "/get_of_counts", token), rest(base, "/api/v1/switches", token))
+        after = read_rest(base, token)
         if counts(before) == counts(after):
             break
         say("REST changed during the comparison (attempt %d): %s" % (
             attempt + 1, "; ".join(diff(counts(before), counts(after)))[:600]))
     else:
         raise Failed("REST never stable across two page updates")
-    tot, sws = after
+    tot, sws, evs = after
     say("REST: in %d, out %d msgs; %d switch(es); page: in %d, out %d, rate in %s" % (
         tot["OF_in_counts"][0], tot["OF_out_counts"][0], len(sws["switches"]),
         page["in"], page["out"], page["rate_in"]))
@@ -184,6 +195,11 @@ def compare_phase(d, base, token):
         }
         check(got == want, "row %s: %s" % (s["id"], want))
         check(s["in"]["msgs"] >= 20, "switch %s sent %d messages (>= 20)" % (s["id"], s["in"]["msgs"]))
+    events = evs["events"]
+    check(any(e["threshold"] == "switch_disconnected" and e["state"] == "raised" for e in events),
+          "REST has the switch_disconnected event of the disconnect")
+    want = [[str(e["eventID"]), e["state"], e["threshold"], e["switch"] or "all"] for e in events]
+    check(page["events"] == want, "events shown (newest first) are REST's: %s" % want)
     return sws["switches"][0]
 
 

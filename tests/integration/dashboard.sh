@@ -10,9 +10,10 @@
 #   while Open vSwitch and ovs-testcontroller exchange PACKET_IN/OUT for
 #   pings: live updates with a non-zero rate; then, with the traffic
 #   stopped and the counters stable, the numbers shown equal REST's (totals,
-#   every switch's row), a click on the switch's row scopes the subtype
-#   view to it (equal to REST's subtypes), headers sort, a screenshot goes
-#   to build/CASE.png, and any SEVERE console entry fails the case.
+#   every switch's row, the events: switch_disconnected raised), a click
+#   on the switch's row scopes the subtype view to it (equal to REST's
+#   subtypes), headers sort, a screenshot goes to build/CASE.png, and any
+#   SEVERE console entry fails the case.
 # dashboard_token: the same with --rest-token, the page opened with
 #   #token=TOKEN (REST refuses the counters without it).
 

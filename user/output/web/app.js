@@ -23,7 +23,7 @@
 
 	const st = {
 		token: sessionStorage.getItem(TOKEN_KEY),
-		events: false, // /api/v1/events answers
+		eventsOn: false, // /api/v1/events answers
 		polls: 0,
 		versions: new Set(),
 		prev: null, // {t, types: Map, switches: Map}
@@ -433,6 +433,7 @@
 		}
 		$('events').tBodies[0].replaceChildren(...st.events.map((e) => {
 			const tr = document.createElement('tr');
+			tr.dataset.id = String(e.eventID);
 			const cells = [
 				new Date(e.timestamp * 1000).toLocaleTimeString('en-GB'),
 				e.state,
@@ -491,7 +492,7 @@
 		st.rows = switchRows(sws, lat, dt);
 		renderSwitches();
 		renderSubtypes();
-		if (st.events)
+		if (st.eventsOn)
 			await pollEvents();
 
 		st.prev = {
@@ -531,8 +532,8 @@
 		try {
 			const cfg = await api('/ui/config.json');
 			// an older ofxdp has no "events" (and no /api/v1/events)
-			st.events = cfg.events === true && (cfg.routes || []).includes('/api/v1/events');
-			if (!st.events)
+			st.eventsOn = cfg.events === true && (cfg.routes || []).includes('/api/v1/events');
+			if (!st.eventsOn)
 				$('events-note').textContent = 'events are off in this ofxdp';
 			if (cfg.token && !st.token) {
 				askToken();
