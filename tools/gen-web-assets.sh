@@ -30,7 +30,7 @@ while [ $# -ge 2 ]; do
 	etag=$(sha256sum <"$file" | cut -c1-16)
 	echo
 	echo "/* $file */"
-	echo "static const unsigned char file$i[] = {"
+	echo "static const unsigned char file${i}[] = {"
 	xxd -i <"$file"
 	echo "};"
 	table="$table	{\"$url\", \"$type\", \"\\\"$etag\\\"\", file$i, sizeof(file$i)},

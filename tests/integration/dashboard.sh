@@ -23,8 +23,9 @@ DASH_PY=/usr/bin/python3
 case_dashboard() {
 	local mode=$1 auth=${2:-} ping_pid dash_pid rc
 	$DASH_PY -c 'import selenium' 2>/dev/null || skip "python3-selenium is missing (make deps)"
-	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
+	if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
 		skip "chromium or chromium-driver is missing (make deps)"
+	fi
 	setup_ovs 1.3
 	if [ "$auth" = token ]; then
 		head -c 32 /dev/urandom | base64 >"$W/token"
