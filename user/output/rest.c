@@ -486,6 +486,28 @@ static void stream_keepalive(struct MHD_Connection *conn)
 	setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
 }
 
+/* Send @resp, a response whose content comes as it is made (200, type
+ * @ctype, not cached). @wait_s: the longest it waits for content (0: no
+ * limit: an endless stream, whose vanished client is found by TCP
+ * keep-alive probes, after STREAM_KEEPIDLE_S + 3 x STREAM_KEEPINTVL_S). */
+static enum MHD_Result send_long(struct req *q, struct MHD_Response *resp,
+				 const char *ctype, unsigned int wait_s)
+{
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+				"no-cache");
+	if (q->r->cors)
+		MHD_add_response_header(
+			resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN,
+			q->r->cors);
+	MHD_set_connection_option(
+		q->conn, MHD_CONNECTION_OPTION_TIMEOUT,
+		wait_s ? wait_s + (unsigned int)OFX_REST_IDLE_TIMEOUT_S : 0);
+	if (!wait_s)
+		stream_keepalive(q->conn);
+	return send_response(q->conn, MHD_HTTP_OK, resp);
+}
+
 static void stream_wake(void *ctx)
 {
 	struct stream_resp *sr = ctx;
@@ -674,21 +696,8 @@ static enum MHD_Result streams_one(struct req *q, unsigned int method,
 		stream_free(sr);
 		return MHD_NO;
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-				sse ? "text/event-stream"
-				    : "application/x-ndjson");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
-				"no-cache");
-	if (q->r->cors)
-		MHD_add_response_header(
-			resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN,
-			q->r->cors);
-	/* A stream may wait long for its next message; a client that
-	 * vanished without a FIN is found by TCP keep-alive probes (after
-	 * STREAM_KEEPIDLE_S + 3 x STREAM_KEEPINTVL_S) instead. */
-	MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, 0);
-	stream_keepalive(conn);
-	return send_response(conn, MHD_HTTP_OK, resp);
+	return send_long(q, resp,
+			 sse ? "text/event-stream" : "application/x-ndjson", 0);
 }
 
 /* ---- thresholds and events (analysis/thresholds.h, events.h) ---- */
@@ -991,24 +1000,8 @@ static enum MHD_Result events_route(struct req *q, unsigned int method,
 		free(er);
 		return MHD_NO;
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-				sse ? "text/event-stream" : "application/json");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
-				"no-cache");
-	if (q->r->cors)
-		MHD_add_response_header(
-			resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN,
-			q->r->cors);
-	if (sse) {
-		MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
-					  0);
-		stream_keepalive(conn);
-	} else {
-		MHD_set_connection_option(
-			conn, MHD_CONNECTION_OPTION_TIMEOUT,
-			(unsigned int)(timeout + OFX_REST_IDLE_TIMEOUT_S));
-	}
-	return send_response(conn, MHD_HTTP_OK, resp);
+	return send_long(q, resp, sse ? "text/event-stream" : "application/json",
+			 sse ? 0 : (unsigned int)timeout);
 }
 
 /* Floodlight PacketStreamer's filter: {"mac", "direction": "in" (PACKET_IN)
