@@ -264,11 +264,44 @@ static json_t *do_version_counts(struct req *q, const struct ofx_stats *cur,
 	return ofx_json_version_counts(cur, path_version(q->url));
 }
 
+/* A non-negative integer query argument @name (absent: @def) at most
+ * @max. Return: 0, or -EINVAL. */
+static int query_u64(struct MHD_Connection *conn, const char *name,
+		     uint64_t def, uint64_t max, uint64_t *out)
+{
+	const char *s = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
+						    name);
+	unsigned long long v;
+	char *end;
+
+	*out = def;
+	if (!s)
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (!*s || *end || errno || *s == '-' || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 static json_t *do_full(struct req *q, const struct ofx_stats *cur,
 		       const struct ofx_stats *prev)
 {
-	struct ofx_views *v = ofx_stats_views(q->r->pub);
-	json_t *doc = ofx_json_full(cur, prev, v, q->r->info);
+	struct ofx_views *v = ofx_stats_views(q->r->pub), nc;
+	const char *conns = MHD_lookup_connection_value(
+		q->conn, MHD_GET_ARGUMENT_KIND, "connections");
+	json_t *doc;
+
+	if (v && conns && !strcmp(conns, "0")) {
+		/* ?connections=0: the list left empty (a SYN flood's
+		 * connections would make tens of MB of it) */
+		nc = *v;
+		nc.nopen = nc.nclosed = 0;
+		doc = ofx_json_full(cur, prev, &nc, q->r->info);
+	} else {
+		doc = ofx_json_full(cur, prev, v, q->r->info);
+	}
 
 	ofx_views_put(v);
 	q->flags |= JSON_INDENT(2);
@@ -295,6 +328,7 @@ static json_t *route_connections(struct req *q)
 	const char *state = MHD_lookup_connection_value(
 		q->conn, MHD_GET_ARGUMENT_KIND, "state");
 	struct ofx_views *v;
+	uint64_t offset, limit;
 	json_t *doc;
 	int st = -1;
 
@@ -306,8 +340,18 @@ static json_t *route_connections(struct req *q)
 		q->status = MHD_HTTP_BAD_REQUEST;
 		return error_doc("state must be open, closed or all", q->url);
 	}
+	if (query_u64(q->conn, "offset", 0, UINT32_MAX, &offset) ||
+	    query_u64(q->conn, "limit", UINT32_MAX, UINT32_MAX, &limit)) {
+		q->status = MHD_HTTP_BAD_REQUEST;
+		return error_doc("offset and limit must be integers >= 0",
+				 q->url);
+	}
 	v = ofx_stats_views(q->r->pub);
-	doc = ofx_json_connections(v, st, q->r->info);
+	if (offset || limit != UINT32_MAX)
+		doc = ofx_json_connections_page(v, st, (size_t)offset,
+						(size_t)limit, q->r->info);
+	else
+		doc = ofx_json_connections(v, st, q->r->info);
 	ofx_views_put(v);
 	q->flags |= JSON_INDENT(2);
 	return doc;
@@ -916,27 +960,6 @@ static void events_free(void *cls)
 		atomic_fetch_sub(&er->r->suspended, 1);
 	free(er->buf);
 	free(er);
-}
-
-/* A non-negative integer query argument @name (absent: @def) at most
- * @max. Return: 0, or -EINVAL. */
-static int query_u64(struct MHD_Connection *conn, const char *name,
-		     uint64_t def, uint64_t max, uint64_t *out)
-{
-	const char *s = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
-						    name);
-	unsigned long long v;
-	char *end;
-
-	*out = def;
-	if (!s)
-		return 0;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (!*s || *end || errno || *s == '-' || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
 }
 
 /* GET /api/v1/events?eventID=N&maxEvents=M&timeout=S (sFlow-RT's long
