@@ -450,7 +450,8 @@ static int cmd_attach(void)
 					      .info = &info,
 					      .interval_s = env.interval_s,
 					      .json = env.json,
-					      .stop_flag = &stop_flag};
+					      .stop_flag = &stop_flag,
+					      .events = events};
 
 		rc = ofx_console_start(&co, &console);
 		if (rc) {

@@ -435,6 +435,20 @@ case_syn_flood() {
 		"http://127.0.0.1:$REST_PORT/api/v1/stats" >"$W/during.time" ||
 		fail "GET /api/v1/stats failed (10 s) with the table full: $(cat "$W/during.time")"
 	note "GET /api/v1/stats with the table full: $(cat "$W/during.time"); VmRSS, ring (kB) after it: $(mem_kb "$OFX_PID")"
+	# ... and without the list, and the list by pages
+	nl_c curl -sf --max-time 10 -o "$W/during-nc.json" -w "%{size_download}" \
+		"http://127.0.0.1:$REST_PORT/api/v1/stats?connections=0" >"$W/during-nc.size" ||
+		fail "GET /api/v1/stats?connections=0 failed"
+	rest_get "/api/v1/connections?state=open&offset=100&limit=50" >"$W/page.json" ||
+		fail "GET /api/v1/connections?state=open&offset=100&limit=50 failed"
+	py 'import json, sys
+full, nc, page = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+size = int(open(sys.argv[4]).read())
+print("stats?connections=0: %d bytes, %d connections listed (the full one: %d); page: total %d, %d listed" % (
+    size, len(nc["connections"]), len(full["connections"]), page["total"], len(page["connections"])))
+ok = nc["connections"] == [] and size < 200000 and page["total"] >= 1000 and len(page["connections"]) == 50
+sys.exit(0 if ok else 1)' "$W/during.json" "$W/during-nc.json" "$W/page.json" "$W/during-nc.size" ||
+		fail "stats?connections=0 or a connections page wrong with the table full"
 	ofgen_wait 30
 	wait_rest_stable
 	nl_c curl -sf --max-time 10 "http://127.0.0.1:$REST_PORT/api/v1/stats" >"$W/stats.json" ||

@@ -1085,6 +1085,26 @@ static void test_connections_json(void **state)
 	assert_int_equal(ival(json_array_get(a, 0), "id"), 7);
 	json_decref(j);
 
+	/* pages: all from the 2nd on, 1 of them; open past the end */
+	j = ofx_json_connections_page(v, -1, 1, 1, &info);
+	a = json_object_get(j, "connections");
+	assert_int_equal(ival(j, "total"), 3);
+	assert_int_equal(ival(j, "offset"), 1);
+	assert_int_equal(ival(j, "limit"), 1);
+	assert_int_equal(json_array_size(a), 1);
+	assert_int_equal(ival(json_array_get(a, 0), "id"), 12);
+	json_decref(j);
+	j = ofx_json_connections_page(v, 0, 0, 5, &info);
+	a = json_object_get(j, "connections");
+	assert_int_equal(ival(j, "total"), 1);
+	assert_int_equal(ival(json_array_get(a, 0), "id"), 7);
+	json_decref(j);
+	j = ofx_json_connections_page(v, 1, 9, 5, &info);
+	assert_int_equal(ival(j, "total"), 2);
+	assert_int_equal(json_array_size(json_object_get(j, "connections")),
+			 0);
+	json_decref(j);
+
 	/* No epoch offset (a file): capture times as they are; other close
 	 * reasons; no views yet: an empty array */
 	v->conns[2].close_reason = OFX_CLOSE_IDLE;

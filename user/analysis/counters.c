@@ -235,3 +235,56 @@ void ofx_msgcounts_merge(struct ofx_msgcounts *dst,
 		d[i].bytes += s[i].bytes;
 	}
 }
+
+static int subrow_cmp(const void *a, const void *b)
+{
+	const struct ofx_subrow *x = a, *y = b;
+	uint64_t mx = x->c[0].msgs + x->c[1].msgs;
+	uint64_t my = y->c[0].msgs + y->c[1].msgs;
+
+	if (x->version != y->version)
+		return x->version - y->version;
+	if (x->type != y->type)
+		return x->type - y->type;
+	if (mx != my)
+		return mx < my ? 1 : -1;
+	if (x->kind != y->kind)
+		return x->kind - y->kind;
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+struct ofx_subrow *ofx_subtab_rows(const struct ofx_subtab *t, bool only,
+				   uint8_t version, uint8_t type, size_t *n)
+{
+	const struct ofx_subcount *e = ofx_subtab_centries(t);
+	struct ofx_subrow *r = calloc(t->n + 1, sizeof(*r));
+	size_t k = 0;
+
+	*n = 0;
+	if (!r)
+		return NULL;
+	for (uint32_t i = 0; i < t->cap; i++) {
+		const struct ofx_subcount *x = &e[i];
+		struct ofx_subrow row = {
+			.version = ofx_subcount_version(x),
+			.type = ofx_subcount_type(x),
+			.kind = ofx_subcount_kind(x),
+			.key = x->key,
+		};
+		uint8_t d = ofx_subcount_dir(x);
+		size_t j;
+
+		if (!x->id || !row.kind || d >= OFX_NDIRS ||
+		    (only && (row.version != version || row.type != type)))
+			continue;
+		for (j = 0; j < k && !ofx_subrow_same(&r[j], &row); j++)
+			;
+		if (j == k)
+			r[k++] = row;
+		r[j].c[d].msgs += x->c.msgs;
+		r[j].c[d].bytes += x->c.bytes;
+	}
+	qsort(r, k, sizeof(*r), subrow_cmp);
+	*n = k;
+	return r;
+}

@@ -277,4 +277,28 @@ static inline bool ofx_sub_of(const struct of_msg *m, uint32_t *id,
  */
 int ofx_details_split(uint64_t key, struct of_detail *out);
 
+/** struct ofx_subrow - one subtype of a table, in and out merged. */
+struct ofx_subrow {
+	uint8_t version, type, kind;
+	uint64_t key;
+	struct ofx_count c[OFX_NDIRS];
+};
+
+/**
+ * ofx_subtab_rows() - the subtypes of @t (only those of @version and
+ * @type when @only), in and out merged, by version, type, then busiest
+ * first (then kind and key). Return: a malloc'd array (caller frees) of
+ * *@n rows, or NULL on ENOMEM.
+ */
+struct ofx_subrow *ofx_subtab_rows(const struct ofx_subtab *t, bool only,
+				   uint8_t version, uint8_t type, size_t *n);
+
+/** ofx_subrow_same() - @a and @b are the same subtype. */
+static inline bool ofx_subrow_same(const struct ofx_subrow *a,
+				   const struct ofx_subrow *b)
+{
+	return a->version == b->version && a->type == b->type &&
+	       a->kind == b->kind && a->key == b->key;
+}
+
 #endif

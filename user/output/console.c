@@ -167,6 +167,8 @@ int ofx_console_start(const struct ofx_console_opts *o,
 	c->kind = o->json ? OFX_CONSOLE_JSON : OFX_CONSOLE_LINES;
 	if (!o->json && ofx_tui_usable()) {
 		rc = ofx_tui_open(o->info, &c->tui);
+		if (!rc && o->events)
+			ofx_tui_set_events(c->tui, o->events);
 		if (!rc) {
 			c->kind = OFX_CONSOLE_TUI;
 			ofx_stderr_divert(&c->err); /* failed: as it was */

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 
+#include "analysis/events.h"
 #include "analysis/stats.h"
 #include "output/rest.h"
 
@@ -31,6 +32,8 @@ enum ofx_console_kind {
  * @interval_s: a snapshot every this many seconds
  * @json:       NDJSON snapshots whatever stdout is
  * @stop_flag:  set to 1 when the user quits the full-screen UI (q)
+ * @events:     threshold events shown in the full-screen events view
+ *              (NULL: none); must outlive the console
  */
 struct ofx_console_opts {
 	struct ofx_stats_pub *pub;
@@ -38,6 +41,7 @@ struct ofx_console_opts {
 	double interval_s;
 	bool json;
 	volatile int *stop_flag;
+	struct ofx_events *events;
 };
 
 struct ofx_console;

@@ -207,6 +207,27 @@ int ofx_cevents_update(struct ofx_cevents *e, const struct ofx_stats *cur,
 	return added;
 }
 
+int ofx_cevents_thresholds(struct ofx_cevents *e, struct ofx_events *ev,
+			   uint64_t epoch_offset_ns)
+{
+	struct ofx_event x[16];
+	size_t n;
+	int added = 0;
+
+	while ((n = ofx_events_copy(ev, e->thr_last, x, 16)) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			add(e, x[i].ts_ns - epoch_offset_ns,
+			    "%s %s%s%s: %s %.6g %s %.6g", x[i].threshold,
+			    x[i].raised ? "RAISED" : "cleared",
+			    x[i].sw[0] ? " on " : "", x[i].sw, x[i].metric,
+			    x[i].value, x[i].raised ? ">" : "<=", x[i].limit);
+			e->thr_last = x[i].id;
+			added++;
+		}
+	}
+	return added;
+}
+
 const struct ofx_cevent *ofx_cevents_get(const struct ofx_cevents *e,
 					 unsigned int i)
 {

@@ -3,7 +3,8 @@
  * console_events.h - recent events for the console, derived from
  * successive published snapshots (there is no event stream in the
  * pipeline yet): connections that opened or closed, switches that appeared
- * and loss counters that grew since the previous snapshot seen. An event
+ * and loss counters that grew since the previous snapshot seen; and the
+ * threshold events (analysis/events.h) as they are logged. An event
  * is as precise as the snapshots are frequent (the console's --interval).
  */
 #ifndef OFX_CONSOLE_EVENTS_H
@@ -12,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "analysis/events.h"
 #include "analysis/stats.h"
 
 #define OFX_CEVENTS_MAX 256 /* events kept (the oldest go) */
@@ -35,6 +37,7 @@ struct ofx_cevents {
 	char (*sw_ids)[48];
 	unsigned int nsw;
 	uint64_t *loss; /* the watched loss counters, last seen */
+	uint64_t thr_last; /* the last threshold event taken */
 };
 
 /**
@@ -45,6 +48,14 @@ struct ofx_cevents {
  */
 int ofx_cevents_update(struct ofx_cevents *e, const struct ofx_stats *cur,
 		       const struct ofx_views *v);
+
+/**
+ * ofx_cevents_thresholds() - add the threshold events of @ev (events.h)
+ * not seen yet, stamped on the capture clock (their time less
+ * @epoch_offset_ns). Return: events added.
+ */
+int ofx_cevents_thresholds(struct ofx_cevents *e, struct ofx_events *ev,
+			   uint64_t epoch_offset_ns);
 
 /** ofx_cevents_get() - the @i-th newest event (0: newest), or NULL. */
 const struct ofx_cevent *ofx_cevents_get(const struct ofx_cevents *e,

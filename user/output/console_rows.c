@@ -220,73 +220,17 @@ static int build_types(struct ofx_ctable *t, const struct ofx_csnap *s)
 	return 0;
 }
 
-/* One subtype: in and out of one (version, type, kind, key). */
-struct sub {
-	uint8_t version, type, kind;
-	uint64_t key;
-	struct ofx_count c[OFX_NDIRS];
-};
-
-/* The subtypes of @tab (of one type when @s->sub_filter), in and out
- * merged, into a malloc'd array of *@n. */
-static struct sub *subs(const struct ofx_subtab *tab, const struct ofx_csnap *s,
-			size_t *n)
-{
-	const struct ofx_subcount *e = ofx_subtab_centries(tab);
-	struct sub *r = calloc(tab->n + 1, sizeof(*r));
-	size_t k = 0;
-
-	*n = 0;
-	if (!r)
-		return NULL;
-	for (uint32_t i = 0; i < tab->cap; i++) {
-		const struct ofx_subcount *x = &e[i];
-		uint8_t v = ofx_subcount_version(x), ty = ofx_subcount_type(x);
-		uint8_t d = ofx_subcount_dir(x), kind = ofx_subcount_kind(x);
-		size_t j;
-
-		if (!x->id || !kind || d >= OFX_NDIRS)
-			continue;
-		if (s->sub_filter && (v != s->sub_version || ty != s->sub_type))
-			continue;
-		for (j = 0; j < k; j++)
-			if (r[j].version == v && r[j].type == ty &&
-			    r[j].kind == kind && r[j].key == x->key)
-				break;
-		if (j == k) {
-			r[k].version = v;
-			r[k].type = ty;
-			r[k].kind = kind;
-			r[k].key = x->key;
-			k++;
-		}
-		r[j].c[d].msgs += x->c.msgs;
-		r[j].c[d].bytes += x->c.bytes;
-	}
-	*n = k;
-	return r;
-}
-
-static int sub_cmp(const void *a, const void *b)
-{
-	const struct sub *x = a, *y = b;
-
-	if (x->version != y->version)
-		return x->version - y->version;
-	if (x->type != y->type)
-		return x->type - y->type;
-	if (x->kind != y->kind)
-		return x->kind - y->kind;
-	return x->key < y->key ? -1 : x->key > y->key;
-}
-
 static int build_subtypes(struct ofx_ctable *t, const struct ofx_csnap *s)
 {
 	const struct ofx_stats *base;
 	double dt = snap_dt(s, &base);
 	size_t n = 0, nb = 0;
-	struct sub *cur = subs(&s->cur->sub.h, s, &n);
-	struct sub *old = base ? subs(&base->sub.h, s, &nb) : NULL;
+	struct ofx_subrow *cur = ofx_subtab_rows(
+		&s->cur->sub.h, s->sub_filter, s->sub_version, s->sub_type, &n);
+	struct ofx_subrow *old =
+		base ? ofx_subtab_rows(&base->sub.h, s->sub_filter,
+				       s->sub_version, s->sub_type, &nb)
+		     : NULL;
 	int rc = 0;
 
 	if (!cur || (base && !old)) {
@@ -294,9 +238,8 @@ static int build_subtypes(struct ofx_ctable *t, const struct ofx_csnap *s)
 		free(old);
 		return -ENOMEM;
 	}
-	qsort(cur, n, sizeof(*cur), sub_cmp);
 	for (size_t i = 0; i < n; i++) {
-		const struct sub *x = &cur[i], *o = NULL;
+		const struct ofx_subrow *x = &cur[i], *o = NULL;
 		const char *tn = of_type_name(x->version, x->type);
 		struct ofx_crow *r = row(t);
 		char name[96];
@@ -306,7 +249,7 @@ static int build_subtypes(struct ofx_ctable *t, const struct ofx_csnap *s)
 			break;
 		}
 		for (size_t j = 0; j < nb; j++)
-			if (!sub_cmp(x, &old[j]))
+			if (ofx_subrow_same(x, &old[j]))
 				o = &old[j];
 		r->version = x->version;
 		r->type = x->type;

@@ -37,6 +37,7 @@ struct ofx_tui {
 	struct ofx_stats *cur, *prev;
 	struct ofx_views *v;
 	struct ofx_cevents ev;
+	struct ofx_events *events; /* threshold events, or NULL */
 	struct ofx_ctable table;
 	unsigned int view;
 	unsigned int sort[OFX_CV_N];
@@ -334,7 +335,7 @@ static const char *const help_text[] = {
 	"  2 s   subtypes (of the type chosen with Enter; a: all types)",
 	"  3 w   switches (datapath_id, state, rates, PACKET_IN p99)",
 	"  4 l   latency: request/response pairs over the last 10 s",
-	"  5 e   events: connections, switches, loss (from snapshots)",
+	"  5 e   events: connections, switches, loss, thresholds",
 	"  6 o   loss and reassembly counters",
 	"  Up/Down j/k  PgUp/PgDn  Home/End g/G   select a row",
 	"  Enter   subtypes of the selected type (types view)",
@@ -396,6 +397,11 @@ static void redraw(struct ofx_tui *t)
 	refresh();
 }
 
+void ofx_tui_set_events(struct ofx_tui *t, struct ofx_events *ev)
+{
+	t->events = ev;
+}
+
 void ofx_tui_update(struct ofx_tui *t, const struct ofx_stats *cur,
 		    const struct ofx_stats *prev, struct ofx_views *v)
 {
@@ -405,6 +411,9 @@ void ofx_tui_update(struct ofx_tui *t, const struct ofx_stats *cur,
 		ofx_views_put(t->v);
 	t->v = v;
 	ofx_cevents_update(&t->ev, t->cur, t->v);
+	if (t->events)
+		ofx_cevents_thresholds(&t->ev, t->events,
+				       t->info->epoch_offset_ns);
 	t->have = true;
 	redraw(t);
 }

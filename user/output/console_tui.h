@@ -30,6 +30,12 @@ int ofx_tui_usable(void);
 int ofx_tui_open(const struct ofx_run_info *info, struct ofx_tui **out);
 
 /**
+ * ofx_tui_set_events() - show @ev's threshold events (analysis/events.h;
+ * must outlive @t) in the events view too.
+ */
+void ofx_tui_set_events(struct ofx_tui *t, struct ofx_events *ev);
+
+/**
  * ofx_tui_update() - a new snapshot: @cur, the older @prev (rates) and
  * the views @v (may be NULL; the TUI takes this reference), as read from
  * the publication; redraws. The TUI keeps copies of the counters.

@@ -48,6 +48,15 @@ json_t *ofx_json_connections(const struct ofx_views *v, int state,
 			     const struct ofx_run_info *info);
 
 /**
+ * ofx_json_connections_page() - as ofx_json_connections(), only the
+ * @limit connections from the @offset-th on, and "total" (how many of
+ * that state there are), "offset" and "limit".
+ */
+json_t *ofx_json_connections_page(const struct ofx_views *v, int state,
+				  size_t offset, size_t limit,
+				  const struct ofx_run_info *info);
+
+/**
  * ofx_json_latency() - the latency figures of @v (may be NULL: {}) in
  * @window (enum ofx_lat_window): {KIND: {FROM: {"count", "unreplied",
  * "error_replies", "orphan_replies", ["matched_by_buffer_id",

@@ -458,19 +458,24 @@ static json_t *conn_json(const struct ofx_conn_view *c,
 	return done(o, bad);
 }
 
+/* The connections of @v in @state (1 open, 0 closed, -1 all): @limit of
+ * them from the @offset-th on. */
 static json_t *conns_array(const struct ofx_views *v, int state,
+			   size_t offset, size_t limit,
 			   const struct ofx_run_info *info)
 {
+	size_t lo = !v || state == 1 ? 0 : state == 0 ? v->nopen : 0;
+	size_t hi = !v ? 0 : state == 1 ? v->nopen : v->nopen + v->nclosed;
 	json_t *arr = json_array();
 	int bad = !arr;
 
-	for (unsigned int i = 0; arr && v && i < v->nopen + v->nclosed; i++) {
-		if (state == 1 && i >= v->nopen)
-			break;
-		if (state == 0 && i < v->nopen)
-			continue;
+	if (offset > hi - lo)
+		offset = hi - lo;
+	lo += offset;
+	if (limit < hi - lo)
+		hi = lo + limit;
+	for (size_t i = lo; arr && i < hi; i++)
 		append(arr, conn_json(&v->conns[i], info), &bad);
-	}
 	return done(arr, bad);
 }
 
@@ -481,7 +486,29 @@ json_t *ofx_json_connections(const struct ofx_views *v, int state,
 	int bad = !o;
 
 	if (o)
-		put(o, "connections", conns_array(v, state, info), &bad);
+		put(o, "connections", conns_array(v, state, 0, SIZE_MAX, info),
+		    &bad);
+	return done(o, bad);
+}
+
+json_t *ofx_json_connections_page(const struct ofx_views *v, int state,
+				  size_t offset, size_t limit,
+				  const struct ofx_run_info *info)
+{
+	size_t total = !v ? 0
+		       : state == 1 ? v->nopen
+		       : state == 0 ? v->nclosed
+				    : (size_t)v->nopen + v->nclosed;
+	json_t *o = json_object();
+	int bad = !o;
+
+	if (!o)
+		return NULL;
+	put(o, "total", jint(total), &bad);
+	put(o, "offset", jint(offset), &bad);
+	put(o, "limit", jint(limit), &bad);
+	put(o, "connections", conns_array(v, state, offset, limit, info),
+	    &bad);
 	return done(o, bad);
 }
 
@@ -740,7 +767,7 @@ json_t *ofx_json_full(const struct ofx_stats *cur, const struct ofx_stats *prev,
 		put(o, "latency",
 		    ofx_json_latency(&v->lat->global, OFX_LAT_ALL), &bad);
 	put(o, "bad_headers", jint(cur->of.framing.bad_headers), &bad);
-	put(o, "connections", conns_array(v, -1, info), &bad);
+	put(o, "connections", conns_array(v, -1, 0, SIZE_MAX, info), &bad);
 	if (info && info->file) {
 		/* A file's report is whole: its switches too (live, they are
 		 * at /api/v1/switches). */

@@ -17,67 +17,6 @@
 static const char *const dir_name[OFX_NDIRS] = {"in", "out"};
 
 /* One subtype row: in and out of one (version, type, kind, key). */
-struct subrow {
-	uint8_t version, type, kind;
-	uint64_t key;
-	struct ofx_count c[OFX_NDIRS];
-};
-
-static int subrow_cmp(const void *a, const void *b)
-{
-	const struct subrow *x = a, *y = b;
-
-	if (x->version != y->version)
-		return x->version - y->version;
-	if (x->type != y->type)
-		return x->type - y->type;
-	if (x->c[0].msgs + x->c[1].msgs != y->c[0].msgs + y->c[1].msgs)
-		return x->c[0].msgs + x->c[1].msgs < y->c[0].msgs + y->c[1].msgs
-			       ? 1
-			       : -1;
-	if (x->kind != y->kind)
-		return x->kind - y->kind;
-	return x->key < y->key ? -1 : x->key > y->key;
-}
-
-/* The subtypes of @t, in and out merged, by version, type, then busiest
- * first. Return: a malloc'd array (caller frees) of *@n rows. */
-static struct subrow *subrows(const struct ofx_subtab *t, size_t *n)
-{
-	const struct ofx_subcount *e = ofx_subtab_centries(t);
-	struct subrow *r = calloc(t->n + 1, sizeof(*r));
-	size_t k = 0;
-
-	*n = 0;
-	if (!r)
-		return NULL;
-	for (uint32_t i = 0; i < t->cap; i++) {
-		const struct ofx_subcount *s = &e[i];
-		uint8_t v = ofx_subcount_version(s), ty = ofx_subcount_type(s);
-		uint8_t d = ofx_subcount_dir(s), kind = ofx_subcount_kind(s);
-		size_t j;
-
-		if (!s->id || !kind || d >= OFX_NDIRS)
-			continue;
-		for (j = 0; j < k; j++)
-			if (r[j].version == v && r[j].type == ty &&
-			    r[j].kind == kind && r[j].key == s->key)
-				break;
-		if (j == k) {
-			r[k].version = v;
-			r[k].type = ty;
-			r[k].kind = kind;
-			r[k].key = s->key;
-			k++;
-		}
-		r[j].c[d].msgs += s->c.msgs;
-		r[j].c[d].bytes += s->c.bytes;
-	}
-	qsort(r, k, sizeof(*r), subrow_cmp);
-	*n = k;
-	return r;
-}
-
 static double per_s(uint64_t now, uint64_t then, double dt)
 {
 	if (dt <= 0.0 || now <= then)
@@ -132,7 +71,8 @@ static void print_versions(struct out *o, const struct ofx_stats *cur,
 			   bool console)
 {
 	size_t nsub = 0, si = 0;
-	struct subrow *sub = subrows(&cur->sub.h, &nsub);
+	struct ofx_subrow *sub =
+		ofx_subtab_rows(&cur->sub.h, false, 0, 0, &nsub);
 
 	for (uint8_t v = OFP_VERSION_MIN; v <= OFP_VERSION_MAX; v++) {
 		if (!ofx_msgcounts_version_seen(&cur->msgs, v))

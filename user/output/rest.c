@@ -266,11 +266,44 @@ static json_t *do_version_counts(struct req *q, const struct ofx_stats *cur,
 	return ofx_json_version_counts(cur, path_version(q->url));
 }
 
+/* A non-negative integer query argument @name (absent: @def) at most
+ * @max. Return: 0, or -EINVAL. */
+static int query_u64(struct MHD_Connection *conn, const char *name,
+		     uint64_t def, uint64_t max, uint64_t *out)
+{
+	const char *s = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
+						    name);
+	unsigned long long v;
+	char *end;
+
+	*out = def;
+	if (!s)
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (!*s || *end || errno || *s == '-' || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 static json_t *do_full(struct req *q, const struct ofx_stats *cur,
 		       const struct ofx_stats *prev)
 {
-	struct ofx_views *v = ofx_stats_views(q->r->pub);
-	json_t *doc = ofx_json_full(cur, prev, v, q->r->info);
+	struct ofx_views *v = ofx_stats_views(q->r->pub), nc;
+	const char *conns = MHD_lookup_connection_value(
+		q->conn, MHD_GET_ARGUMENT_KIND, "connections");
+	json_t *doc;
+
+	if (v && conns && !strcmp(conns, "0")) {
+		/* ?connections=0: the list left empty (a SYN flood's
+		 * connections would make tens of MB of it) */
+		nc = *v;
+		nc.nopen = nc.nclosed = 0;
+		doc = ofx_json_full(cur, prev, &nc, q->r->info);
+	} else {
+		doc = ofx_json_full(cur, prev, v, q->r->info);
+	}
 
 	ofx_views_put(v);
 	q->flags |= JSON_INDENT(2);
@@ -297,6 +330,7 @@ static json_t *route_connections(struct req *q)
 	const char *state = MHD_lookup_connection_value(
 		q->conn, MHD_GET_ARGUMENT_KIND, "state");
 	struct ofx_views *v;
+	uint64_t offset, limit;
 	json_t *doc;
 	int st = -1;
 
@@ -308,8 +342,18 @@ static json_t *route_connections(struct req *q)
 		q->status = MHD_HTTP_BAD_REQUEST;
 		return error_doc("state must be open, closed or all", q->url);
 	}
+	if (query_u64(q->conn, "offset", 0, UINT32_MAX, &offset) ||
+	    query_u64(q->conn, "limit", UINT32_MAX, UINT32_MAX, &limit)) {
+		q->status = MHD_HTTP_BAD_REQUEST;
+		return error_doc("offset and limit must be integers >= 0",
+				 q->url);
+	}
 	v = ofx_stats_views(q->r->pub);
-	doc = ofx_json_connections(v, st, q->r->info);
+	if (offset || limit != UINT32_MAX)
+		doc = ofx_json_connections_page(v, st, (size_t)offset,
+						(size_t)limit, q->r->info);
+	else
+		doc = ofx_json_connections(v, st, q->r->info);
 	ofx_views_put(v);
 	q->flags |= JSON_INDENT(2);
 	return doc;
@@ -486,6 +530,28 @@ static void stream_keepalive(struct MHD_Connection *conn)
 	setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl,
 		   sizeof(intvl));
 	setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+}
+
+/* Send @resp, a response whose content comes as it is made (200, type
+ * @ctype, not cached). @wait_s: the longest it waits for content (0: no
+ * limit: an endless stream, whose vanished client is found by TCP
+ * keep-alive probes, after STREAM_KEEPIDLE_S + 3 x STREAM_KEEPINTVL_S). */
+static enum MHD_Result send_long(struct req *q, struct MHD_Response *resp,
+				 const char *ctype, unsigned int wait_s)
+{
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+				"no-cache");
+	if (q->r->cors)
+		MHD_add_response_header(
+			resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN,
+			q->r->cors);
+	MHD_set_connection_option(
+		q->conn, MHD_CONNECTION_OPTION_TIMEOUT,
+		wait_s ? wait_s + (unsigned int)OFX_REST_IDLE_TIMEOUT_S : 0);
+	if (!wait_s)
+		stream_keepalive(q->conn);
+	return send_response(q->conn, MHD_HTTP_OK, resp);
 }
 
 static void stream_wake(void *ctx)
@@ -676,21 +742,8 @@ static enum MHD_Result streams_one(struct req *q, unsigned int method,
 		stream_free(sr);
 		return MHD_NO;
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-				sse ? "text/event-stream"
-				    : "application/x-ndjson");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
-				"no-cache");
-	if (q->r->cors)
-		MHD_add_response_header(
-			resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN,
-			q->r->cors);
-	/* A stream may wait long for its next message; a client that
-	 * vanished without a FIN is found by TCP keep-alive probes (after
-	 * STREAM_KEEPIDLE_S + 3 x STREAM_KEEPINTVL_S) instead. */
-	MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, 0);
-	stream_keepalive(conn);
-	return send_response(conn, MHD_HTTP_OK, resp);
+	return send_long(q, resp,
+			 sse ? "text/event-stream" : "application/x-ndjson", 0);
 }
 
 /* ---- thresholds and events (analysis/thresholds.h, events.h) ---- */
@@ -910,27 +963,6 @@ static void events_free(void *cls)
 	free(er);
 }
 
-/* A non-negative integer query argument @name (absent: @def) at most
- * @max. Return: 0, or -EINVAL. */
-static int query_u64(struct MHD_Connection *conn, const char *name,
-		     uint64_t def, uint64_t max, uint64_t *out)
-{
-	const char *s =
-		MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
-	unsigned long long v;
-	char *end;
-
-	*out = def;
-	if (!s)
-		return 0;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (!*s || *end || errno || *s == '-' || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 /* GET /api/v1/events?eventID=N&maxEvents=M&timeout=S (sFlow-RT's long
  * poll: the events after N, newest first, waiting up to S seconds for
  * one), or Server-Sent Events (Accept: text/event-stream or
@@ -992,24 +1024,8 @@ static enum MHD_Result events_route(struct req *q, unsigned int method,
 		free(er);
 		return MHD_NO;
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-				sse ? "text/event-stream" : "application/json");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
-				"no-cache");
-	if (q->r->cors)
-		MHD_add_response_header(
-			resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN,
-			q->r->cors);
-	if (sse) {
-		MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
-					  0);
-		stream_keepalive(conn);
-	} else {
-		MHD_set_connection_option(
-			conn, MHD_CONNECTION_OPTION_TIMEOUT,
-			(unsigned int)(timeout + OFX_REST_IDLE_TIMEOUT_S));
-	}
-	return send_response(conn, MHD_HTTP_OK, resp);
+	return send_long(q, resp, sse ? "text/event-stream" : "application/json",
+			 sse ? 0 : (unsigned int)timeout);
 }
 
 /* Floodlight PacketStreamer's filter: {"mac", "direction": "in" (PACKET_IN)
