@@ -3,7 +3,8 @@
 // ofxdp's live dashboard: polls ofxdp's own REST API once a second (the
 // small documents: /get_of_counts, /get_ofNN_counts, /api/v1/switches,
 // /api/v1/latency, /api/v1/events when /ui/config.json says events are on)
-// and the large /api/v1/stats every STATS_EVERY polls (capture health).
+// and /api/v1/stats?connections=0 (the largest, even without its
+// connection list) every STATS_EVERY polls (capture health).
 // Rates are the difference of two polls' counters over the time between
 // them.
 //
@@ -464,7 +465,7 @@
 			api('/get_of_counts'),
 			api('/api/v1/switches'),
 			api('/api/v1/latency?window=10s'),
-			full ? api('/api/v1/stats') : null,
+			full ? api('/api/v1/stats?connections=0') : null, // without the (large) connection list
 		]);
 		if (stats) {
 			Object.keys(stats.versions || {}).forEach((v) => st.versions.add(v));
