@@ -261,7 +261,8 @@ offline-san:
 
 # Fuzzing: the harnesses (tests/fuzz/fuzz_*.c) and the library, built with
 # clang in $(BUILD)/fuzz: the library with -fsanitize=fuzzer-no-link (coverage
-# only), each harness linked with libFuzzer. clang does not know gcc's
+# only), each harness linked with libFuzzer; harnesses include the unit tests'
+# shared headers (tests/unit/ofx_parse_diff.h). clang does not know gcc's
 # -Wno-format-truncation.
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
@@ -288,10 +289,11 @@ $(FUZZ_DIR)/libofx.a: $(FUZZ_LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DIR)/libofx.a $(SKELS) $(BUILD)/flags
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DIR)/libofx.a $(SKELS) \
+		   $(wildcard tests/unit/*.h) $(BUILD)/flags
 	$(call msg,CLANG,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_DIR)/libofx.a \
-		-o $@ $(LDLIBS)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Itests/unit -fsanitize=fuzzer $< \
+		$(FUZZ_DIR)/libofx.a -o $@ $(LDLIBS)
 
 fuzz-build: $(FUZZ_BINS)
 
