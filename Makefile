@@ -282,7 +282,8 @@ offline-san:
 
 # Fuzzing: the harnesses (tests/fuzz/fuzz_*.c) and the library, built with
 # clang in $(BUILD)/fuzz: the library with -fsanitize=fuzzer-no-link (coverage
-# only), each harness linked with libFuzzer. clang does not know gcc's
+# only), each harness linked with libFuzzer; harnesses include tests/fuzz/*.h
+# and the unit tests' tests/unit/ofx_parse_diff.h. clang does not know gcc's
 # -Wno-format-truncation.
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
@@ -313,10 +314,11 @@ $(FUZZ_DIR)/libofx.a: $(FUZZ_LIB_OBJS) $(FUZZ_DIR)/web_assets.o
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DIR)/libofx.a $(SKELS) $(BUILD)/flags
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DIR)/libofx.a $(SKELS) \
+		   $(wildcard tests/fuzz/*.h tests/unit/*.h) $(BUILD)/flags
 	$(call msg,CLANG,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_DIR)/libofx.a \
-		-o $@ $(LDLIBS)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Itests/unit -fsanitize=fuzzer $< \
+		$(FUZZ_DIR)/libofx.a -o $@ $(LDLIBS)
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -363,7 +365,7 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
 
 format:
-	clang-format -i $(filter-out vmlinux/%,$(wildcard bpf/*.c include/*.h user/*.c user/*.h user/*/*.c user/*/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tools/ofgen/*.c tools/ofgen/*.h tools/impair/*.c))
+	clang-format -i $(filter-out vmlinux/%,$(wildcard bpf/*.c include/*.h user/*.c user/*.h user/*/*.c user/*/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tests/fuzz/*.h tools/ofgen/*.c tools/ofgen/*.h tools/impair/*.c))
 
 clean:
 	rm -rf $(BUILD) ofxdp

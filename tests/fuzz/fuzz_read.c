@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "capture/capture.h"
+#include "ofx_fuzz_util.h"
 #include "output/report.h"
 #include "output/rest.h"
 #include "pipeline.h"
@@ -30,17 +31,11 @@
 #define HISTORY 256
 
 static struct ofx_portset ports;
-static char path[64];
 static FILE *devnull;
 
 static void on_segment(void *ctx, const struct ofx_segment *seg)
 {
 	ofx_pipeline_feed(ctx, seg);
-}
-
-static void cleanup(void)
-{
-	unlink(path);
 }
 
 /* libFuzzer: called once before the first input. */
@@ -50,18 +45,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	if (ofx_portset_parse("6653,6633", &ports))
 		abort();
-	snprintf(path, sizeof(path), "/dev/shm/ofxdp-fuzz-read-%d.pcap",
-		 (int)getpid());
-	devnull = fopen("/dev/null", "w");
-	if (!devnull)
-		abort();
-	atexit(cleanup);
+	devnull = ofxf_setup("read");
 	return 0;
 }
 
 static int write_file(const uint8_t *data, size_t size)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	int fd = open(ofxf_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	size_t done = 0;
 
 	if (fd < 0)
@@ -85,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ofx_pipeline_opts po = {.history = HISTORY, .latency = &lo};
 	struct ofx_run_info info = {.mode = "file",
 				    .hooks = "pcap file",
-				    .ifname = path,
+				    .ifname = ofxf_path,
 				    .ports = "6653,6633",
 				    .file = true};
 	struct ofx_stats_pub *pub = NULL;
@@ -104,8 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cur = malloc(sizeof(*cur));
 	if (!pl || !cur)
 		goto out;
-	rc = ofx_pcap_open_file(path, &ports, on_segment, pl, &src, err);
-	unlink(path); /* libpcap has it open */
+	rc = ofx_pcap_open_file(ofxf_path, &ports, on_segment, pl, &src, err);
+	unlink(ofxf_path); /* libpcap has it open */
 	if (rc)
 		goto out;
 	while (ofx_pcap_poll(src) >= 0)

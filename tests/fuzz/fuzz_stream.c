@@ -37,6 +37,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ofx_fuzz_util.h"
 #include "ofxdp.h"
 #include "output/watch.h"
 #include "pipeline.h"
@@ -46,26 +47,15 @@
 /* Bytes of messages kept whole at once (`watch -w`: 64 MiB). */
 #define WHOLE_MAX 8192
 
-static char path[64];
 static FILE *devnull;
 static const struct ofx_msg_filter all; /* every message */
-
-static void cleanup(void)
-{
-	unlink(path);
-}
 
 /* libFuzzer: called once before the first input. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	snprintf(path, sizeof(path), "/dev/shm/ofxdp-fuzz-stream-%d.pcap",
-		 (int)getpid());
-	devnull = fopen("/dev/null", "w");
-	if (!devnull)
-		abort();
-	atexit(cleanup);
+	devnull = ofxf_setup("stream");
 	return 0;
 }
 
@@ -86,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.reasm = &ro, .history = 4, .latency = &lo};
 	uint32_t next[NCONNS][2];
 	uint64_t ts = 1000ull * 1000 * 1000 * 1000; /* 1000 s */
-	struct ofx_pcap_writer_opts wo = {.path = path};
+	struct ofx_pcap_writer_opts wo = {.path = ofxf_path};
 	struct ofx_watch w = {.filter = &all, .out = devnull};
 	struct of_msg_sink sink = ofx_watch_sink(&w);
 	struct ofx_stats_pub *pub;
@@ -195,7 +185,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ofx_pipeline_free(p);
 	/* after the pipeline: closing connections reaches the writer */
 	ofx_pcap_writer_close(w.writer);
-	unlink(path);
+	unlink(ofxf_path);
 	ofx_stats_pub_free(pub);
 	return 0;
 }

@@ -35,6 +35,9 @@ struct ctx {
 	uint64_t pin[2]; /* PACKET_INs of switches 1 and 2 so far */
 	uint32_t open[2];
 	uint32_t total[2];
+	unsigned int nsw; /* switches in the views (0: both) */
+	unsigned int first; /* the first of them shown */
+	int nodpid; /* 1-based index of a switch known by address (0: none) */
 };
 
 static int setup(void **state)
@@ -74,14 +77,15 @@ static void tick(struct ctx *c)
 
 	assert_non_null(v);
 	v->refs = 1;
-	v->nsw = 2;
+	v->nsw = c->nsw ? c->nsw : 2;
 	v->sws = calloc(2, sizeof(*v->sws));
 	assert_non_null(v->sws);
-	for (int i = 0; i < 2; i++) {
-		struct ofx_switch_view *w = &v->sws[i];
+	for (unsigned int k = 0; k < v->nsw; k++) {
+		unsigned int i = k + c->first;
+		struct ofx_switch_view *w = &v->sws[k];
 
 		snprintf(w->id, sizeof(w->id), "0x%016x", i + 1);
-		w->has_dpid = true;
+		w->has_dpid = c->nodpid != (int)i + 1;
 		w->datapath_id = (uint64_t)i + 1;
 		w->conns_open = c->open[i];
 		w->conns_total = c->total[i];
@@ -285,6 +289,73 @@ static void test_builtins(void **state)
 	ofx_thr_free(t);
 }
 
+/* Key order does not matter; kind only with response_p99. */
+static void test_key_order(void **state)
+{
+	struct ctx *c = *state;
+	static const char *const ok[] = {
+		"{\"counter\": \"loss.records_lost\", \"value\": 1, "
+		"\"metric\": \"counter\"}",
+		"{\"kind\": \"echo\", \"metric\": \"response_p99\", "
+		"\"value\": 1}",
+	};
+	char err[256];
+	json_t *j;
+
+	for (size_t i = 0; i < 2; i++) {
+		j = json_loads(ok[i], 0, NULL);
+		if (ofx_thr_put(c->t, "k", j, err, sizeof(err)) < 0)
+			fail_msg("refused %s: %s", ok[i], err);
+		json_decref(j);
+	}
+	j = json_loads("{\"metric\": \"counter\", \"counter\": "
+		       "\"loss.records_lost\", \"value\": 1, \"kind\": "
+		       "\"echo\"}",
+		       0, NULL);
+	assert_int_equal(ofx_thr_put(c->t, "k", j, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "kind"));
+	json_decref(j);
+	j = json_pack("{s:s, s:i}", "metric", "error_rate", "value", 1);
+	assert_int_equal(ofx_thr_put(c->t, "..", j, err, sizeof(err)), -EINVAL);
+	json_decref(j);
+}
+
+/* A raised threshold deleted, or whose switch leaves the views, is
+ * cleared with its last value; a switch never identified is not
+ * "disconnected". */
+static void test_cleared_when_gone(void **state)
+{
+	struct ctx *c = *state;
+	struct ofx_event e[16];
+
+	put(c, "down", "{\"metric\": \"disconnected\", \"value\": 0}");
+	put(c, "pin",
+	    "{\"metric\": \"packet_in_rate\", \"value\": 5, "
+	    "\"window\": 1}");
+	c->open[0] = c->open[1] = 0;
+	c->nodpid = 2; /* switch 2 is known by its address only */
+	tick(c);
+	assert_int_equal(events(c, 0, e), 1);
+	assert_string_equal(e[0].sw, "0x0000000000000001");
+	c->pin[0] += 100;
+	tick(c);
+	assert_int_equal(events(c, 1, e), 1);
+	assert_string_equal(e[0].threshold, "pin");
+	assert_true(e[0].raised);
+	assert_int_equal(ofx_thr_delete(c->t, "pin"), 0);
+	assert_int_equal(events(c, 2, e), 1);
+	assert_string_equal(e[0].threshold, "pin");
+	assert_false(e[0].raised);
+	assert_true(e[0].value > 99); /* its last value */
+	c->nsw = 1; /* switch 1 leaves the views: "down" is cleared */
+	c->first = 1;
+	tick(c);
+	assert_int_equal(events(c, 3, e), 1);
+	assert_string_equal(e[0].threshold, "down");
+	assert_string_equal(e[0].sw, "0x0000000000000001");
+	assert_false(e[0].raised);
+}
+
 static int woken;
 
 static void wake(void *ctx)
@@ -298,15 +369,20 @@ static void test_log_and_wait(void **state)
 {
 	struct ctx *c = *state;
 	struct ofx_event e = {.value = 1, .limit = 0, .raised = true};
+	struct ofx_event_waiter w = {.fn = wake, .ctx = c}, w2 = w;
 	json_t *doc, *list;
 
 	woken = 0;
-	assert_int_equal(ofx_events_wait(c->ev, 0, wake, c), 0);
+	assert_int_equal(ofx_events_wait(c->ev, 0, &w), 0);
+	assert_int_equal(ofx_events_wait(c->ev, 0, &w2), 0);
+	ofx_events_unwait(c->ev, &w2); /* gone: not called */
+	assert_false(w2.linked);
 	snprintf(e.threshold, sizeof(e.threshold), "t");
 	ofx_events_add(c->ev, &e);
 	ofx_events_add(c->ev, &e);
 	assert_int_equal(woken, 1);
-	assert_int_equal(ofx_events_wait(c->ev, 1, wake, c), 1);
+	assert_false(w.linked);
+	assert_int_equal(ofx_events_wait(c->ev, 1, &w), 1);
 	doc = ofx_events_json(c->ev, 0, 100);
 	list = json_object_get(doc, "events");
 	assert_int_equal(json_array_size(list), 2);
@@ -320,7 +396,7 @@ static void test_log_and_wait(void **state)
 	assert_int_equal(json_array_size(json_object_get(doc, "events")), 1);
 	json_decref(doc);
 	ofx_events_close(c->ev);
-	assert_int_equal(ofx_events_wait(c->ev, 2, wake, c), 1);
+	assert_int_equal(ofx_events_wait(c->ev, 2, &w), 1);
 }
 
 /* --on-event: the program runs with the event's JSON as its argument. */
@@ -364,6 +440,7 @@ int main(void)
 		T(test_disconnect_flap),  T(test_counter),
 		T(test_bad_definitions),  T(test_builtins),
 		T(test_log_and_wait),	  T(test_hook),
+		T(test_key_order),	  T(test_cleared_when_gone),
 	};
 #undef T
 

@@ -677,6 +677,36 @@ static void test_resync_short_chain_at_end(void **state)
 	assert_int_equal(c->st->of.held.msgs, 0);
 }
 
+/* A half joined mid-stream holds 2 PACKET_INs; a gap ends at a message
+ * boundary, then only the first 40 bytes of a real 1000-byte PACKET_IN
+ * (its length reaches past them: an unchecked resync) before another
+ * gap, then 4 PACKET_INs. The cut message alone is unverified: the chain
+ * held before it counts. */
+static void test_midstream_unconfirmed_alone(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t b[1200];
+	size_t n = 0;
+
+	c->seq[IN] = 5000;
+	for (int i = 0; i < 2; i++)
+		n += ofxt_msg(b + n, 4, 10, 100, (uint32_t)i);
+	seg(c, IN, ACK, b, (uint32_t)n);
+	c->seq[IN] += 300; /* lost: whole messages */
+	ofxt_msg(b, 4, 10, 1000, 7);
+	seg(c, IN, ACK, b, 40);
+	c->seq[IN] += 2000; /* lost: the rest of it and more */
+	n = 0;
+	for (int i = 0; i < 4; i++)
+		n += ofxt_msg(b + n, 4, 10, 100, 10 + (uint32_t)i);
+	seg(c, IN, ACK, b, (uint32_t)n);
+	finish(c);
+	assert_int_equal(c->st->msgs.of[4][10][IN].msgs, 2 + 4);
+	assert_int_equal(c->st->of.unverified[IN].msgs, 1);
+	assert_int_equal(c->st->of.unverified[IN].bytes, 40);
+	assert_int_equal(c->st->of.held.msgs, 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -697,6 +727,7 @@ int main(void)
 		T(test_input_end_counts_length),
 		T(test_resync_false_lock_unverified),
 		T(test_resync_short_chain_at_end),
+		T(test_midstream_unconfirmed_alone),
 	};
 #undef T
 

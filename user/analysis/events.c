@@ -4,31 +4,28 @@
  * (see events.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "analysis/events.h"
 #include "log.h"
 
 extern char **environ;
 
-struct waiter {
-	ofx_event_wake_fn fn;
-	void *ctx;
-};
-
 struct ofx_events {
 	pthread_mutex_t lock;
 	struct ofx_event ring[OFX_EVENTS_MAX];
 	uint64_t last_id; /* ring[(id - 1) % MAX] holds id, for the last MAX */
-	struct waiter waiters[OFX_EVENT_WAITERS];
-	unsigned int nwaiters;
+	struct ofx_event_waiter *waiters; /* a list */
 	bool closed;
-	/* --on-event (the adding thread only) */
+	/* --on-event, under @hook_lock */
+	pthread_mutex_t hook_lock;
 	char **argv;
 	int argc;
 	pid_t pids[OFX_EVENT_HOOKS_MAX];
@@ -39,8 +36,10 @@ struct ofx_events *ofx_events_new(void)
 {
 	struct ofx_events *ev = calloc(1, sizeof(*ev));
 
-	if (ev)
+	if (ev) {
 		pthread_mutex_init(&ev->lock, NULL);
+		pthread_mutex_init(&ev->hook_lock, NULL);
+	}
 	return ev;
 }
 
@@ -48,12 +47,11 @@ void ofx_events_free(struct ofx_events *ev)
 {
 	if (!ev)
 		return;
-	for (int i = 0; i < OFX_EVENT_HOOKS_MAX; i++)
-		if (ev->pids[i] > 0)
-			waitpid(ev->pids[i], NULL, 0);
+	ofx_events_reap(ev); /* the others are left to finish alone */
 	for (int i = 0; i < ev->argc; i++)
 		free(ev->argv[i]);
 	free(ev->argv);
+	pthread_mutex_destroy(&ev->hook_lock);
 	pthread_mutex_destroy(&ev->lock);
 	free(ev);
 }
@@ -86,6 +84,48 @@ json_t *ofx_event_json(const struct ofx_event *e)
 			 e->raised ? "raised" : "cleared");
 }
 
+/* posix_spawnp @argv: stdin /dev/null, stdout to our stderr (not into an
+ * NDJSON stdout or the full-screen console), the signals ofxdp ignores
+ * or handles back to their defaults, nothing blocked. Return: 0 or an
+ * errno. */
+static int spawn(pid_t *pid, char **argv)
+{
+	static const int sigs[] = {SIGPIPE, SIGTSTP, SIGTTIN, SIGTTOU,
+				   SIGINT,  SIGTERM, SIGHUP,  SIGCHLD};
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t def, none;
+	int rc;
+
+	sigemptyset(&def);
+	sigemptyset(&none);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&def, sigs[i]);
+	if (posix_spawn_file_actions_init(&fa))
+		return ENOMEM;
+	if (posix_spawnattr_init(&at)) {
+		posix_spawn_file_actions_destroy(&fa);
+		return ENOMEM;
+	}
+	rc = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
+					      O_RDONLY, 0);
+	if (!rc)
+		rc = posix_spawn_file_actions_adddup2(&fa, STDERR_FILENO,
+						      STDOUT_FILENO);
+	if (!rc)
+		rc = posix_spawnattr_setsigdefault(&at, &def);
+	if (!rc)
+		rc = posix_spawnattr_setsigmask(&at, &none);
+	if (!rc)
+		rc = posix_spawnattr_setflags(
+			&at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	if (!rc)
+		rc = posix_spawnp(pid, argv[0], &fa, &at, argv, environ);
+	posix_spawnattr_destroy(&at);
+	posix_spawn_file_actions_destroy(&fa);
+	return rc;
+}
+
 /* Run the hook for @e (no shell: argv as given, the event last). */
 static void run_hook(struct ofx_events *ev, const struct ofx_event *e)
 {
@@ -110,8 +150,7 @@ static void run_hook(struct ofx_events *ev, const struct ofx_event *e)
 		return;
 	}
 	ev->argv[ev->argc] = doc;
-	rc = posix_spawnp(&ev->pids[slot], ev->argv[0], NULL, NULL, ev->argv,
-			  environ);
+	rc = spawn(&ev->pids[slot], ev->argv);
 	ev->argv[ev->argc] = NULL;
 	free(doc);
 	if (rc) {
@@ -125,6 +164,7 @@ static void run_hook(struct ofx_events *ev, const struct ofx_event *e)
 
 void ofx_events_reap(struct ofx_events *ev)
 {
+	pthread_mutex_lock(&ev->hook_lock);
 	for (int i = 0; i < OFX_EVENT_HOOKS_MAX; i++) {
 		int status;
 
@@ -135,14 +175,21 @@ void ofx_events_reap(struct ofx_events *ev)
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			ev->hooks_failed++;
 	}
+	pthread_mutex_unlock(&ev->hook_lock);
 }
 
-/* Call and forget the registered wake-ups (under the lock). */
+/* Call and unlink the registered wake-ups (under the lock). */
 static void wake_locked(struct ofx_events *ev)
 {
-	for (unsigned int i = 0; i < ev->nwaiters; i++)
-		ev->waiters[i].fn(ev->waiters[i].ctx);
-	ev->nwaiters = 0;
+	struct ofx_event_waiter *w = ev->waiters, *next;
+
+	ev->waiters = NULL;
+	for (; w; w = next) {
+		next = w->next;
+		w->linked = false;
+		w->prev = w->next = NULL;
+		w->fn(w->ctx);
+	}
 }
 
 void ofx_events_add(struct ofx_events *ev, struct ofx_event *e)
@@ -157,8 +204,11 @@ void ofx_events_add(struct ofx_events *ev, struct ofx_event *e)
 		(unsigned long long)e->id, e->threshold,
 		e->raised ? "raised" : "cleared", e->sw[0] ? " on switch " : "",
 		e->sw, e->metric, e->value, e->raised ? ">" : "<=", e->limit);
-	if (ev->argv)
+	if (ev->argv) {
+		pthread_mutex_lock(&ev->hook_lock);
 		run_hook(ev, e);
+		pthread_mutex_unlock(&ev->hook_lock);
+	}
 }
 
 uint64_t ofx_events_last_id(struct ofx_events *ev)
@@ -217,30 +267,38 @@ size_t ofx_events_copy(struct ofx_events *ev, uint64_t after,
 	return n;
 }
 
-int ofx_events_wait(struct ofx_events *ev, uint64_t after, ofx_event_wake_fn fn,
-		    void *ctx)
+int ofx_events_wait(struct ofx_events *ev, uint64_t after,
+		    struct ofx_event_waiter *w)
 {
 	int rc = 0;
 
 	pthread_mutex_lock(&ev->lock);
-	if (ev->closed || ev->last_id > after)
+	if (ev->closed || ev->last_id > after) {
 		rc = 1;
-	else if (ev->nwaiters == OFX_EVENT_WAITERS)
-		rc = -EBUSY;
-	else
-		ev->waiters[ev->nwaiters++] = (struct waiter){fn, ctx};
+	} else if (!w->linked) {
+		w->prev = NULL;
+		w->next = ev->waiters;
+		if (ev->waiters)
+			ev->waiters->prev = w;
+		ev->waiters = w;
+		w->linked = true;
+	}
 	pthread_mutex_unlock(&ev->lock);
 	return rc;
 }
 
-void ofx_events_unwait(struct ofx_events *ev, void *ctx)
+void ofx_events_unwait(struct ofx_events *ev, struct ofx_event_waiter *w)
 {
 	pthread_mutex_lock(&ev->lock);
-	for (unsigned int i = 0; i < ev->nwaiters; i++) {
-		if (ev->waiters[i].ctx != ctx)
-			continue;
-		ev->waiters[i] = ev->waiters[--ev->nwaiters];
-		break;
+	if (w->linked) {
+		if (w->prev)
+			w->prev->next = w->next;
+		else
+			ev->waiters = w->next;
+		if (w->next)
+			w->next->prev = w->prev;
+		w->linked = false;
+		w->prev = w->next = NULL;
 	}
 	pthread_mutex_unlock(&ev->lock);
 }
@@ -275,9 +333,9 @@ void ofx_events_counts(struct ofx_events *ev, struct ofx_events_counts *c)
 	pthread_mutex_lock(&ev->lock);
 	c->events = ev->last_id;
 	pthread_mutex_unlock(&ev->lock);
-	/* hook counters: written by the engine thread only; a torn read of
-	 * a 64-bit counter is not possible on the 64-bit targets built */
+	pthread_mutex_lock(&ev->hook_lock);
 	c->hooks_started = ev->hooks_started;
 	c->hooks_failed = ev->hooks_failed;
 	c->hooks_dropped = ev->hooks_dropped;
+	pthread_mutex_unlock(&ev->hook_lock);
 }

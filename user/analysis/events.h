@@ -15,7 +15,6 @@
 #include <sys/types.h>
 
 #define OFX_EVENTS_MAX 1024 /* events kept (the oldest go) */
-#define OFX_EVENT_WAITERS 64 /* readers waiting at once (more: 503) */
 #define OFX_EVENT_NAME 64 /* threshold name, bytes with the NUL */
 #define OFX_EVENT_METRIC 64
 #define OFX_EVENT_SWITCH 48
@@ -46,6 +45,18 @@ struct ofx_event {
 /** A reader's wake-up: called (from the adding thread) once per add. */
 typedef void (*ofx_event_wake_fn)(void *ctx);
 
+/**
+ * struct ofx_event_waiter - a reader waiting for events (owned by the
+ * reader, linked into the log while registered; no limit on how many).
+ * @fn/@ctx: called once when an event comes or the log closes
+ */
+struct ofx_event_waiter {
+	ofx_event_wake_fn fn;
+	void *ctx;
+	struct ofx_event_waiter *prev, *next;
+	bool linked;
+};
+
 #define OFX_EVENT_HOOKS_MAX 8 /* --on-event processes at once */
 
 /** struct ofx_events - the log (opaque but for its counters). */
@@ -59,7 +70,10 @@ void ofx_events_free(struct ofx_events *ev);
 
 /**
  * ofx_events_set_hook() - run @argv (NULL-terminated, copied; @argv[0] a
- * path or a name looked up in PATH) for each event. Return: 0, -ENOMEM.
+ * path or a name looked up in PATH) for each event, with the event's JSON
+ * as a last argument: stdin /dev/null, stdout to ofxdp's stderr, default
+ * signal dispositions and an empty signal mask. Not waited for when
+ * ofxdp exits. Return: 0, -ENOMEM.
  */
 int ofx_events_set_hook(struct ofx_events *ev, char *const *argv);
 
@@ -96,17 +110,17 @@ size_t ofx_events_copy(struct ofx_events *ev, uint64_t after,
 		       struct ofx_event *out, size_t max);
 
 /**
- * ofx_events_wait() - call @fn(@ctx) when an event is added or the log
- * closes, if nothing newer than @after is there yet: returns 0 and the
- * reader should sleep; 1: there is something (or the log is closed)
- * already, nothing registered; -EBUSY: OFX_EVENT_WAITERS wait already.
- * A registered wake-up is called once, or removed by ofx_events_unwait().
+ * ofx_events_wait() - register @w (its fn and ctx set) to be called when
+ * an event is added or the log closes, if nothing newer than @after is
+ * there yet: returns 0 and the reader should sleep; 1: there is something
+ * (or the log is closed) already, @w not registered. A registered @w is
+ * called once (and unlinked), or removed by ofx_events_unwait().
  */
-int ofx_events_wait(struct ofx_events *ev, uint64_t after, ofx_event_wake_fn fn,
-		    void *ctx);
+int ofx_events_wait(struct ofx_events *ev, uint64_t after,
+		    struct ofx_event_waiter *w);
 
-/** ofx_events_unwait() - remove @ctx's wake-up if still registered. */
-void ofx_events_unwait(struct ofx_events *ev, void *ctx);
+/** ofx_events_unwait() - unlink @w if it is still registered. */
+void ofx_events_unwait(struct ofx_events *ev, struct ofx_event_waiter *w);
 
 /** ofx_events_wake_all() - call every registered wake-up (a tick: waiters
  * check their deadlines) and forget them. */

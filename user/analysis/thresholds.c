@@ -53,10 +53,14 @@ const struct ofx_thr_metric ofx_thr_metrics[] = {
 			    "PACKET_OUT/FLOW_MOD), last 10 s or 60 s",
 			    true},
 	[M_RECONNECTS] = {"reconnects", "connections",
-			  "connections the switch opened within the window",
+			  "connections of the switch opened within the window "
+			  "(auxiliary and management ones identified with it "
+			  "too)",
 			  true},
 	[M_DISCONNECTED] = {"disconnected", "0/1",
-			    "1 while the switch has no open connection", true},
+			    "1 while the switch (known by its datapath_id) "
+			    "has no open connection",
+			    true},
 	[M_CAPTURE_LOSS] = {"capture_loss", "records/s",
 			    "ring records lost plus packets libpcap or the "
 			    "interface dropped, a second",
@@ -76,6 +80,8 @@ struct thr {
 	bool used;
 	bool builtin;
 	bool raised; /* global metrics */
+	bool has_counter;
+	double last; /* global metrics: the last value */
 	char name[OFX_EVENT_NAME];
 	unsigned int metric;
 	double value;
@@ -91,6 +97,7 @@ struct sw_state {
 	uint64_t first_tick;
 	uint64_t last_tick;
 	uint64_t raised; /* bit i: thr[i] raised for this switch */
+	double last[OFX_THR_MAX]; /* thr[i]'s last value for this switch */
 };
 
 struct ofx_thresholds {
@@ -98,12 +105,16 @@ struct ofx_thresholds {
 	struct ofx_events *ev;
 	struct thr thr[OFX_THR_MAX];
 	uint64_t tick; /* ticks sampled */
+	uint64_t ts_ns; /* the newest sample's time, ns since the epoch */
 	uint64_t tick_ns[HIST];
 	uint64_t *glob; /* [HIST][ofx_ncounter_descs] */
 	struct sw_state *sw;
 	unsigned int nsw, capsw;
 	unsigned int loss_desc[3];
 	struct ofx_switch_counts *cnt; /* scratch */
+	/* events made under @lock, added to the log once it is released */
+	struct ofx_event *pend;
+	size_t npend, cappend;
 	/* the engine */
 	struct ofx_stats_pub *pub;
 	uint64_t epoch_offset_ns;
@@ -112,6 +123,59 @@ struct ofx_thresholds {
 	pthread_cond_t cond;
 	bool running, stop;
 };
+
+/* ---- events: made under the lock, added once it is released ---- */
+
+/* An event of @h (for switch @sw, NULL: global) with value @x. (Without
+ * memory for it, it is lost: the log has no room to say so.) */
+static void pend_event(struct ofx_thresholds *t, const struct thr *h,
+		       const char *sw, double x, bool raised)
+{
+	struct ofx_event *e;
+
+	if (t->npend == t->cappend) {
+		size_t cap = t->cappend ? 2 * t->cappend : 16;
+
+		e = realloc(t->pend, cap * sizeof(*e));
+		if (!e)
+			return;
+		t->pend = e;
+		t->cappend = cap;
+	}
+	e = &t->pend[t->npend++];
+	memset(e, 0, sizeof(*e));
+	e->ts_ns = t->ts_ns;
+	e->value = x;
+	e->limit = h->value;
+	e->raised = raised;
+	snprintf(e->threshold, sizeof(e->threshold), "%s", h->name);
+	if (h->metric == M_COUNTER)
+		snprintf(e->metric, sizeof(e->metric), "%s.%s",
+			 ofx_counter_descs[h->desc].group,
+			 ofx_counter_descs[h->desc].name);
+	else
+		snprintf(e->metric, sizeof(e->metric), "%s",
+			 ofx_thr_metrics[h->metric].name);
+	snprintf(e->sw, sizeof(e->sw), "%s", sw ? sw : "");
+}
+
+/* Add the events made so far to the log (logging them and running the
+ * hook), without holding the lock. */
+static void flush(struct ofx_thresholds *t)
+{
+	struct ofx_event *e;
+	size_t n;
+
+	pthread_mutex_lock(&t->lock);
+	e = t->pend;
+	n = t->npend;
+	t->pend = NULL;
+	t->npend = t->cappend = 0;
+	pthread_mutex_unlock(&t->lock);
+	for (size_t i = 0; i < n; i++)
+		ofx_events_add(t->ev, &e[i]);
+	free(e);
+}
 
 /* ---- definitions ---- */
 
@@ -154,8 +218,8 @@ static bool name_ok(const char *s)
 {
 	size_t n = strlen(s);
 
-	if (!n || n >= OFX_EVENT_NAME)
-		return false;
+	if (!n || n >= OFX_EVENT_NAME || *s == '.')
+		return false; /* (".", "..": not a path segment over REST) */
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
 		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '.' ||
@@ -173,6 +237,7 @@ static int parse_def(const json_t *def, struct thr *h, char *err, size_t errlen)
 	json_t *val;
 	unsigned int m;
 	uint64_t dpid;
+	bool has_kind = false;
 	double x;
 
 	if (!json_is_object(def))
@@ -225,6 +290,7 @@ static int parse_def(const json_t *def, struct thr *h, char *err, size_t errlen)
 				return BAD("unknown latency kind (echo, "
 					   "barrier, packet_in, ...)");
 			h->kind = m;
+			has_kind = true;
 		} else if (!strcmp(key, "counter")) {
 			char group[64];
 			const char *dot;
@@ -241,8 +307,7 @@ static int parse_def(const json_t *def, struct thr *h, char *err, size_t errlen)
 			if (d < 0)
 				return BAD("no counter %s in /api/v1/stats", s);
 			h->desc = (unsigned int)d;
-			h->kind =
-				OFX_LAT_NKINDS + 1; /* marks "counter" given */
+			h->has_counter = true;
 		} else if (strcmp(key, "name") && strcmp(key, "builtin") &&
 			   strcmp(key, "raised") && strcmp(key, "unit")) {
 			/* (those four: a GET's output put back) */
@@ -256,19 +321,29 @@ static int parse_def(const json_t *def, struct thr *h, char *err, size_t errlen)
 	if (h->sw[0] && !ofx_thr_metrics[h->metric].per_switch)
 		return BAD("metric %s is not per switch: no switch scope",
 			   ofx_thr_metrics[h->metric].name);
-	if ((h->metric == M_COUNTER) != (h->kind == OFX_LAT_NKINDS + 1))
+	if ((h->metric == M_COUNTER) != h->has_counter)
 		return BAD(h->metric == M_COUNTER
 				   ? "metric counter needs a counter"
 				   : "counter goes with metric counter only");
+	if (has_kind && h->metric != M_RESPONSE_P99)
+		return BAD("kind goes with metric response_p99 only");
 	return 0;
 }
 
-/* Forget the states of thr[@i]. */
+/* Forget the states of thr[@i] (replaced or deleted): what was raised is
+ * cleared, with its last value. */
 static void forget(struct ofx_thresholds *t, int i)
 {
-	t->thr[i].raised = false;
-	for (unsigned int k = 0; k < t->nsw; k++)
+	struct thr *h = &t->thr[i];
+
+	if (h->used && h->raised)
+		pend_event(t, h, NULL, h->last, false);
+	h->raised = false;
+	for (unsigned int k = 0; k < t->nsw; k++) {
+		if (h->used && (t->sw[k].raised & (1ull << i)))
+			pend_event(t, h, t->sw[k].id, t->sw[k].last[i], false);
 		t->sw[k].raised &= ~(1ull << i);
+	}
 }
 
 static int put_locked(struct ofx_thresholds *t, const char *name,
@@ -303,6 +378,7 @@ int ofx_thr_put(struct ofx_thresholds *t, const char *name, const json_t *def,
 	pthread_mutex_lock(&t->lock);
 	rc = put_locked(t, name, &h);
 	pthread_mutex_unlock(&t->lock);
+	flush(t);
 	if (rc == -ENOSPC)
 		snprintf(err, errlen, "%d thresholds are defined already",
 			 OFX_THR_MAX);
@@ -320,6 +396,7 @@ int ofx_thr_delete(struct ofx_thresholds *t, const char *name)
 		t->thr[i].used = false;
 	}
 	pthread_mutex_unlock(&t->lock);
+	flush(t);
 	return i >= 0 ? 0 : -ENOENT;
 }
 
@@ -515,6 +592,10 @@ static bool sw_value(const struct ofx_thresholds *t, const struct thr *h,
 
 	switch (h->metric) {
 	case M_DISCONNECTED:
+		/* a record by address only (never identified): not a
+		 * switch that went away */
+		if (!w->has_dpid)
+			return false;
 		*out = w->conns_open ? 0 : 1;
 		return true;
 	case M_ECHO_UNREPLIED:
@@ -581,38 +662,41 @@ static bool glob_value(const struct ofx_thresholds *t, const struct thr *h,
 	return true;
 }
 
-/* Raise or clear (@was: the state before) by @x: add the event. */
+/* Raise or clear (@was: the state before) by @x: the event. Return: the
+ * state now. */
 static bool cross(struct ofx_thresholds *t, const struct thr *h, const char *sw,
-		  double x, bool was, uint64_t ts_ns)
+		  double x, bool was)
 {
 	bool now = x > h->value;
-	struct ofx_event e = {
-		.ts_ns = ts_ns, .value = x, .limit = h->value, .raised = now};
 
-	if (now == was)
-		return was;
-	snprintf(e.threshold, sizeof(e.threshold), "%s", h->name);
-	if (h->metric == M_COUNTER)
-		snprintf(e.metric, sizeof(e.metric), "%s.%s",
-			 ofx_counter_descs[h->desc].group,
-			 ofx_counter_descs[h->desc].name);
-	else
-		snprintf(e.metric, sizeof(e.metric), "%s",
-			 ofx_thr_metrics[h->metric].name);
-	snprintf(e.sw, sizeof(e.sw), "%s", sw ? sw : "");
-	ofx_events_add(t->ev, &e);
+	if (now != was)
+		pend_event(t, h, sw, x, now);
 	return now;
+}
+
+/* Switch state @k left the views (an address-keyed record replaced once
+ * its datapath_id was known, ...): what it raised is cleared, with its
+ * last values, and the state goes. */
+static void sw_gone(struct ofx_thresholds *t, unsigned int k)
+{
+	struct sw_state *s = &t->sw[k];
+
+	for (int i = 0; i < OFX_THR_MAX; i++)
+		if (t->thr[i].used && (s->raised & (1ull << i)))
+			pend_event(t, &t->thr[i], s->id, s->last[i], false);
+	t->sw[k] = t->sw[--t->nsw];
 }
 
 void ofx_thr_eval(struct ofx_thresholds *t, const struct ofx_stats *cur,
 		  const struct ofx_views *v, uint64_t now_ns,
 		  uint64_t epoch_offset_ns)
 {
-	uint64_t *g, ts = now_ns + epoch_offset_ns;
+	uint64_t *g;
 	unsigned int nsw = v ? v->nsw : 0;
 
 	pthread_mutex_lock(&t->lock);
 	t->tick++;
+	t->ts_ns = now_ns + epoch_offset_ns;
 	t->tick_ns[t->tick % HIST] = now_ns;
 	g = t->glob + (t->tick % HIST) * ofx_ncounter_descs;
 	for (size_t d = 0; d < ofx_ncounter_descs; d++)
@@ -623,8 +707,10 @@ void ofx_thr_eval(struct ofx_thresholds *t, const struct ofx_stats *cur,
 
 		if (!h->used || ofx_thr_metrics[h->metric].per_switch)
 			continue;
-		if (glob_value(t, h, &x))
-			h->raised = cross(t, h, NULL, x, h->raised, ts);
+		if (glob_value(t, h, &x)) {
+			h->raised = cross(t, h, NULL, x, h->raised);
+			h->last = x;
+		}
 	}
 	for (unsigned int k = 0; k < nsw; k++) {
 		const struct ofx_switch_view *w = &v->sws[k];
@@ -643,13 +729,18 @@ void ofx_thr_eval(struct ofx_thresholds *t, const struct ofx_stats *cur,
 			    (h->sw[0] && strcmp(h->sw, w->id)) ||
 			    !sw_value(t, h, s, w, v, &x))
 				continue;
-			if (cross(t, h, w->id, x, s->raised & bit, ts))
+			if (cross(t, h, w->id, x, s->raised & bit))
 				s->raised |= bit;
 			else
 				s->raised &= ~bit;
+			s->last[i] = x;
 		}
 	}
+	for (unsigned int k = t->nsw; k-- > 0;)
+		if (t->sw[k].last_tick != t->tick)
+			sw_gone(t, k);
 	pthread_mutex_unlock(&t->lock);
+	flush(t);
 }
 
 /* ---- the engine ---- */
@@ -717,6 +808,7 @@ void ofx_thr_free(struct ofx_thresholds *t)
 	pthread_cond_destroy(&t->cond);
 	pthread_mutex_destroy(&t->lock);
 	free(t->glob);
+	free(t->pend);
 	free(t->sw);
 	free(t->cnt);
 	free(t->cur);

@@ -361,7 +361,7 @@ static int cfg_threshold(struct cfg *c, const char *section, const char *key,
 		x = strtod(value, &end);
 		if (!*value || *end || errno || !isfinite(x))
 			return BAD(key, "a number");
-		if (!strcmp(key, "window") && (x != (long)x || x < 1 || x > 60))
+		if (!strcmp(key, "window") && (x < 1 || x > 60 || x != (long)x))
 			return BAD(key, "whole seconds, 1 to 60");
 		val = !strcmp(key, "window") ? json_integer((json_int_t)x)
 					     : json_real(x);

@@ -503,10 +503,11 @@ static void check_frame(struct of_session *s, struct of_conn *c, int half,
 		unverify(c, half);
 	}
 	/* found by an unchecked resync and cut before its end: its length,
-	 * all that placed it, was never confirmed by a successor */
+	 * all that placed it, was never confirmed by a successor; it alone
+	 * is not OpenFlow (a chain held before it is not contradicted) */
 	unconfirmed = (f->flags & (OF_FRAME_UNCHECKED | OF_FRAME_TRUNCATED)) ==
 		      (OF_FRAME_UNCHECKED | OF_FRAME_TRUNCATED);
-	if (!chain_intact(c, half) || !plausible || unconfirmed ||
+	if (!chain_intact(c, half) || !plausible ||
 	    (c->run[half] && v != c->run_version[half])) {
 		reject_held(s, c, half);
 		c->run[half] = 0;

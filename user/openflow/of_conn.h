@@ -41,10 +41,11 @@
  *   other half's unbroken chain of the same version, or one such message
  *   of the connection's version when the other half is verified. Then the
  *   held messages and all later ones count as OpenFlow (verified_by_chain).
- * - A bad header in sync (of_framer.bad changed), an implausible header, a
- *   change of version or a message found by an unchecked resync
- *   (OF_FRAME_UNCHECKED) and cut by a gap before its end (its length never
- *   confirmed by a successor) breaks the chain: the held messages count as
+ * - A message found by an unchecked resync (OF_FRAME_UNCHECKED) and cut
+ *   by a gap before its end (its length never confirmed by a successor)
+ *   counts as unverified by itself.
+ * - A bad header in sync (of_framer.bad changed), an implausible header or
+ *   a change of version breaks the chain: the held messages count as
  *   unverified (struct of_conn.unverified: messages, bytes seen), never by
  *   type, and a new chain starts.
  * - When a stream joined mid-stream ends (FIN, RST, idle, end of input)

@@ -266,6 +266,20 @@ static json_t *do_version_counts(struct req *q, const struct ofx_stats *cur,
 	return ofx_json_version_counts(cur, path_version(q->url));
 }
 
+/* @s as an integer of at most @max. Return: 0, or -EINVAL. */
+static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (!*s || *end || errno || *s == '-' || *s == ' ' || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 /* A non-negative integer query argument @name (absent: @def) at most
  * @max. Return: 0, or -EINVAL. */
 static int query_u64(struct MHD_Connection *conn, const char *name,
@@ -273,18 +287,9 @@ static int query_u64(struct MHD_Connection *conn, const char *name,
 {
 	const char *s = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
 						    name);
-	unsigned long long v;
-	char *end;
 
 	*out = def;
-	if (!s)
-		return 0;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (!*s || *end || errno || *s == '-' || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
+	return s ? parse_u64(s, max, out) : 0;
 }
 
 static json_t *do_full(struct req *q, const struct ofx_stats *cur,
@@ -838,6 +843,7 @@ struct events_resp {
 	bool sse, done, suspended;
 	char *buf;
 	size_t len, off;
+	struct ofx_event_waiter waiter;
 };
 
 static void events_wake(void *ctx)
@@ -936,11 +942,9 @@ static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max)
 			break;
 		if (er->done)
 			return MHD_CONTENT_READER_END_OF_STREAM;
-		rc = ofx_events_wait(er->r->events, er->after, events_wake, er);
+		rc = ofx_events_wait(er->r->events, er->after, &er->waiter);
 		if (rc == 1)
 			continue; /* something came meanwhile */
-		if (rc < 0)
-			return MHD_CONTENT_READER_END_WITH_ERROR;
 		er->suspended = true;
 		atomic_fetch_add(&er->r->suspended, 1);
 		MHD_suspend_connection(er->conn);
@@ -956,7 +960,7 @@ static void events_free(void *cls)
 {
 	struct events_resp *er = cls;
 
-	ofx_events_unwait(er->r->events, er);
+	ofx_events_unwait(er->r->events, &er->waiter);
 	if (er->suspended)
 		atomic_fetch_sub(&er->r->suspended, 1);
 	free(er->buf);
@@ -972,10 +976,10 @@ static enum MHD_Result events_route(struct req *q, unsigned int method,
 {
 	struct MHD_Connection *conn = q->conn;
 	uint64_t after, max, timeout;
-	const char *fmt, *accept;
+	const char *fmt, *accept, *id, *last;
 	struct MHD_Response *resp;
 	struct events_resp *er;
-	bool sse, has_id;
+	bool sse, has_id, bad;
 
 	(void)method;
 	(void)body;
@@ -988,17 +992,28 @@ static enum MHD_Result events_route(struct req *q, unsigned int method,
 					  "format");
 	accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 					     MHD_HTTP_HEADER_ACCEPT);
-	has_id = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
-					     "eventID") != NULL;
-	if ((fmt && strcmp(fmt, "sse") && strcmp(fmt, "json")) ||
-	    query_u64(conn, "eventID", 0, UINT64_MAX >> 1, &after) ||
-	    query_u64(conn, "maxEvents", EVENTS_MAX_DEFAULT, OFX_EVENTS_MAX,
-		      &max) ||
-	    query_u64(conn, "timeout", 0, EVENTS_TIMEOUT_MAX_S, &timeout))
+	id = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
+					 "eventID");
+	/* an EventSource reconnecting names the last event it had */
+	last = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					   "Last-Event-ID");
+	has_id = id || last;
+	after = 0;
+	bad = fmt && strcmp(fmt, "sse") && strcmp(fmt, "json");
+	if (id && strcmp(id, "-1")) /* sFlow-RT's clients start at -1 */
+		bad |= parse_u64(id, UINT64_MAX >> 1, &after) != 0;
+	else if (!id && last)
+		bad |= parse_u64(last, UINT64_MAX >> 1, &after) != 0;
+	bad |= query_u64(conn, "maxEvents", EVENTS_MAX_DEFAULT, OFX_EVENTS_MAX,
+			 &max) != 0 ||
+	       !max;
+	bad |= query_u64(conn, "timeout", 0, EVENTS_TIMEOUT_MAX_S, &timeout) !=
+	       0;
+	if (bad)
 		return reply(q->r, conn, MHD_HTTP_BAD_REQUEST,
-			     error_doc("want eventID=N, maxEvents=1..1024, "
-				       "timeout=0..60 (seconds), format=json "
-				       "or sse",
+			     error_doc("want eventID=N (-1: none seen), "
+				       "maxEvents=1..1024, timeout=0..60 "
+				       "(seconds), format=json or sse",
 				       q->url),
 			     JSON_PRESERVE_ORDER, NULL, NULL);
 	sse = fmt ? !strcmp(fmt, "sse")
@@ -1013,8 +1028,10 @@ static enum MHD_Result events_route(struct req *q, unsigned int method,
 		return MHD_NO;
 	er->r = q->r;
 	er->conn = conn;
+	er->waiter.fn = events_wake;
+	er->waiter.ctx = er;
 	er->after = sse && !has_id ? ofx_events_last_id(q->r->events) : after;
-	er->max = max ? max : 1;
+	er->max = max;
 	er->sse = sse;
 	er->deadline_ns = ofx_now_ns() + timeout * 1000000000ull;
 	er->keepalive_ns = ofx_now_ns() + EVENTS_SSE_KEEPALIVE_NS;
