@@ -127,6 +127,11 @@ def live_phase(d):
     check(peak > 0, "type chart: in OFPT_PACKET_IN peaks at %.1f msgs/s" % peak)
     n = updates(d)
     wait("2 more updates", lambda: updates(d) >= n + 2, 10)
+    def row_rates(key):
+        return [number(td.text) for td in d.find_elements(
+            By.CSS_SELECTOR, '#switches tbody td[data-key="%s"]' % key) if td.text not in ("–", "")]
+    wait("a switch row's msgs/s and PACKET_IN/s above 0",
+         lambda: any(r > 0 for r in row_rates("rate")) and any(r > 0 for r in row_rates("pin_rate")), 20)
     say("live: %d updates" % updates(d))
 
 
@@ -194,6 +199,13 @@ def compare_phase(d, base, token):
             "msgs_out": number(row["msgs_out"]),
         }
         check(got == want, "row %s: %s" % (s["id"], want))
+        # rates: ofxdp's own (the switch views'), as the page rounds them
+        rest_rate = s["in"]["msgs_per_s"] + s["out"]["msgs_per_s"]
+        rest_pin = sum(v.get("in", {}).get("OFPT_PACKET_IN", {}).get("msgs_per_s", 0)
+                       for v in s["versions"].values())
+        for key, r in (("rate", rest_rate), ("pin_rate", rest_pin)):
+            check(abs(number(row[key]) - r) <= (0.051 if r < 10 else 0.51),
+                  "row %s: %s shown %s, REST %.3f" % (s["id"], key, row[key], r))
         check(s["in"]["msgs"] >= 20, "switch %s sent %d messages (>= 20)" % (s["id"], s["in"]["msgs"]))
     events = evs["events"]
     check(any(e["threshold"] == "switch_disconnected" and e["state"] == "raised" for e in events),

@@ -37,8 +37,15 @@ case_dashboard() {
 	fi
 	nl_connect 5000 || fail "switch did not connect"
 	# no flows (ovs-testcontroller -n): every packet is a PACKET_IN/OUT
-	# pair; 160 packets in about 8 s (the subshell ends by itself)
-	nl_ping 160 0.05 >"$W/ping.out" 2>&1 &
+	# pair; 20 packets a second for at least 8 s and until the page went
+	# live (a slow browser start), at most 45 s
+	(
+		end=$((SECONDS + 45)) n=0
+		while { [ "$n" -lt 8 ] || [ ! -e "$W/dash.live" ]; } && [ "$SECONDS" -lt "$end" ]; do
+			nl_ping 20 0.05 || exit 1
+			n=$((n + 1))
+		done
+	) >"$W/ping.out" 2>&1 &
 	ping_pid=$!
 	nl_track_pid "$ping_pid"
 	ip netns exec "$NL_NS_C" env HOME="$W" "$DASH_PY" "$ROOT/tests/integration/dashboard.py" \

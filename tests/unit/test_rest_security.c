@@ -420,6 +420,24 @@ static void test_dashboard(void **state)
 	assert_string_equal(r.body, "");
 	req(port, "GET", "/", "If-None-Match: \"0000000000000000\"\r\n", &r);
 	assert_int_equal(r.status, 200);
+	/* a '*' inside a quoted tag is no wildcard; tab separators */
+	req(port, "GET", "/", "If-None-Match: \"a,*\"\r\n", &r);
+	assert_int_equal(r.status, 200);
+	snprintf(extra, sizeof(extra), "If-None-Match: \"x\",\t%s\r\n", etag);
+	req(port, "GET", "/", extra, &r);
+	assert_int_equal(r.status, 304);
+	req(port, "GET", "/", "If-None-Match: *\r\n", &r);
+	assert_int_equal(r.status, 304);
+	/* headers of the page: a CSP of its own origin, no sniffing */
+	req(port, "GET", "/", "", &r);
+	assert_non_null(header(&r, "Content-Security-Policy", extra));
+	assert_non_null(strstr(extra, "default-src 'self'"));
+	assert_header(&r, "X-Content-Type-Options", "nosniff");
+	/* no way out of /ui/ to the counters without the token */
+	req(port, "GET", "/ui/../api/v1/stats", "", &r);
+	assert_int_equal(r.status, 404);
+	req(port, "GET", "/ui/%2e%2e/api/v1/stats", "", &r);
+	assert_int_equal(r.status, 404);
 	req(port, "HEAD", "/ui/chart.js", "", &r);
 	assert_int_equal(r.status, 200);
 	assert_header(&r, "Content-Type", "text/javascript; charset=utf-8");

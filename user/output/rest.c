@@ -1279,7 +1279,8 @@ static enum MHD_Result reply_web(struct ofx_rest *r,
 	MHD_add_response_header(
 		resp, MHD_HTTP_HEADER_CONTENT_SECURITY_POLICY,
 		"default-src 'self'; img-src 'self' data:; "
-		"style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+		"style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; "
+		"base-uri 'none'; form-action 'none'");
 	return send_response(conn, status, resp);
 }
 

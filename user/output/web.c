@@ -22,17 +22,28 @@ const struct ofx_web_asset *ofx_web_find(const char *url)
 bool ofx_web_fresh(const struct ofx_web_asset *a, const char *inm)
 {
 	size_t n = strlen(a->etag);
-	const char *p;
+	const char *p = inm, *end;
 
 	if (!inm)
 		return false;
-	/* a list of tags, possibly weak (W/"..."), or "*" */
-	for (p = inm; *p; p++) {
-		if (*p == '*' && (p == inm || p[-1] == ' ' || p[-1] == ','))
+	/* #( "*" / [ "W/" ] DQUOTE etagc DQUOTE ), weak comparison (RFC 9110
+	 * §13.1.2): elements split by commas and blanks, quoted tags whole */
+	while (*p) {
+		p += strspn(p, " \t,");
+		if (!*p)
+			break;
+		if (*p == '*')
 			return true;
-		if (!strncmp(p, a->etag, n) &&
-		    (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+		if (!strncmp(p, "W/", 2))
+			p += 2;
+		if (*p != '"')
+			return false; /* not a tag list */
+		end = strchr(p + 1, '"');
+		if (!end)
+			return false;
+		if ((size_t)(end + 1 - p) == n && !strncmp(p, a->etag, n))
 			return true;
+		p = end + 1;
 	}
 	return false;
 }

@@ -20,6 +20,7 @@
 	const STATS_EVERY = 5; // polls between two /api/v1/stats
 	const HISTORY = 90; // points kept in the time charts
 	const EVENTS_KEPT = 50;
+	const FETCH_TIMEOUT_MS = 5000; // a stopped ofxdp (^Z) may accept and never answer
 	const TOKEN_KEY = 'ofxdp-token';
 
 	const st = {
@@ -27,7 +28,8 @@
 		eventsOn: false, // /api/v1/events answers
 		polls: 0,
 		versions: new Set(),
-		prev: null, // {t, types: Map, switches: Map}
+		prev: null, // {t, tin, tout, types: Map}
+		needConfig: false, // read /ui/config.json again (ofxdp restarted?)
 		selected: null, // switch id
 		sort: { key: 'datapath_id', dir: 1 },
 		rows: [],
@@ -49,7 +51,11 @@
 		const m = /(?:^#|&)token=([^&]*)/.exec(location.hash);
 		if (!m)
 			return;
-		st.token = decodeURIComponent(m[1]);
+		try {
+			st.token = decodeURIComponent(m[1]);
+		} catch (e) {
+			st.token = m[1]; // a stray '%': take it as it is
+		}
 		sessionStorage.setItem(TOKEN_KEY, st.token);
 		history.replaceState(null, '', location.pathname + location.search);
 	}
@@ -74,7 +80,16 @@
 		const headers = {};
 		if (st.token)
 			headers.Authorization = 'Bearer ' + st.token;
-		const r = await fetch(path, { headers, cache: 'no-store' });
+		const ctl = new AbortController();
+		const t = setTimeout(() => ctl.abort(), FETCH_TIMEOUT_MS);
+		let r;
+		try {
+			r = await fetch(path, { headers, cache: 'no-store', signal: ctl.signal });
+		} catch (e) {
+			throw new Error(path + ': ' + (e.name === 'AbortError' ? 'no answer in ' + FETCH_TIMEOUT_MS / 1000 + ' s' : e.message));
+		} finally {
+			clearTimeout(t);
+		}
 		if (r.status === 401)
 			throw new Unauthorized(path);
 		if (!r.ok)
@@ -162,14 +177,16 @@
 		return out;
 	}
 
-	// Sum of one type's counters of switch @s over versions: {msgs, subtypes, details}.
+	// Sum of one type's counters of switch @s over versions: {msgs, rate
+	// (ofxdp's, over the switch views' own interval), subtypes, details}.
 	function switchType(s, dir, type) {
-		const r = { msgs: 0, subtypes: {}, details: {} };
+		const r = { msgs: 0, rate: 0, subtypes: {}, details: {} };
 		for (const v of Object.values(s.versions || {})) {
 			const c = (v[dir] || {})[type];
 			if (!c)
 				continue;
 			r.msgs += c.msgs;
+			r.rate += c.msgs_per_s || 0;
 			for (const kind of ['subtypes', 'details'])
 				for (const [k, x] of Object.entries(c[kind] || {}))
 					r[kind][k] = (r[kind][k] || 0) + x.msgs;
@@ -232,16 +249,18 @@
 
 	function updateLatency(doc) {
 		const sel = $('kind-select');
-		const n = st.labels.length;
+		const n = st.labels.length; // (trimmed already: one point each now)
+		const seen = new Set();
 		for (const [kind, froms] of Object.entries(doc.overall || {}))
 			for (const [from, e] of Object.entries(froms)) {
 				const k = kind + '/' + from;
 				const v = e.count > 0 ? { p50: e.p50_ns / 1e6, p90: e.p90_ns / 1e6, p99: e.p99_ns / 1e6 } : null;
 				pushPoint(st.latHist, k, v, n);
+				seen.add(k);
 			}
-		for (const a of st.latHist.values()) {
-			if (a.length < n)
-				a.push(null);
+		for (const [k, a] of st.latHist) {
+			if (!seen.has(k))
+				a.push(null); // a kind quiet for 10 s: a gap, not its old value
 			trim(a);
 		}
 		const keys = [...st.latHist.keys()].sort();
@@ -253,12 +272,13 @@
 		updateLatencyView();
 	}
 
-	function switchRows(doc, lat, dt) {
+	// The rows of the switches table. Rates are ofxdp's own (over the
+	// switch views' interval): the views are published once a second, out
+	// of phase with the polls, so differences of two polls would flicker.
+	function switchRows(doc, lat) {
 		const p99 = new Map((lat.switches || []).map((s) => [s.id, worstP99(s.latency)]));
 		return (doc.switches || []).map((s) => {
-			const msgs = s.in.msgs + s.out.msgs;
-			const pin = switchType(s, 'in', 'OFPT_PACKET_IN').msgs;
-			const prev = st.prev && st.prev.switches.get(s.id);
+			const pin = switchType(s, 'in', 'OFPT_PACKET_IN');
 			const w = p99.get(s.id);
 			return {
 				id: s.id,
@@ -266,12 +286,10 @@
 				state: s.connections_open > 0 ? 'connected' : 'disconnected',
 				msgs_in: s.in.msgs,
 				msgs_out: s.out.msgs,
-				rate: prev && dt > 0 ? Math.max(0, msgs - prev.msgs) / dt : null,
-				pin_rate: prev && dt > 0 ? Math.max(0, pin - prev.pin) / dt : null,
+				rate: (s.in.msgs_per_s || 0) + (s.out.msgs_per_s || 0),
+				pin_rate: pin.rate,
 				p99: w ? w.ns / 1e6 : null,
 				p99_what: w ? w.what : '',
-				_msgs: msgs,
-				_pin: pin,
 			};
 		});
 	}
@@ -490,20 +508,21 @@
 			updateLatency(lat);
 		}
 		st.switchesDoc = sws;
-		st.rows = switchRows(sws, lat, dt);
+		st.rows = switchRows(sws, lat);
 		renderSwitches();
 		renderSubtypes();
-		if (st.eventsOn)
-			await pollEvents();
-
-		st.prev = {
-			t: now,
-			tin: tot.OF_in_counts[0],
-			tout: tot.OF_out_counts[0],
-			types,
-			switches: new Map(st.rows.map((r) => [r.id, { msgs: r._msgs, pin: r._pin }])),
-		};
+		st.prev = { t: now, tin: tot.OF_in_counts[0], tout: tot.OF_out_counts[0], types };
 		st.polls++;
+		if (st.eventsOn) {
+			try {
+				await pollEvents();
+			} catch (e) {
+				if (e instanceof Unauthorized)
+					throw e;
+				st.needConfig = true; // an ofxdp restarted without events?
+				$('events-note').textContent = 'events: ' + e.message;
+			}
+		}
 		document.body.dataset.updates = String(st.polls);
 		setStatus('updated ' + new Date().toLocaleTimeString('en-GB'));
 	}
@@ -514,35 +533,41 @@
 		timer = setTimeout(run, ms);
 	}
 
+	// /ui/config.json: whether events are on and a token is needed.
+	// Return: false when the page must wait for the token form.
+	async function loadConfig() {
+		const cfg = await api('/ui/config.json');
+		// an older ofxdp has no "events" (and no /api/v1/events)
+		st.eventsOn = cfg.events === true && (cfg.routes || []).includes('/api/v1/events');
+		$('events-note').textContent = st.eventsOn ? (st.events.length ? '' : 'no event yet') : 'events are off in this ofxdp';
+		st.needConfig = false;
+		if (cfg.token && !st.token) {
+			askToken();
+			return false;
+		}
+		return true;
+	}
+
 	async function run() {
 		const t0 = performance.now();
 		try {
+			if (st.needConfig && !(await loadConfig()))
+				return; // the form starts polling again
 			await poll();
 		} catch (e) {
 			if (e instanceof Unauthorized) {
 				askToken();
 				return; // the form starts polling again
 			}
+			st.needConfig = true; // once it answers again: maybe another ofxdp
 			setStatus('REST unreachable: ' + e.message);
 		}
 		schedule(Math.max(0, POLL_MS - (performance.now() - t0)));
 	}
 
-	async function start() {
+	function start() {
 		takeTokenFromFragment();
-		try {
-			const cfg = await api('/ui/config.json');
-			// an older ofxdp has no "events" (and no /api/v1/events)
-			st.eventsOn = cfg.events === true && (cfg.routes || []).includes('/api/v1/events');
-			if (!st.eventsOn)
-				$('events-note').textContent = 'events are off in this ofxdp';
-			if (cfg.token && !st.token) {
-				askToken();
-				return;
-			}
-		} catch (e) {
-			setStatus('REST unreachable: ' + e.message);
-		}
+		st.needConfig = true;
 		schedule(0);
 	}
 
