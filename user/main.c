@@ -230,8 +230,7 @@ static int rest_files_load(struct rest_files *f)
 /* The event log (with --on-event) and the thresholds: the built-in ones
  * unless --no-default-thresholds, then the configuration file's. Return:
  * 0, or -1 after saying why. */
-static int events_setup(struct ofx_events **events,
-			struct ofx_thresholds **thr)
+static int events_setup(struct ofx_events **events, struct ofx_thresholds **thr)
 {
 	const char *name;
 	char err[256];
@@ -430,8 +429,7 @@ static int cmd_attach(void)
 		}
 		sink = ofx_streams_sink(streams);
 		if (ofx_pipeline_subscribe(pl, &sink) ||
-		    rest_start(pub, &info, &files, streams, events, thr,
-			       &rest))
+		    rest_start(pub, &info, &files, streams, events, thr, &rest))
 			goto cleanup;
 	}
 	rest_files_free(&files); /* the server has its copies */

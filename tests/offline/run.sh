@@ -7,15 +7,8 @@
 # No root needed. Prints one line per case and "N passed, M failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 2
-OFXDP=${OFXDP:-./ofxdp}
-FIX=tests/fixtures
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-
-ok() { echo "PASS $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
+# shellcheck source=tests/offline/lib.sh
+. tests/offline/lib.sh
 
 if ! command -v tshark >/dev/null; then
 	echo "tshark is missing (make deps)"
@@ -144,5 +137,4 @@ else
 	ok "read_missing_file"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -8,15 +8,8 @@
 # No root needed. Prints one line per case and "N passed, M failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 2
-OFXDP=${OFXDP:-./ofxdp}
-FIX=tests/fixtures
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-
-ok() { echo "PASS $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
+# shellcheck source=tests/offline/lib.sh
+. tests/offline/lib.sh
 
 # watch_counts OUT FILE PORTS [WATCH ARGS...]: the lines' counts to OUT
 watch_counts() {
@@ -175,5 +168,4 @@ else
 	ko "watch_inner_mac" "watch $got, tshark ${want_mac:-?}"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

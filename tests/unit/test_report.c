@@ -1101,8 +1101,7 @@ static void test_connections_json(void **state)
 	json_decref(j);
 	j = ofx_json_connections_page(v, 1, 9, 5, &info);
 	assert_int_equal(ival(j, "total"), 2);
-	assert_int_equal(json_array_size(json_object_get(j, "connections")),
-			 0);
+	assert_int_equal(json_array_size(json_object_get(j, "connections")), 0);
 	json_decref(j);
 
 	/* No epoch offset (a file): capture times as they are; other close
@@ -2282,8 +2281,8 @@ static void test_rest_readme_table(void **state)
 			route = "/get_of13_counts";
 		snprintf(want, sizeof(want), "| `%s%s", route,
 			 route[strlen(route) - 1] != '/' ? "`"
-			 : strstr(route, "thresholds") ? "{name}`"
-						       : "{id}`");
+			 : strstr(route, "thresholds")	 ? "{name}`"
+							 : "{id}`");
 		while (!found && fgets(line, sizeof(line), g))
 			found = strstr(line, want) == line ||
 				(!strncmp(line, "| `/", 4) &&

@@ -287,8 +287,8 @@ static const struct argp_option oftraf_opts[] = {
 	"              metrics_max_switches = N\n"                             \
 	"  [switches]  names = FILE\n"                                         \
 	"  [events]    on_event = CMD, default_thresholds = yes|no\n"          \
-	"  [threshold NAME]  metric = M, value = X, window = SECONDS,\n"      \
-	"              switch = DPID, kind = K, counter = GROUP.NAME\n"       \
+	"  [threshold NAME]  metric = M, value = X, window = SECONDS,\n"       \
+	"              switch = DPID, kind = K, counter = GROUP.NAME\n"        \
 	"(FILE: relative to the configuration file)\n"
 #define REST_HELP                                                              \
 	"REST: GET and HEAD read (/metrics: Prometheus text format); POST "    \

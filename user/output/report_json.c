@@ -460,9 +460,8 @@ static json_t *conn_json(const struct ofx_conn_view *c,
 
 /* The connections of @v in @state (1 open, 0 closed, -1 all): @limit of
  * them from the @offset-th on. */
-static json_t *conns_array(const struct ofx_views *v, int state,
-			   size_t offset, size_t limit,
-			   const struct ofx_run_info *info)
+static json_t *conns_array(const struct ofx_views *v, int state, size_t offset,
+			   size_t limit, const struct ofx_run_info *info)
 {
 	size_t lo = !v || state == 1 ? 0 : state == 0 ? v->nopen : 0;
 	size_t hi = !v ? 0 : state == 1 ? v->nopen : v->nopen + v->nclosed;
@@ -495,7 +494,7 @@ json_t *ofx_json_connections_page(const struct ofx_views *v, int state,
 				  size_t offset, size_t limit,
 				  const struct ofx_run_info *info)
 {
-	size_t total = !v ? 0
+	size_t total = !v	    ? 0
 		       : state == 1 ? v->nopen
 		       : state == 0 ? v->nclosed
 				    : (size_t)v->nopen + v->nclosed;
@@ -507,8 +506,7 @@ json_t *ofx_json_connections_page(const struct ofx_views *v, int state,
 	put(o, "total", jint(total), &bad);
 	put(o, "offset", jint(offset), &bad);
 	put(o, "limit", jint(limit), &bad);
-	put(o, "connections", conns_array(v, state, offset, limit, info),
-	    &bad);
+	put(o, "connections", conns_array(v, state, offset, limit, info), &bad);
 	return done(o, bad);
 }
 

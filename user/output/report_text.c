@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "analysis/descs.h"
+#include "output/console_rows.h"
 #include "output/report.h"
 
 #define WIDTH 80
@@ -199,20 +200,6 @@ static void print_switches(struct out *o, const struct ofx_views *v,
 	}
 }
 
-/* @ns as "812ns", "12.3us", "4.56ms", "1.23s" into @buf (16 bytes). */
-static const char *fmt_ns(uint64_t ns, char *buf)
-{
-	if (ns < 1000)
-		snprintf(buf, 16, "%" PRIu64 "ns", ns);
-	else if (ns < 1000000)
-		snprintf(buf, 16, "%.1fus", (double)ns / 1e3);
-	else if (ns < 1000000000)
-		snprintf(buf, 16, "%.2fms", (double)ns / 1e6);
-	else
-		snprintf(buf, 16, "%.2fs", (double)ns / 1e9);
-	return buf;
-}
-
 /* Kinds x requesters of @lv in @window that have figures. */
 static unsigned int lat_rows(const struct ofx_lat_view *lv, unsigned int window)
 {
@@ -278,9 +265,9 @@ static void print_latency(struct out *o, const struct ofx_views *v,
 			line(o,
 			     "%-18s %-10s %9" PRIu64 " %9s %9s %9s %9" PRIu64,
 			     ofx_lat_kind_name(k), ofx_lat_from_name(f),
-			     e->h.count, e->h.count ? fmt_ns(e->h.p50, a) : "-",
-			     e->h.count ? fmt_ns(e->h.p99, b) : "-",
-			     e->h.count ? fmt_ns(e->h.max, c) : "-",
+			     e->h.count, e->h.count ? ofx_fmt_ns(e->h.p50, a) : "-",
+			     e->h.count ? ofx_fmt_ns(e->h.p99, b) : "-",
+			     e->h.count ? ofx_fmt_ns(e->h.max, c) : "-",
 			     e->c.unreplied);
 		}
 	for (int n = 0; lat->nsw > 1 && n < 3; n++) {
@@ -289,7 +276,7 @@ static void print_latency(struct out *o, const struct ofx_views *v,
 		if (i < 0)
 			break;
 		line(o, "  %s %-24.24s worst p99 %s",
-		     n ? "        " : "slowest", lat->sw_id[i], fmt_ns(p99, a));
+		     n ? "        " : "slowest", lat->sw_id[i], ofx_fmt_ns(p99, a));
 	}
 }
 

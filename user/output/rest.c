@@ -285,8 +285,8 @@ static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 static int query_u64(struct MHD_Connection *conn, const char *name,
 		     uint64_t def, uint64_t max, uint64_t *out)
 {
-	const char *s = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
-						    name);
+	const char *s =
+		MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
 
 	*out = def;
 	return s ? parse_u64(s, max, out) : 0;
@@ -1041,7 +1041,8 @@ static enum MHD_Result events_route(struct req *q, unsigned int method,
 		free(er);
 		return MHD_NO;
 	}
-	return send_long(q, resp, sse ? "text/event-stream" : "application/json",
+	return send_long(q, resp,
+			 sse ? "text/event-stream" : "application/json",
 			 sse ? 0 : (unsigned int)timeout);
 }
 
