@@ -265,7 +265,8 @@ static void print_latency(struct out *o, const struct ofx_views *v,
 			line(o,
 			     "%-18s %-10s %9" PRIu64 " %9s %9s %9s %9" PRIu64,
 			     ofx_lat_kind_name(k), ofx_lat_from_name(f),
-			     e->h.count, e->h.count ? ofx_fmt_ns(e->h.p50, a) : "-",
+			     e->h.count,
+			     e->h.count ? ofx_fmt_ns(e->h.p50, a) : "-",
 			     e->h.count ? ofx_fmt_ns(e->h.p99, b) : "-",
 			     e->h.count ? ofx_fmt_ns(e->h.max, c) : "-",
 			     e->c.unreplied);
@@ -276,7 +277,8 @@ static void print_latency(struct out *o, const struct ofx_views *v,
 		if (i < 0)
 			break;
 		line(o, "  %s %-24.24s worst p99 %s",
-		     n ? "        " : "slowest", lat->sw_id[i], ofx_fmt_ns(p99, a));
+		     n ? "        " : "slowest", lat->sw_id[i],
+		     ofx_fmt_ns(p99, a));
 	}
 }
 
